@@ -1,0 +1,37 @@
+"""The signed-in user's own profile."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import audit
+from ..db import get_session
+from ..forms import ProfileForm
+from ..geocoding import OfflineGeocoder, normalise_postcode
+from ..models import Area
+
+bp = Blueprint("account", __name__)
+
+
+@bp.route("/profiel", methods=["GET", "POST"])
+@login_required
+def profile():
+    session = get_session()
+    user = current_user
+    form = ProfileForm(obj=user)
+    if form.validate_on_submit():
+        user.display_name = form.display_name.data.strip()
+        user.phone = (form.phone.data or "").strip() or None
+        user.postcode = normalise_postcode(form.postcode.data) if form.postcode.data else None
+        place = OfflineGeocoder(session).locate(user.postcode) if user.postcode else None
+        user.buurt_id = place.buurt_id if place else None
+        user.digest_opt_in = bool(form.digest_opt_in.data)
+        session.add(user)
+        audit.record(session, "account.profile", "user", user.id)
+        session.commit()
+        flash(_("Uw gegevens zijn opgeslagen."), "success")
+        return redirect(url_for("account.profile"))
+    buurt = session.get(Area, user.buurt_id) if user.buurt_id else None
+    return render_template("account/profile.html", form=form, buurt=buurt), (422 if form.errors else 200)

@@ -1,0 +1,92 @@
+"""Account services: registration, authentication, password reset, roles."""
+
+from __future__ import annotations
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import audit
+from .models import ROLES, User, UserRole, utcnow
+
+SELF_SERVICE_ROLES = ("bewoner", "vrijwilliger")  # the rest is granted by a beheerder
+
+
+class AccountError(ValueError):
+    """A user-facing (Dutch) reason why an account action could not be done."""
+
+
+def hash_password(password: str) -> str:
+    # Werkzeug's default is scrypt: memory-hard and current.
+    return generate_password_hash(password)
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+def register_user(session: Session, email: str, password: str, display_name: str,
+                  roles: tuple[str, ...] = ("bewoner",), postcode: str | None = None) -> User:
+    if find_by_email(session, email) is not None:
+        raise AccountError("Er is al een account met dit e-mailadres. Wilt u inloggen?")
+    bad = set(roles) - set(SELF_SERVICE_ROLES)
+    if bad:
+        raise AccountError("Deze rol kunt u niet zelf kiezen.")
+    user = User(email=email.strip().lower(), password_hash=hash_password(password),
+                display_name=display_name.strip(), postcode=postcode)
+    user.roles = [UserRole(role=r) for r in sorted(set(roles) or {"bewoner"})]
+    session.add(user)
+    session.flush()
+    audit.record(session, "account.register", "user", user.id, actor_id=user.id)
+    session.commit()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = find_by_email(session, email)
+    if user is None or not user.is_active or not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    session.add(user)
+    session.commit()
+    return user
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="buurtplein-password-reset")
+
+
+def make_reset_token(user: User, secret_key: str) -> str:
+    # Part of the current hash in the token: it stops working once the password changed.
+    return _serializer(secret_key).dumps({"uid": user.id, "h": user.password_hash[-16:]})
+
+
+def user_for_reset_token(session: Session, token: str, secret_key: str, max_age: int) -> User | None:
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        return None
+    user = session.get(User, data["uid"])
+    if user is None or user.password_hash[-16:] != data.get("h"):
+        return None
+    return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    user.password_hash = hash_password(password)
+    session.add(user)
+    audit.record(session, "account.password_reset", "user", user.id, actor_id=user.id)
+    session.commit()
+
+
+def set_roles(session: Session, user: User, roles: set[str]) -> None:
+    unknown = roles - set(ROLES)
+    if unknown:
+        raise AccountError("Onbekende rol: " + ", ".join(sorted(unknown)))
+    user.roles = [r for r in user.roles if r.role in roles] + [
+        UserRole(role=r) for r in sorted(roles - user.role_names)]
+    session.add(user)
+    audit.record(session, "account.roles", "user", user.id, detail=",".join(sorted(roles)))
+    session.commit()

@@ -1,0 +1,30 @@
+"""Keep the Category table in line with matching.categories (the single source of truth)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from matching.categories import CATEGORIES
+
+from .models import Category
+
+
+def sync_categories(session: Session) -> int:
+    """Insert or update the 19 stable categories; returns how many rows changed."""
+    existing = {c.slug: c for c in session.exec(select(Category)).all()}
+    changed = 0
+    for order, data in enumerate(CATEGORIES):
+        row = existing.get(data["slug"]) or Category(slug=data["slug"])
+        values = {
+            "name_nl": data["name_nl"], "name_en": data["name_en"],
+            "description_nl": data["description_nl"], "keywords": ", ".join(data["keywords"]),
+            "icon": f"img/categories/{data['slug']}.svg",
+            "professional_only": data["professional_only"], "sort_order": order,
+        }
+        if row.id is None or any(getattr(row, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            session.add(row)
+            changed += 1
+    session.commit()
+    return changed

@@ -1,0 +1,81 @@
+"""Command-line interface: ``flask --app wsgi db upgrade``, ``demo``, ``import-postcodes``."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+
+from . import db
+from .categories import sync_categories
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(import_postcodes_command)
+
+
+@click.group("db", cls=AppGroup, help="Database schema (Alembic migrations).")
+def db_group() -> None:
+    pass
+
+
+def upgrade_and_seed() -> None:
+    engine = db.get_engine()
+    db.upgrade(engine)
+    with db.session_scope(engine) as session:
+        sync_categories(session)
+
+
+@db_group.command("upgrade", help="Bring the schema to the newest version and load the categories.")
+def db_upgrade() -> None:
+    upgrade_and_seed()
+    click.echo(f"Database is bijgewerkt (versie {db.current_revision(db.get_engine())}).")
+
+
+@db_group.command("downgrade", help="Go back to an earlier schema version (default: one step).")
+@click.argument("revision", default="-1")
+def db_downgrade(revision: str) -> None:
+    db.downgrade(db.get_engine(), revision)
+    click.echo(f"Database staat nu op versie {db.current_revision(db.get_engine())}.")
+
+
+@db_group.command("current", help="Show the schema version of the database and of the code.")
+def db_current() -> None:
+    engine = db.get_engine()
+    click.echo(f"database: {db.current_revision(engine)}  code: {db.head_revision()}")
+
+
+@click.command("demo", help="Migrate, then replace any demo data by a fresh demo municipality.")
+@with_appcontext
+def demo_command() -> None:
+    from .demo.loader import DemoRefused, build_demo
+    upgrade_and_seed()
+    try:
+        with db.session_scope() as session:
+            counts = build_demo(session)
+    except DemoRefused as error:
+        raise click.ClickException(str(error)) from error
+    for name, count in counts.items():
+        click.echo(f"  {name}: {count}")
+    click.echo("Demo-gemeente is klaar. Inloggen met bijvoorbeeld bewoner@demo.buurtplein.nl / buurtplein-demo")
+
+
+@click.command("import-postcodes", help="Import postcode areas from a CSV file: postcode,lat,lon,buurt_code.")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_postcodes_command(csv_file: Path) -> None:
+    from .postcodes import PostcodeImportError, import_postcodes
+    with csv_file.open(newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    try:
+        with db.session_scope() as session:
+            with click.progressbar(rows, label="Postcodes importeren") as bar:
+                imported = import_postcodes(session, bar)
+    except PostcodeImportError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{imported} postcodegebieden geïmporteerd.")

@@ -1,0 +1,98 @@
+"""Geocoding behind one small interface.
+
+``OfflineGeocoder`` answers from the postcode gazetteer (no network, the default).
+``NominatimGeocoder`` asks a real geocoder through geopy for full addresses and
+falls back to the gazetteer. Choose with the ``GEOCODER`` setting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from geopy.distance import geodesic
+from sqlmodel import Session
+
+from .models import PostcodeArea
+
+POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})?\s*$")
+
+
+@dataclass(frozen=True)
+class Place:
+    lat: float
+    lon: float
+    postcode: str | None
+    buurt_id: int | None
+    source: str  # "pc6", "pc4" or "nominatim"
+
+
+class Geocoder(Protocol):
+    def locate(self, query: str) -> Place | None: ...
+
+
+def normalise_postcode(text: str) -> str | None:
+    """'7511 ab' → '7511AB', '7511' → '7511'; None when it is not a Dutch postcode."""
+    match = POSTCODE_RE.match(text or "")
+    if not match:
+        return None
+    return match.group(1) + (match.group(2) or "").upper()
+
+
+class OfflineGeocoder:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def locate(self, query: str) -> Place | None:
+        postcode = normalise_postcode(query)
+        if postcode is None:
+            return None
+        if len(postcode) == 6:
+            row = self.session.get(PostcodeArea, postcode)
+            if row is not None:
+                return Place(row.lat, row.lon, row.postcode, row.buurt_id, "pc6")
+        row = self.session.get(PostcodeArea, postcode[:4])
+        if row is not None:
+            return Place(row.lat, row.lon, postcode, row.buurt_id, "pc4")
+        return None
+
+
+class NominatimGeocoder:
+    """Real geocoder for full addresses; the gazetteer still answers postcodes first."""
+
+    def __init__(self, session: Session, user_agent: str, domain: str, geocoder=None):
+        from geopy.geocoders import Nominatim
+        self.offline = OfflineGeocoder(session)
+        self.geocoder = geocoder or Nominatim(user_agent=user_agent, domain=domain, timeout=5)
+
+    def locate(self, query: str) -> Place | None:
+        place = self.offline.locate(query)
+        if place is not None:
+            return place
+        from geopy.exc import GeopyError
+        try:
+            found = self.geocoder.geocode(query, country_codes="nl")
+        except GeopyError:
+            return None
+        if found is None:
+            return None
+        return Place(found.latitude, found.longitude, None, None, "nominatim")
+
+
+def get_geocoder(session: Session, config: dict) -> Geocoder:
+    if config.get("GEOCODER") == "nominatim":
+        return NominatimGeocoder(session, config["NOMINATIM_USER_AGENT"], config["NOMINATIM_DOMAIN"])
+    return OfflineGeocoder(session)
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> int:
+    """Geodesic distance for display (not for bulk scoring: ~190 µs a call)."""
+    return int(round(geodesic(a, b).meters))
+
+
+def rough_distance(metres: int) -> str:
+    """Public wording: never more precise than needed."""
+    if metres < 1000:
+        return f"ongeveer {max(100, int(round(metres, -2)))} m"
+    return f"ongeveer {metres / 1000:.1f} km".replace(".", ",")

@@ -1,0 +1,34 @@
+"""Outgoing e-mail: SMTP when MAIL_SERVER is configured, else .eml files in a local outbox."""
+
+from __future__ import annotations
+
+import smtplib
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    cfg = current_app.config
+    message = EmailMessage()
+    message["From"] = cfg["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="buurtplein.nl")
+    message.set_content(body)
+    if cfg.get("MAIL_SERVER"):
+        with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
+            if cfg.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if cfg.get("MAIL_USERNAME"):
+                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+            smtp.send_message(message)
+        return
+    outbox = Path(cfg["MAIL_OUTBOX"])
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{time.time_ns()}-{to.replace('@', '_at_')}.eml"
+    (outbox / name).write_bytes(bytes(message))
+    current_app.logger.info("Mail to %s written to %s", to, outbox / name)

@@ -1,0 +1,619 @@
+"""All tables of Buurtplein in one place (SQLModel).
+
+Every table exists from the first migration so later work adds behaviour, not
+schema churn. Conventions:
+- explicit ``__tablename__`` and ``max_length`` (Alembic autogenerate needs them);
+- statuses are short Dutch strings guarded by CHECK constraints, listed in the
+  ``*_STATUSES`` tuples so forms and services use the same vocabulary;
+- private data (a resident's exact address and phone) lives in its own table
+  so that no public query can select it by accident.
+"""
+
+from datetime import date, datetime, time, timezone
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+
+def utcnow() -> datetime:
+    # Aware UTC everywhere: SQLModel's UTCDateTime stores it the same way on SQLite and PostgreSQL.
+    return datetime.now(timezone.utc)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+ROLES = ("bewoner", "vrijwilliger", "ambassadeur", "professional", "aanbieder",
+         "preventiemakelaar", "beheerder")
+AREA_KINDS = ("gemeente", "wijk", "buurt")
+TIERS = ("nulde", "eerste", "tweede")
+COST_KINDS = ("gratis", "bedrag", "upas")
+LISTING_STATUSES = ("active", "inactive", "temporarily_closed")
+# Moderation is separate from the owner's status: a preventiemakelaar hides, the owner pauses.
+MODERATION_STATES = ("pending", "approved", "hidden")
+ACTIVITY_STATUSES = ("published", "cancelled", "finished")
+SIGNUP_STATUSES = ("aangemeld", "wachtlijst", "afgemeld")
+OFFER_STATUSES = ("active", "paused", "expired")
+URGENCIES = ("1-2 dagen", "deze week", "geen haast")
+REQUEST_STATUSES = ("open", "matched", "done", "expired", "withdrawn", "escalated")
+MATCH_KINDS = ("offer", "voorziening", "activity")
+MATCH_STATUSES = ("suggested", "proposed", "accepted", "declined", "completed")
+REFERRAL_STATUSES = ("verwezen", "aangemeld", "gestart", "afgerond", "niet_gestart")
+REPORT_STATUSES = ("open", "handled", "dismissed")
+SUPPORT_STATUSES = ("open", "in_behandeling", "afgerond")
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+# --------------------------------------------------------------------------- areas
+
+
+class Area(SQLModel, table=True):
+    """gemeente → wijk → buurt, one table with a parent link."""
+
+    __tablename__ = "area"
+    __table_args__ = (CheckConstraint(_in("kind", AREA_KINDS), name="ck_area_kind"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16, index=True)
+    name: str = Field(max_length=120)
+    code: str = Field(max_length=16, unique=True, index=True)  # CBS codes: GM0153, WK015301, BU01530101
+    parent_id: Optional[int] = Field(default=None, foreign_key="area.id", index=True)
+    lat: float
+    lon: float
+    outline_geojson: Optional[str] = Field(default=None, sa_column=Column(Text))
+
+
+class PostcodeArea(SQLModel, table=True):
+    """Gazetteer for the offline geocoder: PC4 ("7511") or PC6 ("7511AB")."""
+
+    __tablename__ = "postcode_area"
+
+    postcode: str = Field(max_length=6, primary_key=True)
+    lat: float
+    lon: float
+    buurt_id: Optional[int] = Field(default=None, foreign_key="area.id", index=True)
+    street: Optional[str] = Field(default=None, max_length=120)
+
+
+# --------------------------------------------------------------------------- people
+
+
+class Organisation(SQLModel, table=True):
+    __tablename__ = "organisation"
+    __table_args__ = (CheckConstraint(_in("moderation", MODERATION_STATES), name="ck_org_moderation"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=160, index=True)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    email: Optional[str] = Field(default=None, max_length=254)
+    phone: Optional[str] = Field(default=None, max_length=32)
+    website: Optional[str] = Field(default=None, max_length=300)
+    moderation: str = Field(default="pending", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_verified_at: Optional[datetime] = None
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case
+    password_hash: str = Field(max_length=255)
+    display_name: str = Field(max_length=80)
+    phone: Optional[str] = Field(default=None, max_length=32)
+    postcode: Optional[str] = Field(default=None, max_length=6)
+    buurt_id: Optional[int] = Field(default=None, foreign_key="area.id")
+    languages: str = Field(default="nl", max_length=64)  # comma-separated ISO codes
+    locale: str = Field(default="nl", max_length=5)
+    is_active: bool = True
+    trusted: bool = False  # first post approved by a preventiemakelaar
+    digest_opt_in: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: Optional[datetime] = None
+
+    roles: list["UserRole"] = Relationship(
+        sa_relationship_kwargs={"lazy": "selectin", "cascade": "all, delete-orphan"})
+
+    # Flask-Login protocol (kept here so the table model is the user object).
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def role_names(self) -> set[str]:
+        return {r.role for r in self.roles}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_names.intersection(roles))
+
+    @property
+    def first_name(self) -> str:
+        return (self.display_name or "").split(" ")[0]
+
+
+class UserRole(SQLModel, table=True):
+    __tablename__ = "user_role"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="ck_user_role_role"),)
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
+    role: str = Field(max_length=24, primary_key=True)
+
+
+class UserOrganisation(SQLModel, table=True):
+    """An aanbieder works for one or more organisations."""
+
+    __tablename__ = "user_organisation"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, ondelete="CASCADE")
+
+
+class UserWijk(SQLModel, table=True):
+    """A preventiemakelaar moderates one or more wijken."""
+
+    __tablename__ = "user_wijk"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
+    wijk_id: int = Field(foreign_key="area.id", primary_key=True, ondelete="CASCADE")
+
+
+# --------------------------------------------------------------------------- categories
+
+
+class Category(SQLModel, table=True):
+    __tablename__ = "category"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=32, unique=True, index=True)
+    name_nl: str = Field(max_length=80)
+    name_en: str = Field(max_length=80)
+    description_nl: str = Field(max_length=300)
+    keywords: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    icon: str = Field(max_length=120)  # path under static/
+    parent_id: Optional[int] = Field(default=None, foreign_key="category.id")
+    professional_only: bool = False
+    sort_order: int = 0
+
+
+# --------------------------------------------------------------------------- voorzieningen (HSDS-shaped)
+
+
+class Location(SQLModel, table=True):
+    """A physical place (HSDS location); shared by voorzieningen and activities."""
+
+    __tablename__ = "location"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=160)
+    address: str = Field(max_length=200)
+    postcode: Optional[str] = Field(default=None, max_length=6)
+    city: str = Field(default="Enschede", max_length=80)
+    lat: float
+    lon: float
+    buurt_id: Optional[int] = Field(default=None, foreign_key="area.id", index=True)
+    accessibility: Optional[str] = Field(default=None, max_length=300)
+
+
+class Voorziening(SQLModel, table=True):
+    """A general service (HSDS "service")."""
+
+    __tablename__ = "voorziening"
+    __table_args__ = (
+        CheckConstraint(_in("tier", TIERS), name="ck_voorziening_tier"),
+        CheckConstraint(_in("cost_kind", COST_KINDS), name="ck_voorziening_cost_kind"),
+        CheckConstraint(_in("status", LISTING_STATUSES), name="ck_voorziening_status"),
+        CheckConstraint(_in("moderation", MODERATION_STATES), name="ck_voorziening_moderation"),
+        CheckConstraint("min_age IS NULL OR max_age IS NULL OR min_age <= max_age",
+                        name="ck_voorziening_ages"),
+        CheckConstraint("cost_amount_cents IS NULL OR cost_amount_cents >= 0",
+                        name="ck_voorziening_cost_amount"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=160, index=True)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    tier: str = Field(default="nulde", max_length=8)
+    indicatievrij: bool = True
+    cost_kind: str = Field(default="gratis", max_length=8)
+    cost_amount_cents: Optional[int] = None
+    eligibility: Optional[str] = Field(default=None, max_length=500)
+    min_age: Optional[int] = None
+    max_age: Optional[int] = None
+    languages: str = Field(default="nl", max_length=64)
+    accessibility: Optional[str] = Field(default=None, max_length=500)
+    phone: Optional[str] = Field(default=None, max_length=32)
+    email: Optional[str] = Field(default=None, max_length=254)
+    website: Optional[str] = Field(default=None, max_length=300)
+    status: str = Field(default="active", max_length=20)
+    moderation: str = Field(default="pending", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    last_verified_at: Optional[datetime] = None
+
+
+class VoorzieningCategory(SQLModel, table=True):
+    __tablename__ = "voorziening_category"
+
+    voorziening_id: int = Field(foreign_key="voorziening.id", primary_key=True, ondelete="CASCADE")
+    category_id: int = Field(foreign_key="category.id", primary_key=True)
+
+
+class VoorzieningLocation(SQLModel, table=True):
+    __tablename__ = "voorziening_location"
+
+    voorziening_id: int = Field(foreign_key="voorziening.id", primary_key=True, ondelete="CASCADE")
+    location_id: int = Field(foreign_key="location.id", primary_key=True)
+
+
+class Schedule(SQLModel, table=True):
+    """Weekly opening rule with iCal RRULE semantics (FREQ=WEEKLY;BYDAY=..)."""
+
+    __tablename__ = "schedule"
+    __table_args__ = (
+        CheckConstraint(_in("byday", WEEKDAYS), name="ck_schedule_byday"),
+        CheckConstraint("opens_at < closes_at", name="ck_schedule_times"),
+        CheckConstraint("interval_weeks >= 1", name="ck_schedule_interval"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    voorziening_id: int = Field(foreign_key="voorziening.id", index=True, ondelete="CASCADE")
+    location_id: Optional[int] = Field(default=None, foreign_key="location.id")
+    byday: str = Field(max_length=2)
+    opens_at: time
+    closes_at: time
+    interval_weeks: int = 1
+    valid_from: Optional[date] = None
+    valid_until: Optional[date] = None
+    note: Optional[str] = Field(default=None, max_length=200)
+
+
+# --------------------------------------------------------------------------- activities
+
+
+class Activity(SQLModel, table=True):
+    """Group activity (groepsaanbod) or resident initiative (bewonersinitiatief)."""
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        CheckConstraint(_in("status", ACTIVITY_STATUSES), name="ck_activity_status"),
+        CheckConstraint(_in("moderation", MODERATION_STATES), name="ck_activity_moderation"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="ck_activity_capacity"),
+        CheckConstraint("volunteers_wanted >= 0", name="ck_activity_volunteers"),
+        CheckConstraint("owner_user_id IS NOT NULL OR organisation_id IS NOT NULL",
+                        name="ck_activity_owner"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str = Field(max_length=160)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    owner_user_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
+    organisation_id: Optional[int] = Field(default=None, foreign_key="organisation.id", index=True)
+    is_initiative: bool = False
+    location_id: Optional[int] = Field(default=None, foreign_key="location.id")
+    rrule: Optional[str] = Field(default=None, max_length=200)  # e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=WE
+    capacity: Optional[int] = None  # None: no limit
+    volunteers_wanted: int = 0
+    cost_kind: str = Field(default="gratis", max_length=8)
+    status: str = Field(default="published", max_length=16)
+    moderation: str = Field(default="pending", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ActivityCategory(SQLModel, table=True):
+    __tablename__ = "activity_category"
+
+    activity_id: int = Field(foreign_key="activity.id", primary_key=True, ondelete="CASCADE")
+    category_id: int = Field(foreign_key="category.id", primary_key=True)
+
+
+class ActivityOccurrence(SQLModel, table=True):
+    __tablename__ = "activity_occurrence"
+    __table_args__ = (CheckConstraint("starts_at < ends_at", name="ck_occurrence_times"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True, ondelete="CASCADE")
+    starts_at: datetime = Field(index=True)
+    ends_at: datetime
+    cancelled: bool = False
+
+
+class ActivitySignup(SQLModel, table=True):
+    """Sign-up for an activity; position orders the waiting list."""
+
+    __tablename__ = "activity_signup"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "user_id", name="uq_signup_activity_user"),
+        CheckConstraint(_in("status", SIGNUP_STATUSES), name="ck_signup_status"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    status: str = Field(default="aangemeld", max_length=16)
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SupportRequest(SQLModel, table=True):
+    """An initiator asks the preventiemakelaar for support, and sees the status."""
+
+    __tablename__ = "support_request"
+    __table_args__ = (CheckConstraint(_in("status", SUPPORT_STATUSES), name="ck_support_status"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    activity_id: int = Field(foreign_key="activity.id", index=True, ondelete="CASCADE")
+    asked_by_id: int = Field(foreign_key="user_account.id")
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="open", max_length=16)
+    answer: Optional[str] = Field(default=None, sa_column=Column(Text))
+    handled_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+# --------------------------------------------------------------------------- offers and requests
+
+
+class VolunteerOffer(SQLModel, table=True):
+    __tablename__ = "volunteer_offer"
+    __table_args__ = (
+        CheckConstraint(_in("status", OFFER_STATUSES), name="ck_offer_status"),
+        CheckConstraint(_in("moderation", MODERATION_STATES), name="ck_offer_moderation"),
+        CheckConstraint("radius_m > 0", name="ck_offer_radius"),
+        CheckConstraint("max_matches_per_month >= 1", name="ck_offer_max_matches"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    title: str = Field(max_length=160)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    radius_m: int = 2000
+    languages: str = Field(default="nl", max_length=64)
+    max_matches_per_month: int = 4
+    buurt_id: Optional[int] = Field(default=None, foreign_key="area.id", index=True)
+    lat: float  # the buurt's (or postcode area's) point, never a home address
+    lon: float
+    status: str = Field(default="active", max_length=16)
+    moderation: str = Field(default="pending", max_length=16)
+    expires_at: date
+    reminder_sent_at: Optional[datetime] = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class OfferCategory(SQLModel, table=True):
+    __tablename__ = "offer_category"
+
+    offer_id: int = Field(foreign_key="volunteer_offer.id", primary_key=True, ondelete="CASCADE")
+    category_id: int = Field(foreign_key="category.id", primary_key=True)
+
+
+class AvailabilitySlot(SQLModel, table=True):
+    """A weekly slot when a volunteer can help."""
+
+    __tablename__ = "availability_slot"
+    __table_args__ = (
+        CheckConstraint("weekday >= 0 AND weekday <= 6", name="ck_slot_weekday"),
+        CheckConstraint("start_time < end_time", name="ck_slot_times"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    offer_id: int = Field(foreign_key="volunteer_offer.id", index=True, ondelete="CASCADE")
+    weekday: int  # 0 = Monday
+    start_time: time
+    end_time: time
+
+
+class HelpRequest(SQLModel, table=True):
+    """A hulpvraag. Only approximate place (buurt, PC4) lives here; see HelpRequestPrivate."""
+
+    __tablename__ = "help_request"
+    __table_args__ = (
+        CheckConstraint(_in("urgency", URGENCIES), name="ck_request_urgency"),
+        CheckConstraint(_in("status", REQUEST_STATUSES), name="ck_request_status"),
+        CheckConstraint(_in("moderation", MODERATION_STATES), name="ck_request_moderation"),
+        Index("ix_help_request_status_expires", "status", "expires_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str = Field(max_length=160)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    urgency: str = Field(default="geen haast", max_length=16)
+    public_name: str = Field(max_length=40)  # first name or initial
+    buurt_id: Optional[int] = Field(default=None, foreign_key="area.id", index=True)
+    pc4: Optional[str] = Field(default=None, max_length=4)
+    lat: float  # buurt centroid: safe to publish
+    lon: float
+    wanted_from: Optional[date] = None
+    wanted_until: Optional[date] = None
+    wanted_time: Optional[str] = Field(default=None, max_length=120)  # "dinsdagochtend"
+    languages: str = Field(default="nl", max_length=64)
+    posted_by_id: int = Field(foreign_key="user_account.id", index=True)
+    requester_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
+    on_behalf: bool = False
+    status: str = Field(default="open", max_length=16)
+    moderation: str = Field(default="pending", max_length=16)
+    expires_at: date
+    reminder_sent_at: Optional[datetime] = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class HelpRequestPrivate(SQLModel, table=True):
+    """Exact address and contact of the resident: visible only to the poster and matched helpers after consent."""
+
+    __tablename__ = "help_request_private"
+
+    request_id: int = Field(foreign_key="help_request.id", primary_key=True, ondelete="CASCADE")
+    address: Optional[str] = Field(default=None, max_length=200)
+    postcode: Optional[str] = Field(default=None, max_length=6)
+    contact_name: Optional[str] = Field(default=None, max_length=120)
+    contact_phone: Optional[str] = Field(default=None, max_length=32)
+
+
+class RequestCategory(SQLModel, table=True):
+    __tablename__ = "request_category"
+
+    request_id: int = Field(foreign_key="help_request.id", primary_key=True, ondelete="CASCADE")
+    category_id: int = Field(foreign_key="category.id", primary_key=True)
+
+
+# --------------------------------------------------------------------------- matching
+
+
+class Match(SQLModel, table=True):
+    """A request paired with exactly one offer, voorziening or activity."""
+
+    __tablename__ = "match"
+    __table_args__ = (
+        CheckConstraint(_in("kind", MATCH_KINDS), name="ck_match_kind"),
+        CheckConstraint(_in("status", MATCH_STATUSES), name="ck_match_status"),
+        CheckConstraint(
+            "(kind = 'offer' AND offer_id IS NOT NULL AND voorziening_id IS NULL AND activity_id IS NULL)"
+            " OR (kind = 'voorziening' AND voorziening_id IS NOT NULL AND offer_id IS NULL AND activity_id IS NULL)"
+            " OR (kind = 'activity' AND activity_id IS NOT NULL AND offer_id IS NULL AND voorziening_id IS NULL)",
+            name="ck_match_one_target",
+        ),
+        CheckConstraint("feedback_rating IS NULL OR feedback_rating IN (-1, 1)", name="ck_match_rating"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    request_id: int = Field(foreign_key="help_request.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)
+    offer_id: Optional[int] = Field(default=None, foreign_key="volunteer_offer.id", index=True)
+    voorziening_id: Optional[int] = Field(default=None, foreign_key="voorziening.id")
+    activity_id: Optional[int] = Field(default=None, foreign_key="activity.id")
+    score: float = 0.0
+    reasons: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))  # JSON list
+    status: str = Field(default="suggested", max_length=16)
+    proposed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    feedback_rating: Optional[int] = None
+    feedback_text: Optional[str] = Field(default=None, max_length=1000)
+    reminder_count: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CategoryExample(SQLModel, table=True):
+    """A resident's confirmed or corrected category: training data for the classifier."""
+
+    __tablename__ = "category_example"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    category_slug: str = Field(max_length=32, index=True)
+    source: str = Field(default="correction", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --------------------------------------------------------------------------- referrals
+
+
+class ReferralClient(SQLModel, table=True):
+    """Pseudonymous client of a professional. Never a BSN."""
+
+    __tablename__ = "referral_client"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    professional_id: int = Field(foreign_key="user_account.id", index=True)
+    pseudonym: str = Field(max_length=40)  # e.g. "Cliënt K-17"
+    birth_year: Optional[int] = None
+    buurt_id: Optional[int] = Field(default=None, foreign_key="area.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Referral(SQLModel, table=True):
+    __tablename__ = "referral"
+    __table_args__ = (CheckConstraint(_in("status", REFERRAL_STATUSES), name="ck_referral_status"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    professional_id: int = Field(foreign_key="user_account.id", index=True)
+    client_id: int = Field(foreign_key="referral_client.id", index=True)
+    voorziening_id: int = Field(foreign_key="voorziening.id", index=True)
+    question: str = Field(sa_column=Column(Text, nullable=False))  # the agreed question, asked once
+    warm_handover: bool = False
+    status: str = Field(default="verwezen", max_length=16)
+    not_started_reason: Optional[str] = Field(default=None, max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Consent(SQLModel, table=True):
+    """What is shared, with whom, when; revocable."""
+
+    __tablename__ = "consent"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True, ondelete="CASCADE")
+    shared_fields: str = Field(max_length=300)  # comma-separated: "vraag,leeftijd,telefoon"
+    shared_with_organisation_id: int = Field(foreign_key="organisation.id")
+    given_at: datetime = Field(default_factory=utcnow)
+    expires_at: Optional[datetime] = None
+    revoked_at: Optional[datetime] = None
+
+
+# --------------------------------------------------------------------------- messages, reports, audit
+
+
+class Conversation(SQLModel, table=True):
+    __tablename__ = "conversation"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    match_id: int = Field(foreign_key="match.id", unique=True, ondelete="CASCADE")
+    contact_shared: bool = False  # phone/e-mail shown only when both parties agree
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "message"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True, ondelete="CASCADE")
+    sender_id: int = Field(foreign_key="user_account.id")
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    read_at: Optional[datetime] = None
+
+
+class Report(SQLModel, table=True):
+    """Abuse report on any listing."""
+
+    __tablename__ = "report"
+    __table_args__ = (CheckConstraint(_in("status", REPORT_STATUSES), name="ck_report_status"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    reporter_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    target_kind: str = Field(max_length=24)
+    target_id: int
+    reason: str = Field(max_length=1000)
+    status: str = Field(default="open", max_length=16)
+    handled_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    handled_at: Optional[datetime] = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who saw or changed what, when."""
+
+    __tablename__ = "audit_event"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    actor_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
+    action: str = Field(max_length=48, index=True)
+    target_kind: Optional[str] = Field(default=None, max_length=24)
+    target_id: Optional[int] = None
+    detail: Optional[str] = Field(default=None, max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, index=True)

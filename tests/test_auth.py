@@ -1,0 +1,168 @@
+"""Registration, login, logout, password reset, roles, CSRF: over HTTP."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+
+from sqlmodel import select
+
+from marketplace import db
+from marketplace.models import AuditEvent, User
+
+from .conftest import login, make_user
+
+
+def _user_count(app):
+    with app.app_context():
+        return len(db.get_session().exec(select(User)).all())
+
+
+def test_register_logs_in_and_hashes_the_password(app, client):
+    response = client.post("/registreren", data={
+        "display_name": "Fatma Yilmaz", "email": "Fatma@Example.nl", "password": "een lange zin hier",
+        "confirm": "een lange zin hier", "postcode": "7511 ab", "wants": ["bewoner", "vrijwilliger"]})
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.get_session().exec(select(User).where(User.email == "fatma@example.nl")).one()
+        assert user.password_hash.startswith("scrypt:")
+        assert user.role_names == {"bewoner", "vrijwilliger"}
+        assert user.postcode == "7511AB"
+    assert "Fatma" in client.get("/profiel").get_data(as_text=True)
+
+
+def test_register_bad_input_gives_dutch_errors_keeps_input_and_writes_nothing(app, client):
+    response = client.post("/registreren", data={
+        "display_name": "Jan", "email": "geen-email", "password": "kort", "confirm": "anders",
+        "postcode": "12345"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "geldig e-mailadres" in page
+    assert "minstens 10 tekens" in page
+    assert "postcode in zoals 7511 AB" in page
+    assert 'value="Jan"' in page and 'value="geen-email"' in page
+    assert _user_count(app) == 0
+
+
+def test_register_refuses_duplicate_email_and_self_chosen_staff_role(app, client, session):
+    make_user(session, email="anna@example.nl")
+    data = {"display_name": "Anna", "email": "anna@example.nl", "password": "een lange zin hier",
+            "confirm": "een lange zin hier", "wants": ["bewoner"]}
+    page = client.post("/registreren", data=data).get_data(as_text=True)
+    assert "al een account" in page
+    page = client.post("/registreren", data={**data, "email": "b@example.nl", "wants": ["beheerder"]}).get_data(as_text=True)
+    assert "ongeldige keuze" in page
+    assert _user_count(app) == 1
+
+
+def test_login_logout(app, client, session):
+    make_user(session)
+    assert client.get("/profiel").status_code == 302
+    response = login(client)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/profiel")
+    assert client.get("/profiel").status_code == 200
+    client.post("/logout")
+    assert client.get("/profiel").status_code == 302
+
+
+def test_login_with_wrong_password_says_so_in_dutch(client, session):
+    make_user(session)
+    response = login(client, password="fout-wachtwoord")
+    assert response.status_code == 422
+    assert "horen niet bij elkaar" in response.get_data(as_text=True)
+
+
+def test_login_refuses_an_off_site_next(client, session):
+    make_user(session)
+    response = client.post("/login?next=https://evil.example.com/",
+                           data={"email": "anna@example.nl", "password": "geheim-wachtwoord"})
+    assert response.headers["Location"].endswith("/profiel")
+
+
+def test_password_reset_by_mail_over_real_smtp(make_app, smtp_server):
+    host, port, messages = smtp_server
+    app = make_app(MAIL_SERVER=host, MAIL_PORT=port)
+    client = app.test_client()
+    with app.app_context():
+        make_user(db.get_session())
+    response = client.post("/wachtwoord-vergeten", data={"email": "anna@example.nl"})
+    assert response.status_code == 302
+    assert len(messages) == 1 and messages[0].rcpt_tos == ["anna@example.nl"]
+    body = email.message_from_bytes(messages[0].content, policy=email.policy.default).get_content()
+    link = re.search(r"http://localhost(/wachtwoord-herstellen/\S+)", body).group(1)
+    response = client.post(link, data={"password": "nieuw wachtwoord 123", "confirm": "nieuw wachtwoord 123"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert login(client, password="nieuw wachtwoord 123").status_code == 302
+    # The link works once: the hash it was bound to has changed.
+    client.post("/logout")
+    assert client.get(link).status_code == 302
+    assert "/wachtwoord-vergeten" in client.get(link).headers["Location"]
+
+
+def test_password_reset_for_unknown_address_reveals_nothing(app, client):
+    response = client.post("/wachtwoord-vergeten", data={"email": "niemand@example.nl"}, follow_redirects=True)
+    assert "Als dit e-mailadres bij ons bekend is" in response.get_data(as_text=True)
+
+
+def test_password_reset_with_a_forged_token(client):
+    response = client.get("/wachtwoord-herstellen/niet-echt")
+    assert response.status_code == 302
+
+
+def test_anonymous_goes_to_login_and_wrong_role_gets_403(client, session):
+    response = client.get("/beheer/gebruikers")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    make_user(session)
+    login(client)
+    assert client.get("/beheer/gebruikers").status_code == 403
+
+
+def test_beheerder_assigns_roles_and_it_is_audited(app, client, session):
+    make_user(session, email="admin@example.nl", roles=("beheerder",), name="Beheer")
+    anna = make_user(session)
+    login(client, email="admin@example.nl")
+    assert "anna@example.nl" in client.get("/beheer/gebruikers").get_data(as_text=True)
+    response = client.post(f"/beheer/gebruikers/{anna.id}/rollen", data={"roles": ["bewoner", "ambassadeur"]})
+    assert response.status_code == 302
+    with app.app_context():
+        s = db.get_session()
+        assert s.get(User, anna.id).role_names == {"bewoner", "ambassadeur"}
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "account.roles")).first()
+    assert client.get("/beheer/gebruikers/999999/rollen").status_code == 404
+
+
+def test_csrf_token_is_required_on_forms(make_app, session):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    with app.app_context():
+        make_user(db.get_session())
+    response = client.post("/login", data={"email": "anna@example.nl", "password": "geheim-wachtwoord"})
+    assert response.status_code == 400
+    assert "formulier is verlopen" in response.get_data(as_text=True)
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"email": "anna@example.nl", "password": "geheim-wachtwoord",
+                                           "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_profile_update_with_bad_phone_keeps_input(client, session):
+    make_user(session)
+    login(client)
+    response = client.post("/profiel", data={"display_name": "Anna", "phone": "bel me maar", "postcode": ""})
+    assert response.status_code == 422
+    assert "alleen cijfers" in response.get_data(as_text=True)
+
+
+def test_language_switch_to_english_and_back(client):
+    client.post("/taal", data={"lang": "en", "next": "/"})
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)
+    client.post("/taal", data={"lang": "nl", "next": "//evil.example.com"})
+    assert 'lang="nl"' in client.get("/").get_data(as_text=True)
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/bestaat-niet")
+    assert response.status_code == 404
+    assert "bestaat niet" in response.get_data(as_text=True)

@@ -1,0 +1,89 @@
+"""Model constraints hold in the database itself, on both engines."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from marketplace.models import (Activity, HelpRequest, Match, Organisation, Schedule, User,
+                                Voorziening)
+
+from .conftest import make_user
+
+
+def _org(session):
+    org = Organisation(name="Welzijn Oost", moderation="approved")
+    session.add(org)
+    session.commit()
+    return org
+
+
+def _fails(session, row):
+    session.add(row)
+    with pytest.raises(IntegrityError):
+        session.commit()
+    session.rollback()
+
+
+def test_email_is_unique(session):
+    make_user(session, email="a@example.nl")
+    _fails(session, User(email="a@example.nl", password_hash="x", display_name="Ander"))
+
+
+def test_voorziening_tier_and_ages_are_checked(session):
+    org = _org(session)
+    _fails(session, Voorziening(organisation_id=org.id, name="X", description="d", tier="vierde"))
+    _fails(session, Voorziening(organisation_id=org.id, name="X", description="d", min_age=60, max_age=18))
+    ok = Voorziening(organisation_id=org.id, name="Taalcafé", description="d", tier="nulde", min_age=16)
+    session.add(ok)
+    session.commit()
+    assert ok.id
+
+
+def test_schedule_must_close_after_it_opens(session):
+    org = _org(session)
+    v = Voorziening(organisation_id=org.id, name="Inloop", description="d")
+    session.add(v)
+    session.commit()
+    _fails(session, Schedule(voorziening_id=v.id, byday="TU", opens_at=time(12), closes_at=time(10)))
+    _fails(session, Schedule(voorziening_id=v.id, byday="XX", opens_at=time(9), closes_at=time(10)))
+
+
+def test_activity_needs_an_owner_and_positive_capacity(session):
+    _fails(session, Activity(title="Eettafel", description="d"))
+    org = _org(session)
+    _fails(session, Activity(title="Eettafel", description="d", organisation_id=org.id, capacity=0))
+
+
+def test_help_request_urgency_and_status_are_checked(session):
+    user = make_user(session)
+    base = dict(title="Boodschappen", description="d", public_name="A", lat=52.2, lon=6.9,
+                posted_by_id=user.id, expires_at=date(2030, 1, 1))
+    _fails(session, HelpRequest(urgency="nu meteen", **base))
+    _fails(session, HelpRequest(status="zomaar", **base))
+
+
+def test_match_points_at_exactly_one_target(session):
+    user = make_user(session)
+    request = HelpRequest(title="t", description="d", public_name="A", lat=52.2, lon=6.9,
+                          posted_by_id=user.id, expires_at=date(2030, 1, 1))
+    session.add(request)
+    session.commit()
+    _fails(session, Match(request_id=request.id, kind="offer"))  # no target
+    org = _org(session)
+    v = Voorziening(organisation_id=org.id, name="V", description="d")
+    session.add(v)
+    session.commit()
+    _fails(session, Match(request_id=request.id, kind="offer", voorziening_id=v.id))  # wrong kind
+    good = Match(request_id=request.id, kind="voorziening", voorziening_id=v.id, score=0.8)
+    session.add(good)
+    session.commit()
+    assert good.id
+
+
+def test_unknown_role_is_refused(session):
+    from marketplace.models import UserRole
+    user = make_user(session)
+    _fails(session, UserRole(user_id=user.id, role="koning"))
