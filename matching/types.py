@@ -1,0 +1,75 @@
+"""Plain data going in and out of the matching library (no Flask, no database)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+KINDS = ("offer", "voorziening", "activity")
+TIERS = ("nulde", "eerste", "tweede")
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """A weekly time window; weekday 0 is Monday, minutes since midnight."""
+
+    weekday: int
+    start_min: int
+    end_min: int
+
+
+# slots=True keeps a million items in a few hundred MB instead of ~1 GB of __dict__s.
+@dataclass(frozen=True, slots=True)
+class SupplyItem:
+    kind: str  # "offer" | "voorziening" | "activity"
+    id: int
+    title: str
+    text: str
+    categories: tuple[str, ...]
+    lat: float
+    lon: float
+    tier: str = "nulde"
+    languages: tuple[str, ...] = ("nl",)
+    slots: tuple[Slot, ...] = ()
+    radius_m: int | None = None
+    capacity_per_month: int | None = None
+    load_this_month: int = 0
+    updated_at: datetime | None = None
+    free: bool = False
+    indicatievrij: bool = True
+    professional: bool = False
+    schedule_text: str | None = None
+    places_left: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HelpRequestIn:
+    id: int | None
+    text: str
+    lat: float
+    lon: float
+    categories: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("nl",)
+    slots: tuple[Slot, ...] = ()
+    urgency: str = "geen haast"
+
+
+@dataclass(slots=True)
+class Suggestion:
+    kind: str
+    id: int
+    title: str
+    category: str
+    tier: str
+    distance_m: int
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class SuggestResult:
+    categories: list[tuple[str, float]]
+    suggestions: list[Suggestion]
+    safety_flag: bool
+    emergency: list[dict]
