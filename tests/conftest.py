@@ -77,6 +77,7 @@ def _migrated(base_config):
     app = create_app(base_config)
     with app.app_context():
         db.upgrade(db.get_engine())
+    app.extensions["db_engine"].dispose()
     return True
 
 

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# One command on a fresh machine: install everything, start PostgreSQL on loopback and
+# Debian's Chromium, then run the whole suite on SQLite and again on PostgreSQL.
+# Nothing is skipped: BUURTPLEIN_REQUIRE_ALL=1 turns a missing service into a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install.sh
+
+export BUURTPLEIN_REQUIRE_ALL=1
+echo "== PostgreSQL op 127.0.0.1 starten" >&2
+BUURTPLEIN_TEST_POSTGRES_URL="$(bash scripts/ci/postgres.sh)"
+export BUURTPLEIN_TEST_POSTGRES_URL
+echo "== Chromium voor de browsertests" >&2
+BUURTPLEIN_CHROMIUM="$(PYTHON=.venv/bin/python bash scripts/ci/browser.sh)"
+export BUURTPLEIN_CHROMIUM
+
+echo "== Alle tests op SQLite" >&2
+.venv/bin/python -m pytest -p no:cacheprovider "$@"
+
+echo "== De app-tests nog eens op PostgreSQL" >&2
+BUURTPLEIN_TEST_DATABASE_URL="$BUURTPLEIN_TEST_POSTGRES_URL" \
+  .venv/bin/python -m pytest -p no:cacheprovider --ignore=tests/matching "$@"
+
+if [ -f matching/evaluate.py ]; then
+  echo "== Kwaliteit van de categorie-herkenning (doelen: top-1 >= 90%, top-3 >= 97%)" >&2
+  .venv/bin/python -m matching.evaluate
+fi
