@@ -7,12 +7,13 @@ refuses to run on a database that holds accounts not made by the demo.
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, SQLModel, select
 
 from ..accounts import hash_password
+from ..timeutil import local_datetime, local_today
 from ..models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area,
                       AvailabilitySlot, Category, HelpRequest, HelpRequestPrivate, Location,
                       OfferCategory, Organisation, PostcodeArea, RequestCategory, Schedule, User,
@@ -34,7 +35,7 @@ class DemoRefused(RuntimeError):
 
 
 def build_demo(session: Session, today: date | None = None) -> dict[str, int]:
-    today = today or date.today()
+    today = today or local_today()
     _refuse_on_real_data(session)
     _empty_content_tables(session)
     builder = _Builder(session, today)
@@ -230,8 +231,8 @@ class _Builder:
         first = self.today + timedelta(days=(WEEKDAY_INDEX[weekday] - self.today.weekday()) % 7)
         for week in range(0, 8, every):
             day = first + timedelta(weeks=week)
-            self.s.add(ActivityOccurrence(activity_id=activity.id, starts_at=datetime.combine(day, start),
-                                          ends_at=datetime.combine(day, end)))
+            self.s.add(ActivityOccurrence(activity_id=activity.id, starts_at=local_datetime(day, start),
+                                          ends_at=local_datetime(day, end)))
 
     def _signups(self, activity: Activity, participants: list[User]) -> None:
         capacity = activity.capacity or 20

@@ -1,0 +1,126 @@
+"""Demo municipality invariants: counts, coverage, coordinates inside their buurt, accounts."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from marketplace import db
+from marketplace.models import (Activity, ActivityCategory, Area, Category, HelpRequest,
+                                HelpRequestPrivate, Location, Organisation, PostcodeArea,
+                                RequestCategory, Schedule, User, VolunteerOffer, Voorziening,
+                                VoorzieningCategory)
+
+from .conftest import login, make_user
+
+ROLES = ("bewoner", "vrijwilliger", "ambassadeur", "professional", "aanbieder", "preventiemakelaar", "beheerder")
+
+
+def metres(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(a))
+
+
+@pytest.fixture
+def demo(app, runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        yield db.get_session()
+
+
+def count(session, model, *where):
+    return session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+
+def test_counts(demo):
+    s = demo
+    assert count(s, Area, Area.kind == "gemeente") == 1
+    assert count(s, Area, Area.kind == "wijk") >= 8
+    assert count(s, Area, Area.kind == "buurt") >= 20
+    assert count(s, Organisation) >= 15
+    assert count(s, Voorziening) >= 60
+    assert count(s, VolunteerOffer) >= 80
+    assert count(s, HelpRequest) >= 60
+    assert count(s, Activity) >= 25
+    names = {a.name for a in s.exec(select(Area).where(Area.kind == "wijk"))}
+    assert {"Velve-Lindenhof", "Pathmos", "Wesselerbrink"} <= names
+
+
+def test_every_category_and_tier_is_covered(demo):
+    s = demo
+    slugs = {c.slug for c in s.exec(select(Category))}
+    covered = set(s.exec(select(Category.slug).join(VoorzieningCategory)).all())
+    assert covered == slugs
+    asked = set(s.exec(select(Category.slug).join(RequestCategory)).all())
+    assert asked == slugs
+    assert set(s.exec(select(Voorziening.tier)).all()) == {"nulde", "eerste", "tweede"}
+    assert s.exec(select(func.count()).select_from(ActivityCategory)).one() >= 25
+
+
+def test_every_coordinate_is_inside_its_buurt(demo):
+    s = demo
+    buurten = {b.id: b for b in s.exec(select(Area).where(Area.kind == "buurt"))}
+
+    def check(rows):
+        for row in rows:
+            buurt = buurten[row.buurt_id]
+            assert buurt.outline_geojson is None  # else: point-in-polygon
+            assert metres(row.lat, row.lon, buurt.lat, buurt.lon) <= 1000, row
+
+    check(s.exec(select(PostcodeArea).where(PostcodeArea.buurt_id.is_not(None))))
+    check(s.exec(select(Location)))
+    check(s.exec(select(VolunteerOffer)))
+    check(s.exec(select(HelpRequest)))
+
+
+def test_requests_on_behalf_keep_contact_private_and_veiligheid_is_professional(demo):
+    s = demo
+    on_behalf = s.exec(select(HelpRequest).where(HelpRequest.on_behalf)).all()
+    assert on_behalf
+    for request in on_behalf:
+        private = s.get(HelpRequestPrivate, request.id)
+        assert private.contact_phone and private.contact_name
+        assert private.contact_name.split(" ")[0] == request.public_name
+    veiligheid = s.exec(select(HelpRequest).join(RequestCategory).join(Category)
+                        .where(Category.slug == "veiligheid")).all()
+    poster_roles = {r for req in veiligheid for r in s.get(User, req.posted_by_id).role_names}
+    assert poster_roles == {"professional"}
+
+
+def test_schedules_exist(demo):
+    assert count(demo, Schedule) >= 60
+
+
+def test_demo_accounts_log_in(demo, client):
+    for role in ROLES:
+        user = demo.exec(select(User).where(User.email == f"{role}@demo.buurtplein.nl")).one()
+        assert role in user.role_names
+    response = login(client, "beheerder@demo.buurtplein.nl", "buurtplein-demo")
+    assert response.status_code == 302
+    assert client.get("/beheer/gebruikers").status_code == 200
+
+
+def test_demo_is_deterministic_and_replaces_itself(app, runner, demo):
+    first = [(r.title, r.lat, r.lon) for r in demo.exec(select(HelpRequest).order_by(HelpRequest.id))]
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    demo.expire_all()
+    second = [(r.title, r.lat, r.lon) for r in demo.exec(select(HelpRequest).order_by(HelpRequest.id))]
+    assert first == second
+
+
+def test_demo_refuses_a_database_with_real_accounts(app, runner, session):
+    make_user(session, email="echt@example.nl")
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "echte accounts" in result.output
+    assert count(session, User) == 1
+
+
+def test_no_demo_accounts_without_the_demo(app, session):
+    assert count(session, User, User.email.endswith("@demo.buurtplein.nl")) == 0
