@@ -67,13 +67,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from .account import bp as account_bp
-    from .admin import bp as admin_bp
-    from .auth import bp as auth_bp
-    from .main import bp as main_bp
+    from . import (aanbod, account, activiteiten, admin, auth, hulpvragen, main, mijn, moderatie,
+                   prikbord, voorzieningen)
 
-    for bp in (main_bp, auth_bp, account_bp, admin_bp):
-        app.register_blueprint(bp)
+    for package in (main, auth, account, admin, voorzieningen, hulpvragen, aanbod, activiteiten,
+                    mijn, moderatie, prikbord):
+        app.register_blueprint(package.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -28,3 +28,15 @@ def sync_categories(session: Session) -> int:
             changed += 1
     session.commit()
     return changed
+
+
+def all_categories(session: Session, include_professional_only: bool = True) -> list[Category]:
+    """Categories in display order (for pictogram tiles and filters)."""
+    stmt = select(Category).order_by(Category.sort_order)
+    if not include_professional_only:
+        stmt = stmt.where(Category.professional_only.is_(False))
+    return list(session.exec(stmt).all())
+
+
+def categories_by_slug(session: Session) -> dict[str, Category]:
+    return {c.slug: c for c in session.exec(select(Category)).all()}

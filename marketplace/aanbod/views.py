@@ -1,0 +1,3 @@
+"""Routes of the 'offers' blueprint."""
+
+from . import bp  # noqa: F401

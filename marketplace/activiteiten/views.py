@@ -1,0 +1,3 @@
+"""Routes of the 'activities' blueprint."""
+
+from . import bp  # noqa: F401

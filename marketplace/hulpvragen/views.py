@@ -1,0 +1,3 @@
+"""Routes of the 'requests' blueprint."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the 'mine' blueprint."""
+
+from . import bp  # noqa: F401

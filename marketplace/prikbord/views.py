@@ -1,0 +1,3 @@
+"""Routes of the 'board' blueprint."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the 'voorzieningen' blueprint."""
+
+from . import bp  # noqa: F401
