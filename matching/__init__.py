@@ -1,0 +1,1 @@
+"""Buurtplein matching library: plain data in, ranked and explained suggestions out."""
