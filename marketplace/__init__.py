@@ -130,14 +130,34 @@ def register_schema_check(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    # Main menu: (endpoint, Dutch label, who sees it). Entries whose view does not exist
+    # (yet) are left out, so an area can be built without breaking every page.
+    menu = [
+        ("voorzieningen.index", "Sociale kaart", None),
+        ("requests.index", "Hulpvragen", None),
+        ("activities.index", "Activiteiten", None),
+        ("mine.index", "Mijn Buurtplein", "member"),
+        ("moderation.queue", "Moderatie", ("preventiemakelaar", "beheerder")),
+    ]
+
+    def main_nav() -> list[tuple[str, str]]:
+        items = []
+        for endpoint, label, audience in menu:
+            if endpoint not in app.view_functions:
+                continue
+            if audience == "member" and not current_user.is_authenticated:
+                continue
+            if isinstance(audience, tuple) and not current_user.has_role(*audience):
+                continue
+            items.append((endpoint, label))
+        return items
+
     @app.context_processor
     def inject_globals():
-        return {"current_locale": str(get_locale() or "nl")}
+        return {"current_locale": str(get_locale() or "nl"), "main_nav": main_nav}
 
     @app.before_request
     def remember_language_choice():
         lang = request.args.get("lang")
         if lang in app.config["LANGUAGES"]:
             session["lang"] = lang
-
-    _ = current_user  # imported for templates via Flask-Login's context processor
