@@ -154,7 +154,8 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        return {"current_locale": str(get_locale() or "nl"), "main_nav": main_nav}
+        return {"current_locale": str(get_locale() or "nl"), "main_nav": main_nav,
+                "has_endpoint": lambda endpoint: endpoint in app.view_functions}
 
     @app.before_request
     def remember_language_choice():
