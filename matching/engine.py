@@ -1,0 +1,195 @@
+"""Matcher: one help request in, ranked and explained suggestions out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from . import scoring
+from .categories import CATEGORIES
+from .classifier import CategoryClassifier
+from .geo import radius_for
+from .index import KIND_CODE, SupplyIndex, days_since_epoch
+from .reasons import reasons_for
+from .safety import EMERGENCY_NUMBERS, is_dangerous
+from .slots import slot_bits
+from .types import HelpRequestIn, SuggestResult, Suggestion, SupplyItem
+
+SAFETY_RADIUS_M = 30_000.0  # professional help for danger may sit anywhere in the city
+SAFETY_PROBABILITY = 0.5    # a professional-only category this likely is treated as confirmed
+MAX_INFERRED = 3            # categories searched when the resident confirmed none
+RELATIVE_FIT = 0.5          # ...each at least half as likely as the best one
+ALL_KINDS = tuple(KIND_CODE.values())
+
+
+@dataclass
+class Understanding:
+    """What the request is about, before looking at supply."""
+
+    predicted: list[tuple[str, float]]
+    chosen: list[tuple[int, float]]  # (category index, fit weight), best first
+    safety: bool
+    social: bool
+
+
+@dataclass
+class Ranked:
+    """Scored candidates of one request (NumPy columns, best first)."""
+
+    pos: np.ndarray
+    dist: np.ndarray
+    cat: np.ndarray
+    score: np.ndarray
+    parts: dict[str, np.ndarray]
+
+
+class Matcher:
+    def __init__(self, supply: list[SupplyItem], classifier: CategoryClassifier,
+                 categories: list[dict] = CATEGORIES, now: datetime | None = None,
+                 weights: dict[str, float] | None = None, per_partition_k: int = 64,
+                 fallback_k: int = 10):
+        self.classifier = classifier
+        self.categories = list(categories)
+        self.slugs = [c["slug"] for c in self.categories]
+        self.names = {c["slug"]: c.get("name_nl", c["slug"]) for c in self.categories}
+        self.pro_only = {i for i, c in enumerate(self.categories) if c.get("professional_only")}
+        self.now = now
+        self.weights = dict(weights or scoring.WEIGHTS)
+        self.per_partition_k = per_partition_k
+        self.fallback_k = fallback_k
+        self._clf_pos = np.array([classifier.slugs.index(s) if s in classifier.slugs else -1
+                                  for s in self.slugs])
+        self._radius = np.array([radius_for(s) for s in self.slugs], float)
+        self.index = SupplyIndex(self.slugs, classifier.embed_many)
+        self.index.build(supply)
+
+    # ---- supply changes -------------------------------------------------
+    def update(self, items: list[SupplyItem]) -> None:
+        """Add new items or replace changed ones (matched on kind + id)."""
+        self.index.upsert(list(items))
+
+    def remove(self, kind: str, id: int) -> bool:
+        return self.index.remove(kind, id)
+
+    # ---- the question ---------------------------------------------------
+    def understand(self, request: HelpRequestIn) -> Understanding:
+        raw = self.classifier.probabilities(request.text)
+        probs = np.where(self._clf_pos >= 0, raw[np.maximum(self._clf_pos, 0)], 0.0)
+        order = np.argsort(-probs, kind="stable")
+        predicted = [(self.slugs[i], float(probs[i])) for i in order]
+        confirmed = [self.slugs.index(s) for s in dict.fromkeys(request.categories) if s in self.slugs]
+        if confirmed:
+            chosen = [(i, 1.0) for i in confirmed]
+        else:
+            best = probs[order[0]] or 1.0
+            chosen = [(int(i), float(probs[i] / best)) for i in order[:MAX_INFERRED]
+                      if probs[i] >= RELATIVE_FIT * best]
+        likely_pro = any(probs[i] >= SAFETY_PROBABILITY for i in self.pro_only)
+        safety = (is_dangerous(request.text) or likely_pro
+                  or any(i in self.pro_only for i, _ in chosen))
+        social = self.slugs[chosen[0][0]] in scoring.SOCIAL
+        return Understanding(predicted, chosen, safety, social)
+
+    # ---- ranking --------------------------------------------------------
+    def suggest(self, request: HelpRequestIn, limit: int = 10) -> SuggestResult:
+        und = self.understand(request)
+        ranked = self.rank(request, und, limit)
+        suggestions = [self._suggestion(request, ranked, j) for j in range(len(ranked.pos))]
+        emergency = [dict(e) for e in EMERGENCY_NUMBERS] if und.safety else []
+        return SuggestResult(und.predicted, suggestions, und.safety, emergency)
+
+    def rank(self, request: HelpRequestIn, und: Understanding, limit: int,
+             kinds: tuple[int, ...] = ALL_KINDS) -> Ranked:
+        """Best `limit` candidates: candidates -> filters -> vectorised score parts."""
+        latlon = np.radians([request.lat, request.lon])
+        chosen, kinds, radius = self._search_plan(und, kinds)
+        pos, dist, cat, fit = self._candidates(latlon, chosen, kinds, radius)
+        keep = self._allowed(pos, dist, und.safety)
+        pos, dist, cat, fit = pos[keep], dist[keep], cat[keep], fit[keep]
+        parts = self._parts(request, und, pos, dist, cat, fit)
+        score = scoring.total(parts, self.weights)
+        order = self._best_first(pos, score)[:limit]
+        return Ranked(pos[order], dist[order], cat[order], score[order],
+                      {k: v[order] for k, v in parts.items()})
+
+    def _search_plan(self, und: Understanding, kinds: tuple[int, ...]):
+        """Safety cases look only at professional voorzieningen, city-wide."""
+        if not und.safety:
+            return und.chosen, kinds, None
+        chosen = [(i, 1.0) for i in sorted(self.pro_only)]
+        chosen += [(i, w) for i, w in und.chosen if i not in self.pro_only]
+        return chosen, (KIND_CODE["voorziening"],), SAFETY_RADIUS_M
+
+    def _candidates(self, latlon, chosen, kinds, radius):
+        found = self._gather(latlon, chosen, kinds, radius, self.per_partition_k)
+        if not len(found[0]):  # nothing in range: the k nearest, however far
+            found = self._gather(latlon, chosen, kinds, None, self.fallback_k, fallback=True)
+            order = np.argsort(found[1], kind="stable")[: self.fallback_k]
+            found = tuple(col[order] for col in found)
+        return found
+
+    def _gather(self, latlon, chosen, kinds, radius, k, fallback=False):
+        cols = ([], [], [], [])
+        for cat, weight in chosen:
+            r = None if fallback else (radius or self._radius[cat])
+            for kind in kinds:
+                pos, dist = self.index.nearest(cat, kind, latlon, k, r)
+                for col, val in zip(cols, (pos, dist, np.full(len(pos), cat), np.full(len(pos), weight))):
+                    col.append(val)
+        pos, dist, cat, fit = (np.concatenate(c) if c else np.zeros(0) for c in cols)
+        # An item in several chosen categories counts once, under its best fit.
+        by_fit = np.argsort(-fit, kind="stable")
+        _, first = np.unique(pos[by_fit], return_index=True)
+        sel = by_fit[np.sort(first)]
+        return pos[sel].astype(np.int64), dist[sel], cat[sel].astype(np.int64), fit[sel]
+
+    def _allowed(self, pos, dist, safety: bool) -> np.ndarray:
+        c = self.index.cols
+        kind, cap = c["kind"][pos], c["capacity"][pos]
+        ok = dist <= c["radius"][pos]  # a volunteer's own travel radius
+        ok &= ~((kind == scoring.OFFER) & (cap >= 0) & (c["load"][pos] >= cap))  # month is full
+        ok &= ~((kind == scoring.ACTIVITY) & (c["places"][pos] == 0))  # activity is full
+        if safety:
+            professional = c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)
+            ok &= (kind == scoring.VOORZIENING) & professional
+        return ok
+
+    def _parts(self, request, und, pos, dist, cat, fit) -> dict[str, np.ndarray]:
+        c = self.index.cols
+        kind = c["kind"][pos]
+        return {
+            "category": fit,
+            "text": scoring.text_part(self.classifier.embed(request.text),
+                                      self.index.text_vecs[c["text_row"][pos]]),
+            "distance": scoring.distance_part(dist, self._radius[cat]),
+            "time": scoring.time_part(slot_bits(request.slots), self.index.slot_table[c["slot_row"][pos]]),
+            "language": scoring.language_part(self.index.languages.mask(request.languages), c["lang"][pos]),
+            "ladder": scoring.ladder_part(kind, c["tier"][pos], c["professional"][pos],
+                                          c["indicatievrij"][pos]),
+            "together": scoring.together_part(kind, und.social),
+            "load": scoring.load_part(kind, c["capacity"][pos], c["load"][pos]),
+            "freshness": scoring.freshness_part(c["updated"][pos], days_since_epoch(self._now())),
+        }
+
+    def _best_first(self, pos, score) -> np.ndarray:
+        """Highest score first; equal scores by kind, then id, so results are stable."""
+        c = self.index.cols
+        return np.lexsort((c["id"][pos], c["kind"][pos], -np.round(score, 9)))
+
+    def _now(self) -> datetime:
+        return self.now or datetime.now(timezone.utc)
+
+    def _suggestion(self, request: HelpRequestIn, ranked: Ranked, j: int) -> Suggestion:
+        item = self.index.items[ranked.pos[j]]
+        slug = self.slugs[ranked.cat[j]]
+        parts = {k: round(float(v[j]), 4) for k, v in ranked.parts.items()}
+        reasons = reasons_for(item, self.names[slug], float(ranked.dist[j]), parts,
+                              request.languages, bool(request.slots), self._now_aware())
+        return Suggestion(item.kind, item.id, item.title, slug, item.tier, int(round(ranked.dist[j])),
+                          round(float(ranked.score[j]), 4), reasons, parts)
+
+    def _now_aware(self) -> datetime:
+        now = self._now()
+        return now if now.tzinfo else now.replace(tzinfo=timezone.utc)

@@ -1,0 +1,251 @@
+"""Columnar store of active supply plus one haversine BallTree per (category, kind).
+
+Partitioning by category and kind keeps every query small (only supply that
+can fit the question) and lets every rung of the ladder (volunteer, group
+activity, voorziening) put its own nearest candidates forward. Updates go to a
+small brute-force delta per partition and removals are tombstones; a partition
+is rebuilt once its delta or tombstones grow past a fraction of its size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+from sklearn.neighbors import BallTree
+
+from .geo import EARTH_RADIUS_M, haversine_m
+from .slots import WORDS, slot_bits
+from .types import KINDS, TIERS, SupplyItem
+
+KIND_CODE = {k: i for i, k in enumerate(KINDS)}
+TIER_CODE = {t: i for i, t in enumerate(TIERS)}
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+REBUILD_FRACTION = 0.05
+REBUILD_MIN = 64
+
+
+class LanguageBits:
+    """ISO language code -> bit; codes beyond 62 share the last bit."""
+
+    def __init__(self) -> None:
+        self._bits: dict[str, int] = {}
+
+    def mask(self, codes: tuple[str, ...]) -> int:
+        m = 0
+        for code in codes:
+            code = code.lower()
+            if code not in self._bits:
+                self._bits[code] = min(len(self._bits), 62)
+            m |= 1 << self._bits[code]
+        return m
+
+
+def days_since_epoch(when: datetime | None) -> float:
+    if when is None:
+        return np.nan
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return (when - _EPOCH).total_seconds() / 86400.0
+
+
+@dataclass
+class Partition:
+    rows: np.ndarray  # store positions in the tree
+    tree: BallTree | None
+    delta: list[int] = field(default_factory=list)  # positions added since the build
+    dead: int = 0  # tombstoned positions still inside the tree
+
+    @classmethod
+    def build(cls, rows: np.ndarray, latlon: np.ndarray) -> "Partition":
+        tree = BallTree(latlon[rows], metric="haversine") if len(rows) else None
+        return cls(rows=rows, tree=tree)
+
+    def needs_rebuild(self) -> bool:
+        limit = max(REBUILD_MIN, REBUILD_FRACTION * len(self.rows))
+        return len(self.delta) > limit or self.dead > limit
+
+
+class SupplyIndex:
+    """All supply as NumPy columns, plus the spatial partitions over it."""
+
+    def __init__(self, slugs: list[str], embed_many) -> None:
+        self.slugs = list(slugs)
+        self.cat_bit = {s: i for i, s in enumerate(self.slugs)}
+        self._embed_many = embed_many
+        self.languages = LanguageBits()
+        self.items: list[SupplyItem | None] = []
+        self._key_pos: dict[tuple[str, int], int] = {}
+        self._text_row: dict[str, int] = {}
+        self._slot_row: dict[tuple, int] = {}
+        self.text_vecs = np.zeros((0, 0), np.float32)
+        self.slot_table = np.zeros((1, WORDS), np.uint64)  # row 0: no slots
+        self._slot_row[()] = 0
+        self.partitions: dict[tuple[int, int], Partition] = {}
+        self.n = 0
+
+    # ---- building -------------------------------------------------------
+    def build(self, items: list[SupplyItem]) -> None:
+        """Replace everything with these items (one pass per column, no per-item objects)."""
+        self.items = list(items)
+        self.n = len(self.items)
+        self._key_pos = {(it.kind, it.id): i for i, it in enumerate(self.items)}
+        if len(self._key_pos) != self.n:
+            raise ValueError("duplicate (kind, id) in supply")
+        self.cols = self._columns(self.items)
+        self.partitions = {}
+        for key in self._partition_keys():
+            rows = self._rows_of(*key)
+            self.partitions[key] = Partition.build(rows, self.cols["latlon"])
+
+    def _columns(self, items: list) -> dict[str, np.ndarray]:
+        n = len(items)
+        cols: dict[str, np.ndarray] = {}
+        cols["latlon"] = np.radians(np.array([(it.lat, it.lon) for it in items], float).reshape(n, 2))
+        cols["id"] = np.fromiter((it.id for it in items), np.int64, n)
+        cols["kind"] = np.fromiter((KIND_CODE[it.kind] for it in items), np.int8, n)
+        cols["tier"] = np.fromiter((TIER_CODE.get(it.tier, 0) for it in items), np.int8, n)
+        cols["professional"] = np.fromiter((it.professional for it in items), bool, n)
+        cols["free"] = np.fromiter((it.free for it in items), bool, n)
+        cols["indicatievrij"] = np.fromiter((it.indicatievrij for it in items), bool, n)
+        cols["radius"] = np.fromiter((np.inf if it.radius_m is None else it.radius_m for it in items), float, n)
+        cols["capacity"] = np.fromiter((-1 if it.capacity_per_month is None else it.capacity_per_month
+                                        for it in items), np.int32, n)
+        cols["load"] = np.fromiter((it.load_this_month for it in items), np.int32, n)
+        cols["places"] = np.fromiter((-1 if it.places_left is None else it.places_left for it in items),
+                                     np.int32, n)
+        cols["updated"] = self._dates(items)
+        cols["lang"] = self._cached(items, lambda it: it.languages, self.languages.mask, np.int64)
+        cols["cats"] = self._cached(items, lambda it: it.categories, self._cat_mask, np.int32)
+        cols["slot_row"] = np.fromiter((self._slots(it.slots) for it in items), np.int32, n)
+        cols["text_row"] = self._texts(items)
+        cols["active"] = np.ones(n, bool)
+        return cols
+
+    def _dates(self, items: list) -> np.ndarray:
+        memo: dict = {}
+        return np.fromiter((memo[d] if d in memo else memo.setdefault(d, days_since_epoch(d))
+                            for d in (it.updated_at for it in items)), float, len(items))
+
+    @staticmethod
+    def _cached(items, get, compute, dtype) -> np.ndarray:
+        memo: dict = {}
+        out = np.empty(len(items), dtype)
+        for i, it in enumerate(items):
+            key = get(it)
+            val = memo.get(key)
+            if val is None:
+                val = memo[key] = compute(key)
+            out[i] = val
+        return out
+
+    def _cat_mask(self, cats: tuple[str, ...]) -> int:
+        return sum(1 << self.cat_bit[c] for c in set(cats) if c in self.cat_bit)
+
+    def _slots(self, slots: tuple) -> int:
+        row = self._slot_row.get(slots)
+        if row is None:
+            row = self._slot_row[slots] = len(self.slot_table)
+            self.slot_table = np.vstack([self.slot_table, slot_bits(slots)[None, :]])
+        return row
+
+    def _texts(self, items: list) -> np.ndarray:
+        """Embed each distinct listing text once: many listings share a text."""
+        new: list[str] = []
+        rows = np.empty(len(items), np.int32)
+        for i, it in enumerate(items):
+            key = f"{it.title}\n{it.text}"
+            row = self._text_row.get(key)
+            if row is None:
+                row = self._text_row[key] = len(self._text_row)
+                new.append(key)
+            rows[i] = row
+        if new:
+            vecs = np.vstack([self._embed_many(new[i:i + 20_000]) for i in range(0, len(new), 20_000)])
+            self.text_vecs = vecs if self.text_vecs.size == 0 else np.vstack([self.text_vecs, vecs])
+        return rows
+
+    def _partition_keys(self) -> list[tuple[int, int]]:
+        return [(c, k) for c in range(len(self.slugs)) for k in range(len(KINDS))]
+
+    def _rows_of(self, cat: int, kind: int) -> np.ndarray:
+        c = self.cols
+        hit = ((c["cats"] >> cat) & 1).astype(bool) & (c["kind"] == kind) & c["active"]
+        return np.flatnonzero(hit)
+
+    # ---- updates --------------------------------------------------------
+    def upsert(self, items: list[SupplyItem]) -> None:
+        """Add or replace items; touched partitions rebuild once their delta grows."""
+        for it in items:
+            self.remove(it.kind, it.id)
+        if not items:
+            return
+        start = self.n
+        new = self._columns(list(items))
+        for name, col in new.items():
+            self.cols[name] = np.concatenate([self.cols[name], col])
+        self.items.extend(items)
+        self.n += len(items)
+        for offset, it in enumerate(items):
+            pos = start + offset
+            self._key_pos[(it.kind, it.id)] = pos
+            for slug in set(it.categories):
+                if slug in self.cat_bit:
+                    self.partitions[(self.cat_bit[slug], KIND_CODE[it.kind])].delta.append(pos)
+        self._rebuild_if_needed()
+
+    def remove(self, kind: str, item_id: int) -> bool:
+        pos = self._key_pos.pop((kind, item_id), None)
+        if pos is None:
+            return False
+        self.cols["active"][pos] = False
+        self.items[pos] = None  # let the object go
+        for slug in set(self.cols_slugs(pos)):
+            part = self.partitions[(self.cat_bit[slug], KIND_CODE[kind])]
+            if pos in part.delta:
+                part.delta.remove(pos)
+            else:
+                part.dead += 1
+        self._rebuild_if_needed()
+        return True
+
+    def cols_slugs(self, pos: int) -> list[str]:
+        mask = int(self.cols["cats"][pos])
+        return [s for s, b in self.cat_bit.items() if mask >> b & 1]
+
+    def _rebuild_if_needed(self) -> None:
+        for key, part in self.partitions.items():
+            if part.needs_rebuild():
+                self.partitions[key] = Partition.build(self._rows_of(*key), self.cols["latlon"])
+
+    def position(self, kind: str, item_id: int) -> int | None:
+        return self._key_pos.get((kind, item_id))
+
+    # ---- queries --------------------------------------------------------
+    def nearest(self, cat: int, kind: int, latlon: np.ndarray, k: int,
+                radius_m: float | None) -> tuple[np.ndarray, np.ndarray]:
+        """Up to k nearest active positions of one partition (within radius_m), with metres."""
+        part = self.partitions[(cat, kind)]
+        pos, dist = _EMPTY_I, _EMPTY_F
+        if part.tree is not None:
+            kk = min(len(part.rows), k + part.dead)
+            d, i = part.tree.query(latlon[None, :], k=kk)
+            pos, dist = part.rows[i[0]], d[0] * EARTH_RADIUS_M
+        if part.delta:
+            dpos = np.asarray(part.delta)
+            ll = self.cols["latlon"][dpos]
+            ddist = haversine_m(latlon[0], latlon[1], ll[:, 0], ll[:, 1])
+            pos, dist = np.concatenate([pos, dpos]), np.concatenate([dist, ddist])
+        keep = self.cols["active"][pos]
+        if radius_m is not None:
+            keep &= dist <= radius_m
+        pos, dist = pos[keep], dist[keep]
+        if len(pos) > k:
+            order = np.argsort(dist, kind="stable")[:k]
+            pos, dist = pos[order], dist[order]
+        return pos, dist
+
+
+_EMPTY_I = np.zeros(0, np.int64)
+_EMPTY_F = np.zeros(0, float)
