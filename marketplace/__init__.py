@@ -67,11 +67,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import (aanbod, account, activiteiten, admin, auth, hulpvragen, main, mijn, moderatie,
+    from . import (aanbod, account, activiteiten, admin, api, auth, hulpvragen, main, mijn, moderatie,
                    prikbord, voorzieningen)
 
     for package in (main, auth, account, admin, voorzieningen, hulpvragen, aanbod, activiteiten,
-                    mijn, moderatie, prikbord):
+                    mijn, moderatie, prikbord, api):
         app.register_blueprint(package.bp)
 
 

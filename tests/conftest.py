@@ -69,6 +69,7 @@ def base_config(database_url, tmp_path_factory) -> dict:
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
+        "MATCHER_TTL_SECONDS": 0,
     }
 
 

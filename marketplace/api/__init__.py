@@ -1,0 +1,78 @@
+"""Public JSON API, version 1. Public information only; rate-limited; 400 with a JSON error on bad input."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, current_app, jsonify, request
+
+from .. import matching_service
+from ..db import get_session
+from ..extensions import csrf, limiter
+from ..geocoding import OfflineGeocoder, normalise_postcode
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+MAX_TEXT = 1000
+MAX_LIMIT = 50
+
+
+class BadParameter(ValueError):
+    pass
+
+
+def _location(args) -> tuple[float, float]:
+    postcode, lat, lon = args.get("postcode"), args.get("lat"), args.get("lon")
+    if postcode:
+        normalised = normalise_postcode(postcode)
+        if normalised is None:
+            raise BadParameter("postcode: gebruik een Nederlandse postcode zoals 7511AB of 7511.")
+        place = OfflineGeocoder(get_session()).locate(normalised)
+        if place is None:
+            raise BadParameter("postcode: deze postcode kennen we niet.")
+        return place.lat, place.lon
+    if lat is None or lon is None:
+        raise BadParameter("Geef een postcode, of lat en lon.")
+    try:
+        lat_f, lon_f = float(lat), float(lon)
+    except ValueError:
+        raise BadParameter("lat en lon moeten getallen zijn.") from None
+    if not (math.isfinite(lat_f) and math.isfinite(lon_f) and -90 <= lat_f <= 90 and -180 <= lon_f <= 180):
+        raise BadParameter("lat moet tussen -90 en 90 liggen, lon tussen -180 en 180.")
+    return lat_f, lon_f
+
+
+def _limit(args) -> int:
+    raw = args.get("limit", "10")
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise BadParameter(f"limit moet een heel getal zijn van 1 tot {MAX_LIMIT}.")
+    return int(raw)
+
+
+def _text(args) -> str:
+    text = (args.get("text") or "").strip()
+    if not text:
+        raise BadParameter("text is verplicht: beschrijf de hulpvraag.")
+    if len(text) > MAX_TEXT:
+        raise BadParameter(f"text mag hoogstens {MAX_TEXT} tekens lang zijn.")
+    return text
+
+
+@bp.get("/suggest")
+@limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "60 per minute"))
+def suggest():
+    try:
+        text, (lat, lon), limit = _text(request.args), _location(request.args), _limit(request.args)
+    except BadParameter as error:
+        return jsonify({"error": str(error)}), 400
+    result = matching_service.suggest_for_text(get_session(), text, lat, lon, limit)
+    warning = [f"Bij gevaar: bel {e['phone']} ({e['name']})" for e in result.emergency]
+    return jsonify({
+        "categories": [{"slug": slug, "score": round(score, 4)} for slug, score in result.categories],
+        "suggestions": [{
+            "kind": s.kind, "id": s.id, "title": s.title, "category": s.category, "tier": s.tier,
+            "distance_m": int(s.distance_m), "score": round(float(s.score), 4),
+            "reasons": warning + list(s.reasons),
+        } for s in result.suggestions],
+    })

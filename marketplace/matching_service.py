@@ -1,0 +1,200 @@
+"""Bridge between the database and the pure ``matching`` library.
+
+The app keeps one classifier and one Matcher in ``app.extensions``. The classifier is
+trained at start-up on the category texts, the platform's own listings and residents'
+corrections; the Matcher is rebuilt when the supply changes (checked through a cheap
+fingerprint at most every ``MATCHER_TTL_SECONDS``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time as clock
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from matching.categories import CATEGORIES
+from matching.classifier import CategoryClassifier
+from matching.engine import Matcher
+from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
+
+from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, AvailabilitySlot,
+                     Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, RequestCategory,
+                     Schedule, VolunteerOffer, Voorziening, VoorzieningCategory, VoorzieningLocation)
+from .timeutil import to_local
+
+WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+_lock = threading.Lock()
+
+
+def _minutes(t) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _langs(text: str | None) -> tuple[str, ...]:
+    return tuple(x.strip() for x in (text or "nl").split(",") if x.strip()) or ("nl",)
+
+
+def _category_map(session: Session, link, key) -> dict[int, list[str]]:
+    slugs = {c.id: c.slug for c in session.exec(select(Category)).all()}
+    result: dict[int, list[str]] = defaultdict(list)
+    for row in session.exec(select(link)).all():
+        result[getattr(row, key)].append(slugs[row.category_id])
+    return result
+
+
+# --------------------------------------------------------------------------- supply
+
+
+def supply_from_db(session: Session, now: datetime | None = None) -> list[SupplyItem]:
+    now = now or datetime.now(timezone.utc)
+    return _offers(session, now) + _voorzieningen(session) + _activities(session, now)
+
+
+def _offers(session: Session, now: datetime) -> list[SupplyItem]:
+    cats = _category_map(session, OfferCategory, "offer_id")
+    slots: dict[int, list[Slot]] = defaultdict(list)
+    for s in session.exec(select(AvailabilitySlot)).all():
+        slots[s.offer_id].append(Slot(s.weekday, _minutes(s.start_time), _minutes(s.end_time)))
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    load = dict(session.exec(
+        select(Match.offer_id, func.count()).where(
+            Match.offer_id.is_not(None), Match.status.in_(("proposed", "accepted", "completed")),
+            Match.created_at >= month_start).group_by(Match.offer_id)).all())
+    offers = session.exec(select(VolunteerOffer).where(
+        VolunteerOffer.status == "active", VolunteerOffer.moderation == "approved",
+        VolunteerOffer.expires_at >= now.date())).all()
+    return [SupplyItem(
+        kind="offer", id=o.id, title=o.title, text=f"{o.title}. {o.description}", categories=tuple(cats[o.id]),
+        lat=o.lat, lon=o.lon, tier="nulde", languages=_langs(o.languages), slots=tuple(slots[o.id]),
+        radius_m=o.radius_m, capacity_per_month=o.max_matches_per_month, load_this_month=load.get(o.id, 0),
+        updated_at=o.updated_at, free=True) for o in offers]
+
+
+def _voorzieningen(session: Session) -> list[SupplyItem]:
+    cats = _category_map(session, VoorzieningCategory, "voorziening_id")
+    places = {vl.voorziening_id: session.get(Location, vl.location_id)
+              for vl in session.exec(select(VoorzieningLocation)).all()}
+    rules: dict[int, list[Schedule]] = defaultdict(list)
+    for rule in session.exec(select(Schedule).order_by(Schedule.byday, Schedule.opens_at)).all():
+        rules[rule.voorziening_id].append(rule)
+    rows = session.exec(select(Voorziening).where(
+        Voorziening.status == "active", Voorziening.moderation == "approved")).all()
+    items = []
+    for v in rows:
+        place = places.get(v.id)
+        if place is None:
+            continue
+        sched = rules[v.id]
+        items.append(SupplyItem(
+            kind="voorziening", id=v.id, title=v.name, text=f"{v.name}. {v.description}",
+            categories=tuple(cats[v.id]), lat=place.lat, lon=place.lon, tier=v.tier, languages=_langs(v.languages),
+            slots=tuple(Slot(WEEKDAY_CODES.index(r.byday), _minutes(r.opens_at), _minutes(r.closes_at)) for r in sched),
+            updated_at=v.last_verified_at or v.updated_at, free=v.cost_kind == "gratis",
+            indicatievrij=v.indicatievrij, professional=v.tier != "nulde",
+            schedule_text=_schedule_text(sched)))
+    return items
+
+
+def _schedule_text(rules: list[Schedule]) -> str | None:
+    if not rules:
+        return None
+    first = rules[0]
+    return f"elke {DAY_NAMES[WEEKDAY_CODES.index(first.byday)]} {first.opens_at:%H:%M}"
+
+
+def _activities(session: Session, now: datetime) -> list[SupplyItem]:
+    cats = _category_map(session, ActivityCategory, "activity_id")
+    upcoming: dict[int, list[ActivityOccurrence]] = defaultdict(list)
+    for occ in session.exec(select(ActivityOccurrence).where(
+            ActivityOccurrence.starts_at >= now, ActivityOccurrence.starts_at < now + timedelta(weeks=4),
+            ActivityOccurrence.cancelled.is_(False)).order_by(ActivityOccurrence.starts_at)).all():
+        upcoming[occ.activity_id].append(occ)
+    taken = dict(session.exec(select(ActivitySignup.activity_id, func.count()).where(
+        ActivitySignup.status == "aangemeld").group_by(ActivitySignup.activity_id)).all())
+    rows = session.exec(select(Activity).where(
+        Activity.status == "published", Activity.moderation == "approved")).all()
+    items = []
+    for a in rows:
+        place = session.get(Location, a.location_id) if a.location_id else None
+        dates = upcoming[a.id]
+        if place is None or not dates:
+            continue
+        local = [to_local(o.starts_at) for o in dates]
+        slots = {Slot(d.weekday(), d.hour * 60 + d.minute, to_local(o.ends_at).hour * 60 + to_local(o.ends_at).minute)
+                 for d, o in zip(local, dates)}
+        items.append(SupplyItem(
+            kind="activity", id=a.id, title=a.title, text=f"{a.title}. {a.description}",
+            categories=tuple(cats[a.id]), lat=place.lat, lon=place.lon, tier="nulde", slots=tuple(sorted(
+                slots, key=lambda s: (s.weekday, s.start_min))),
+            updated_at=a.updated_at, free=a.cost_kind == "gratis",
+            schedule_text=f"elke {DAY_NAMES[local[0].weekday()]} {local[0]:%H:%M}",
+            places_left=None if a.capacity is None else max(0, a.capacity - taken.get(a.id, 0))))
+    return items
+
+
+# --------------------------------------------------------------------------- cached engine
+
+
+def _fingerprint(session: Session) -> tuple:
+    parts = []
+    for model in (VolunteerOffer, Voorziening, Activity):
+        parts.append(tuple(session.exec(select(func.count(), func.max(model.updated_at))).one()))
+    parts.append(session.exec(select(func.count()).select_from(CategoryExample)).one())
+    parts.append(session.exec(select(func.count()).select_from(Match)).one())
+    return tuple(parts)
+
+
+def training_examples(session: Session) -> list[tuple[str, str]]:
+    """The platform's own listings and residents' corrections, as (text, slug)."""
+    examples = [(e.text, e.category_slug) for e in session.exec(select(CategoryExample)).all()]
+    for item in _offers(session, datetime.now(timezone.utc)) + _voorzieningen(session):
+        examples += [(item.text, slug) for slug in item.categories[:1]]
+    cats = _category_map(session, RequestCategory, "request_id")
+    for r in session.exec(select(HelpRequest).where(HelpRequest.moderation == "approved")).all():
+        examples += [(f"{r.title}. {r.description}", slug) for slug in cats[r.id][:1]]
+    return examples
+
+
+def get_matcher(session: Session) -> Matcher:
+    """The app's Matcher, rebuilt when supply or training data changed."""
+    state = current_app.extensions.setdefault("matching", {})
+    ttl = current_app.config.get("MATCHER_TTL_SECONDS", 30)
+    now = clock.monotonic()
+    if state.get("matcher") is not None and now - state.get("checked", 0) < ttl:
+        return state["matcher"]
+    with _lock:
+        fingerprint = _fingerprint(session)
+        if state.get("fingerprint") != fingerprint or state.get("matcher") is None:
+            if state.get("examples_count") != fingerprint[3] or state.get("classifier") is None:
+                state["classifier"] = CategoryClassifier.from_categories(CATEGORIES, training_examples(session))
+                state["examples_count"] = fingerprint[3]
+            state["matcher"] = Matcher(supply_from_db(session), state["classifier"])
+            state["fingerprint"] = fingerprint
+        state["checked"] = now
+        return state["matcher"]
+
+
+def request_input(session: Session, request: HelpRequest) -> HelpRequestIn:
+    slugs = _category_map(session, RequestCategory, "request_id").get(request.id, [])
+    return HelpRequestIn(id=request.id, text=f"{request.title}. {request.description}", lat=request.lat,
+                         lon=request.lon, categories=tuple(slugs), languages=_langs(request.languages),
+                         urgency=request.urgency)
+
+
+def suggest_for_request(session: Session, request: HelpRequest, limit: int = 10) -> SuggestResult:
+    return get_matcher(session).suggest(request_input(session, request), limit=limit)
+
+
+def suggest_for_text(session: Session, text: str, lat: float, lon: float, limit: int = 10) -> SuggestResult:
+    return get_matcher(session).suggest(HelpRequestIn(id=None, text=text, lat=lat, lon=lon), limit=limit)
+
+
+def record_category_choice(session: Session, text: str, slug: str, source: str = "correction") -> None:
+    """A resident confirmed or corrected the category: keep it as a training example."""
+    session.add(CategoryExample(text=text[:2000], category_slug=slug, source=source))
