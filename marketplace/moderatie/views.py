@@ -1,3 +1,108 @@
-"""Routes of the 'moderation' blueprint."""
+"""Routes of the 'moderation' blueprint: queue, decisions, reports, confirm links."""
 
-from . import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import lifecycle
+from ..access import roles_required
+from ..db import get_session
+from ..extensions import limiter
+from ..models import Activity, Report, SupportRequest
+from . import bp
+from . import services as svc
+from .forms import ConfirmListingForm, DecideForm, ReportForm
+
+
+@bp.route("/")
+@roles_required("preventiemakelaar")
+def queue():
+    return render_template("moderatie/queue.html", queue=svc.build_queue(get_session(), current_user),
+                           labels=svc.KIND_LABELS)
+
+
+@bp.route("/besluit", methods=["POST"])
+@roles_required("preventiemakelaar")
+def decide():
+    form = DecideForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = get_session()
+    kind, target_id, action = form.kind.data, form.target_id.data, form.action.data
+    subject, item_kind, item = _load_target(session, kind, target_id)
+    if not svc.check_scope(session, current_user, item_kind, item):
+        abort(403)
+    try:
+        mails = _apply(session, kind, subject, action, form.reason.data or "")
+    except svc.ModerationError as error:
+        session.rollback()
+        form.reason.errors = [str(error)]
+        return render_template("moderatie/decide.html", form=form, item=svc.make_item(item_kind, item),
+                               labels=svc.KIND_LABELS), 422
+    svc.send_all(mails)
+    flash(_("Uw keuze is opgeslagen."), "success")
+    return redirect(url_for("moderation.queue"))
+
+
+def _load_target(session, kind, target_id):
+    """(what the decision is about, kind of the listing, the listing) — 404 when unknown."""
+    if kind == "report":
+        report = session.get(Report, target_id) or abort(404)
+        return report, report.target_kind, svc.get_item(session, report.target_kind, report.target_id) or abort(404)
+    if kind == "support":
+        support = session.get(SupportRequest, target_id) or abort(404)
+        return support, "activity", session.get(Activity, support.activity_id) or abort(404)
+    item = svc.get_item(session, kind, target_id) or abort(404)
+    return item, kind, item
+
+
+def _apply(session, kind, subject, action, reason):
+    if kind == "report":
+        if action != "dismiss":
+            raise svc.ModerationError(_("Deze keuze kan hier niet."))
+        svc.dismiss_report(session, current_user, subject, reason)
+        return []
+    if kind == "support":
+        if action != "answer":
+            raise svc.ModerationError(_("Deze keuze kan hier niet."))
+        return svc.answer_support(session, current_user, subject, reason)
+    if action == "verify" and kind not in ("organisation", "voorziening"):
+        raise svc.ModerationError(_("Deze keuze kan hier niet."))
+    return svc.decide(session, current_user, kind, subject, action, reason)
+
+
+@bp.route("/melden", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def report():
+    session = get_session()
+    kind = request.args.get("soort", "")
+    item_id = request.args.get("id", "")
+    item = svc.reportable(session, kind, int(item_id), current_user) if item_id.isdigit() else None
+    if item is None:
+        abort(404)
+    form = ReportForm()
+    if form.validate_on_submit():
+        svc.create_report(session, kind, item.id, form.reason.data, form.details.data or "", current_user)
+        return render_template("moderatie/report_done.html", item=item, kind=kind,
+                               link=svc.public_path(kind, item.id))
+    return render_template("moderatie/report.html", form=form, title=svc.title_of(item),
+                           label=svc.KIND_LABELS[kind]), (422 if form.errors else 200)
+
+
+@bp.route("/bevestigen/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def confirm_listing(token: str):
+    session = get_session()
+    organisation = lifecycle.organisation_for_token(session, token)
+    if organisation is None:
+        return render_template("moderatie/confirm_invalid.html"), 404
+    form = ConfirmListingForm()
+    # GET only shows the button: mail scanners that open links must not confirm anything.
+    if form.validate_on_submit():
+        lifecycle.confirm_organisation(session, organisation,
+                                       actor_id=current_user.id if current_user.is_authenticated else None)
+        return render_template("moderatie/confirm_done.html", organisation=organisation)
+    return render_template("moderatie/confirm.html", form=form, organisation=organisation,
+                           voorzieningen=svc.organisation_voorzieningen(session, organisation))

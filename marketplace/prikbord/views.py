@@ -1,3 +1,29 @@
-"""Routes of the 'board' blueprint."""
+"""Routes of the 'board' blueprint: the list of boards and the printable A4 board of one buurt."""
 
-from . import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, current_app, render_template
+
+from ..db import get_session
+from ..models import Area
+from ..timeutil import local_today
+from . import bp
+from . import services as svc
+
+DEFAULT_PHONE = "053 - 123 45 67"
+
+
+@bp.route("/")
+def index():
+    return render_template("prikbord/index.html", wijken=svc.wijken_with_buurten(get_session()))
+
+
+@bp.route("/<buurt_code>")
+def buurt(buurt_code: str):
+    session = get_session()
+    area = svc.find_buurt(session, buurt_code) or abort(404)
+    wijk = session.get(Area, area.parent_id) if area.parent_id else None
+    return render_template("prikbord/board.html", buurt=area, wijk=wijk, today=local_today(),
+                           requests=svc.open_requests(session, area),
+                           activities=svc.week_activities(session, area),
+                           phone=current_app.config.get("BOARD_PHONE", DEFAULT_PHONE))

@@ -1,0 +1,19 @@
+"""``flask --app wsgi lifecycle [--dry-run]``: expiry, reminders and verification mails (for cron)."""
+
+from __future__ import annotations
+
+import click
+
+from .. import db, lifecycle
+from . import bp
+
+
+@bp.cli.command("lifecycle", help="Verloop, herinneringen en 'Klopt uw informatie nog?'-mails. Veilig om vaak te draaien.")
+@click.option("--dry-run", is_flag=True, help="Alleen laten zien wat er zou gebeuren; niets veranderen of versturen.")
+def lifecycle_command(dry_run: bool) -> None:
+    with db.session_scope() as session:
+        summary = lifecycle.run(session, dry_run=dry_run)
+        if dry_run:
+            session.rollback()
+    for line in summary.lines(dry_run):
+        click.echo(line)

@@ -1,0 +1,353 @@
+"""Moderation: who may moderate what (scoped per wijk), the queue, decisions, abuse reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlmodel import Session, select
+
+from .. import audit, lifecycle
+from ..mail import send_mail
+from ..models import (Activity, Area, HelpRequest, Location, Organisation, Report, SupportRequest, User,
+                      UserOrganisation, UserWijk, VolunteerOffer, Voorziening, VoorzieningLocation, utcnow)
+
+MODELS = {"request": HelpRequest, "offer": VolunteerOffer, "voorziening": Voorziening,
+          "activity": Activity, "organisation": Organisation}
+KIND_LABELS = {"request": "Hulpvraag", "offer": "Hulpaanbod", "voorziening": "Voorziening",
+               "activity": "Activiteit", "organisation": "Organisatie"}
+# Public pages of other areas, as plain paths so this area never breaks while they are built.
+PUBLIC_PATHS = {"request": "/hulpvragen/{}", "offer": "/aanbod/{}", "voorziening": "/voorzieningen/{}",
+                "activity": "/activiteiten/{}"}
+REPORT_REASONS = {
+    "oplichting": "Oplichting of spam",
+    "ongepast": "Ongepast of kwetsend",
+    "klopt_niet": "Klopt niet (meer)",
+    "onveilig": "Onveilig",
+    "anders": "Anders",
+}
+ACTIONS = ("approve", "hide", "restore", "dismiss", "verify", "answer")
+QUEUE_LIMIT = 100
+
+
+class ModerationError(ValueError):
+    """A user-facing (Dutch) reason why a decision cannot be made."""
+
+
+# --------------------------------------------------------------------------- items and wijken
+
+
+def get_item(session: Session, kind: str, item_id: int):
+    model = MODELS.get(kind)
+    return session.get(model, item_id) if model is not None else None
+
+
+def title_of(row) -> str:
+    return getattr(row, "title", None) or getattr(row, "name", "")
+
+
+def public_path(kind: str, item_id: int) -> str | None:
+    pattern = PUBLIC_PATHS.get(kind)
+    return pattern.format(item_id) if pattern else None
+
+
+class WijkIndex:
+    """Buurt → wijk lookups for one request, loaded once (areas are few)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        self.parent = {a.id: a.parent_id for a in session.exec(select(Area).where(Area.kind == "buurt")).all()}
+
+    def of_buurt(self, buurt_id: int | None) -> set[int]:
+        wijk = self.parent.get(buurt_id)
+        return {wijk} if wijk is not None else set()
+
+    def of_location(self, location_id: int | None) -> set[int]:
+        location = self.session.get(Location, location_id) if location_id else None
+        return self.of_buurt(location.buurt_id) if location else set()
+
+    def of_voorziening(self, voorziening_id: int) -> set[int]:
+        buurten = self.session.exec(select(Location.buurt_id).join(
+            VoorzieningLocation, VoorzieningLocation.location_id == Location.id)
+            .where(VoorzieningLocation.voorziening_id == voorziening_id)).all()
+        return {self.parent[b] for b in buurten if self.parent.get(b) is not None}
+
+    def of_item(self, kind: str, row) -> set[int]:
+        """The wijken an item belongs to. Empty: no wijk (organisations, unplaced items) — any moderator."""
+        if kind in ("request", "offer"):
+            return self.of_buurt(row.buurt_id)
+        if kind == "voorziening":
+            return self.of_voorziening(row.id)
+        if kind == "activity":
+            return self.of_location(row.location_id)
+        return set()
+
+
+def moderated_wijken(session: Session, user) -> set[int] | None:
+    """The wijk ids a user moderates; None means all (beheerder)."""
+    if user.has_role("beheerder"):
+        return None
+    return set(session.exec(select(UserWijk.wijk_id).where(UserWijk.user_id == user.id)).all())
+
+
+def in_scope(item_wijken: set[int], scope: set[int] | None) -> bool:
+    return scope is None or not item_wijken or bool(item_wijken & scope)
+
+
+# --------------------------------------------------------------------------- the queue
+
+
+@dataclass
+class QueueItem:
+    kind: str
+    row: object
+    summary: str
+    link: str | None
+    note: str = ""
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+    @property
+    def title(self) -> str:
+        return title_of(self.row)
+
+
+@dataclass
+class Queue:
+    pending: list[QueueItem] = field(default_factory=list)
+    reports: list[tuple[Report, QueueItem]] = field(default_factory=list)
+    support: list[tuple[SupportRequest, QueueItem]] = field(default_factory=list)
+    outdated: list[QueueItem] = field(default_factory=list)
+    hidden: list[QueueItem] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.pending or self.reports or self.support or self.outdated or self.hidden)
+
+
+def short(text: str | None, limit: int = 200) -> str:
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def make_item(kind: str, row, note: str = "") -> QueueItem:
+    return QueueItem(kind, row, short(getattr(row, "description", "")), public_path(kind, row.id), note)
+
+
+def build_queue(session: Session, user, now: datetime | None = None) -> Queue:
+    now = now or utcnow()
+    scope = moderated_wijken(session, user)
+    wijken = WijkIndex(session)
+    visible = lambda kind, row: in_scope(wijken.of_item(kind, row), scope)  # noqa: E731
+    queue = Queue()
+    for kind in ("organisation", "voorziening", "request", "offer", "activity"):
+        model = MODELS[kind]
+        for state, target in (("pending", queue.pending), ("hidden", queue.hidden)):
+            rows = session.exec(select(model).where(model.moderation == state)
+                                .order_by(model.created_at).limit(QUEUE_LIMIT)).all()
+            target.extend(make_item(kind, row, _first_post_note(session, kind, row)) for row in rows
+                          if visible(kind, row))
+    for report in session.exec(select(Report).where(Report.status == "open").order_by(Report.created_at)).all():
+        row = get_item(session, report.target_kind, report.target_id)
+        if row is not None and visible(report.target_kind, row):
+            queue.reports.append((report, make_item(report.target_kind, row)))
+    for support in session.exec(select(SupportRequest).where(SupportRequest.status != "afgerond")
+                                .order_by(SupportRequest.created_at)).all():
+        activity = session.get(Activity, support.activity_id)
+        if activity is not None and visible("activity", activity):
+            queue.support.append((support, make_item("activity", activity)))
+    for kind in ("organisation", "voorziening"):
+        model = MODELS[kind]
+        for row in session.exec(select(model).where(model.moderation == "approved").order_by(model.id)).all():
+            if lifecycle.is_possibly_outdated(row, now) and visible(kind, row):
+                queue.outdated.append(make_item(kind, row))
+    return queue
+
+
+def _first_post_note(session, kind, row) -> str:
+    owner = owner_user(session, kind, row)
+    if row.moderation == "pending" and owner is not None and not owner.trusted:
+        return _("Eerste bericht van een nieuw account.")
+    return ""
+
+
+# --------------------------------------------------------------------------- owners
+
+
+def owner_user(session: Session, kind: str, row) -> User | None:
+    owner_id = {"request": "posted_by_id", "offer": "user_id", "activity": "owner_user_id"}.get(kind)
+    value = getattr(row, owner_id, None) if owner_id else None
+    return session.get(User, value) if value else None
+
+
+def owner_addresses(session: Session, kind: str, row) -> list[tuple[str, str]]:
+    """(e-mail, locale) of whoever should hear about a decision on this item."""
+    user = owner_user(session, kind, row)
+    if user is not None:
+        return [(user.email, user.locale)]
+    org_id = row.id if kind == "organisation" else getattr(row, "organisation_id", None)
+    org = session.get(Organisation, org_id) if org_id else None
+    return [(address, "nl") for address in lifecycle.organisation_recipients(session, org)] if org else []
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def check_scope(session: Session, user, kind: str, row) -> bool:
+    return in_scope(WijkIndex(session).of_item(kind, row), moderated_wijken(session, user))
+
+
+def decide(session: Session, user, kind: str, row, action: str, reason: str = "") -> list[tuple[str, str, str]]:
+    """Apply a moderator's decision on a listing; returns the mails to send after the commit."""
+    reason = (reason or "").strip()
+    if action == "approve":
+        _require(row.moderation == "pending", _("Dit bericht wacht niet (meer) op goedkeuring."))
+        row.moderation = "approved"
+        owner = owner_user(session, kind, row)
+        if owner is not None and not owner.trusted:
+            # One approved post makes an account trusted: later posts skip the queue.
+            owner.trusted = True
+            session.add(owner)
+            audit.record(session, "moderation.trust", "user", owner.id)
+    elif action == "hide":
+        _require(row.moderation != "hidden", _("Dit bericht is al verborgen."))
+        _require(bool(reason), _("Schrijf kort waarom u dit verbergt. De eigenaar krijgt deze reden te zien."))
+        row.moderation = "hidden"
+        close_reports(session, user, kind, row.id, "handled")
+    elif action == "restore":
+        _require(row.moderation == "hidden", _("Dit bericht is niet verborgen."))
+        row.moderation = "approved"
+    elif action == "verify":
+        # The moderator checked it: the "mogelijk verouderd" clock starts again.
+        if kind == "organisation":
+            lifecycle.confirm_organisation(session, row, actor_id=user.id, commit=False)
+        row.last_verified_at = utcnow()
+    else:
+        raise ModerationError(_("Deze keuze kan hier niet."))
+    session.add(row)
+    audit.record(session, f"moderation.{action}", kind, row.id, reason or None, actor_id=user.id)
+    session.commit()
+    return decision_mails(session, kind, row, action, reason)
+
+
+def dismiss_report(session: Session, user, report: Report, reason: str = "") -> None:
+    _require(report.status == "open", _("Deze melding is al afgehandeld."))
+    _set_report(report, user, "dismissed")
+    session.add(report)
+    audit.record(session, "moderation.dismiss", "report", report.id, reason.strip() or None, actor_id=user.id)
+    session.commit()
+
+
+def close_reports(session: Session, user, kind: str, item_id: int, status: str) -> None:
+    for report in session.exec(select(Report).where(Report.target_kind == kind, Report.target_id == item_id,
+                                                    Report.status == "open")).all():
+        _set_report(report, user, status)
+        session.add(report)
+
+
+def _set_report(report: Report, user, status: str) -> None:
+    report.status, report.handled_by_id, report.handled_at = status, user.id, utcnow()
+
+
+def answer_support(session: Session, user, support: SupportRequest, answer: str) -> list[tuple[str, str, str]]:
+    answer = (answer or "").strip()
+    _require(bool(answer), _("Schrijf een antwoord voor de organisator."))
+    _require(support.status != "afgerond", _("Deze vraag is al beantwoord."))
+    try:  # the activities area owns this rule once it exists
+        from ..activiteiten.services import answer_support_request
+    except ImportError:
+        answer_support_request = None
+    if answer_support_request is not None:
+        answer_support_request(session, support, user, answer)
+    else:
+        support.status, support.answer, support.handled_by_id = "afgerond", answer, user.id
+        support.updated_at = utcnow()
+        session.add(support)
+        audit.record(session, "moderation.answer", "support_request", support.id, actor_id=user.id)
+        session.commit()
+    asker = session.get(User, support.asked_by_id)
+    activity = session.get(Activity, support.activity_id)
+    if asker is None:
+        return []
+    with force_locale(asker.locale or "nl"):
+        body = _("Hallo %(name)s,\n\nU vroeg om steun voor uw activiteit \"%(title)s\".\n"
+                 "De preventiemakelaar schrijft:\n\n%(answer)s\n\nGroet,\nBuurtplein",
+                 name=asker.first_name, title=activity.title if activity else "", answer=answer)
+        return [(asker.email, _("Antwoord op uw vraag om steun"), body)]
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ModerationError(message)
+
+
+def decision_mails(session, kind, row, action, reason) -> list[tuple[str, str, str]]:
+    if action not in ("approve", "hide", "restore"):
+        return []
+    mails = []
+    for address, locale in owner_addresses(session, kind, row):
+        with force_locale(locale or "nl"):
+            mails.append((address, *_decision_text(kind, row, action, reason)))
+    return mails
+
+
+def _decision_text(kind, row, action, reason) -> tuple[str, str]:
+    what = _(KIND_LABELS[kind]).lower()
+    title = title_of(row)
+    if action == "approve":
+        return (_("Uw %(what)s staat op Buurtplein", what=what),
+                _("Hallo,\n\nGoed nieuws. Uw %(what)s \"%(title)s\" is goedgekeurd.\n"
+                  "Iedereen kan het nu zien op Buurtplein.\n\nGroet,\nBuurtplein", what=what, title=title))
+    if action == "hide":
+        return (_("Uw %(what)s is verborgen", what=what),
+                _("Hallo,\n\nUw %(what)s \"%(title)s\" is verborgen. Anderen zien het niet meer.\n\n"
+                  "De reden:\n%(reason)s\n\nBent u het hier niet mee eens? Stuur dan een antwoord op deze e-mail.\n\n"
+                  "Groet,\nBuurtplein", what=what, title=title, reason=reason))
+    return (_("Uw %(what)s is weer zichtbaar", what=what),
+            _("Hallo,\n\nUw %(what)s \"%(title)s\" is weer zichtbaar op Buurtplein.\n\nGroet,\nBuurtplein",
+              what=what, title=title))
+
+
+def send_all(mails) -> None:
+    """Send after the commit; a mail problem must not undo a decision that is already saved."""
+    for to, subject, body in mails:
+        try:
+            send_mail(to, subject, body)
+        except Exception:  # noqa: BLE001
+            current_app.logger.exception("Moderation mail to %s failed", to)
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def reportable(session: Session, kind: str, item_id: int, user):
+    """The item a visitor may report, or None (unknown kind or id, or not visible to them)."""
+    from ..visibility import can_see
+    row = get_item(session, kind, item_id)
+    if row is None:
+        return None
+    owner = owner_user(session, kind, row)
+    return row if can_see(row, (owner.id if owner else None,), user=user) else None
+
+
+def create_report(session: Session, kind: str, item_id: int, reason_key: str, text: str, reporter) -> Report:
+    reason = REPORT_REASONS[reason_key] + (": " + text.strip() if text and text.strip() else "")
+    report = Report(reporter_id=reporter.id if reporter.is_authenticated else None, target_kind=kind,
+                    target_id=item_id, reason=reason[:1000])
+    session.add(report)
+    session.flush()
+    audit.record(session, "report.create", kind, item_id, f"melding {report.id}: {REPORT_REASONS[reason_key]}")
+    session.commit()
+    return report
+
+
+def organisation_voorzieningen(session: Session, organisation: Organisation) -> list[Voorziening]:
+    return list(session.exec(select(Voorziening).where(Voorziening.organisation_id == organisation.id)
+                             .order_by(Voorziening.name)).all())

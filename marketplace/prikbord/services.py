@@ -1,0 +1,92 @@
+"""The printable neighbourhood board: public fields only, each item with a short code to phone about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import format_date
+from sqlmodel import Session, select
+
+from ..models import Activity, ActivityOccurrence, Area, HelpRequest, Location
+from ..timeutil import local_datetime, local_today, to_local
+
+URGENCY_ORDER = {"1-2 dagen": 0, "deze week": 1, "geen haast": 2}
+TEXT_LIMIT = 200
+
+
+@dataclass
+class BoardRequest:
+    code: str
+    title: str
+    text: str
+    name: str
+    urgency: str
+
+
+@dataclass
+class BoardActivity:
+    code: str
+    title: str
+    text: str
+    place: str
+    times: list[str]  # local day and time, ready to print
+    in_buurt: bool
+
+
+def short(text: str, limit: int = TEXT_LIMIT) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def when(moment: datetime) -> str:
+    # Babel's datetime filter would convert to the app's default zone (UTC): format the local time here.
+    local = to_local(moment)
+    return f"{format_date(local.date(), 'EEEE d MMMM')}, {local:%H:%M}"
+
+
+def find_buurt(session: Session, code: str) -> Area | None:
+    return session.exec(select(Area).where(Area.code == code, Area.kind == "buurt")).first()
+
+
+def wijken_with_buurten(session: Session) -> list[tuple[Area, list[Area]]]:
+    areas = session.exec(select(Area).where(Area.kind.in_(("wijk", "buurt"))).order_by(Area.name)).all()
+    buurten: dict[int, list[Area]] = {}
+    for area in areas:
+        if area.kind == "buurt":
+            buurten.setdefault(area.parent_id, []).append(area)
+    return [(w, buurten.get(w.id, [])) for w in areas if w.kind == "wijk"]
+
+
+def open_requests(session: Session, buurt: Area) -> list[BoardRequest]:
+    # Only the public columns are read: HelpRequestPrivate is never touched here.
+    rows = session.exec(select(HelpRequest).where(
+        HelpRequest.buurt_id == buurt.id, HelpRequest.status == "open", HelpRequest.moderation == "approved",
+        HelpRequest.expires_at > local_today())).all()
+    rows = sorted(rows, key=lambda r: (URGENCY_ORDER.get(r.urgency, 9), r.created_at))
+    return [BoardRequest(f"H-{r.id}", r.title, short(r.description), r.public_name, r.urgency) for r in rows]
+
+
+def week_activities(session: Session, buurt: Area, today: date | None = None) -> list[BoardActivity]:
+    """Approved activities in the buurt's wijk with an occurrence in the coming 7 days."""
+    today = today or local_today()
+    start, end = local_datetime(today, time(0)), local_datetime(today + timedelta(days=7), time(0))
+    buurt_ids = [buurt.id]
+    if buurt.parent_id is not None:
+        buurt_ids = list(session.exec(select(Area.id).where(Area.parent_id == buurt.parent_id)).all())
+    rows = session.exec(
+        select(Activity, Location, ActivityOccurrence)
+        .join(Location, Location.id == Activity.location_id)
+        .join(ActivityOccurrence, ActivityOccurrence.activity_id == Activity.id)
+        .where(Location.buurt_id.in_(buurt_ids), Activity.moderation == "approved",
+               Activity.status == "published", ActivityOccurrence.cancelled.is_(False),
+               ActivityOccurrence.starts_at >= start, ActivityOccurrence.starts_at < end)
+        .order_by(ActivityOccurrence.starts_at)).all()
+    found: dict[int, BoardActivity] = {}
+    for activity, location, occurrence in rows:
+        item = found.setdefault(activity.id, BoardActivity(
+            f"A-{activity.id}", activity.title, short(activity.description), location.name, [],
+            location.buurt_id == buurt.id))
+        item.times.append(when(occurrence.starts_at))
+    # Activities in the buurt itself first, then the rest of the wijk.
+    return sorted(found.values(), key=lambda a: not a.in_buurt)  # stable: time order stays
