@@ -67,11 +67,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import (aanbod, account, activiteiten, admin, api, auth, hulpvragen, main, mijn, moderatie,
-                   prikbord, voorzieningen)
+    from . import (aanbod, account, activiteiten, admin, api, auth, hulpvragen, koppelingen, main, mijn,
+                   moderatie, prikbord, voorzieningen)
 
     for package in (main, auth, account, admin, voorzieningen, hulpvragen, aanbod, activiteiten,
-                    mijn, moderatie, prikbord, api):
+                    mijn, moderatie, prikbord, koppelingen, api):
         app.register_blueprint(package.bp)
 
 

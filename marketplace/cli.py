@@ -17,6 +17,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(import_postcodes_command)
+    from .koppelingen.cli import match_cli
+    app.cli.add_command(match_cli)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic migrations).")

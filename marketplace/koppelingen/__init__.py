@@ -1,0 +1,7 @@
+"""Blueprint 'matches' (/koppelingen): suggestions, proposals, answers, messages, feedback."""
+
+from flask import Blueprint
+
+bp = Blueprint("matches", __name__, url_prefix="/koppelingen")
+
+from . import cli, views  # noqa: E402,F401  (registers routes and commands)

@@ -1,0 +1,41 @@
+"""CLI: ``flask --app wsgi match batch|remind|digest`` (cron-able)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..db import session_scope
+from . import bp
+from .services import remind_and_escalate, run_batch, weekly_digest
+
+match_cli = AppGroup("match", help="Koppelen: voorstellen, herinneringen en de wekelijkse e-mail.")
+
+
+def _request_context():
+    # Mail links need a request context; PUBLIC_BASE_URL says where the site lives.
+    return current_app.test_request_context(base_url=current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"))
+
+
+@match_cli.command("batch", help="Stel koppelingen voor tussen open hulpvragen en vrijwilligers.")
+@click.option("--dry-run", is_flag=True, help="Alleen laten zien wat er zou gebeuren.")
+def batch_command(dry_run: bool) -> None:
+    with _request_context(), session_scope() as session:
+        result = run_batch(session, dry_run=dry_run)
+    click.echo(result.report() if dry_run else
+               f"{len(result.pairs)} koppelingen voorgesteld; {len(result.unassigned)} hulpvragen zonder vrijwilliger.")
+
+
+@match_cli.command("remind", help="Herinner bij onbeantwoorde voorstellen; zet daarna door naar de buurtmakelaar.")
+def remind_command() -> None:
+    with _request_context(), session_scope() as session:
+        counts = remind_and_escalate(session)
+    click.echo(f"{counts['herinnerd']} herinneringen, {counts['doorgezet']} doorgezet naar de preventiemakelaar.")
+
+
+@match_cli.command("digest", help="Stuur de wekelijkse e-mail met nieuwe hulpvragen aan vrijwilligers die dat willen.")
+def digest_command() -> None:
+    with _request_context(), session_scope() as session:
+        sent = weekly_digest(session)
+    click.echo(f"{sent} e-mails verstuurd.")

@@ -1,0 +1,287 @@
+"""Match lifecycle: suggest → propose → accept / decline → complete, with messages.
+
+The matcher advises; people decide (DOMAIN principle 2): a volunteer proposes or
+accepts a suggestion, the resident (or whoever posted for them) accepts or declines.
+Phone and e-mail stay hidden until both parties agree to share them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app, url_for
+from werkzeug.routing import BuildError
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from matching.batch import assign
+
+from .. import audit, matching_service
+from ..mail import send_mail
+from ..models import (Area, AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
+                      User, UserWijk, VolunteerOffer, utcnow)
+
+ACTIVE = ("suggested", "proposed", "accepted")
+
+
+class MatchError(ValueError):
+    """A Dutch, user-facing reason why a match action is not possible."""
+
+
+# --------------------------------------------------------------------------- who is who
+
+
+def request_owner_ids(request: HelpRequest) -> set[int]:
+    """The resident and whoever posted for them decide about the request."""
+    return {i for i in (request.posted_by_id, request.requester_id) if i is not None}
+
+
+def volunteer_id(session: Session, match: Match) -> int | None:
+    offer = session.get(VolunteerOffer, match.offer_id) if match.offer_id else None
+    return offer.user_id if offer else None
+
+
+def party_ids(session: Session, match: Match) -> set[int]:
+    request = session.get(HelpRequest, match.request_id)
+    ids = request_owner_ids(request)
+    vid = volunteer_id(session, match)
+    return ids | ({vid} if vid else set())
+
+
+def is_professional_only(session: Session, request: HelpRequest) -> bool:
+    return bool(session.exec(select(func.count()).select_from(RequestCategory).join(Category).where(
+        RequestCategory.request_id == request.id, Category.professional_only.is_(True))).one())
+
+
+def _month_load(session: Session, offer: VolunteerOffer) -> int:
+    start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return session.exec(select(func.count()).select_from(Match).where(
+        Match.offer_id == offer.id, Match.status.in_(("proposed", "accepted", "completed")),
+        Match.created_at >= start)).one()
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+
+def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: User) -> Match:
+    """A volunteer offers to help with a request (or accepts a suggested pairing)."""
+    if offer.user_id != by.id:
+        raise MatchError("U kunt alleen met uw eigen aanbod helpen.")
+    if request.status != "open" or request.moderation != "approved":
+        raise MatchError("Deze hulpvraag staat niet meer open.")
+    if is_professional_only(session, request):
+        raise MatchError("Bij deze vraag helpt een professional. Vrijwilligers kunnen hier niet op reageren.")
+    if offer.status != "active" or offer.moderation != "approved":
+        raise MatchError("Uw aanbod staat op pauze of is nog niet goedgekeurd.")
+    existing = session.exec(select(Match).where(Match.request_id == request.id, Match.offer_id == offer.id,
+                                                Match.status.in_(ACTIVE))).first()
+    if existing is not None and existing.status != "suggested":
+        raise MatchError("U heeft al gereageerd op deze hulpvraag.")
+    if _month_load(session, offer) >= offer.max_matches_per_month:
+        raise MatchError("U heeft deze maand al zoveel mensen geholpen als u wilde. Dank u wel!")
+    match = existing or Match(request_id=request.id, kind="offer", offer_id=offer.id, score=_score(session, request, offer))
+    match.status, match.proposed_by_id, match.updated_at = "proposed", by.id, utcnow()
+    session.add(match)
+    session.flush()
+    if session.exec(select(Conversation).where(Conversation.match_id == match.id)).first() is None:
+        session.add(Conversation(match_id=match.id))
+    audit.record(session, "match.propose", "match", match.id, actor_id=by.id)
+    session.commit()
+    _notify(session, request_owner_ids(request), "Iemand wil u helpen",
+            f"{by.first_name} wil helpen bij uw vraag '{request.title}'.\n"
+            f"Kijk wie het is en zeg ja of nee:\n{_link(match)}")
+    return match
+
+
+def _score(session: Session, request: HelpRequest, offer: VolunteerOffer) -> float:
+    result = matching_service.suggest_for_request(session, request, limit=50)
+    for s in result.suggestions:
+        if s.kind == "offer" and s.id == offer.id:
+            return round(float(s.score), 4)
+    return 0.0
+
+
+def respond(session: Session, match: Match, user: User, accept: bool) -> Match:
+    request = session.get(HelpRequest, match.request_id)
+    if user.id not in request_owner_ids(request):
+        raise MatchError("Alleen wie de vraag stelde kan dit beslissen.")
+    if match.status != "proposed":
+        raise MatchError("Hierover is al beslist.")
+    match.status, match.updated_at = ("accepted" if accept else "declined"), utcnow()
+    if accept:
+        request.status, request.updated_at = "matched", utcnow()
+        session.add(request)
+    session.add(match)
+    audit.record(session, "match.accept" if accept else "match.decline", "match", match.id, actor_id=user.id)
+    session.commit()
+    vid = volunteer_id(session, match)
+    if accept:
+        _notify(session, {vid}, "U kunt gaan helpen", f"{request.public_name} zegt ja op uw hulp bij "
+                f"'{request.title}'. Spreek samen iets af:\n{_link(match)}")
+    else:
+        _notify(session, {vid}, "Deze keer niet", f"{request.public_name} heeft al andere hulp voor "
+                f"'{request.title}'. Dank u wel voor uw aanbod.")
+    return match
+
+
+def send_message(session: Session, match: Match, user: User, body: str) -> Message:
+    body = (body or "").strip()
+    if not body:
+        raise MatchError("Schrijf eerst een bericht.")
+    if len(body) > 2000:
+        raise MatchError("Uw bericht is te lang. Houd het korter dan 2000 tekens.")
+    if match.status not in ("proposed", "accepted"):
+        raise MatchError("U kunt hier geen berichten meer sturen.")
+    conversation = session.exec(select(Conversation).where(Conversation.match_id == match.id)).one()
+    message = Message(conversation_id=conversation.id, sender_id=user.id, body=body)
+    session.add(message)
+    session.commit()
+    _notify(session, party_ids(session, match) - {user.id}, "Nieuw bericht op Buurtplein",
+            f"{user.first_name} stuurde u een bericht. Lees het hier:\n{_link(match)}")
+    return message
+
+
+def share_contact(session: Session, match: Match, user: User) -> bool:
+    """Record that ``user`` agrees to share contact details; True once both sides agreed."""
+    if match.status != "accepted":
+        raise MatchError("Contactgegevens delen kan pas als de hulp is afgesproken.")
+    if not _agreed(session, match, user.id):
+        audit.record(session, "match.share_contact", "match", match.id, actor_id=user.id)
+        session.flush()
+    conversation = session.exec(select(Conversation).where(Conversation.match_id == match.id)).one()
+    conversation.contact_shared = all(_agreed(session, match, pid) for pid in _deciders(session, match))
+    session.add(conversation)
+    session.commit()
+    return conversation.contact_shared
+
+
+def _deciders(session: Session, match: Match) -> set[int]:
+    """One person per side: the poster for the request side, the volunteer for the other."""
+    request = session.get(HelpRequest, match.request_id)
+    return {request.posted_by_id, volunteer_id(session, match)}
+
+
+def _agreed(session: Session, match: Match, user_id: int) -> bool:
+    return session.exec(select(AuditEvent).where(
+        AuditEvent.action == "match.share_contact", AuditEvent.target_kind == "match",
+        AuditEvent.target_id == match.id, AuditEvent.actor_id == user_id)).first() is not None
+
+
+def complete(session: Session, match: Match, user: User, rating: int | None, feedback: str | None) -> Match:
+    if user.id not in party_ids(session, match):
+        raise MatchError("U hoort niet bij deze afspraak.")
+    if match.status != "accepted":
+        raise MatchError("Alleen afgesproken hulp kan worden afgerond.")
+    if rating not in (None, -1, 1):
+        raise MatchError("Kies duim omhoog of duim omlaag.")
+    if feedback and len(feedback) > 1000:
+        raise MatchError("Uw reactie is te lang. Houd het korter dan 1000 tekens.")
+    request = session.get(HelpRequest, match.request_id)
+    match.status, match.feedback_rating, match.updated_at = "completed", rating, utcnow()
+    match.feedback_text = (feedback or "").strip() or None
+    request.status, request.updated_at = "done", utcnow()
+    session.add_all([match, request])
+    audit.record(session, "match.complete", "match", match.id, actor_id=user.id, detail=f"rating={rating}")
+    session.commit()
+    return match
+
+
+# --------------------------------------------------------------------------- jobs
+
+
+def remind_and_escalate(session: Session, now: datetime | None = None, days: int | None = None) -> dict[str, int]:
+    """No answer to a proposal within N days → one reminder; N days later → to the wijk's
+    preventiemakelaar (request status 'escalated'). Bounded: never more than that."""
+    now = now or datetime.now(timezone.utc)
+    days = days or current_app.config.get("MATCH_ANSWER_DAYS", 3)
+    counts = {"herinnerd": 0, "doorgezet": 0}
+    waiting = session.exec(select(Match).where(Match.status == "proposed", Match.reminder_count < 2)).all()
+    for match in waiting:
+        age = now - match.updated_at
+        request = session.get(HelpRequest, match.request_id)
+        if match.reminder_count == 0 and age >= timedelta(days=days):
+            _notify(session, request_owner_ids(request), "Herinnering: iemand wil u helpen",
+                    f"Er ligt een aanbod van hulp klaar voor '{request.title}'. Zegt u ja of nee?\n{_link(match)}")
+            match.reminder_count = 1
+            counts["herinnerd"] += 1
+        elif match.reminder_count == 1 and age >= timedelta(days=2 * days):
+            request.status, request.updated_at = "escalated", utcnow()
+            _notify(session, _brokers_for(session, request), "Een hulpvraag heeft uw hulp nodig",
+                    f"Op het hulpaanbod voor '{request.title}' komt geen antwoord. "
+                    f"Wilt u contact opnemen?\n{_link(match)}")
+            match.reminder_count = 2
+            session.add(request)
+            audit.record(session, "match.escalate", "match", match.id)
+            counts["doorgezet"] += 1
+        session.add(match)
+    session.commit()
+    return counts
+
+
+def _brokers_for(session: Session, request: HelpRequest) -> set[int]:
+    buurt = session.get(Area, request.buurt_id) if request.buurt_id else None
+    if buurt is None or buurt.parent_id is None:
+        return set()
+    return set(session.exec(select(UserWijk.user_id).where(UserWijk.wijk_id == buurt.parent_id)).all())
+
+
+def run_batch(session: Session, dry_run: bool = True):
+    """Propose one-to-one request ↔ volunteer pairs for all open requests (cron-able)."""
+    requests = session.exec(select(HelpRequest).where(
+        HelpRequest.status == "open", HelpRequest.moderation == "approved").order_by(HelpRequest.id)).all()
+    busy = set(session.exec(select(Match.request_id).where(Match.status.in_(ACTIVE))).all())
+    inputs = [matching_service.request_input(session, r) for r in requests if r.id not in busy]
+    result = assign(inputs, matching_service.get_matcher(session))
+    if not dry_run:
+        for request_id, offer_id, score in result.pairs:
+            session.add(Match(request_id=request_id, kind="offer", offer_id=offer_id, score=score,
+                              reasons=json.dumps(["voorgesteld door de koppelhulp"]), status="suggested"))
+        audit.record(session, "match.batch", detail=f"{len(result.pairs)} voorstellen")
+        session.commit()
+    return result
+
+
+def weekly_digest(session: Session, now: datetime | None = None) -> int:
+    """Opt-in e-mail to volunteers: new open requests near their active offers in the last week."""
+    from ..geocoding import distance_m
+    now = now or datetime.now(timezone.utc)
+    new = session.exec(select(HelpRequest).where(
+        HelpRequest.status == "open", HelpRequest.moderation == "approved",
+        HelpRequest.created_at >= now - timedelta(days=7))).all()
+    new = [r for r in new if not is_professional_only(session, r)]
+    sent = 0
+    for user in session.exec(select(User).where(User.digest_opt_in.is_(True), User.is_active.is_(True))).all():
+        offers = session.exec(select(VolunteerOffer).where(VolunteerOffer.user_id == user.id,
+                                                           VolunteerOffer.status == "active")).all()
+        near = [r for r in new if any(distance_m((o.lat, o.lon), (r.lat, r.lon)) <= o.radius_m for o in offers)]
+        if not near:
+            continue
+        lines = [f"- {r.title} ({r.public_name})\n  {_abs('requests.detail', id=r.id)}" for r in near[:15]]
+        send_mail(user.email, "Nieuwe hulpvragen bij u in de buurt",
+                  f"Hallo {user.first_name},\n\nDeze week vroegen buren om hulp:\n\n" + "\n".join(lines)
+                  + "\n\nU krijgt deze e-mail omdat u dat zelf aanzette. Uitzetten kan op uw profiel.\n\nBuurtplein")
+        sent += 1
+    return sent
+
+
+# --------------------------------------------------------------------------- mail
+
+
+def _abs(endpoint: str, **values) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    try:
+        return base + url_for(endpoint, _external=False, **values)
+    except (BuildError, RuntimeError):  # an area not built yet, or no request context: link home
+        return base + "/"
+
+
+def _link(match: Match) -> str:
+    return _abs("matches.detail", match_id=match.id)
+
+
+def _notify(session: Session, user_ids: set[int | None], subject: str, body: str) -> None:
+    for uid in sorted(i for i in user_ids if i):
+        user = session.get(User, uid)
+        if user is not None and user.is_active:
+            send_mail(user.email, subject, f"Hallo {user.first_name},\n\n{body}\n\nBuurtplein")

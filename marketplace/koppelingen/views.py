@@ -1,0 +1,161 @@
+"""Routes of the match lifecycle. Thin: each calls one service function."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from .. import matching_service
+from ..access import roles_required
+from ..db import get_session
+from ..extensions import limiter
+from ..geocoding import OfflineGeocoder, normalise_postcode
+from ..models import Conversation, HelpRequest, HelpRequestPrivate, Match, Message, User, VolunteerOffer
+from . import bp
+from .services import MatchError, complete, party_ids, propose, request_owner_ids, respond, send_message, share_contact
+
+STATUS_WORDS = {
+    "suggested": "Voorgesteld door Buurtplein", "proposed": "Wacht op antwoord",
+    "accepted": "Afgesproken", "declined": "Niet doorgegaan", "completed": "Klaar",
+}
+
+
+def _match_for_party(match_id: int) -> Match:
+    session = get_session()
+    match = session.get(Match, match_id) or abort(404)
+    if current_user.id not in party_ids(session, match) and not current_user.has_role("preventiemakelaar", "beheerder"):
+        abort(403)
+    return match
+
+
+def _fail(error: MatchError, target: str):
+    get_session().rollback()
+    flash(str(error), "error")
+    return redirect(target)
+
+
+@bp.route("/<int:match_id>")
+@login_required
+def detail(match_id: int):
+    session = get_session()
+    match = _match_for_party(match_id)
+    help_request = session.get(HelpRequest, match.request_id)
+    offer = session.get(VolunteerOffer, match.offer_id) if match.offer_id else None
+    volunteer = session.get(User, offer.user_id) if offer else None
+    conversation = session.exec(select(Conversation).where(Conversation.match_id == match.id)).first()
+    messages = session.exec(select(Message).where(Message.conversation_id == conversation.id)
+                            .order_by(Message.created_at)).all() if conversation else []
+    senders = {u.id: u for u in (session.get(User, m.sender_id) for m in messages)}
+    shared = bool(conversation and conversation.contact_shared)
+    poster = session.get(User, help_request.posted_by_id)
+    private = session.get(HelpRequestPrivate, help_request.id) if shared else None
+    return render_template("koppelingen/detail.html", match=match, help_request=help_request, offer=offer,
+                           volunteer=volunteer, poster=poster, messages=messages, senders=senders, shared=shared,
+                           private=private, status_words=STATUS_WORDS,
+                           is_owner=current_user.id in request_owner_ids(help_request),
+                           is_volunteer=volunteer is not None and volunteer.id == current_user.id)
+
+
+@bp.route("/voorstellen", methods=["POST"])
+@roles_required("vrijwilliger")
+@limiter.limit("30 per hour", methods=["POST"])
+def propose_help():
+    session = get_session()
+    help_request = _get_or_404(HelpRequest, request.form.get("request_id"))
+    offer = _get_or_404(VolunteerOffer, request.form.get("offer_id"))
+    back = request.form.get("next") or url_for("main.index")
+    try:
+        match = propose(session, help_request, offer, current_user)
+    except MatchError as error:
+        return _fail(error, back if back.startswith("/") else url_for("main.index"))
+    flash(_("Dank u wel! %(name)s krijgt bericht en laat weten of het past.", name=help_request.public_name), "success")
+    return redirect(url_for("matches.detail", match_id=match.id))
+
+
+def _get_or_404(model, raw_id):
+    if not (raw_id or "").isdigit():
+        abort(404)
+    return get_session().get(model, int(raw_id)) or abort(404)
+
+
+@bp.route("/<int:match_id>/antwoord", methods=["POST"])
+@login_required
+def answer(match_id: int):
+    match = _match_for_party(match_id)
+    accept = request.form.get("antwoord") == "ja"
+    try:
+        respond(get_session(), match, current_user, accept)
+    except MatchError as error:
+        return _fail(error, url_for("matches.detail", match_id=match_id))
+    flash(_("Fijn! U kunt nu samen iets afspreken.") if accept else _("U heeft nee gezegd. Dat is goed."), "success")
+    return redirect(url_for("matches.detail", match_id=match_id))
+
+
+@bp.route("/<int:match_id>/bericht", methods=["POST"])
+@login_required
+@limiter.limit("60 per hour", methods=["POST"])
+def message(match_id: int):
+    match = _match_for_party(match_id)
+    if current_user.id not in party_ids(get_session(), match):
+        abort(403)
+    try:
+        send_message(get_session(), match, current_user, request.form.get("body", ""))
+    except MatchError as error:
+        return _fail(error, url_for("matches.detail", match_id=match_id) + "#bericht")
+    flash(_("Uw bericht is verstuurd."), "success")
+    return redirect(url_for("matches.detail", match_id=match_id) + "#berichten")
+
+
+@bp.route("/<int:match_id>/contact-delen", methods=["POST"])
+@login_required
+def share(match_id: int):
+    match = _match_for_party(match_id)
+    try:
+        both = share_contact(get_session(), match, current_user)
+    except MatchError as error:
+        return _fail(error, url_for("matches.detail", match_id=match_id))
+    flash(_("U ziet nu elkaars telefoonnummer.") if both else
+          _("Gedaan. Als de ander ook ja zegt, ziet u elkaars telefoonnummer."), "success")
+    return redirect(url_for("matches.detail", match_id=match_id))
+
+
+@bp.route("/<int:match_id>/afronden", methods=["POST"])
+@login_required
+def finish(match_id: int):
+    match = _match_for_party(match_id)
+    raw = request.form.get("rating", "")
+    rating = {"1": 1, "-1": -1, "": None}.get(raw, 0)
+    try:
+        complete(get_session(), match, current_user, rating, request.form.get("feedback"))
+    except MatchError as error:
+        return _fail(error, url_for("matches.detail", match_id=match_id))
+    flash(_("Dank u wel! De hulp staat nu op klaar."), "success")
+    return redirect(url_for("matches.detail", match_id=match_id))
+
+
+@bp.route("/advies", methods=["GET"])
+@roles_required("professional", "ambassadeur")
+def advice():
+    """The wijkcoach's view: what is the lightest fitting help for this client's question?"""
+    session = get_session()
+    text = (request.args.get("vraag") or "").strip()
+    postcode_raw = (request.args.get("postcode") or "").strip()
+    errors, result = {}, None
+    if request.args:
+        if not text:
+            errors["vraag"] = _("Beschrijf de vraag van uw cliënt.")
+        elif len(text) > 1000:
+            errors["vraag"] = _("Houd de vraag korter dan 1000 tekens.")
+        postcode = normalise_postcode(postcode_raw)
+        place = OfflineGeocoder(session).locate(postcode) if postcode else None
+        if place is None:
+            errors["postcode"] = _("Vul een postcode in uit de gemeente, zoals 7541 AB.")
+        if not errors:
+            result = matching_service.suggest_for_text(session, text, place.lat, place.lon, 10)
+    return render_template("koppelingen/advice.html", text=text, postcode=postcode_raw, errors=errors,
+                           result=result), (422 if errors else 200)
+
+
+

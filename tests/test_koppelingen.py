@@ -1,0 +1,230 @@
+"""Match lifecycle over HTTP: propose → accept → messages → contact sharing → done,
+plus safety, capacity, reminders and escalation, the batch job, the digest, real SMTP."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import select
+
+from marketplace import db
+from marketplace.koppelingen.services import remind_and_escalate, run_batch, weekly_digest
+from marketplace.models import Conversation, HelpRequest, Match, Message, User
+from tests.factories import (make_offer, make_organisation, make_preventiemakelaar, make_request,
+                             make_voorziening, make_world)
+
+from .conftest import login, make_user
+
+
+@pytest.fixture
+def scene(app, session):
+    world = make_world(session)
+    volunteer = make_user(session, email="mehmet@example.nl", roles=("vrijwilliger",), name="Mehmet Kaya")
+    volunteer.phone = "06-11112222"
+    session.add(volunteer)
+    session.commit()
+    resident = make_user(session, email="anna@example.nl", roles=("bewoner",), name="Anna Jansen")
+    offer = make_offer(session, volunteer, world.velve, max_matches_per_month=1)
+    request = make_request(session, resident, world.velve)
+    pm = make_preventiemakelaar(session, world)
+    return {"world": world, "volunteer": volunteer, "resident": resident, "offer": offer, "request": request, "pm": pm}
+
+
+def _propose(client, scene):
+    return client.post("/koppelingen/voorstellen", data={"request_id": scene["request"].id,
+                                                         "offer_id": scene["offer"].id})
+
+
+def _match(app):
+    with app.app_context():
+        return db.get_session().exec(select(Match)).one()
+
+
+def test_full_lifecycle_over_http(app, scene, client):
+    login(client, "mehmet@example.nl")
+    response = _propose(client, scene)
+    assert response.status_code == 302
+    match = _match(app)
+    assert match.status == "proposed" and match.kind == "offer"
+    page = client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
+    assert "Wacht op antwoord" in page
+    assert client.post(f"/koppelingen/{match.id}/antwoord", data={"antwoord": "ja"}).status_code == 302
+    assert _match(app).status == "proposed"  # only the resident decides
+    client.post("/logout")
+
+    login(client, "anna@example.nl")
+    page = client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
+    assert "Wilt u deze hulp?" in page and "Mehmet" in page and "Kaya" not in page
+    client.post(f"/koppelingen/{match.id}/antwoord", data={"antwoord": "ja"})
+    assert _match(app).status == "accepted"
+    client.post(f"/koppelingen/{match.id}/bericht", data={"body": "Kunt u dinsdag om 10 uur?"})
+    assert "06-11112222" not in client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
+    client.post(f"/koppelingen/{match.id}/contact-delen")
+    client.post("/logout")
+
+    login(client, "mehmet@example.nl")
+    page = client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
+    assert "Kunt u dinsdag om 10 uur?" in page and "06-11112222" not in page
+    client.post(f"/koppelingen/{match.id}/contact-delen")
+    page = client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
+    assert "06-11112222" in page and "Velvetstraat 12" in page
+    client.post(f"/koppelingen/{match.id}/afronden", data={"rating": "1", "feedback": "Fijn geholpen"})
+    with app.app_context():
+        s = db.get_session()
+        done = s.exec(select(Match)).one()
+        assert done.status == "completed" and done.feedback_rating == 1 and done.feedback_text == "Fijn geholpen"
+        assert s.get(HelpRequest, scene["request"].id).status == "done"
+
+
+def test_outsiders_get_403_and_unknown_404(app, scene, client, session):
+    login(client, "mehmet@example.nl")
+    _propose(client, scene)
+    match = _match(app)
+    client.post("/logout")
+    make_user(session, email="buur@example.nl", roles=("bewoner", "vrijwilliger"))
+    login(client, "buur@example.nl")
+    assert client.get(f"/koppelingen/{match.id}").status_code == 403
+    assert client.post(f"/koppelingen/{match.id}/bericht", data={"body": "hoi"}).status_code == 403
+    assert client.get("/koppelingen/99999").status_code == 404
+    assert client.post("/koppelingen/voorstellen", data={"request_id": "x", "offer_id": "1"}).status_code == 404
+
+
+def test_volunteer_cannot_use_someone_elses_offer_or_exceed_capacity(app, scene, client, session):
+    other = make_user(session, email="other@example.nl", roles=("vrijwilliger",))
+    login(client, "other@example.nl")
+    response = _propose(client, scene)
+    assert "eigen aanbod" in client.get(response.headers["Location"]).get_data(as_text=True)
+    client.post("/logout")
+    login(client, "mehmet@example.nl")
+    _propose(client, scene)
+    second = make_request(session, scene["resident"], scene["world"].velve, title="Nog een vraag")
+    response = client.post("/koppelingen/voorstellen", data={"request_id": second.id, "offer_id": scene["offer"].id},
+                           follow_redirects=True)
+    assert "al zoveel mensen geholpen" in response.get_data(as_text=True)
+    with app.app_context():
+        assert len(db.get_session().exec(select(Match)).all()) == 1
+    assert other.id
+
+
+def test_no_volunteer_on_a_veiligheid_request(app, scene, client, session):
+    danger = make_request(session, scene["pm"], scene["world"].velve, title="Zorgen om een kind",
+                          categories=("veiligheid",))
+    login(client, "mehmet@example.nl")
+    response = client.post("/koppelingen/voorstellen", data={"request_id": danger.id, "offer_id": scene["offer"].id},
+                           follow_redirects=True)
+    assert "professional" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.get_session().exec(select(Match)).first() is None
+
+
+def test_empty_message_is_refused_in_dutch(app, scene, client):
+    login(client, "mehmet@example.nl")
+    _propose(client, scene)
+    match = _match(app)
+    response = client.post(f"/koppelingen/{match.id}/bericht", data={"body": "   "}, follow_redirects=True)
+    assert "Schrijf eerst een bericht" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.get_session().exec(select(Message)).first() is None
+
+
+def test_proposal_mail_is_delivered_over_real_smtp(make_app, smtp_server):
+    host, port, messages = smtp_server
+    app = make_app(MAIL_SERVER=host, MAIL_PORT=port)
+    with app.app_context():
+        s = db.get_session()
+        world = make_world(s)
+        volunteer = make_user(s, email="mehmet@example.nl", roles=("vrijwilliger",), name="Mehmet Kaya")
+        resident = make_user(s, email="anna@example.nl", name="Anna Jansen")
+        offer = make_offer(s, volunteer, world.velve)
+        request = make_request(s, resident, world.velve)
+    client = app.test_client()
+    login(client, "mehmet@example.nl")
+    client.post("/koppelingen/voorstellen", data={"request_id": request.id, "offer_id": offer.id})
+    assert [m.rcpt_tos for m in messages] == [["anna@example.nl"]]
+    body = email.message_from_bytes(messages[0].content, policy=email.policy.default).get_content()
+    assert "Mehmet wil helpen" in body and "/koppelingen/" in body
+
+
+def test_reminder_then_escalation_is_bounded(app, scene, client):
+    login(client, "mehmet@example.nl")
+    _propose(client, scene)
+    outbox = app.config["MAIL_OUTBOX"]
+    import os
+    with app.test_request_context():
+        s = db.get_session()
+        now = datetime.now(timezone.utc)
+        before = len(os.listdir(outbox))
+        assert remind_and_escalate(s, now + timedelta(days=1), days=3) == {"herinnerd": 0, "doorgezet": 0}
+        assert remind_and_escalate(s, now + timedelta(days=4), days=3) == {"herinnerd": 1, "doorgezet": 0}
+        assert remind_and_escalate(s, now + timedelta(days=5), days=3) == {"herinnerd": 0, "doorgezet": 0}
+        assert remind_and_escalate(s, now + timedelta(days=7), days=3) == {"herinnerd": 0, "doorgezet": 1}
+        assert remind_and_escalate(s, now + timedelta(days=30), days=3) == {"herinnerd": 0, "doorgezet": 0}
+        assert s.get(HelpRequest, scene["request"].id).status == "escalated"
+        mails = sorted(os.listdir(outbox))[before:]
+        assert len(mails) == 2 and "pm_at_example.nl" in mails[-1]
+
+
+def test_batch_is_deterministic_and_dry_run_writes_nothing(app, scene, session, runner):
+    extra = make_user(session, email="v2@example.nl", roles=("vrijwilliger",))
+    make_offer(session, extra, scene["world"].velve, max_matches_per_month=2)
+    for i in range(3):
+        make_request(session, scene["resident"], scene["world"].velve, title=f"Boodschappen nodig {i}")
+    with app.test_request_context():
+        s = db.get_session()
+        first = run_batch(s, dry_run=True)
+        second = run_batch(s, dry_run=True)
+        assert first.pairs == second.pairs and first.pairs
+        assert s.exec(select(Match)).first() is None
+        per_offer = {}
+        for _, offer_id, _ in first.pairs:
+            per_offer[offer_id] = per_offer.get(offer_id, 0) + 1
+        assert per_offer.get(scene["offer"].id, 0) <= 1 and all(n <= 2 for n in per_offer.values())
+    result = runner.invoke(args=["match", "batch", "--dry-run"])
+    assert result.exit_code == 0 and "Proefrun" in result.output
+    result = runner.invoke(args=["match", "batch"])
+    assert result.exit_code == 0 and "koppelingen voorgesteld" in result.output
+    with app.app_context():
+        assert {m.status for m in db.get_session().exec(select(Match))} == {"suggested"}
+
+
+def test_suggested_match_accepted_by_volunteer_becomes_a_proposal(app, scene, client, runner):
+    runner.invoke(args=["match", "batch"])
+    match = _match(app)
+    assert match.status == "suggested"
+    login(client, "mehmet@example.nl")
+    _propose(client, scene)
+    with app.app_context():
+        assert [m.status for m in db.get_session().exec(select(Match))] == ["proposed"]
+        assert db.get_session().exec(select(Conversation)).one()
+
+
+def test_weekly_digest_only_for_opted_in_volunteers(app, scene, session):
+    vol = session.get(User, scene["volunteer"].id)
+    with app.test_request_context():
+        assert weekly_digest(db.get_session()) == 0
+    vol.digest_opt_in = True
+    session.add(vol)
+    session.commit()
+    with app.test_request_context():
+        assert weekly_digest(db.get_session()) == 1
+
+
+def test_wijkcoach_advice_view(app, scene, client, session):
+    org = make_organisation(session)
+    make_voorziening(session, org, scene["world"].velve, name="Boodschappendienst", categories=("boodschappen",))
+    make_user(session, email="coach@example.nl", roles=("professional",))
+    login(client, "coach@example.nl")
+    page = client.get("/koppelingen/advies?vraag=kan niet meer zelf boodschappen doen&postcode=7541AB")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Boodschappendienst" in text and "vrijwilliger uit uw buurt" in text
+    bad = client.get("/koppelingen/advies?vraag=&postcode=0000")
+    assert bad.status_code == 422 and "Beschrijf de vraag" in bad.get_data(as_text=True)
+    danger = client.get("/koppelingen/advies?vraag=hij slaat mij&postcode=7541AB").get_data(as_text=True)
+    assert "0800-2000" in danger
+    client.post("/logout")
+    login(client, "anna@example.nl")
+    assert client.get("/koppelingen/advies").status_code == 403
