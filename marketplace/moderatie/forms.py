@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import AnyOf, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from .services import ACTIONS, MODELS, REPORT_REASONS
 
@@ -21,9 +21,13 @@ class ReportForm(FlaskForm):
         Optional(), Length(max=800, message=_l("Schrijf niet meer dan 800 tekens."))])
     submit = SubmitField(_l("Melding versturen"))
 
-    def validate_details(self, field) -> None:
-        if self.reason.data == "anders" and not (field.data or "").strip():
-            raise ValidationError(_l("U koos 'Anders'. Schrijf kort wat er mis is."))
+    def validate(self, extra_validators=None) -> bool:
+        # Checked here, not inline: Optional() on details stops inline validators on empty input.
+        ok = super().validate(extra_validators)
+        if self.reason.data == "anders" and not (self.details.data or "").strip():
+            self.details.errors = [*self.details.errors, _l("U koos 'Anders'. Schrijf kort wat er mis is.")]
+            return False
+        return ok
 
 
 class DecideForm(FlaskForm):

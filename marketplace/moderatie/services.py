@@ -256,31 +256,22 @@ def _set_report(report: Report, user, status: str) -> None:
     report.status, report.handled_by_id, report.handled_at = status, user.id, utcnow()
 
 
-def answer_support(session: Session, user, support: SupportRequest, answer: str) -> list[tuple[str, str, str]]:
-    answer = (answer or "").strip()
-    _require(bool(answer), _("Schrijf een antwoord voor de organisator."))
-    _require(support.status != "afgerond", _("Deze vraag is al beantwoord."))
-    try:  # the activities area owns this rule once it exists
-        from ..activiteiten.services import answer_support_request
-    except ImportError:
-        answer_support_request = None
-    if answer_support_request is not None:
-        answer_support_request(session, support, user, answer)
-    else:
-        support.status, support.answer, support.handled_by_id = "afgerond", answer, user.id
-        support.updated_at = utcnow()
-        session.add(support)
-        audit.record(session, "moderation.answer", "support_request", support.id, actor_id=user.id)
-        session.commit()
-    asker = session.get(User, support.asked_by_id)
-    activity = session.get(Activity, support.activity_id)
-    if asker is None:
-        return []
-    with force_locale(asker.locale or "nl"):
-        body = _("Hallo %(name)s,\n\nU vroeg om steun voor uw activiteit \"%(title)s\".\n"
-                 "De preventiemakelaar schrijft:\n\n%(answer)s\n\nGroet,\nBuurtplein",
-                 name=asker.first_name, title=activity.title if activity else "", answer=answer)
-        return [(asker.email, _("Antwoord op uw vraag om steun"), body)]
+def answer_support(session: Session, user, support: SupportRequest, answer: str,
+                   status: str = "afgerond") -> None:
+    """Answer an initiator's support question; the activities area owns the rule and mails the asker."""
+    from ..activiteiten.services import ActivityError, answer_support_request
+    _require(status in ("in_behandeling", "afgerond"), _("Deze keuze kan hier niet."))
+    _require(bool((answer or "").strip()), _("Schrijf een antwoord voor de organisator."))
+    try:
+        answer_support_request(session, support.id, user, answer, status)
+    except ActivityError as error:
+        raise ModerationError(str(error)) from error
+    except PermissionError as error:
+        raise ScopeError() from error
+
+
+class ScopeError(Exception):
+    """The item is outside the moderator's wijken."""
 
 
 def _require(condition: bool, message: str) -> None:

@@ -36,6 +36,8 @@ def decide():
         abort(403)
     try:
         mails = _apply(session, kind, subject, action, form.reason.data or "")
+    except svc.ScopeError:
+        abort(403)
     except svc.ModerationError as error:
         session.rollback()
         form.reason.errors = [str(error)]
@@ -67,7 +69,8 @@ def _apply(session, kind, subject, action, reason):
     if kind == "support":
         if action != "answer":
             raise svc.ModerationError(_("Deze keuze kan hier niet."))
-        return svc.answer_support(session, current_user, subject, reason)
+        svc.answer_support(session, current_user, subject, reason, request.form.get("status", "afgerond"))
+        return []
     if action == "verify" and kind not in ("organisation", "voorziening"):
         raise svc.ModerationError(_("Deze keuze kan hier niet."))
     return svc.decide(session, current_user, kind, subject, action, reason)
