@@ -58,18 +58,26 @@ def detail(match_id: int):
                            is_volunteer=volunteer is not None and volunteer.id == current_user.id)
 
 
-@bp.route("/voorstellen", methods=["POST"])
+@bp.route("/voorstellen", methods=["GET", "POST"])
 @roles_required("vrijwilliger")
 @limiter.limit("30 per hour", methods=["POST"])
 def propose_help():
+    """GET ?hulpvraag=<id>: choose which of my offers; POST: propose it."""
     session = get_session()
+    if request.method == "GET":
+        help_request = _get_or_404(HelpRequest, request.args.get("hulpvraag"))
+        if help_request.moderation != "approved":
+            abort(404)
+        offers = session.exec(select(VolunteerOffer).where(
+            VolunteerOffer.user_id == current_user.id, VolunteerOffer.status == "active")).all()
+        return render_template("koppelingen/propose.html", help_request=help_request, offers=offers)
     help_request = _get_or_404(HelpRequest, request.form.get("request_id"))
     offer = _get_or_404(VolunteerOffer, request.form.get("offer_id"))
-    back = request.form.get("next") or url_for("main.index")
+    back = url_for("matches.propose_help", hulpvraag=help_request.id)
     try:
         match = propose(session, help_request, offer, current_user)
     except MatchError as error:
-        return _fail(error, back if back.startswith("/") else url_for("main.index"))
+        return _fail(error, back)
     flash(_("Dank u wel! %(name)s krijgt bericht en laat weten of het past.", name=help_request.public_name), "success")
     return redirect(url_for("matches.detail", match_id=match.id))
 

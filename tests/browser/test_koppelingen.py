@@ -1,0 +1,59 @@
+"""The match lifecycle in a real browser, by keyboard-friendly labels and roles."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from marketplace import db
+from marketplace.models import HelpRequest, Match
+from tests.factories import make_offer, make_request, make_world
+
+from ..conftest import make_user
+
+PASSWORD = "geheim-wachtwoord"
+
+
+def _login(page, base, email):
+    page.goto(base + "/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def _logout(page):
+    page.get_by_role("button", name="Uitloggen").click()
+
+
+def test_propose_accept_message_and_finish(live_server, page):
+    with live_server.app_context():
+        s = db.get_session()
+        world = make_world(s)
+        volunteer = make_user(s, email="mehmet@example.nl", roles=("vrijwilliger",), name="Mehmet Kaya")
+        make_user(s, email="anna@example.nl", name="Anna Jansen")
+        resident = s.exec(select(type(volunteer)).where(type(volunteer).email == "anna@example.nl")).one()
+        make_offer(s, volunteer, world.velve, title="Boodschappen met de fiets")
+        request = make_request(s, resident, world.velve, title="Wie haalt mijn medicijnen?")
+    base = live_server.live_url
+
+    _login(page, base, "mehmet@example.nl")
+    page.goto(f"{base}/koppelingen/voorstellen?hulpvraag={request.id}")
+    page.get_by_label("Boodschappen met de fiets").check()
+    page.get_by_role("button", name="Ja, ik wil helpen").click()
+    assert page.get_by_text("Wacht op antwoord").is_visible()
+    _logout(page)
+
+    _login(page, base, "anna@example.nl")
+    with live_server.app_context():
+        match_id = db.get_session().exec(select(Match)).one().id
+    page.goto(f"{base}/koppelingen/{match_id}")
+    page.get_by_role("button", name="Ja, graag").click()
+    page.get_by_label("Uw bericht").fill("Dinsdag om 10 uur is goed.")
+    page.get_by_role("button", name="Versturen").click()
+    assert page.get_by_text("Dinsdag om 10 uur is goed.").is_visible()
+    page.get_by_role("radio", name="Goed", exact=True).check()
+    page.get_by_role("button", name="Klaar: de hulp is gegeven").click()
+    assert page.get_by_text("De hulp staat nu op klaar").is_visible()
+    with live_server.app_context():
+        s = db.get_session()
+        assert s.exec(select(Match)).one().status == "completed"
+        assert s.get(HelpRequest, request.id).status == "done"
