@@ -1,3 +1,148 @@
-"""Routes of the 'offers' blueprint."""
+"""Routes of the 'offers' blueprint: list, detail, new, edit, pause, resume."""
 
-from . import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from ..categories import all_categories
+from ..db import get_session
+from ..extensions import limiter
+from ..hulpvragen.forms import LANGUAGE_NAMES
+from ..hulpvragen.services import buurten_by_id, wijken
+from ..models import User, VolunteerOffer
+from ..visibility import can_see
+from . import bp
+from . import services as svc
+from .forms import DAY_PARTS, WEEKDAY_NAMES, ConfirmForm, offer_form
+
+
+@bp.route("/")
+def index():
+    session = get_session()
+    category = request.args.get("categorie") or None
+    wijk = request.args.get("wijk", "")
+    wijk_id = int(wijk) if wijk.isdigit() else None
+    raw_page = request.args.get("page", "1")
+    rows, pages = svc.active_public(session, category, wijk_id, int(raw_page) if raw_page.isdigit() else 1)
+    return render_template(
+        "aanbod/index.html", rows=rows, pages=pages, page=min(int(raw_page) if raw_page.isdigit() else 1, pages),
+        categories=all_categories(session, include_professional_only=False), wijken=wijken(session),
+        chosen_category=category, chosen_wijk=wijk_id, cats=svc.categories_of(session, [o.id for o in rows]),
+        buurten=buurten_by_id(session, [o.buurt_id for o in rows]), names=_first_names(session, rows))
+
+
+def _first_names(session, offers) -> dict[int, str]:
+    ids = {o.user_id for o in offers}
+    if not ids:
+        return {}
+    return {u.id: u.first_name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+
+
+@bp.route("/<int:id>")
+def detail(id: int):
+    session = get_session()
+    offer = session.get(VolunteerOffer, id) or abort(404)
+    if not can_see(offer, owner_ids=(offer.user_id,)):
+        abort(404)
+    return render_template(
+        "aanbod/detail.html", o=offer, cats=svc.categories_of(session, [offer.id]).get(offer.id, []),
+        buurt=buurten_by_id(session, [offer.buurt_id]).get(offer.buurt_id),
+        first_name=_first_names(session, [offer]).get(offer.user_id, ""),
+        when=svc.availability_words(svc.slots_of(session, offer.id)), language_names=LANGUAGE_NAMES,
+        owner=current_user.is_authenticated and current_user.id == offer.user_id,
+        status_words=svc.STATUS_WORDS, status_badge=svc.STATUS_BADGE, confirm=ConfirmForm())
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"])
+def new():
+    session = get_session()
+    categories = all_categories(session, include_professional_only=False)
+    form = offer_form(categories, postcode=current_user.postcode if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            offer = svc.create_offer(session, current_user, _offer_data(form),
+                                     current_app.config["OFFER_LIFETIME_DAYS"])
+        except svc.OfferError as error:
+            session.rollback()
+            form.postcode.errors.append(str(error))
+        else:
+            flash(_("Uw aanbod is opgeslagen. Dank u wel!") if offer.moderation == "approved" else
+                  _("Uw aanbod is opgeslagen. Het wordt eerst bekeken door de buurtmakelaar."), "success")
+            return redirect(url_for("offers.detail", id=offer.id))
+    return _form_page(form, categories, None)
+
+
+@bp.route("/<int:id>/bewerken", methods=["GET", "POST"])
+@login_required
+@limiter.limit("40 per hour", methods=["POST"])
+def edit(id: int):
+    session = get_session()
+    offer = _own_offer(id)
+    categories = all_categories(session, include_professional_only=False)
+    if request.method == "GET":
+        slots = svc.slots_of(session, offer.id)
+        form = offer_form(categories, obj=offer, data={
+            "categories": [c.slug for c in svc.categories_of(session, [offer.id]).get(offer.id, [])],
+            "slots": svc.slot_keys(slots), "languages": [x for x in offer.languages.split(",") if x],
+            "postcode": svc.postcode_for(session, offer, current_user)})
+    else:
+        form = offer_form(categories)
+    if form.validate_on_submit():
+        try:
+            svc.update_offer(session, offer, _offer_data(form))
+        except svc.OfferError as error:
+            session.rollback()
+            form.postcode.errors.append(str(error))
+        else:
+            flash(_("Uw aanbod is bijgewerkt."), "success")
+            return redirect(url_for("offers.detail", id=offer.id))
+    return _form_page(form, categories, offer)
+
+
+def _form_page(form, categories, offer):
+    return render_template("aanbod/form.html", form=form, categories=categories, offer=offer,
+                           weekdays=WEEKDAY_NAMES, day_parts=DAY_PARTS), (422 if form.errors else 200)
+
+
+def _offer_data(form) -> svc.OfferData:
+    return svc.OfferData(
+        title=form.title.data, description=form.description.data, category_slugs=form.categories.data,
+        slots=form.slots.data or [], radius_m=form.radius_m.data, languages=form.languages.data,
+        max_matches_per_month=form.max_matches_per_month.data, postcode=form.postcode.data)
+
+
+def _own_offer(id: int) -> VolunteerOffer:
+    offer = get_session().get(VolunteerOffer, id) or abort(404)
+    if offer.user_id != current_user.id:
+        abort(403)
+    return offer
+
+
+@bp.route("/<int:id>/pauzeren", methods=["POST"])
+@login_required
+def pause(id: int):
+    return _change_status(id, svc.pause, _("Uw aanbod staat op pauze. Niemand ziet het nu."))
+
+
+@bp.route("/<int:id>/hervatten", methods=["POST"])
+@login_required
+def resume(id: int):
+    return _change_status(id, svc.resume, _("Uw aanbod staat weer aan."))
+
+
+def _change_status(id: int, action, message: str):
+    offer = _own_offer(id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        action(get_session(), offer)
+        flash(message, "success")
+    except svc.OfferError as error:
+        get_session().rollback()
+        flash(str(error), "error")
+    return redirect(url_for("offers.detail", id=id))

@@ -1,3 +1,140 @@
-"""Routes of the 'requests' blueprint."""
+"""Routes of the 'requests' blueprint: list, nearby, detail, the guided form, withdraw, renew."""
 
-from . import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..access import roles_required
+from ..categories import all_categories
+from ..db import get_session
+from ..extensions import limiter
+from ..models import HelpRequest
+from . import bp
+from . import services as svc
+from .examples import DEFAULT_EXAMPLES, EXAMPLES
+from .forms import LANGUAGE_NAMES, UNKNOWN_CATEGORY, ConfirmForm, request_form
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+
+
+@bp.route("/")
+def index():
+    session = get_session()
+    category = request.args.get("categorie") or None
+    wijk = request.args.get("wijk", "")
+    wijk_id = int(wijk) if wijk.isdigit() else None
+    rows, pages = svc.open_public(session, category, wijk_id, _page_arg())
+    point = svc.viewer_point(session, current_user)
+    return render_template(
+        "hulpvragen/index.html", rows=rows, pages=pages, page=min(_page_arg(), pages),
+        categories=all_categories(session, include_professional_only=False), wijken=svc.wijken(session),
+        chosen_category=category, chosen_wijk=wijk_id,
+        cats=svc.categories_of(session, [r.id for r in rows]),
+        buurten=svc.buurten_by_id(session, [r.buurt_id for r in rows]),
+        distances={r.id: svc.distance_words(point, r) for r in rows}, urgency_words=svc.URGENCY_WORDS)
+
+
+@bp.route("/dichtbij")
+@roles_required("vrijwilliger")
+def nearby():
+    session = get_session()
+    found = svc.nearby_for(session, current_user)
+    ids = [n.request.id for n in found]
+    return render_template("hulpvragen/nearby.html", found=found, cats=svc.categories_of(session, ids),
+                           buurten=svc.buurten_by_id(session, [n.request.buurt_id for n in found]),
+                           rough=svc.rough_distance, urgency_words=svc.URGENCY_WORDS)
+
+
+@bp.route("/<int:id>")
+def detail(id: int):
+    session = get_session()
+    row = session.get(HelpRequest, id) or abort(404)
+    if not svc.may_see(session, row, current_user):
+        abort(404)  # a pending or hidden request does not exist for others
+    return render_template(
+        "hulpvragen/detail.html", r=row, cats=svc.categories_of(session, [row.id]).get(row.id, []),
+        buurt=svc.buurten_by_id(session, [row.buurt_id]).get(row.buurt_id),
+        private=svc.private_for(session, row, current_user), manages=svc.manages(row, current_user),
+        distance=svc.distance_words(svc.viewer_point(session, current_user), row),
+        status_words=svc.STATUS_WORDS, status_badge=svc.STATUS_BADGE, urgency_words=svc.URGENCY_WORDS,
+        language_names=LANGUAGE_NAMES, days_left=svc.days_left(row), confirm=ConfirmForm(),
+        can_renew=row.status in svc.RENEWABLE, can_withdraw=row.status in svc.WITHDRAWABLE)
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@login_required
+@limiter.limit("20 per hour", methods=["POST"])
+def new():
+    session = get_session()
+    categories = all_categories(session)
+    can_ask_for_others = current_user.has_role(*svc.ON_BEHALF_ROLES, "beheerder")
+    form = request_form(categories, can_ask_for_others,
+                        postcode=current_user.postcode if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            row = svc.create_request(session, current_user, _new_request(form),
+                                     current_app.config["REQUEST_LIFETIME_DAYS"])
+        except svc.RequestError as error:
+            session.rollback()
+            form.postcode.errors.append(str(error))
+        else:
+            flash(_("Uw vraag is opgeslagen.") if row.moderation == "approved" else
+                  _("Uw vraag is opgeslagen. Uw vraag wordt eerst bekeken door de buurtmakelaar."), "success")
+            return redirect(url_for("requests.detail", id=row.id))
+    return render_template("hulpvragen/new.html", form=form, categories=categories,
+                           can_ask_for_others=can_ask_for_others,
+                           examples=EXAMPLES, default_examples=DEFAULT_EXAMPLES), (422 if form.errors else 200)
+
+
+def _new_request(form) -> svc.NewRequest:
+    on_behalf = bool(getattr(form, "on_behalf", None) and form.on_behalf.data)
+    extra = {}
+    if on_behalf:
+        extra = {"contact_first_name": form.contact_first_name.data, "contact_name": form.contact_name.data,
+                 "contact_phone": form.contact_phone.data}
+    return svc.NewRequest(
+        title=form.title.data, description=form.description.data,
+        category_slug=None if form.category.data == UNKNOWN_CATEGORY else form.category.data,
+        urgency=form.urgency.data, wanted_time=form.wanted_time.data, wanted_from=form.wanted_from.data,
+        wanted_until=form.wanted_until.data, postcode=form.postcode.data, address=form.address.data,
+        languages=form.languages.data, on_behalf=on_behalf, **extra)
+
+
+def _managed_request(id: int) -> HelpRequest:
+    row = get_session().get(HelpRequest, id) or abort(404)
+    if not svc.manages(row, current_user):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return row
+
+
+@bp.route("/<int:id>/intrekken", methods=["POST"])
+@login_required
+def withdraw(id: int):
+    row = _managed_request(id)
+    try:
+        svc.withdraw(get_session(), row)
+        flash(_("Uw vraag is ingetrokken. Niemand ziet hem nu nog."), "success")
+    except svc.RequestError as error:
+        get_session().rollback()
+        flash(str(error), "error")
+    return redirect(url_for("requests.detail", id=id))
+
+
+@bp.route("/<int:id>/verlengen", methods=["POST"])
+@login_required
+def renew(id: int):
+    row = _managed_request(id)
+    try:
+        svc.renew(get_session(), row, current_app.config["REQUEST_LIFETIME_DAYS"])
+        flash(_("Uw vraag is verlengd."), "success")
+    except svc.RequestError as error:
+        get_session().rollback()
+        flash(str(error), "error")
+    return redirect(url_for("requests.detail", id=id))

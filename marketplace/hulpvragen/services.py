@@ -1,0 +1,288 @@
+"""Help requests: create, withdraw, renew, list, and find nearby ones for a volunteer.
+
+Privacy: the public row (HelpRequest) only holds the buurt centroid, PC4 and a first
+name; the exact address and a resident's full name and phone go to HelpRequestPrivate,
+which only ``private_for`` hands out, and only to the people who manage the request.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from .. import audit
+from ..geocoding import OfflineGeocoder, normalise_postcode, rough_distance
+from ..models import (Area, Category, HelpRequest, HelpRequestPrivate, OfferCategory, RequestCategory,
+                      VolunteerOffer, utcnow)
+from ..timeutil import local_today
+from ..visibility import initial_moderation_for_post, is_moderator
+
+PER_PAGE = 20
+ON_BEHALF_ROLES = ("ambassadeur", "professional")
+URGENCY_ORDER = {"1-2 dagen": 0, "deze week": 1, "geen haast": 2}
+RENEWABLE = ("open", "expired")
+WITHDRAWABLE = ("open", "expired", "escalated")
+
+STATUS_WORDS = {
+    "open": _l("Open: we zoeken iemand die kan helpen"),
+    "matched": _l("Er is iemand gevonden die helpt"),
+    "done": _l("Klaar: de hulp is gegeven"),
+    "expired": _l("Verlopen"),
+    "withdrawn": _l("Ingetrokken"),
+    "escalated": _l("Doorgegeven aan een professional"),
+}
+STATUS_BADGE = {"open": "open", "matched": "matched", "done": "done", "expired": "closed",
+                "withdrawn": "closed", "escalated": "waiting"}
+URGENCY_WORDS = {"1-2 dagen": _l("Snel: binnen 1 of 2 dagen"), "deze week": _l("Deze week"),
+                 "geen haast": _l("Geen haast")}
+
+
+class RequestError(ValueError):
+    """A request that cannot be saved or changed; the message is Dutch and meant for the user."""
+
+
+@dataclass
+class NewRequest:
+    title: str
+    description: str
+    category_slug: str | None
+    urgency: str
+    wanted_time: str | None
+    wanted_from: date | None
+    wanted_until: date | None
+    postcode: str
+    address: str | None
+    languages: list[str]
+    on_behalf: bool = False
+    contact_first_name: str | None = None
+    contact_name: str | None = None
+    contact_phone: str | None = None
+
+
+# --------------------------------------------------------------------------- places
+
+
+def public_point(session: Session, postcode: str) -> tuple[float, float, int | None, str]:
+    """(lat, lon, buurt_id, pc4) safe to publish: the buurt centroid, else the PC4 point."""
+    geocoder = OfflineGeocoder(session)
+    place = geocoder.locate(postcode)
+    if place is None:
+        raise RequestError(_l("Deze postcode kennen we niet. Kijk of hij klopt, of vul alleen de 4 cijfers in."))
+    pc4 = normalise_postcode(postcode)[:4]
+    buurt = session.get(Area, place.buurt_id) if place.buurt_id else None
+    if buurt is not None:
+        return buurt.lat, buurt.lon, buurt.id, pc4
+    rough = geocoder.locate(pc4) or place
+    return rough.lat, rough.lon, None, pc4
+
+
+def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres; accurate enough to sort a few hundred rows."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371000 * math.asin(math.sqrt(a))
+
+
+def viewer_point(session: Session, user) -> tuple[float, float] | None:
+    """The viewer's own postcode point, when they gave one."""
+    if not (user and user.is_authenticated and user.postcode):
+        return None
+    place = OfflineGeocoder(session).locate(user.postcode)
+    return (place.lat, place.lon) if place else None
+
+
+def distance_words(point: tuple[float, float] | None, row) -> str | None:
+    if point is None:
+        return None
+    return rough_distance(int(haversine_m(point[0], point[1], row.lat, row.lon)))
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def create_request(session: Session, user, data: NewRequest, lifetime_days: int) -> HelpRequest:
+    """One transaction: the public row, its private row, its category and an audit event."""
+    lat, lon, buurt_id, pc4 = public_point(session, data.postcode)
+    category = _category(session, data.category_slug)
+    on_behalf = data.on_behalf and user.has_role(*ON_BEHALF_ROLES, "beheerder")
+    public_name = (data.contact_first_name if on_behalf else user.first_name) or "?"
+    request = HelpRequest(
+        title=data.title.strip(), description=data.description.strip(), urgency=data.urgency,
+        public_name=public_name.strip().split(" ")[0][:40], buurt_id=buurt_id, pc4=pc4, lat=lat, lon=lon,
+        wanted_from=data.wanted_from, wanted_until=data.wanted_until,
+        wanted_time=(data.wanted_time or "").strip() or None,
+        languages=",".join(data.languages or ["nl"]), posted_by_id=user.id,
+        requester_id=None if on_behalf else user.id, on_behalf=on_behalf,
+        moderation=initial_moderation_for_post(user),
+        expires_at=local_today() + timedelta(days=lifetime_days))
+    session.add(request)
+    session.flush()
+    session.add(HelpRequestPrivate(
+        request_id=request.id, address=(data.address or "").strip() or None,
+        postcode=normalise_postcode(data.postcode),
+        contact_name=(data.contact_name or "").strip() or None if on_behalf else None,
+        contact_phone=(data.contact_phone or "").strip() or None if on_behalf else None))
+    if category is not None:
+        session.add(RequestCategory(request_id=request.id, category_id=category.id))
+    audit.record(session, "request.create", "request", request.id,
+                 f"moderation={request.moderation} on_behalf={on_behalf}")
+    session.commit()
+    return request
+
+
+def _category(session: Session, slug: str | None) -> Category | None:
+    if not slug:
+        return None
+    category = session.exec(select(Category).where(Category.slug == slug)).first()
+    if category is None:
+        raise RequestError(_l("Kies een onderwerp. Of kies: Ik weet het niet."))
+    return category
+
+
+def withdraw(session: Session, request: HelpRequest) -> None:
+    if request.status not in WITHDRAWABLE:
+        raise RequestError(_l("Deze vraag kan niet meer worden ingetrokken."))
+    _set_status(session, request, "withdrawn", "request.withdraw")
+
+
+def renew(session: Session, request: HelpRequest, lifetime_days: int) -> None:
+    """Give the request another lifetime, counted from today or from its current end."""
+    if request.status not in RENEWABLE:
+        raise RequestError(_l("Deze vraag kan niet worden verlengd."))
+    request.expires_at = max(request.expires_at, local_today()) + timedelta(days=lifetime_days)
+    request.reminder_sent_at = None
+    _set_status(session, request, "open", "request.renew", f"expires_at={request.expires_at.isoformat()}")
+
+
+def _set_status(session: Session, request: HelpRequest, status: str, action: str, detail: str = "") -> None:
+    old = request.status
+    request.status = status
+    request.updated_at = utcnow()
+    session.add(request)
+    audit.record(session, action, "request", request.id, f"{old}->{status} {detail}".strip())
+    session.commit()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def manages(request: HelpRequest, user) -> bool:
+    """The poster (also an ambassadeur on behalf of someone) and the resident themselves."""
+    return bool(user and user.is_authenticated and user.id in (request.posted_by_id, request.requester_id))
+
+
+def private_for(session: Session, request: HelpRequest, user) -> HelpRequestPrivate | None:
+    """The private row, but only for those who manage the request."""
+    return session.get(HelpRequestPrivate, request.id) if manages(request, user) else None
+
+
+def may_see(session: Session, request: HelpRequest, user) -> bool:
+    """Approved requests are public, except safety ones (professionals only)."""
+    if manages(request, user) or is_moderator(user):
+        return True
+    if request.moderation != "approved":
+        return False
+    if any(c.professional_only for c in categories_of(session, [request.id]).get(request.id, [])):
+        return bool(user and user.is_authenticated and user.has_role("professional"))
+    return True
+
+
+def categories_of(session: Session, request_ids: list[int]) -> dict[int, list[Category]]:
+    if not request_ids:
+        return {}
+    rows = session.exec(select(RequestCategory.request_id, Category)
+                        .join(Category, Category.id == RequestCategory.category_id)
+                        .where(RequestCategory.request_id.in_(request_ids))
+                        .order_by(Category.sort_order)).all()
+    result: dict[int, list[Category]] = {}
+    for request_id, category in rows:
+        result.setdefault(request_id, []).append(category)
+    return result
+
+
+def buurten_by_id(session: Session, ids) -> dict[int, Area]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {a.id: a for a in session.exec(select(Area).where(Area.id.in_(ids))).all()}
+
+
+def wijken(session: Session) -> list[Area]:
+    return list(session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name)).all())
+
+
+def _professional_only_ids():
+    return (select(RequestCategory.request_id).join(Category, Category.id == RequestCategory.category_id)
+            .where(Category.professional_only.is_(True)))
+
+
+def open_public(session: Session, category: str | None = None, wijk_id: int | None = None,
+                page: int = 1) -> tuple[list[HelpRequest], int]:
+    """Open, approved, not expired, no safety requests. Returns (rows of the page, number of pages)."""
+    stmt = select(HelpRequest).where(
+        HelpRequest.status == "open", HelpRequest.moderation == "approved",
+        HelpRequest.expires_at >= local_today(), HelpRequest.id.not_in(_professional_only_ids()))
+    if category:
+        stmt = stmt.where(HelpRequest.id.in_(
+            select(RequestCategory.request_id).join(Category, Category.id == RequestCategory.category_id)
+            .where(Category.slug == category)))
+    if wijk_id:
+        stmt = stmt.where(HelpRequest.buurt_id.in_(select(Area.id).where(Area.parent_id == wijk_id)))
+    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(1, page), pages)
+    rows = session.exec(stmt.order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
+                        .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
+    return list(rows), pages
+
+
+@dataclass
+class Nearby:
+    request: HelpRequest
+    distance_m: float
+
+
+def nearby_for(session: Session, user, limit: int = 100) -> list[Nearby]:
+    """Open requests inside the radius and categories of the user's active offers:
+    urgent first, then nearest. Safety categories never reach volunteers."""
+    offers = session.exec(select(VolunteerOffer).where(
+        VolunteerOffer.user_id == user.id, VolunteerOffer.status == "active",
+        VolunteerOffer.expires_at >= local_today())).all()
+    if not offers:
+        return []
+    offer_cats = _offer_category_ids(session, [o.id for o in offers])
+    candidates = session.exec(select(HelpRequest, RequestCategory.category_id)
+                              .join(RequestCategory, RequestCategory.request_id == HelpRequest.id)
+                              .join(Category, Category.id == RequestCategory.category_id)
+                              .where(HelpRequest.status == "open", HelpRequest.moderation == "approved",
+                                     HelpRequest.expires_at >= local_today(),
+                                     HelpRequest.posted_by_id != user.id,
+                                     Category.professional_only.is_(False),
+                                     HelpRequest.id.not_in(_professional_only_ids()))).all()
+    best: dict[int, Nearby] = {}
+    for request, category_id in candidates:
+        for offer in offers:
+            if category_id not in offer_cats.get(offer.id, set()):
+                continue
+            metres = haversine_m(offer.lat, offer.lon, request.lat, request.lon)
+            if metres <= offer.radius_m and (request.id not in best or metres < best[request.id].distance_m):
+                best[request.id] = Nearby(request, metres)
+    return sorted(best.values(), key=lambda n: (URGENCY_ORDER.get(n.request.urgency, 9), n.distance_m))[:limit]
+
+
+def _offer_category_ids(session: Session, offer_ids: list[int]) -> dict[int, set[int]]:
+    result: dict[int, set[int]] = {}
+    for offer_id, category_id in session.exec(select(OfferCategory.offer_id, OfferCategory.category_id)
+                                              .where(OfferCategory.offer_id.in_(offer_ids))).all():
+        result.setdefault(offer_id, set()).add(category_id)
+    return result
+
+
+def days_left(request: HelpRequest) -> int:
+    return (request.expires_at - local_today()).days

@@ -1,0 +1,153 @@
+"""Mijn Buurtplein: everything a user asked, offered and joined, each with its next step in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timezone
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from ..aanbod import services as offers
+from ..hulpvragen import services as requests
+from ..models import (Activity, ActivityOccurrence, ActivitySignup, HelpRequest, HelpRequestPrivate, Match,
+                      VolunteerOffer, Voorziening, utcnow)
+from ..timeutil import to_local
+
+SOON_DAYS = 7  # from this many days before expiry we suggest renewing
+MATCH_WORDS = {"suggested": _l("Voorstel"), "proposed": _l("Voorgesteld: wacht op antwoord"),
+               "accepted": _l("Afgesproken"), "declined": _l("Gaat niet door"), "completed": _l("Afgerond")}
+
+
+@dataclass
+class Item:
+    row: object
+    status: str
+    next_step: str
+    can_renew: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def request_next_step(row: HelpRequest) -> tuple[str, bool]:
+    """(what happens next, may renew) for one of my requests."""
+    if row.moderation == "pending":
+        return _("Uw vraag wordt eerst bekeken door de buurtmakelaar."), False
+    if row.moderation == "hidden":
+        return _("De buurtmakelaar heeft deze vraag verborgen. U krijgt daarover bericht."), False
+    days = requests.days_left(row)
+    if row.status == "expired" or (row.status == "open" and days < 0):
+        return _("Verlopen. Wilt u de vraag verlengen?"), True
+    if row.status == "open" and days <= SOON_DAYS:
+        return ngettext("Verloopt over %(num)d dag — verlengen?", "Verloopt over %(num)d dagen — verlengen?",
+                        days), True
+    return {
+        "open": _("Wacht op reactie van een vrijwilliger."),
+        "matched": _("Er is iemand gevonden. U hoort snel meer."),
+        "done": _("Klaar. Fijn dat het gelukt is!"),
+        "withdrawn": _("U heeft deze vraag ingetrokken."),
+        "escalated": _("Een professional neemt contact met u op."),
+    }.get(row.status, ""), False
+
+
+def my_requests(session: Session, user) -> list[Item]:
+    rows = session.exec(select(HelpRequest).where(or_(HelpRequest.posted_by_id == user.id,
+                                                      HelpRequest.requester_id == user.id))
+                        .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())).all()
+    privates = {p.request_id: p for p in session.exec(select(HelpRequestPrivate).where(
+        HelpRequestPrivate.request_id.in_([r.id for r in rows]))).all()} if rows else {}
+    items = []
+    for row in rows:
+        step, renew = request_next_step(row)
+        items.append(Item(row, str(requests.STATUS_WORDS[row.status]), step, renew,
+                          {"private": privates.get(row.id)}))
+    return items
+
+
+def my_offers(session: Session, user) -> list[Item]:
+    rows = session.exec(select(VolunteerOffer).where(VolunteerOffer.user_id == user.id)
+                        .order_by(VolunteerOffer.created_at.desc(), VolunteerOffer.id.desc())).all()
+    items = []
+    for row in rows:
+        if row.moderation == "pending":
+            step = _("Uw aanbod wordt eerst bekeken door de buurtmakelaar.")
+        elif row.status == "active":
+            step = _("Buren kunnen u vinden. Kijk welke vragen bij u passen.")
+        elif row.status == "paused":
+            step = _("Uw aanbod staat op pauze. Zet het weer aan als u tijd heeft.")
+        else:
+            step = _("Verlopen. Maak een nieuw aanbod als u weer wilt helpen.")
+        items.append(Item(row, str(offers.STATUS_WORDS[row.status]), step))
+    return items
+
+
+def my_signups(session: Session, user) -> list[Item]:
+    rows = session.exec(select(ActivitySignup, Activity).join(Activity, Activity.id == ActivitySignup.activity_id)
+                        .where(ActivitySignup.user_id == user.id, ActivitySignup.status != "afgemeld")
+                        .order_by(ActivitySignup.created_at.desc())).all()
+    items = []
+    for signup, activity in rows:
+        if signup.status == "wachtlijst":
+            place = waiting_place(session, signup)
+            status, step = _("Op de wachtlijst"), _("U staat op plek %(n)d van de wachtlijst.", n=place)
+        else:
+            status, step = _("Aangemeld"), _("U bent aangemeld. Tot dan!")
+        items.append(Item(signup, status, step, extra={"activity": activity,
+                                                       "next": _when(next_occurrence(session, activity.id))}))
+    return items
+
+
+def waiting_place(session: Session, signup: ActivitySignup) -> int:
+    """1-based place on the waiting list (position orders it; ties by sign-up time)."""
+    ahead = session.exec(select(ActivitySignup).where(
+        ActivitySignup.activity_id == signup.activity_id, ActivitySignup.status == "wachtlijst",
+        ActivitySignup.id != signup.id)).all()
+    return 1 + sum(1 for s in ahead if (s.position, s.id) < (signup.position, signup.id))
+
+
+def next_occurrence(session: Session, activity_id: int) -> ActivityOccurrence | None:
+    return session.exec(select(ActivityOccurrence).where(
+        ActivityOccurrence.activity_id == activity_id, ActivityOccurrence.cancelled.is_(False),
+        ActivityOccurrence.starts_at >= utcnow()).order_by(ActivityOccurrence.starts_at)).first()
+
+
+def _when(occurrence: ActivityOccurrence | None) -> str | None:
+    if occurrence is None:
+        return None
+    start = occurrence.starts_at
+    if start.tzinfo is None:  # SQLite hands back naive UTC
+        start = start.replace(tzinfo=timezone.utc)
+    return to_local(start).strftime("%d-%m-%Y %H:%M")
+
+
+def my_matches(session: Session, user) -> list[Item]:
+    """Matches on my requests or on my offers (the matching area fills this table)."""
+    mine = select(HelpRequest.id).where(or_(HelpRequest.posted_by_id == user.id, HelpRequest.requester_id == user.id))
+    my_offer_ids = select(VolunteerOffer.id).where(VolunteerOffer.user_id == user.id)
+    rows = session.exec(select(Match, HelpRequest).join(HelpRequest, HelpRequest.id == Match.request_id)
+                        .where(or_(Match.request_id.in_(mine), Match.offer_id.in_(my_offer_ids)))
+                        .order_by(Match.created_at.desc())).all()
+    items = []
+    for match, request in rows:
+        items.append(Item(match, str(MATCH_WORDS.get(match.status, match.status)), _match_step(match),
+                          extra={"request": request, "with": _match_target(session, match)}))
+    return items
+
+
+def _match_step(match: Match) -> str:
+    return {"suggested": _("Bekijk het voorstel."), "proposed": _("Wacht op antwoord."),
+            "accepted": _("Maak samen een afspraak."), "declined": _("We zoeken verder."),
+            "completed": _("Klaar. Dank u wel!")}.get(match.status, "")
+
+
+def _match_target(session: Session, match: Match) -> str:
+    if match.kind == "offer" and match.offer_id:
+        offer = session.get(VolunteerOffer, match.offer_id)
+        return offer.title if offer else ""
+    if match.kind == "voorziening" and match.voorziening_id:
+        row = session.get(Voorziening, match.voorziening_id)
+        return row.name if row else ""
+    row = session.get(Activity, match.activity_id) if match.activity_id else None
+    return row.title if row else ""
