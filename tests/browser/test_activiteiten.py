@@ -1,0 +1,56 @@
+"""Waiting list in a real browser: a full activity, a free place, and moving up by itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace import db
+from tests.factories import make_activity, make_organisation, make_world
+
+from ..conftest import make_user
+
+PASSWORD = "geheim-wachtwoord"
+pytestmark = pytest.mark.browser
+
+
+def _login(page, base, email):
+    page.goto(base + "/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_waiting_list_moves_up_when_someone_signs_off(live_server, page, browser):
+    with live_server.app_context(), db.session_scope() as s:
+        world = make_world(s)
+        activity = make_activity(s, world.velve, org=make_organisation(s), title="Koffieochtend", capacity=1)
+        make_user(s, email="bea@example.nl", name="Bea Jansen")
+        make_user(s, email="anna@example.nl", name="Anna de Vries")
+        activity_id = activity.id
+    base = live_server.live_url
+    detail = f"{base}/activiteiten/{activity_id}"
+
+    other = browser.new_context(locale="nl-NL").new_page()
+    try:
+        _login(other, base, "bea@example.nl")
+        other.goto(detail)
+        other.get_by_role("button", name="Ik doe mee").click()
+        assert other.get_by_text("U bent aangemeld.", exact=True).is_visible()
+
+        # The resident finds the activity through the calendar, by keyboard-friendly names.
+        _login(page, base, "anna@example.nl")
+        page.goto(base + "/activiteiten/?wijk=")
+        assert page.get_by_text("vol — wachtlijst").is_visible()
+        page.get_by_role("link", name="Koffieochtend").click()
+        page.get_by_role("button", name="Zet mij op de wachtlijst").click()
+        assert page.locator("#mijn-status").get_by_text("plek 1 op de wachtlijst").is_visible()
+
+        other.goto(detail)
+        other.get_by_role("button", name="Afmelden").click()
+        assert other.get_by_text("U bent afgemeld.").is_visible()
+    finally:
+        other.context.close()
+
+    page.reload()
+    assert page.locator("#mijn-status").inner_text().strip() == "U bent aangemeld."
+    assert page.get_by_role("button", name="Afmelden").is_visible()
