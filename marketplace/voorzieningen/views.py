@@ -1,3 +1,178 @@
-"""Routes of the 'voorzieningen' blueprint."""
+"""Routes of the 'voorzieningen' blueprint: the sociale kaart, one voorziening, and maintenance by aanbieders."""
 
-from . import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields import SelectChoice
+
+from ..access import roles_required
+from ..categories import all_categories
+from ..db import get_session
+from ..extensions import limiter
+from ..models import Organisation, Voorziening
+from ..visibility import can_see
+from . import bp, services
+from .forms import OrganisationForm, SearchForm, VoorzieningForm
+
+
+# --------------------------------------------------------------------------- finding
+
+
+def _search(session):
+    """Read the GET filters; returns (form, filters, chosen category slugs, errors?)."""
+    form = SearchForm(formdata=request.args)
+    form.wijk.choices = [SelectChoice("", _("Alle wijken"))] + [SelectChoice(w.code, w.name)
+                                                                for w in services.wijken(session)]
+    known = {c.slug for c in all_categories(session)}
+    chosen = [slug for slug in request.args.getlist("categorie") if slug in known]
+    ok = form.validate() if request.args else True
+    origin = None
+    if ok:
+        origin = services.locate(session, form.postcode.data, form.lat.data, form.lon.data)
+        if form.postcode.data and origin is None:
+            form.postcode.errors.append(_("Deze postcode kennen wij niet. Kijk of hij klopt."))
+            ok = False
+    page = request.args.get("page", "1")
+    filters = services.Filters(
+        q=(form.q.data or "") if ok else "", categories=chosen, wijk=(form.wijk.data or "") if ok else "",
+        origin=origin, max_km=int(form.afstand.data) if ok and form.afstand.data else None,
+        free=bool(form.gratis.data) and ok, indicatievrij=bool(form.indicatievrij.data) and ok,
+        language=(form.taal.data or "") if ok else "",
+        age=int(form.leeftijd.data) if ok and (form.leeftijd.data or "").strip() else None,
+        sort=form.sorteer.data or "", page=int(page) if page.isdigit() else 1)
+    return form, filters, chosen, not ok
+
+
+def _filter_args(chosen) -> dict:
+    """The current filters as URL arguments (for paging and the map/list switch)."""
+    args = {k: v for k, v in request.args.items() if k not in ("page", "categorie") and v}
+    if chosen:
+        args["categorie"] = chosen
+    return args
+
+
+@bp.route("/")
+def index():
+    session = get_session()
+    form, filters, chosen, has_errors = _search(session)
+    results = services.find(session, filters)
+    show_map = request.args.get("weergave") == "kaart"
+    markers = services.map_markers(results.all_cards, lambda vid: url_for(".detail", id=vid)) if show_map else []
+    return render_template(
+        "voorzieningen/index.html", form=form, results=results, categories=all_categories(session),
+        chosen=chosen, args=_filter_args(chosen),
+        list_args={k: v for k, v in _filter_args(chosen).items() if k != "weergave"}, show_map=show_map, markers=markers,
+        tile_url=current_app.config.get("MAP_TILE_URL", ""), searched=bool(request.args),
+    ), (422 if has_errors else 200)
+
+
+@bp.route("/kaart.json")
+def map_data():
+    session = get_session()
+    form, filters, chosen, has_errors = _search(session)
+    if has_errors:
+        return jsonify({"error": _("Kijk de zoekvelden na."), "markers": []}), 422
+    results = services.find(session, filters)
+    return jsonify({"markers": services.map_markers(results.all_cards, lambda vid: url_for(".detail", id=vid)),
+                    "total": results.total})
+
+
+@bp.route("/<int:id>")
+def detail(id: int):
+    session = get_session()
+    v = session.get(Voorziening, id)
+    if v is None:
+        abort(404)
+    org = session.get(Organisation, v.organisation_id)
+    owners = services.staff_ids(session, v.organisation_id)
+    if not (can_see(v, owners) and can_see(org, owners)):
+        abort(404)  # a pending or hidden listing does not exist for the public
+    info = services.detail(session, v, int(current_app.config.get("VERIFY_INTERVAL_MONTHS", 6)))
+    return render_template("voorzieningen/detail.html", d=info, v=v, can_edit=services.can_edit(session, current_user, v))
+
+
+# --------------------------------------------------------------------------- maintenance
+
+
+def _prepare(form: VoorzieningForm, session, organisations) -> None:
+    form.organisation_id.choices = [SelectChoice(o.id, o.name) for o in organisations]
+    form.categories.choices = [SelectChoice(c.slug, c.name_nl) for c in all_categories(session)]
+
+
+def _save(form: VoorzieningForm, session, v=None):
+    """Validate and save; returns the saved listing or None (form errors set, nothing written)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return services.save_voorziening(session, current_user, form, v)
+    except services.SaveError as error:
+        session.rollback()
+        getattr(form, error.field_name).errors.append(str(error))
+        return None
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+@roles_required("aanbieder")
+@limiter.limit("20 per hour", methods=["POST"])
+def new():
+    session = get_session()
+    organisations = services.user_organisations(session, current_user)
+    if not organisations:
+        flash(_("Meld eerst uw organisatie aan. Daarna kunt u voorzieningen toevoegen."), "info")
+        return redirect(url_for(".new_organisation"))
+    form = VoorzieningForm()
+    _prepare(form, session, organisations)
+    if len(organisations) == 1:
+        form.organisation_id.data = organisations[0].id
+    saved = _save(form, session)
+    if saved is not None:
+        if saved.moderation == "approved":
+            flash(_("De voorziening staat op de sociale kaart."), "success")
+        else:
+            flash(_("Dank u. Een preventiemakelaar kijkt de voorziening na. Daarna staat hij op de sociale kaart."),
+                  "success")
+        return redirect(url_for(".detail", id=saved.id))
+    return render_template("voorzieningen/form.html", form=form, categories=all_categories(session), v=None,
+                           choose_organisation=len(organisations) > 1), (422 if form.errors else 200)
+
+
+@bp.route("/<int:id>/bewerken", methods=["GET", "POST"])
+@roles_required("aanbieder")
+@limiter.limit("20 per hour", methods=["POST"])
+def edit(id: int):
+    session = get_session()
+    v = session.get(Voorziening, id)
+    if v is None:
+        abort(404)
+    if not services.can_edit(session, current_user, v):
+        abort(403)
+    org = session.get(Organisation, v.organisation_id)
+    form = VoorzieningForm(data=None if request.method == "POST" else services.form_data_from(session, v))
+    _prepare(form, session, [org])
+    form.organisation_id.data = v.organisation_id  # a listing does not move to another organisation here
+    if request.method == "GET":
+        for _extra in range(2):  # room to add opening times, no JavaScript needed
+            form.schedule.append_entry()
+    if _save(form, session, v) is not None:
+        flash(_("De wijzigingen zijn opgeslagen."), "success")
+        return redirect(url_for(".detail", id=v.id))
+    return render_template("voorzieningen/form.html", form=form, categories=all_categories(session), v=v,
+                           choose_organisation=False), (422 if form.errors else 200)
+
+
+@bp.route("/organisatie/nieuw", methods=["GET", "POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def new_organisation():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        org = services.create_organisation(get_session(), current_user, form)
+        if org.moderation == "approved":
+            flash(_("Uw organisatie is aangemeld. U kunt nu voorzieningen toevoegen."), "success")
+        else:
+            flash(_("Dank u. Een preventiemakelaar kijkt uw aanmelding na. U kunt alvast voorzieningen "
+                    "toevoegen; die worden ook nagekeken."), "success")
+        return redirect(url_for(".new"))
+    return render_template("voorzieningen/organisation_form.html", form=form), (422 if form.errors else 200)

@@ -1,0 +1,280 @@
+"""Full-text search over voorzieningen that forgives spelling, on SQLite and PostgreSQL.
+
+One interface: ``search_voorzieningen(session, text) -> [ids, best first]``.
+
+How it forgives: text and query are folded (lower case, no accents: "Taalcafé" → "taalcafe"),
+and every query word is widened with look-alike words from the listings themselves
+(difflib: "taalkafe" → "taalcafe", "formulierbrigade" → "formulierenbrigade"; and Dutch
+compounds that contain it: "brigade" → "formulierenbrigade"). Words also match as prefixes
+("wandel" → "wandelgroep"). The database then ranks the documents.
+
+Engines:
+- PostgreSQL: table ``voorziening_search`` (made by the migration) with a generated
+  ``tsvector`` column (config 'dutch') and a GIN index; no pg_trgm needed.
+- SQLite: an FTS5 table (unicode61 tokenizer, prefix queries) in the connection's TEMP schema. It is
+  not in the migration on purpose: any extra table in the main schema shows up in
+  ``test_models_and_migrations_agree`` (which compares without env.py's filters).
+
+Both indexes are a cache of documents built here. Each row remembers the ``updated_at`` it
+was built from, so a search first refreshes only stale rows: writes that bypass the service
+(factories, imports, the demo) can never leave the index wrong. ``reindex`` rebuilds all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from contextlib import contextmanager
+from typing import Iterator
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, select
+
+from .models import (Area, Category, Location, Organisation, Voorziening, VoorzieningCategory,
+                     VoorzieningLocation)
+
+# Short words that say nothing about what someone looks for.
+STOPWORDS = frozenset("""
+de het een en of in op te van voor met bij aan om tot naar over uit door als ik u je jij we wij
+mijn uw is zijn er die dat dit wat wie waar hoe kan wil help hulp graag ook niet geen
+""".split())
+MIN_WORD = 3           # "ik", "u": too short to say what someone looks for
+FUZZY_CUTOFF = 0.8     # difflib ratio: "taalkafe"/"taalcafe" = 0.875
+MAX_VARIANTS = 6       # per query word, so a short word does not match everything
+COMPOUND_PART = 5      # "brigade" finds "formulierenbrigade"; "eten" must not find "weten"
+
+
+# --------------------------------------------------------------------------- text
+
+
+def fold(value: str | None) -> str:
+    """Lower case without accents: 'Taalcafé' → 'taalcafe'."""
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+def words(value: str | None) -> list[str]:
+    """Meaningful words of a text, folded."""
+    return [w for w in re.findall(r"[a-z0-9]+", fold(value)) if len(w) >= MIN_WORD and w not in STOPWORDS]
+
+
+def expand(query_words: list[str], vocabulary: set[str]) -> list[list[str]]:
+    """Each query word with the listing words it probably means (the word itself first)."""
+    ordered_vocab = sorted(vocabulary)
+    groups = []
+    for word in query_words:
+        variants = [word]
+        if word not in vocabulary:
+            variants += difflib.get_close_matches(word, ordered_vocab, n=3, cutoff=FUZZY_CUTOFF)
+        if len(word) >= COMPOUND_PART:
+            variants += [v for v in ordered_vocab if word in v and v != word][:MAX_VARIANTS]
+        groups.append(list(dict.fromkeys(variants))[:MAX_VARIANTS])
+    return groups
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def build_documents(session: Session, ids: list[int] | None = None) -> dict[int, tuple[str, object]]:
+    """{voorziening id: (folded document, updated_at)}: everything a resident might type."""
+    stmt = select(Voorziening, Organisation.name).join(Organisation, Organisation.id == Voorziening.organisation_id)
+    if ids is not None:
+        if not ids:
+            return {}
+        stmt = stmt.where(Voorziening.id.in_(ids))
+    rows = session.exec(stmt).all()
+    wanted = [v.id for v, _ in rows]
+    extra: dict[int, list[str]] = defaultdict(list)
+    for vid, name, keywords in session.exec(
+            select(VoorzieningCategory.voorziening_id, Category.name_nl, Category.keywords)
+            .join(Category, Category.id == VoorzieningCategory.category_id)
+            .where(VoorzieningCategory.voorziening_id.in_(wanted))).all():
+        extra[vid] += [name, keywords]
+    for vid, loc_name, address, buurt in session.exec(
+            select(VoorzieningLocation.voorziening_id, Location.name, Location.address, Area.name)
+            .join(Location, Location.id == VoorzieningLocation.location_id)
+            .outerjoin(Area, Area.id == Location.buurt_id)
+            .where(VoorzieningLocation.voorziening_id.in_(wanted))).all():
+        extra[vid] += [loc_name, address, buurt or ""]
+    documents = {}
+    for v, org_name in rows:
+        parts = [v.name, v.name, org_name, v.description, v.eligibility or "", *extra[v.id]]
+        documents[v.id] = (" ".join(fold(p) for p in parts if p), v.updated_at)
+    return documents
+
+
+# --------------------------------------------------------------------------- engines
+
+
+class _SQLiteIndex:
+    """FTS5 in the connection's TEMP schema, refreshed from stale rows."""
+
+    def __init__(self, connection: Connection):
+        self.c = connection
+
+    def create(self) -> None:
+        self.c.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.voorziening_fts "
+                            "USING fts5(document, tokenize='unicode61 remove_diacritics 2')"))
+        self.c.execute(text("CREATE TABLE IF NOT EXISTS temp.voorziening_fts_state "
+                            "(voorziening_id INTEGER PRIMARY KEY, source_updated_at TEXT)"))
+
+    def ensure(self) -> None:
+        self.create()
+        stale = [r[0] for r in self.c.execute(text(
+            "SELECT v.id FROM voorziening v LEFT JOIN temp.voorziening_fts_state s ON s.voorziening_id = v.id "
+            "WHERE s.voorziening_id IS NULL OR s.source_updated_at IS NOT CAST(v.updated_at AS TEXT)"))]
+        gone = [r[0] for r in self.c.execute(text(
+            "SELECT voorziening_id FROM temp.voorziening_fts_state WHERE voorziening_id NOT IN "
+            "(SELECT id FROM voorziening)"))]
+        if stale or gone:
+            self.write(_documents(self.c, stale), remove=gone)
+
+    def write(self, documents: dict, remove: list[int] = ()) -> None:
+        for vid in [*documents, *remove]:
+            self.c.execute(text("DELETE FROM temp.voorziening_fts WHERE rowid = :id"), {"id": vid})
+            self.c.execute(text("DELETE FROM temp.voorziening_fts_state WHERE voorziening_id = :id"), {"id": vid})
+        for vid, (document, updated_at) in documents.items():
+            self.c.execute(text("INSERT INTO temp.voorziening_fts (rowid, document) VALUES (:id, :doc)"),
+                           {"id": vid, "doc": document})
+            # The stamp is read back from SQLite, so it compares equal in ensure().
+            self.c.execute(text("INSERT INTO temp.voorziening_fts_state (voorziening_id, source_updated_at) "
+                                "SELECT id, CAST(updated_at AS TEXT) FROM voorziening WHERE id = :id"),
+                           {"id": vid})
+
+    def clear(self) -> None:
+        self.c.execute(text("DROP TABLE IF EXISTS temp.voorziening_fts"))
+        self.c.execute(text("DROP TABLE IF EXISTS temp.voorziening_fts_state"))
+        self.create()
+
+    def vocabulary(self) -> set[str]:
+        vocab: set[str] = set()
+        for (document,) in self.c.execute(text("SELECT document FROM temp.voorziening_fts")):
+            vocab.update(words(document))
+        return vocab
+
+    def query(self, groups: list[list[str]]) -> list[int]:
+        terms = [f'"{w}"*' for group in groups for w in group]
+        if not terms:
+            return []
+        rows = self.c.execute(text("SELECT rowid FROM temp.voorziening_fts WHERE voorziening_fts MATCH :q "
+                                   "ORDER BY bm25(voorziening_fts)"), {"q": " OR ".join(terms)})
+        return [r[0] for r in rows]
+
+
+class _PostgresIndex:
+    """Table voorziening_search (see the migration): generated tsvector ('dutch') + GIN index."""
+
+    def __init__(self, connection: Connection):
+        self.c = connection
+
+    def ensure(self) -> None:
+        stale = [r[0] for r in self.c.execute(text(
+            "SELECT v.id FROM voorziening v LEFT JOIN voorziening_search s ON s.voorziening_id = v.id "
+            "WHERE s.voorziening_id IS NULL OR s.source_updated_at IS DISTINCT FROM v.updated_at"))]
+        if stale:
+            self.write(_documents(self.c, stale))
+
+    def write(self, documents: dict, remove: list[int] = ()) -> None:
+        for vid, (document, updated_at) in documents.items():
+            self.c.execute(text(
+                "INSERT INTO voorziening_search (voorziening_id, document, source_updated_at) "
+                "VALUES (:id, :doc, :at) ON CONFLICT (voorziening_id) DO UPDATE "
+                "SET document = EXCLUDED.document, source_updated_at = EXCLUDED.source_updated_at"),
+                {"id": vid, "doc": document, "at": updated_at})
+
+    def clear(self) -> None:
+        self.c.execute(text("DELETE FROM voorziening_search"))
+
+    def vocabulary(self) -> set[str]:
+        vocab: set[str] = set()
+        for (document,) in self.c.execute(text("SELECT document FROM voorziening_search")):
+            vocab.update(words(document))
+        return vocab
+
+    def query(self, groups: list[list[str]]) -> list[int]:
+        # Words are [a-z0-9]+ (see words()), so they are safe inside a tsquery; ':*' adds prefixes.
+        terms = [f"{w}:*" for group in groups for w in group]
+        if not terms:
+            return []
+        rows = self.c.execute(text(
+            "SELECT voorziening_id FROM voorziening_search, to_tsquery('dutch', :q) AS q "
+            "WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, voorziening_id"), {"q": " | ".join(terms)})
+        return [r[0] for r in rows]
+
+
+def _documents(connection: Connection, ids: list[int] | None = None) -> dict:
+    with Session(bind=connection) as session:
+        return build_documents(session, ids)
+
+
+def _index_for(connection: Connection):
+    return _PostgresIndex(connection) if connection.dialect.name == "postgresql" else _SQLiteIndex(connection)
+
+
+@contextmanager
+def _search_connection(session: Session) -> Iterator[Connection]:
+    """The index lives beside the request's transaction: its upkeep is committed on its own,
+    so a read-only page does not throw it away again (and SQLite's TEMP table stays warm)."""
+    with session.get_bind().connect() as connection:
+        yield connection
+
+
+# --------------------------------------------------------------------------- public interface
+
+
+def search_voorzieningen(session: Session, query: str, among: set[int] | None = None) -> list[int]:
+    """Ids of voorzieningen matching ``query``, best first; only those in ``among`` when given.
+
+    Visibility is the caller's business (pass the ids of approved, active listings as ``among``).
+    """
+    query_words = words(query)
+    if not query_words:
+        return []
+    with _search_connection(session) as connection:
+        index = _index_for(connection)
+        index.ensure()
+        connection.commit()
+        ranked = index.query(expand(query_words, index.vocabulary()))
+    return [vid for vid in ranked if among is None or vid in among]
+
+
+def index_voorziening(session: Session, voorziening_id: int) -> None:
+    """Refresh one listing in the caller's transaction (PostgreSQL; SQLite's TEMP index
+    notices the new ``updated_at`` on the next search)."""
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _PostgresIndex(connection).write(build_documents(session, [voorziening_id]))
+
+
+def reindex(session: Session) -> int:
+    """Rebuild the whole index; returns the number of listings indexed."""
+    with _search_connection(session) as connection:
+        index = _index_for(connection)
+        index.clear()
+        documents = _documents(connection)
+        index.write(documents)
+        connection.commit()
+    return len(documents)
+
+
+search_cli = AppGroup("search", help="Zoekindex van de sociale kaart.")
+
+
+@search_cli.command("reindex", help="Bouw de zoekindex van alle voorzieningen opnieuw op.")
+def reindex_command() -> None:
+    from .db import session_scope
+    with session_scope() as session:
+        count = reindex(session)
+    click.echo(f"Zoekindex bijgewerkt: {count} voorzieningen.")
+
+
+def register_cli(app: Flask) -> None:
+    if "search" not in app.cli.commands:
+        app.cli.add_command(search_cli)
