@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import audit
-from .models import ROLES, User, UserRole, utcnow
+from .models import ROLES, User, UserOrganisation, UserRole, UserWijk, utcnow
 
 SELF_SERVICE_ROLES = ("bewoner", "vrijwilliger")  # the rest is granted by a beheerder
 
@@ -89,4 +89,17 @@ def set_roles(session: Session, user: User, roles: set[str]) -> None:
         UserRole(role=r) for r in sorted(roles - user.role_names)]
     session.add(user)
     audit.record(session, "account.roles", "user", user.id, detail=",".join(sorted(roles)))
+    session.commit()
+
+
+def set_links(session: Session, user: User, organisation_ids: set[int], wijk_ids: set[int]) -> None:
+    """Which organisations an aanbieder works for and which wijken a preventiemakelaar moderates."""
+    for model, key, wanted in ((UserOrganisation, "organisation_id", organisation_ids), (UserWijk, "wijk_id", wijk_ids)):
+        current = {getattr(row, key): row for row in session.exec(select(model).where(model.user_id == user.id))}
+        for stale in set(current) - wanted:
+            session.delete(current[stale])
+        for new in wanted - set(current):
+            session.add(model(user_id=user.id, **{key: new}))
+    audit.record(session, "account.links", "user", user.id,
+                 detail=f"organisaties={sorted(organisation_ids)} wijken={sorted(wijk_ids)}")
     session.commit()

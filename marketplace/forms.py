@@ -79,4 +79,6 @@ class ProfileForm(FlaskForm):
 
 class RolesForm(FlaskForm):
     roles = MultiCheckboxField(_l("Rollen"), choices=[])
+    organisations = MultiCheckboxField(_l("Werkt voor organisatie (voor aanbieders)"), choices=[], coerce=int)
+    wijken = MultiCheckboxField(_l("Modereert wijken (voor preventiemakelaars)"), choices=[], coerce=int)
     submit = SubmitField(_l("Rollen opslaan"))

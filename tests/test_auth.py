@@ -132,6 +132,29 @@ def test_beheerder_assigns_roles_and_it_is_audited(app, client, session):
     assert client.get("/beheer/gebruikers/999999/rollen").status_code == 404
 
 
+def test_beheerder_links_aanbieder_to_organisation_and_preventiemakelaar_to_wijk(app, client, session):
+    from marketplace.models import UserOrganisation, UserWijk
+    from tests.factories import make_organisation, make_world
+    world = make_world(session)
+    org = make_organisation(session)
+    make_user(session, email="admin@example.nl", roles=("beheerder",), name="Beheer")
+    marieke = make_user(session, email="m@example.nl", roles=("bewoner",), name="Marieke")
+    login(client, email="admin@example.nl")
+    page = client.get(f"/beheer/gebruikers/{marieke.id}/rollen").get_data(as_text=True)
+    assert "Welzijn Oost" in page and "Velve-Lindenhof" in page
+    client.post(f"/beheer/gebruikers/{marieke.id}/rollen", data={
+        "roles": ["preventiemakelaar", "aanbieder"], "organisations": [str(org.id)], "wijken": [str(world.wijk.id)]})
+    with app.app_context():
+        s = db.get_session()
+        assert [l.organisation_id for l in s.exec(select(UserOrganisation))] == [org.id]
+        assert [l.wijk_id for l in s.exec(select(UserWijk))] == [world.wijk.id]
+    client.post(f"/beheer/gebruikers/{marieke.id}/rollen", data={"roles": ["bewoner"]})
+    with app.app_context():
+        assert db.get_session().exec(select(UserWijk)).first() is None
+    bad = client.post(f"/beheer/gebruikers/{marieke.id}/rollen", data={"roles": ["bewoner"], "wijken": ["999"]})
+    assert bad.status_code == 422
+
+
 def test_csrf_token_is_required_on_forms(make_app, session):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()

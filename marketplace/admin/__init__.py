@@ -11,7 +11,7 @@ from .. import accounts
 from ..access import roles_required
 from ..db import get_session
 from ..forms import RolesForm
-from ..models import ROLES, User
+from ..models import ROLES, Area, Organisation, User, UserOrganisation, UserWijk
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -38,10 +38,18 @@ def users():
 def user_roles(user_id: int):
     session = get_session()
     user = session.get(User, user_id) or abort(404)
-    form = RolesForm(roles=sorted(user.role_names))
+    form = RolesForm(
+        roles=sorted(user.role_names),
+        organisations=list(session.exec(select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == user.id))),
+        wijken=list(session.exec(select(UserWijk.wijk_id).where(UserWijk.user_id == user.id))))
     form.roles.choices = [SelectChoice(r, _(ROLE_LABELS[r])) for r in ROLES]
+    form.organisations.choices = [SelectChoice(o.id, o.name) for o in
+                                  session.exec(select(Organisation).order_by(Organisation.name))]
+    form.wijken.choices = [SelectChoice(w.id, w.name) for w in
+                           session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name))]
     if form.validate_on_submit():
         accounts.set_roles(session, user, set(form.roles.data or []))
+        accounts.set_links(session, user, set(form.organisations.data or []), set(form.wijken.data or []))
         flash(_("De rollen van %(name)s zijn opgeslagen.", name=user.display_name), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_roles.html", form=form, user=user), (422 if form.errors else 200)
