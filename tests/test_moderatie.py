@@ -140,12 +140,15 @@ def test_hide_removes_from_public_view_and_restore_brings_it_back(app, client, s
         public = db.get_session().exec(select(HelpRequest).where(HelpRequest.moderation == "approved")).all()
     assert request.id not in [r.id for r in public]
     assert "Koop mijn cursus" not in client.get(f"/prikbord/{world.velve.code}").get_data(as_text=True)
+    visitor = app.test_client()
+    assert visitor.get(f"/hulpvragen/{request.id}").status_code == 404
     assert ("moderation.hide", "request", request.id, "Dit is reclame.") in audit_actions(app)
     assert "Dit is reclame." in outbox_text(app, "poster@example.nl")
     # restore
     assert decide(client, "request", request.id, "restore").status_code == 302
     assert fetch(app, HelpRequest, request.id).moderation == "approved"
     assert "Koop mijn cursus" in client.get(f"/prikbord/{world.velve.code}").get_data(as_text=True)
+    assert visitor.get(f"/hulpvragen/{request.id}").status_code == 200
 
 
 def test_approve_a_new_organisation_and_voorziening_mails_the_organisation(app, client, session, world):
