@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import numpy as np
+from sklearn import config_context
 
 from . import scoring
 from .categories import CATEGORIES
@@ -48,7 +49,7 @@ class Ranked:
 class Matcher:
     def __init__(self, supply: list[SupplyItem], classifier: CategoryClassifier,
                  categories: list[dict] = CATEGORIES, now: datetime | None = None,
-                 weights: dict[str, float] | None = None, per_partition_k: int = 64,
+                 weights: dict[str, float] | None = None, per_category_k: int = 192,
                  fallback_k: int = 10):
         self.classifier = classifier
         self.categories = list(categories)
@@ -57,7 +58,7 @@ class Matcher:
         self.pro_only = {i for i, c in enumerate(self.categories) if c.get("professional_only")}
         self.now = now
         self.weights = dict(weights or scoring.WEIGHTS)
-        self.per_partition_k = per_partition_k
+        self.per_category_k = per_category_k
         self.fallback_k = fallback_k
         self._clf_pos = np.array([classifier.slugs.index(s) if s in classifier.slugs else -1
                                   for s in self.slugs])
@@ -96,13 +97,17 @@ class Matcher:
     def suggest(self, request: HelpRequestIn, limit: int = 10) -> SuggestResult:
         und = self.understand(request)
         ranked = self.rank(request, und, limit)
-        suggestions = [self._suggestion(request, ranked, j) for j in range(len(ranked.pos))]
+        rows = {k: np.round(v, 4).tolist() for k, v in ranked.parts.items()}
+        parts = [{k: rows[k][j] for k in rows} for j in range(len(ranked.pos))]
+        suggestions = [self._suggestion(request, ranked, j, parts[j]) for j in range(len(ranked.pos))]
         emergency = [dict(e) for e in EMERGENCY_NUMBERS] if und.safety else []
         return SuggestResult(und.predicted, suggestions, und.safety, emergency)
 
     def rank(self, request: HelpRequestIn, und: Understanding, limit: int,
              kinds: tuple[int, ...] = ALL_KINDS) -> Ranked:
         """Best `limit` candidates: candidates -> filters -> vectorised score parts."""
+        if not (np.isfinite(request.lat) and np.isfinite(request.lon)):
+            raise ValueError("request lat/lon must be finite numbers")
         latlon = np.radians([request.lat, request.lon])
         chosen, kinds, radius = self._search_plan(und, kinds)
         pos, dist, cat, fit = self._candidates(latlon, chosen, kinds, radius)
@@ -110,7 +115,7 @@ class Matcher:
         pos, dist, cat, fit = pos[keep], dist[keep], cat[keep], fit[keep]
         parts = self._parts(request, und, pos, dist, cat, fit)
         score = scoring.total(parts, self.weights)
-        order = self._best_first(pos, score)[:limit]
+        order = self._best_first(pos, dist, score)[:limit]
         return Ranked(pos[order], dist[order], cat[order], score[order],
                       {k: v[order] for k, v in parts.items()})
 
@@ -123,7 +128,7 @@ class Matcher:
         return chosen, (KIND_CODE["voorziening"],), SAFETY_RADIUS_M
 
     def _candidates(self, latlon, chosen, kinds, radius):
-        found = self._gather(latlon, chosen, kinds, radius, self.per_partition_k)
+        found = self._gather(latlon, chosen, kinds, radius, self.per_category_k)
         if not len(found[0]):  # nothing in range: the k nearest, however far
             found = self._gather(latlon, chosen, kinds, None, self.fallback_k, fallback=True)
             order = np.argsort(found[1], kind="stable")[: self.fallback_k]
@@ -132,10 +137,14 @@ class Matcher:
 
     def _gather(self, latlon, chosen, kinds, radius, k, fallback=False):
         cols = ([], [], [], [])
-        for cat, weight in chosen:
-            r = None if fallback else (radius or self._radius[cat])
-            for kind in kinds:
-                pos, dist = self.index.nearest(cat, kind, latlon, k, r)
+        # The point was checked to be finite in rank(); sklearn's own re-check per tree
+        # query costs more than the query itself.
+        with config_context(assume_finite=True):
+            for cat, weight in chosen:
+                r = None if fallback else (radius or self._radius[cat])
+                pos, dist = self.index.nearest(cat, latlon, k, r)
+                wanted = np.isin(self.index.cols["kind"][pos], kinds)
+                pos, dist = pos[wanted], dist[wanted]
                 for col, val in zip(cols, (pos, dist, np.full(len(pos), cat), np.full(len(pos), weight))):
                     col.append(val)
         pos, dist, cat, fit = (np.concatenate(c) if c else np.zeros(0) for c in cols)
@@ -173,18 +182,19 @@ class Matcher:
             "freshness": scoring.freshness_part(c["updated"][pos], days_since_epoch(self._now())),
         }
 
-    def _best_first(self, pos, score) -> np.ndarray:
-        """Highest score first; equal scores by kind, then id, so results are stable."""
+    def _best_first(self, pos, dist, score) -> np.ndarray:
+        """Highest score first (to 6 decimals, so float noise cannot reorder);
+        equal scores by distance, kind, then id, so results are stable."""
         c = self.index.cols
-        return np.lexsort((c["id"][pos], c["kind"][pos], -np.round(score, 9)))
+        return np.lexsort((c["id"][pos], c["kind"][pos], np.round(dist, 1), -np.round(score, 6)))
 
     def _now(self) -> datetime:
         return self.now or datetime.now(timezone.utc)
 
-    def _suggestion(self, request: HelpRequestIn, ranked: Ranked, j: int) -> Suggestion:
+    def _suggestion(self, request: HelpRequestIn, ranked: Ranked, j: int,
+                    parts: dict[str, float]) -> Suggestion:
         item = self.index.items[ranked.pos[j]]
         slug = self.slugs[ranked.cat[j]]
-        parts = {k: round(float(v[j]), 4) for k, v in ranked.parts.items()}
         reasons = reasons_for(item, self.names[slug], float(ranked.dist[j]), parts,
                               request.languages, bool(request.slots), self._now_aware())
         return Suggestion(item.kind, item.id, item.title, slug, item.tier, int(round(ranked.dist[j])),

@@ -1,8 +1,8 @@
-"""Columnar store of active supply plus one haversine BallTree per (category, kind).
+"""Columnar store of active supply plus one haversine BallTree per category.
 
-Partitioning by category and kind keeps every query small (only supply that
-can fit the question) and lets every rung of the ladder (volunteer, group
-activity, voorziening) put its own nearest candidates forward. Updates go to a
+Partitioning by category keeps every query small (only supply that can fit
+the question) and the number of tree queries per request low: each query
+costs ~0.1 ms of fixed overhead, more than the search itself. Updates go to a
 small brute-force delta per partition and removals are tombstones; a partition
 is rebuilt once its delta or tombstones grow past a fraction of its size.
 """
@@ -82,7 +82,7 @@ class SupplyIndex:
         self.text_vecs = np.zeros((0, 0), np.float32)
         self.slot_table = np.zeros((1, WORDS), np.uint64)  # row 0: no slots
         self._slot_row[()] = 0
-        self.partitions: dict[tuple[int, int], Partition] = {}
+        self.partitions: dict[int, Partition] = {}
         self.n = 0
 
     # ---- building -------------------------------------------------------
@@ -95,9 +95,8 @@ class SupplyIndex:
             raise ValueError("duplicate (kind, id) in supply")
         self.cols = self._columns(self.items)
         self.partitions = {}
-        for key in self._partition_keys():
-            rows = self._rows_of(*key)
-            self.partitions[key] = Partition.build(rows, self.cols["latlon"])
+        for cat in range(len(self.slugs)):
+            self.partitions[cat] = Partition.build(self._rows_of(cat), self.cols["latlon"])
 
     def _columns(self, items: list) -> dict[str, np.ndarray]:
         n = len(items)
@@ -166,13 +165,9 @@ class SupplyIndex:
             self.text_vecs = vecs if self.text_vecs.size == 0 else np.vstack([self.text_vecs, vecs])
         return rows
 
-    def _partition_keys(self) -> list[tuple[int, int]]:
-        return [(c, k) for c in range(len(self.slugs)) for k in range(len(KINDS))]
-
-    def _rows_of(self, cat: int, kind: int) -> np.ndarray:
+    def _rows_of(self, cat: int) -> np.ndarray:
         c = self.cols
-        hit = ((c["cats"] >> cat) & 1).astype(bool) & (c["kind"] == kind) & c["active"]
-        return np.flatnonzero(hit)
+        return np.flatnonzero(((c["cats"] >> cat) & 1).astype(bool) & c["active"])
 
     # ---- updates --------------------------------------------------------
     def upsert(self, items: list[SupplyItem]) -> None:
@@ -192,7 +187,7 @@ class SupplyIndex:
             self._key_pos[(it.kind, it.id)] = pos
             for slug in set(it.categories):
                 if slug in self.cat_bit:
-                    self.partitions[(self.cat_bit[slug], KIND_CODE[it.kind])].delta.append(pos)
+                    self.partitions[self.cat_bit[slug]].delta.append(pos)
         self._rebuild_if_needed()
 
     def remove(self, kind: str, item_id: int) -> bool:
@@ -202,7 +197,7 @@ class SupplyIndex:
         self.cols["active"][pos] = False
         self.items[pos] = None  # let the object go
         for slug in set(self.cols_slugs(pos)):
-            part = self.partitions[(self.cat_bit[slug], KIND_CODE[kind])]
+            part = self.partitions[self.cat_bit[slug]]
             if pos in part.delta:
                 part.delta.remove(pos)
             else:
@@ -215,18 +210,18 @@ class SupplyIndex:
         return [s for s, b in self.cat_bit.items() if mask >> b & 1]
 
     def _rebuild_if_needed(self) -> None:
-        for key, part in self.partitions.items():
+        for cat, part in self.partitions.items():
             if part.needs_rebuild():
-                self.partitions[key] = Partition.build(self._rows_of(*key), self.cols["latlon"])
+                self.partitions[cat] = Partition.build(self._rows_of(cat), self.cols["latlon"])
 
     def position(self, kind: str, item_id: int) -> int | None:
         return self._key_pos.get((kind, item_id))
 
     # ---- queries --------------------------------------------------------
-    def nearest(self, cat: int, kind: int, latlon: np.ndarray, k: int,
+    def nearest(self, cat: int, latlon: np.ndarray, k: int,
                 radius_m: float | None) -> tuple[np.ndarray, np.ndarray]:
-        """Up to k nearest active positions of one partition (within radius_m), with metres."""
-        part = self.partitions[(cat, kind)]
+        """Up to k nearest active positions of one category (within radius_m), with metres."""
+        part = self.partitions[cat]
         pos, dist = _EMPTY_I, _EMPTY_F
         if part.tree is not None:
             kk = min(len(part.rows), k + part.dead)

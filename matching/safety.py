@@ -101,12 +101,29 @@ def is_dangerous(text: str) -> bool:
     return any(_fuzzy_hit(token) for token in norm.split() if len(token) >= 7)
 
 
+def _deletions(word: str, depth: int) -> set[str]:
+    """The word with up to `depth` characters deleted (SymSpell's trick)."""
+    out, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _limit(word: str) -> int:
+    return 2 if len(word) >= 10 else 1
+
+
+# Deletion variants of the distinctive words -> the words; a typo'd token shares one.
+_FUZZY_INDEX: dict[str, list[str]] = {}
+for _word in _FUZZY_WORDS:
+    for _variant in _deletions(_word, _limit(_word)):
+        _FUZZY_INDEX.setdefault(_variant, []).append(_word)
+
+
 def _fuzzy_hit(token: str) -> bool:
-    for word in _FUZZY_WORDS:
-        allowed = 2 if len(word) >= 10 else 1
-        if abs(len(token) - len(word)) <= allowed and _within(token, word, allowed):
-            return True
-    return False
+    candidates = {w for v in _deletions(token, 2) for w in _FUZZY_INDEX.get(v, ())}
+    return any(_within(token, w, _limit(w)) for w in candidates if abs(len(token) - len(w)) <= _limit(w))
 
 
 def _within(a: str, b: str, limit: int) -> bool:

@@ -31,9 +31,10 @@ def _text(kind: str, cat: dict, variant: int) -> tuple[str, str]:
     return f"{_KIND_WORD[kind]} {cat['name_nl'].lower()}", f"{cat['description_nl']} {body}"
 
 
-def synthetic_supply(n: int, seed: int = 0, radius_km: float = 15.0,
-                     now: datetime | None = None) -> list[SupplyItem]:
-    """A city of n supply points: 60 % volunteer offers, 25 % voorzieningen, 15 % activities.
+def synthetic_supply(n: int, seed: int = 0, radius_km: float = 15.0, now: datetime | None = None,
+                     kind_share: tuple[float, float, float] = (0.6, 0.25, 0.15)) -> list[SupplyItem]:
+    """A city of n supply points: by default 60 % volunteer offers, 25 % voorzieningen
+    and 15 % activities (kind_share).
 
     Texts come from a few hundred templates (category x kind x variant), which is
     why indexing embeds each distinct text once.
@@ -41,7 +42,7 @@ def synthetic_supply(n: int, seed: int = 0, radius_km: float = 15.0,
     rng = np.random.default_rng(seed)
     now = now or datetime(2025, 1, 1, tzinfo=timezone.utc)
     pts = random_points(rng, n, radius_km)
-    kinds = rng.choice(["offer", "voorziening", "activity"], n, p=[0.6, 0.25, 0.15])
+    kinds = rng.choice(["offer", "voorziening", "activity"], n, p=list(kind_share))
     cats = rng.integers(0, len(CATEGORIES), n)
     second = rng.integers(0, len(CATEGORIES), n)
     two = rng.random(n) < 0.3

@@ -10,6 +10,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 def normalise(text: str) -> str:
     """Lowercase, drop accents and punctuation: 'Café  DigiD!' -> 'cafe digid'."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # NFKD splits 'é' into 'e' + accent; the ASCII encode drops the accent (and any
+    # non-Latin script, which the a-z0-9 filter would drop anyway).
+    ascii_only = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
     return _NON_WORD.sub(" ", ascii_only).strip()

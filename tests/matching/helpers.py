@@ -1,0 +1,25 @@
+"""Small builders for the matching tests."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from matching.types import SupplyItem
+
+NOW = datetime(2025, 3, 1, tzinfo=timezone.utc)
+HOME = (52.2215, 6.8937)  # Enschede centre
+METRE_LAT = 1 / 111_320  # degrees latitude per metre
+
+
+def north(metres: float) -> tuple[float, float]:
+    """A point `metres` north of HOME."""
+    return HOME[0] + metres * METRE_LAT, HOME[1]
+
+
+def item(kind: str = "offer", id: int = 1, categories=("boodschappen",), metres: float = 300,
+         **kw) -> SupplyItem:
+    lat, lon = north(metres)
+    defaults = dict(title=f"{kind} {id}", text="Ik help graag met boodschappen doen", tier="nulde",
+                    updated_at=NOW)
+    defaults.update(kw)
+    return SupplyItem(kind=kind, id=id, categories=tuple(categories), lat=lat, lon=lon, **defaults)

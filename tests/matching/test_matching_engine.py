@@ -1,0 +1,165 @@
+"""The Matcher end to end on tiny hand-made supply."""
+
+import pytest
+
+from matching.engine import Matcher
+from matching.types import HelpRequestIn, Slot
+from tests.matching.helpers import HOME, NOW, item
+
+
+def ask(text="wie kan boodschappen voor mij doen", **kw):
+    return HelpRequestIn(kw.pop("id", None), text, HOME[0], HOME[1], **kw)
+
+
+def matcher(clf, supply):
+    return Matcher(supply, clf, now=NOW)
+
+
+def ids(result):
+    return [(s.kind, s.id) for s in result.suggestions]
+
+
+def test_ladder_order_neighbour_first_specialist_last(clf):
+    common = dict(categories=("boodschappen",), metres=300, free=True)
+    supply = [
+        item("voorziening", 4, tier="tweede", professional=True, **common),
+        item("voorziening", 3, tier="eerste", professional=True, **common),
+        item("voorziening", 2, **common),
+        item("offer", 1, **common),
+    ]
+    got = ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",))))
+    assert got == [("offer", 1), ("voorziening", 2), ("voorziening", 3), ("voorziening", 4)]
+
+
+def test_together_where_possible_for_social_needs(clf):
+    supply = [item("offer", 1, categories=("gezelschap",), text="koffie en een praatje"),
+              item("activity", 2, categories=("gezelschap",), text="koffie en een praatje")]
+    got = matcher(clf, supply).suggest(ask("ik ben eenzaam", categories=("gezelschap",)))
+    assert ids(got)[0] == ("activity", 2)
+    assert "groepsactiviteit: samen met anderen" in got.suggestions[0].reasons
+
+
+def test_for_practical_needs_the_neighbour_comes_first(clf):
+    supply = [item("offer", 1), item("activity", 2)]
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",))))[0] == ("offer", 1)
+
+
+@pytest.mark.parametrize("request_kw", [
+    dict(text="kan iemand mijn lamp ophangen", categories=("veiligheid",)),
+    dict(text="mijn man slaat mij, wie helpt met boodschappen", categories=("boodschappen",)),
+    dict(text="ik wil niet meer leven"),
+    dict(text="my husband hits me"),
+])
+def test_safety_never_a_volunteer_nor_a_resident_activity(clf, request_kw):
+    cats = ("boodschappen", "klussen", "veiligheid")
+    supply = [item("offer", 1, categories=cats), item("activity", 2, categories=cats),
+              item("voorziening", 3, categories=cats),  # nulde lijn, not professional
+              item("voorziening", 4, categories=("veiligheid",), tier="eerste", professional=True,
+                   metres=9000, title="Veilig Thuis")]
+    result = matcher(clf, supply).suggest(ask(**request_kw))
+    assert result.safety_flag
+    assert ids(result) == [("voorziening", 4)]
+    assert [e["phone"] for e in result.emergency][0] == "112"
+
+
+def test_ordinary_request_has_no_safety_flag(clf):
+    result = matcher(clf, [item()]).suggest(ask())
+    assert not result.safety_flag and result.emergency == []
+
+
+def test_categories_are_inferred_when_not_confirmed(clf):
+    supply = [item("offer", 1, categories=("huisdieren",)), item("offer", 2, categories=("klussen",))]
+    result = matcher(clf, supply).suggest(ask("wie kan mijn hond uitlaten"))
+    assert result.categories[0][0] == "huisdieren"
+    assert ids(result) == [("offer", 1)]
+
+
+def test_k_nearest_fallback_when_nothing_is_in_range(clf):
+    supply = [item("offer", i, metres=20_000 + 1000 * i) for i in range(1, 15)]
+    m = Matcher(supply, clf, now=NOW, fallback_k=3)
+    result = m.suggest(ask(categories=("boodschappen",)))
+    assert sorted(ids(result)) == [("offer", 1), ("offer", 2), ("offer", 3)]  # the 3 nearest
+    assert min(s.distance_m for s in result.suggestions) == pytest.approx(21_000, abs=50)
+
+
+def test_in_range_items_win_over_the_fallback(clf):
+    supply = [item("offer", 1, metres=500), item("offer", 2, metres=20_000)]
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",)))) == [("offer", 1)]
+
+
+def test_a_volunteers_own_radius_limits_them(clf):
+    supply = [item("offer", 1, metres=1200, radius_m=1000), item("offer", 2, metres=1300)]
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",)))) == [("offer", 2)]
+
+
+def test_full_volunteers_and_full_activities_are_left_out(clf):
+    supply = [item("offer", 1, capacity_per_month=2, load_this_month=2),
+              item("activity", 2, places_left=0), item("activity", 3, places_left=4)]
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",)))) == [("activity", 3)]
+
+
+def test_index_update_add_change_and_remove(clf):
+    m = matcher(clf, [item("offer", 1, metres=800)])
+    m.update([item("offer", 2, metres=100)])
+    assert ids(m.suggest(ask(categories=("boodschappen",))))[0] == ("offer", 2)
+    m.update([item("offer", 2, metres=100, categories=("klussen",))])  # changed category
+    assert ids(m.suggest(ask(categories=("boodschappen",)))) == [("offer", 1)]
+    assert m.remove("offer", 1)
+    assert not m.remove("offer", 1)
+    assert ids(m.suggest(ask(categories=("boodschappen",)))) == []
+
+
+def test_many_updates_trigger_a_partition_rebuild(clf):
+    m = matcher(clf, [item("offer", 0, metres=900)])
+    m.update([item("offer", i, metres=1000 + i) for i in range(1, 200)])
+    part = m.index.partitions[m.slugs.index("boodschappen")]
+    assert part.delta == [] and len(part.rows) == 200
+    got = m.suggest(ask(categories=("boodschappen",)), limit=3)
+    assert ids(got) == [("offer", 0), ("offer", 1), ("offer", 2)]
+
+
+def test_reasons_are_dutch_and_parts_are_visible(clf):
+    supply = [item("activity", 7, metres=300, languages=("nl", "tr"), free=True,
+                   schedule_text="elke dinsdag 10:00", places_left=3, categories=("ontmoeting",))]
+    result = matcher(clf, supply).suggest(ask("waar kan ik mensen ontmoeten", languages=("tr",),
+                                              categories=("ontmoeting",)))
+    s = result.suggestions[0]
+    for reason in ("300 m van u", "spreekt Turks", "gratis, zonder indicatie", "elke dinsdag 10:00",
+                   "groepsactiviteit: samen met anderen", "nog 3 plaatsen vrij"):
+        assert reason in s.reasons
+    assert set(s.parts) == {"category", "text", "distance", "time", "language", "ladder",
+                            "together", "load", "freshness"}
+    assert 0 < s.score <= 1
+
+
+def test_wanted_time_prefers_the_available_volunteer(clf):
+    tuesday = (Slot(1, 600, 720),)
+    supply = [item("offer", 1, slots=(Slot(4, 600, 720),)), item("offer", 2, slots=tuesday)]
+    result = matcher(clf, supply).suggest(ask(categories=("boodschappen",), slots=tuesday))
+    assert ids(result)[0] == ("offer", 2)
+    assert result.suggestions[0].parts["time"] == 1.0
+
+
+def test_shared_language_and_fresher_listing_rank_higher(clf):
+    old = NOW.replace(year=2022)
+    supply = [item("offer", 1, languages=("nl",)), item("offer", 2, languages=("nl", "ar"))]
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",), languages=("ar",))))[0] == ("offer", 2)
+    supply = [item("offer", 1, updated_at=old), item("offer", 2)]
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",))))[0] == ("offer", 2)
+
+
+def test_less_loaded_volunteer_ranks_higher(clf):
+    supply = [item("offer", 1, capacity_per_month=4, load_this_month=3),
+              item("offer", 2, capacity_per_month=4, load_this_month=0)]
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",))))[0] == ("offer", 2)
+
+
+def test_ties_are_broken_by_kind_then_id(clf):
+    supply = [item("offer", 9), item("offer", 3), item("offer", 5)]
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",)))) == [
+        ("offer", 3), ("offer", 5), ("offer", 9)]
+
+
+def test_non_finite_location_is_refused(clf):
+    with pytest.raises(ValueError):
+        matcher(clf, [item()]).suggest(HelpRequestIn(None, "boodschappen", float("nan"), 6.9))
