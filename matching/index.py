@@ -79,7 +79,7 @@ class SupplyIndex:
         self._key_pos: dict[tuple[str, int], int] = {}
         self._text_row: dict[str, int] = {}
         self._slot_row: dict[tuple, int] = {}
-        self.text_vecs = np.zeros((0, 0), np.float32)
+        self.text_vecs = embed_many([])  # (0, dim): an empty index still has the right shape
         self.slot_table = np.zeros((1, WORDS), np.uint64)  # row 0: no slots
         self._slot_row[()] = 0
         self.partitions: dict[int, Partition] = {}
@@ -162,7 +162,7 @@ class SupplyIndex:
             rows[i] = row
         if new:
             vecs = np.vstack([self._embed_many(new[i:i + 20_000]) for i in range(0, len(new), 20_000)])
-            self.text_vecs = vecs if self.text_vecs.size == 0 else np.vstack([self.text_vecs, vecs])
+            self.text_vecs = np.vstack([self.text_vecs, vecs])
         return rows
 
     def _rows_of(self, cat: int) -> np.ndarray:

@@ -163,3 +163,10 @@ def test_ties_are_broken_by_kind_then_id(clf):
 def test_non_finite_location_is_refused(clf):
     with pytest.raises(ValueError):
         matcher(clf, [item()]).suggest(HelpRequestIn(None, "boodschappen", float("nan"), 6.9))
+
+
+def test_empty_supply_then_first_item(clf):
+    m = matcher(clf, [])
+    assert m.suggest(ask()).suggestions == []
+    m.update([item()])
+    assert ids(m.suggest(ask(categories=("boodschappen",)))) == [("offer", 1)]
