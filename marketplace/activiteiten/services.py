@@ -222,10 +222,13 @@ def first_categories(session: Session, activity_ids: list[int]) -> dict[int, Cat
     return found
 
 
-def upcoming_occurrences(session: Session, activity_id: int, limit: int | None = 4) -> list[ActivityOccurrence]:
+def upcoming_occurrences(session: Session, activity_id: int, limit: int | None = 4,
+                         include_running: bool = True) -> list[ActivityOccurrence]:
+    """Dates still to come (by default also the one going on now)."""
+    column = ActivityOccurrence.ends_at if include_running else ActivityOccurrence.starts_at
     stmt = select(ActivityOccurrence).where(
         ActivityOccurrence.activity_id == activity_id, ActivityOccurrence.cancelled.is_(False),
-        ActivityOccurrence.ends_at >= utcnow()).order_by(ActivityOccurrence.starts_at)
+        column >= utcnow()).order_by(ActivityOccurrence.starts_at)
     if limit:
         stmt = stmt.limit(limit)
     return list(session.exec(stmt).all())
@@ -292,7 +295,8 @@ def locate(session: Session, postcode: str):
 
 def schedule_of(session: Session, activity: Activity) -> dict:
     """The edit form's date fields, read back from the next date and the rrule."""
-    upcoming = upcoming_occurrences(session, activity.id, limit=None)
+    # Only dates not yet begun: exactly the ones an edit of the schedule replaces.
+    upcoming = upcoming_occurrences(session, activity.id, limit=None, include_running=False)
     rule = parse_rrule(activity.rrule)
     interval = int(rule.get("INTERVAL", "1")) if rule.get("COUNT") != "1" else 0
     if not upcoming:
@@ -413,7 +417,9 @@ def waiting_rank(session: Session, signup: ActivitySignup) -> int:
 
 def _lock_activity(session: Session, activity_id: int) -> Activity | None:
     # FOR UPDATE serialises sign-ups per activity on PostgreSQL (SQLite has one writer anyway).
-    return session.exec(select(Activity).where(Activity.id == activity_id).with_for_update()).first()
+    # populate_existing: read capacity and status fresh, not from an object loaded earlier.
+    return session.exec(select(Activity).where(Activity.id == activity_id).with_for_update()
+                        .execution_options(populate_existing=True)).first()
 
 
 def _next_position(session: Session, activity_id: int) -> int:
