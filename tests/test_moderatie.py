@@ -140,15 +140,28 @@ def test_hide_removes_from_public_view_and_restore_brings_it_back(app, client, s
         public = db.get_session().exec(select(HelpRequest).where(HelpRequest.moderation == "approved")).all()
     assert request.id not in [r.id for r in public]
     assert "Koop mijn cursus" not in client.get(f"/prikbord/{world.velve.code}").get_data(as_text=True)
-    visitor = app.test_client()
-    assert visitor.get(f"/hulpvragen/{request.id}").status_code == 404
     assert ("moderation.hide", "request", request.id, "Dit is reclame.") in audit_actions(app)
     assert "Dit is reclame." in outbox_text(app, "poster@example.nl")
     # restore
     assert decide(client, "request", request.id, "restore").status_code == 302
     assert fetch(app, HelpRequest, request.id).moderation == "approved"
     assert "Koop mijn cursus" in client.get(f"/prikbord/{world.velve.code}").get_data(as_text=True)
-    assert visitor.get(f"/hulpvragen/{request.id}").status_code == 200
+
+
+def test_hidden_request_page_is_gone_for_visitors_and_back_after_restore(make_app):
+    # No `session` fixture here: its open app context would share flask.g (and the login) between clients.
+    app = make_app()
+    with app.app_context(), db.session_scope() as s:
+        world = make_world(s)
+        make_preventiemakelaar(s, world)
+        request_id = make_request(s, make_user(s, email="poster@example.nl"), world.velve).id
+    moderator, visitor = app.test_client(), app.test_client()
+    login(moderator, "pm@example.nl")
+    assert visitor.get(f"/hulpvragen/{request_id}").status_code == 200
+    decide(moderator, "request", request_id, "hide", reason="Reclame.")
+    assert visitor.get(f"/hulpvragen/{request_id}").status_code == 404
+    decide(moderator, "request", request_id, "restore")
+    assert visitor.get(f"/hulpvragen/{request_id}").status_code == 200
 
 
 def test_approve_a_new_organisation_and_voorziening_mails_the_organisation(app, client, session, world):
