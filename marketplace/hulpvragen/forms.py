@@ -50,7 +50,7 @@ class HelpRequestForm(FlaskForm):
     # On behalf (ambassadeur, professional); removed from the form for everyone else.
     on_behalf = BooleanField(_l("Ja, ik vraag dit voor iemand anders"))
     contact_first_name = StringField(_l("Voornaam van de bewoner"),
-                                     validators=[Optional(), Length(max=40, message=_l("Schrijf hoogstens 40 tekens."))])
+                                     validators=[Length(max=40, message=_l("Schrijf hoogstens 40 tekens."))])
     contact_name = StringField(_l("Volledige naam van de bewoner (niet verplicht)"),
                                validators=[Optional(), Length(max=120, message=_l("Schrijf hoogstens 120 tekens."))])
     contact_phone = StringField(_l("Telefoonnummer van de bewoner (niet verplicht)"), validators=[Optional(), PHONE])

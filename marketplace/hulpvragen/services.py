@@ -29,7 +29,7 @@ RENEWABLE = ("open", "expired")
 WITHDRAWABLE = ("open", "expired", "escalated")
 
 STATUS_WORDS = {
-    "open": _l("Open: we zoeken iemand die kan helpen"),
+    "open": _l("Zoekt nog hulp"),
     "matched": _l("Er is iemand gevonden die helpt"),
     "done": _l("Klaar: de hulp is gegeven"),
     "expired": _l("Verlopen"),

@@ -1,0 +1,243 @@
+"""Help requests over HTTP: the guided form, on behalf, detail, list, nearby, withdraw and renew."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from marketplace import db
+from marketplace.models import AuditEvent, HelpRequest, HelpRequestPrivate, RequestCategory
+from marketplace.timeutil import local_today
+
+from .conftest import login, make_user
+from .factories import make_offer, make_request, make_world
+
+GOOD = {"category": "boodschappen", "title": "Wie doet boodschappen?", "urgency": "deze week",
+        "description": "Ik kan niet goed lopen na mijn operatie.", "wanted_time": "dinsdagochtend",
+        "postcode": "7541 AB", "address": "Velvetstraat 12", "languages": ["nl", "tr"]}
+
+
+def _requests(app):
+    with app.app_context():
+        return db.get_session().exec(select(HelpRequest)).all()
+
+
+def test_a_resident_asks_for_help_and_the_public_row_has_only_the_buurt(app, client, session):
+    world = make_world(session)
+    make_user(session)
+    login(client)
+    response = client.post("/hulpvragen/nieuw", data=GOOD)
+    assert response.status_code == 302
+    with app.app_context():
+        s = db.get_session()
+        row = s.exec(select(HelpRequest)).one()
+        private = s.get(HelpRequestPrivate, row.id)
+        assert (row.lat, row.lon, row.buurt_id, row.pc4) == (world.velve.lat, world.velve.lon, world.velve.id, "7541")
+        assert row.public_name == "Anna" and row.requester_id == row.posted_by_id and not row.on_behalf
+        assert row.moderation == "pending"  # first post of a new account
+        assert row.expires_at == local_today() + timedelta(days=app.config["REQUEST_LIFETIME_DAYS"])
+        assert row.languages == "nl,tr" and row.wanted_time == "dinsdagochtend"
+        assert private.address == "Velvetstraat 12" and private.postcode == "7541AB"
+        assert s.exec(select(RequestCategory)).one().request_id == row.id
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "request.create")).one()
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "eerst bekeken door de buurtmakelaar" in page
+    assert "Velvetstraat 12" in page  # the poster sees their own address
+
+
+def test_i_do_not_know_the_category_is_allowed(app, client, session):
+    make_world(session)
+    make_user(session)
+    login(client)
+    assert client.post("/hulpvragen/nieuw", data={**GOOD, "category": "weet-niet"}).status_code == 302
+    with app.app_context():
+        assert db.get_session().exec(select(RequestCategory)).all() == []
+
+
+def test_unknown_postcode_gives_a_dutch_error_keeps_input_and_writes_nothing(app, client, session):
+    make_world(session)
+    make_user(session)
+    login(client)
+    response = client.post("/hulpvragen/nieuw", data={**GOOD, "postcode": "9999 ZZ"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Deze postcode kennen we niet" in page
+    assert 'value="Wie doet boodschappen?"' in page and "Ik kan niet goed lopen" in page
+    assert _requests(app) == []
+
+
+def test_bad_input_gives_dutch_messages(app, client, session):
+    make_world(session)
+    make_user(session)
+    login(client)
+    response = client.post("/hulpvragen/nieuw", data={
+        "category": "bestaat-niet", "title": "", "description": "kort", "urgency": "morgen", "postcode": "12",
+        "wanted_from": "2030-05-10", "wanted_until": "2030-05-01"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for message in ("Kies een onderwerp", "Dit veld is verplicht", "Schrijf 10 tot 4000 tekens",
+                    "Kies hoe snel", "postcode in zoals", "na de eerste datum"):
+        assert message in page, message
+    assert _requests(app) == []
+
+
+def test_new_request_needs_login(client):
+    response = client.get("/hulpvragen/nieuw")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_an_ambassadeur_asks_on_behalf_of_a_resident(app, client, session):
+    make_world(session)
+    make_user(session, email="amb@example.nl", roles=("ambassadeur",), name="Bram Ambassadeur")
+    login(client, "amb@example.nl")
+    assert "Ik vraag dit voor iemand anders" in client.get("/hulpvragen/nieuw").get_data(as_text=True)
+    response = client.post("/hulpvragen/nieuw", data={
+        **GOOD, "on_behalf": "y", "contact_first_name": "Fatma", "contact_name": "Fatma Yilmaz",
+        "contact_phone": "06-12345678"})
+    assert response.status_code == 302
+    with app.app_context():
+        row = db.get_session().exec(select(HelpRequest)).one()
+        private = db.get_session().get(HelpRequestPrivate, row.id)
+        assert row.on_behalf and row.requester_id is None and row.public_name == "Fatma"
+        assert row.moderation == "approved"
+        assert (private.contact_name, private.contact_phone) == ("Fatma Yilmaz", "06-12345678")
+    page = client.get(f"/hulpvragen/{row.id}").get_data(as_text=True)
+    assert "06-12345678" in page and "Fatma Yilmaz" in page and "Velvetstraat 12" in page
+
+
+def test_on_behalf_needs_the_first_name(app, client, session):
+    make_world(session)
+    make_user(session, email="amb@example.nl", roles=("ambassadeur",))
+    login(client, "amb@example.nl")
+    response = client.post("/hulpvragen/nieuw", data={**GOOD, "on_behalf": "y", "contact_phone": "06-1"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Vul de voornaam van de bewoner in" in page and "alleen cijfers" in page
+    assert _requests(app) == []
+
+
+def test_a_resident_cannot_post_on_behalf(app, client, session):
+    make_world(session)
+    make_user(session)
+    login(client)
+    assert "Ik vraag dit voor iemand anders" not in client.get("/hulpvragen/nieuw").get_data(as_text=True)
+    client.post("/hulpvragen/nieuw", data={**GOOD, "on_behalf": "y", "contact_first_name": "X",
+                                          "contact_phone": "0612345678"})
+    with app.app_context():
+        row = db.get_session().exec(select(HelpRequest)).one()
+        assert not row.on_behalf and row.public_name == "Anna"
+        assert db.get_session().get(HelpRequestPrivate, row.id).contact_phone is None
+
+
+def test_detail_shows_public_facts_and_distance_but_not_private_data(app, client, session):
+    world = make_world(session)
+    poster = make_user(session, email="amb@example.nl", roles=("ambassadeur",))
+    row = make_request(session, poster, world.velve, on_behalf=True, contact_name="Fatma Yilmaz",
+                       contact_phone="06-11112222", address="Geheimstraat 9")
+    viewer = make_user(session, email="piet@example.nl", name="Piet Pathmos")
+    viewer.postcode = "7513AA"
+    session.add(viewer)
+    session.commit()
+    login(client, "piet@example.nl")
+    page = client.get(f"/hulpvragen/{row.id}").get_data(as_text=True)
+    assert "Fatma" in page and "Velve" in page and "ongeveer 3,3 km" in page
+    assert "Yilmaz" not in page and "06-11112222" not in page and "Geheimstraat" not in page
+    assert "intrekken" not in page.lower()
+
+
+def test_pending_request_is_hidden_from_others_and_unknown_is_404(client, session):
+    world = make_world(session)
+    poster = make_user(session)
+    row = make_request(session, poster, world.velve, moderation="pending")
+    assert client.get(f"/hulpvragen/{row.id}").status_code == 404
+    assert client.get("/hulpvragen/99999").status_code == 404
+    assert row.title not in client.get("/hulpvragen/").get_data(as_text=True)
+    login(client)
+    assert client.get(f"/hulpvragen/{row.id}").status_code == 200
+
+
+def test_safety_requests_stay_out_of_public_lists(client, session):
+    world = make_world(session)
+    poster = make_user(session, email="pro@example.nl", roles=("professional",))
+    row = make_request(session, poster, world.velve, title="Zorgen thuis", categories=("veiligheid",))
+    assert "Zorgen thuis" not in client.get("/hulpvragen/").get_data(as_text=True)
+    assert client.get(f"/hulpvragen/{row.id}").status_code == 404
+
+
+def test_index_filters_by_category_and_wijk_and_pages(client, session):
+    world = make_world(session)
+    poster = make_user(session)
+    make_request(session, poster, world.velve, title="Boodschappen Velve")
+    make_request(session, poster, world.pathmos, title="Rit Pathmos", categories=("vervoer",))
+    make_request(session, poster, world.velve, title="Ingetrokken vraag", status="withdrawn")
+    page = client.get("/hulpvragen/").get_data(as_text=True)
+    assert "Boodschappen Velve" in page and "Rit Pathmos" in page and "Ingetrokken vraag" not in page
+    page = client.get("/hulpvragen/?categorie=vervoer").get_data(as_text=True)
+    assert "Rit Pathmos" in page and "Boodschappen Velve" not in page
+    page = client.get(f"/hulpvragen/?wijk={world.wijk.id}").get_data(as_text=True)
+    assert "Boodschappen Velve" in page and "Rit Pathmos" not in page
+    for i in range(21):
+        make_request(session, poster, world.velve, title=f"Vraag nummer {i:02d}")
+    assert 'rel="next"' in client.get("/hulpvragen/").get_data(as_text=True)
+    assert client.get("/hulpvragen/?page=2").status_code == 200
+    assert client.get("/hulpvragen/?page=abc").status_code == 200
+
+
+def test_withdraw_and_renew_by_the_poster_only(app, client, session):
+    world = make_world(session)
+    poster = make_user(session)
+    make_user(session, email="other@example.nl")
+    row = make_request(session, poster, world.velve, status="expired", expires_at=local_today() - timedelta(days=2))
+    login(client, "other@example.nl")
+    assert client.post(f"/hulpvragen/{row.id}/verlengen").status_code == 403
+    assert client.post(f"/hulpvragen/{row.id}/intrekken").status_code == 403
+    assert client.post("/hulpvragen/9999/verlengen").status_code == 404
+    client.post("/logout")
+    assert "/login" in client.post(f"/hulpvragen/{row.id}/verlengen").headers["Location"]
+    login(client)
+    client.post(f"/hulpvragen/{row.id}/verlengen")
+    with app.app_context():
+        renewed = db.get_session().get(HelpRequest, row.id)
+        assert renewed.status == "open"
+        assert renewed.expires_at == local_today() + timedelta(days=app.config["REQUEST_LIFETIME_DAYS"])
+    client.post(f"/hulpvragen/{row.id}/intrekken")
+    page = client.post(f"/hulpvragen/{row.id}/verlengen", follow_redirects=True).get_data(as_text=True)
+    assert "kan niet worden verlengd" in page
+    with app.app_context():
+        s = db.get_session()
+        assert s.get(HelpRequest, row.id).status == "withdrawn"
+        actions = {e.action for e in s.exec(select(AuditEvent)).all()}
+        assert {"request.renew", "request.withdraw"} <= actions
+
+
+def test_nearby_orders_urgent_first_then_nearest_within_radius_and_categories(client, session):
+    world = make_world(session)
+    volunteer = make_user(session, email="vw@example.nl", roles=("vrijwilliger",), name="Vera")
+    make_offer(session, volunteer, world.velve, categories=("boodschappen", "vervoer"), radius_m=5000)
+    poster = make_user(session)
+    make_request(session, poster, world.velve, title="Dichtbij geen haast", urgency="geen haast")
+    make_request(session, poster, world.pathmos, title="Verder maar snel", urgency="1-2 dagen")
+    make_request(session, poster, world.velve, title="Dichtbij deze week", urgency="deze week")
+    make_request(session, poster, world.velve, title="Klusje", categories=("klussen",))
+    make_request(session, poster, world.velve, title="Veiligheid", categories=("veiligheid",))
+    make_request(session, poster, world.velve, title="Nog niet goedgekeurd", moderation="pending")
+    login(client, "vw@example.nl")
+    page = client.get("/hulpvragen/dichtbij").get_data(as_text=True)
+    order = [page.index(t) for t in ("Verder maar snel", "Dichtbij deze week", "Dichtbij geen haast")]
+    assert order == sorted(order)
+    for absent in ("Klusje", "Veiligheid", "Nog niet goedgekeurd"):
+        assert absent not in page
+
+
+def test_nearby_respects_the_radius_and_the_role(client, session):
+    world = make_world(session)
+    volunteer = make_user(session, email="vw@example.nl", roles=("vrijwilliger",))
+    make_offer(session, volunteer, world.velve, radius_m=1000)
+    make_request(session, make_user(session), world.pathmos, title="Te ver weg")
+    login(client, "vw@example.nl")
+    assert "Te ver weg" not in client.get("/hulpvragen/dichtbij").get_data(as_text=True)
+    client.post("/logout")
+    assert client.get("/hulpvragen/dichtbij").status_code == 302
+    login(client, "anna@example.nl")
+    assert client.get("/hulpvragen/dichtbij").status_code == 403
