@@ -1,0 +1,75 @@
+"""An ambassadeur asks for help on behalf of a resident, by keyboard, in a real browser;
+an anonymous visitor then sees the request without the private phone."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from marketplace import db
+from marketplace.models import HelpRequest
+from tests.factories import make_world
+
+from ..conftest import make_user
+
+PASSWORD = "geheim-wachtwoord"
+PHONE = "06-24681357"
+
+
+def _login(page, base, email):
+    page.goto(base + "/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").press("Enter")
+
+
+def _press(page, locator, key="Space"):
+    locator.focus()
+    page.keyboard.press(key)
+
+
+def test_ambassadeur_posts_on_behalf_and_the_public_does_not_see_the_phone(live_server, page, browser):
+    with live_server.app_context():
+        s = db.get_session()
+        make_world(s)
+        make_user(s, email="bram@example.nl", roles=("ambassadeur",), name="Bram de Ambassadeur")
+    base = live_server.live_url
+
+    _login(page, base, "bram@example.nl")
+    page.goto(base + "/hulpvragen/nieuw")
+    _press(page, page.get_by_label("Ja, ik vraag dit voor iemand anders"))
+    page.get_by_label("Voornaam van de bewoner").fill("Fatma")
+    page.get_by_label("Volledige naam van de bewoner").fill("Fatma Yilmaz")
+    page.get_by_label("Telefoonnummer van de bewoner").fill(PHONE)
+    tile = page.get_by_role("radio", name="Boodschappen")  # a checked tile adds a ✓ to its name
+    _press(page, tile)
+    assert tile.is_checked()
+    page.get_by_label("Uw vraag in een paar woorden").fill("Wie doet boodschappen voor Fatma?")
+    page.get_by_label("Vertel in uw eigen woorden").fill("Fatma kan niet goed lopen. Zij heeft eten nodig.")
+    _press(page, page.get_by_role("radio", name="Deze week"))
+    page.get_by_label("Wanneer komt het u goed uit?").fill("dinsdagochtend")
+    page.get_by_label("Postcode").fill("7541 AB")
+    page.get_by_label("Straat en huisnummer").fill("Velvetstraat 12")
+    _press(page, page.get_by_role("button", name="Vraag versturen"), "Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wie doet boodschappen voor Fatma?")
+    expect(page.get_by_text(PHONE)).to_be_visible()
+    page.get_by_role("link", name="Mijn Buurtplein").click()
+    card = page.get_by_role("listitem").filter(has_text="Wie doet boodschappen voor Fatma?")
+    expect(card.get_by_text("— voor Fatma")).to_be_visible()
+    expect(card.get_by_text(PHONE)).to_be_visible()
+    with live_server.app_context():
+        row = db.get_session().exec(select(HelpRequest)).one()
+        assert row.on_behalf and row.public_name == "Fatma"
+
+    anonymous = browser.new_context(locale="nl-NL")
+    visitor = anonymous.new_page()
+    try:
+        visitor.goto(base + "/hulpvragen/")
+        visitor.get_by_role("link", name="Wie doet boodschappen voor Fatma?").click()
+        expect(visitor.get_by_text("Gevraagd door")).to_be_visible()
+        body = visitor.content()
+        assert "Fatma" in body and "Velve" in body
+        assert PHONE not in body and "Yilmaz" not in body and "Velvetstraat 12" not in body
+    finally:
+        anonymous.close()
