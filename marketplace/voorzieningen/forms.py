@@ -173,9 +173,13 @@ class VoorzieningForm(FlaskForm):
         if not field.data:
             raise ValidationError(_l("Kies minstens één taal."))
 
-    def validate_cost_amount(self, field) -> None:
-        if self.cost_kind.data == "bedrag" and not (field.data or "").strip():
-            raise ValidationError(_l("Vul het bedrag in."))
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # Optional() stops the field's own checks when it is empty, so this rule lives here.
+        if self.cost_kind.data == "bedrag" and not (self.cost_amount.data or "").strip():
+            self.cost_amount.errors = [*self.cost_amount.errors, _l("Vul het bedrag in.")]
+            ok = False
+        return ok
 
     def validate_max_age(self, field) -> None:
         low, high = (self.min_age.data or "").strip(), (field.data or "").strip()

@@ -452,7 +452,7 @@ def create_organisation(session: Session, user, form) -> Organisation:
     session.flush()
     session.add(UserOrganisation(user_id=user.id, organisation_id=org.id))
     if not user.has_role("aanbieder"):
-        session.add(UserRole(user_id=user.id, role="aanbieder"))
+        user.roles.append(UserRole(role="aanbieder"))  # through the relationship: the user row owns its roles
     audit.record(session, "organisation.created", "organisation", org.id, f"{org.name} ({org.moderation})")
     session.commit()
     return org
