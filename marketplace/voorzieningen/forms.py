@@ -84,7 +84,7 @@ class SearchForm(FlaskForm):
         empty=_l("Maakt niet uit")))
     gratis = BooleanField(_l("Alleen gratis of met U-pas"))
     indicatievrij = BooleanField(_l("Alleen zonder indicatie (u hoeft niets aan te vragen)"))
-    taal = SelectField(_l("Taal"), validators=[Optional()], choices=_choices(LANGUAGES, empty=_l("Alle talen")))
+    taal = SelectField(_l("In welke taal wilt u geholpen worden?"), validators=[Optional()], choices=_choices(LANGUAGES, empty=_l("Alle talen")))
     leeftijd = _age_field(_l("Uw leeftijd"))
     sorteer = SelectField(_l("Sorteren op"), validators=[Optional()], choices=_choices(
         (("relevantie", _l("Past het best bij mijn zoekwoorden")), ("afstand", _l("Dichtbij eerst")),

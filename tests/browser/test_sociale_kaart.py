@@ -1,0 +1,59 @@
+"""Sociale kaart in a real browser, by keyboard: a misspelt search, a category tile, the detail page."""
+
+from __future__ import annotations
+
+import re
+
+from marketplace import db
+
+from ..factories import make_organisation, make_voorziening, make_world
+
+
+def test_search_and_filter_by_keyboard_then_open_the_detail(live_server, page):
+    with live_server.app_context():
+        with db.session_scope() as s:
+            world = make_world(s)
+            org = make_organisation(s, name="Bibliotheek Oost")
+            make_voorziening(s, org, world.velve, name="Taalcafé De Velve")
+            make_voorziening(s, org, world.velve, name="Taalmaatje Velve", categories=("gezelschap",),
+                             description="Een maatje om samen Nederlands te oefenen.")
+            make_voorziening(s, org, world.pathmos, name="Formulierenbrigade", categories=("administratie",),
+                             description="Hulp bij brieven.")
+
+    page.goto(live_server.live_url + "/voorzieningen/")
+    query = page.get_by_label("Wat zoekt u?")
+    query.focus()
+    page.keyboard.type("taalkafe")
+    # The checked tile gets a tick (CSS ::after) in its name, so pin it by id once found by name.
+    found = page.get_by_role("checkbox", name="Taal", exact=True)
+    tile = page.locator("#" + found.get_attribute("id"))
+    tile.focus()
+    page.keyboard.press("Space")
+    assert tile.is_checked()
+    page.get_by_role("button", name="Zoeken").focus()
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"q=taalkafe"))
+    results = page.locator(".card__title")
+    assert results.all_inner_texts() == ["Taalcafé De Velve"]
+    assert page.get_by_label("Wat zoekt u?").input_value() == "taalkafe"  # what was typed stays
+
+    page.get_by_role("link", name="Taalcafé De Velve").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/voorzieningen/\d+$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Taalcafé De Velve"
+    assert page.get_by_text("dinsdag 10:00 tot 12:00").is_visible()
+    assert page.get_by_role("link", name=re.compile("Meld het")).is_visible()
+
+
+def test_map_view_works_without_tiles(live_server, page):
+    with live_server.app_context():
+        with db.session_scope() as s:
+            world = make_world(s)
+            make_voorziening(s, make_organisation(s), world.velve, name="Taalcafé De Velve")
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(live_server.live_url + "/voorzieningen/?weergave=kaart")
+    page.wait_for_selector("#kaart .leaflet-interactive", state="attached")
+    assert page.locator(".card__title").all_inner_texts() == ["Taalcafé De Velve"]
+    assert all(url.startswith(live_server.live_url) for url in requests)  # no CDN, no tiles
