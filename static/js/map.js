@@ -33,7 +33,14 @@
     if (!element || typeof L === "undefined") { return; }
     var markers = [];
     try { markers = JSON.parse(element.getAttribute("data-markers") || "[]"); } catch (e) { markers = []; }
-    var map = L.map(element, { scrollWheelZoom: false, keyboard: false });
+    var map = L.map(element, { scrollWheelZoom: false, keyboard: false, zoomControl: true });
+    // The map is aria-hidden (the list says the same), so nothing in it may take keyboard focus.
+    function unfocusable() {
+      element.querySelectorAll("a, button, input, [tabindex]").forEach(function (el) {
+        el.setAttribute("tabindex", "-1");
+      });
+    }
+    map.on("popupopen", unfocusable);
     var tiles = element.getAttribute("data-tiles");
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
@@ -58,6 +65,7 @@
     } else {
       map.setView([52.2215, 6.8937], 12);
     }
+    unfocusable();
   }
 
   document.addEventListener("DOMContentLoaded", function () {

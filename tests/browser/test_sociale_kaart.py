@@ -57,3 +57,5 @@ def test_map_view_works_without_tiles(live_server, page):
     page.wait_for_selector("#kaart .leaflet-interactive", state="attached")
     assert page.locator(".card__title").all_inner_texts() == ["Taalcafé De Velve"]
     assert all(url.startswith(live_server.live_url) for url in requests)  # no CDN, no tiles
+    assert page.locator("#kaart").get_attribute("aria-hidden") == "true"
+    assert page.locator("#kaart a, #kaart button").evaluate_all("els => els.every(e => e.tabIndex === -1)")
