@@ -19,6 +19,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_postcodes_command)
     from .koppelingen.cli import match_cli
     app.cli.add_command(match_cli)
+    app.cli.add_command(translate_group)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic migrations).")
@@ -81,3 +82,29 @@ def import_postcodes_command(csv_file: Path) -> None:
     except PostcodeImportError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{imported} postcodegebieden geïmporteerd.")
+
+
+@click.group("translate", help="Translations: Dutch source strings, other languages in catalogues.")
+def translate_group() -> None:
+    pass
+
+
+@translate_group.command("update", help="Extract strings from code and templates and merge them into every catalogue.")
+def translate_update() -> None:
+    import subprocess
+    import sys
+    from .config import REPO_ROOT
+    pot = REPO_ROOT / "marketplace" / "translations" / "messages.pot"
+    run = [sys.executable, "-m", "babel.messages.frontend"]
+    subprocess.run(run + ["extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+                          "-o", str(pot), "marketplace", "templates"], cwd=REPO_ROOT, check=True)
+    subprocess.run(run + ["update", "-i", str(pot), "-d", str(pot.parent), "--no-fuzzy-matching"],
+                   cwd=REPO_ROOT, check=True)
+    pot.unlink()
+
+
+@translate_group.command("compile", help="Compile the catalogues (the app also does this on start).")
+def translate_compile() -> None:
+    from .i18n import ensure_compiled_translations
+    ensure_compiled_translations()
+    click.echo("Vertalingen gecompileerd.")
