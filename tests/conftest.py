@@ -17,14 +17,15 @@ import uuid
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from marketplace import create_app, db
 from marketplace.categories import sync_categories
 from marketplace.config import normalise_database_url
 
 REQUIRE_ALL = os.environ.get("BUURTPLEIN_REQUIRE_ALL") == "1"
-TEST_SCHEMA = "buurtplein_tests"
+# One schema per test process, so parallel runs on one PostgreSQL never wipe each other.
+TEST_SCHEMA = f"buurtplein_tests_{os.getpid()}"
 
 
 def require(condition: bool, reason: str) -> None:
@@ -51,11 +52,16 @@ def fresh_postgres_schema(url: str, schema: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     url = os.environ.get("BUURTPLEIN_TEST_DATABASE_URL")
-    if url:
-        return fresh_postgres_schema(url, TEST_SCHEMA) if "postgres" in url else url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'buurtplein-test.db'}"
+    if url and "postgres" in url:
+        yield fresh_postgres_schema(url, TEST_SCHEMA)
+        engine = db.make_engine(normalise_database_url(url))
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{TEST_SCHEMA}" CASCADE'))
+        engine.dispose()
+        return
+    yield url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'buurtplein-test.db'}"
 
 
 @pytest.fixture(scope="session")
@@ -133,9 +139,10 @@ def runner(app):
 
 @pytest.fixture
 def session(app):
-    with app.app_context():
-        with db.session_scope() as s:
-            yield s
+    """A session of the test's own, outside any app context: HTTP requests made by the
+    test client then get their own app context, ``g`` and session, as in production."""
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        yield s
 
 
 # --------------------------------------------------------------------------- helpers

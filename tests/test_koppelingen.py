@@ -228,3 +228,38 @@ def test_wijkcoach_advice_view(app, scene, client, session):
     client.post("/logout")
     login(client, "anna@example.nl")
     assert client.get("/koppelingen/advies").status_code == 403
+
+
+def test_request_page_shows_suggestions_to_the_resident_and_a_help_button_to_volunteers(app, scene, client, session):
+    org = make_organisation(session)
+    make_voorziening(session, org, scene["world"].velve, name="Boodschappendienst De Schakel", categories=("boodschappen",))
+    login(client, "anna@example.nl")
+    page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
+    assert "Hulp die past" in page and "Boodschappendienst De Schakel" in page and "Ik wil helpen" not in page
+    client.post("/logout")
+    login(client, "mehmet@example.nl")
+    page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
+    assert f"/koppelingen/voorstellen?hulpvraag={scene['request'].id}" in page
+    assert "Hulp die past" not in page
+
+
+def test_resident_confirms_the_guessed_category_and_it_is_kept_for_training(app, scene, client, session):
+    from marketplace.models import CategoryExample, RequestCategory
+    unsure = make_request(session, scene["resident"], scene["world"].velve, title="Mijn computer doet raar",
+                          description="Ik kan niet meer inloggen met DigiD op mijn laptop.", categories=())
+    login(client, "anna@example.nl")
+    page = client.get(f"/hulpvragen/{unsure.id}").get_data(as_text=True)
+    assert "Waar gaat uw vraag over?" in page and "Digitaal" in page
+    client.post(f"/koppelingen/onderwerp/{unsure.id}", data={"slug": "digitaal"})
+    with app.app_context():
+        s = db.get_session()
+        assert s.exec(select(RequestCategory).where(RequestCategory.request_id == unsure.id)).one()
+        example = s.exec(select(CategoryExample)).one()
+        assert example.category_slug == "digitaal" and "DigiD" in example.text
+    bad = client.post(f"/koppelingen/onderwerp/{unsure.id}", data={"slug": "onzin"}, follow_redirects=True)
+    assert "al een onderwerp" in bad.get_data(as_text=True)
+    client.post("/logout")
+    login(client, "mehmet@example.nl")
+    client.post(f"/koppelingen/onderwerp/{scene['request'].id}", data={"slug": "digitaal"})
+    with app.app_context():
+        assert len(db.get_session().exec(select(CategoryExample)).all()) == 1

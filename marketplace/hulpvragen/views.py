@@ -11,6 +11,7 @@ from ..categories import all_categories
 from ..db import get_session
 from ..extensions import limiter
 from ..models import HelpRequest
+from ..koppelingen.services import request_panel
 from . import bp
 from . import services as svc
 from .examples import DEFAULT_EXAMPLES, EXAMPLES
@@ -63,7 +64,8 @@ def detail(id: int):
         distance=svc.distance_words(svc.viewer_point(session, current_user), row),
         status_words=svc.STATUS_WORDS, status_badge=svc.STATUS_BADGE, urgency_words=svc.URGENCY_WORDS,
         language_names=LANGUAGE_NAMES, days_left=svc.days_left(row), confirm=ConfirmForm(),
-        can_renew=row.status in svc.RENEWABLE, can_withdraw=row.status in svc.WITHDRAWABLE)
+        can_renew=row.status in svc.RENEWABLE, can_withdraw=row.status in svc.WITHDRAWABLE,
+        panel=request_panel(session, row, current_user))
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])

@@ -285,3 +285,51 @@ def _notify(session: Session, user_ids: set[int | None], subject: str, body: str
         user = session.get(User, uid)
         if user is not None and user.is_active:
             send_mail(user.email, subject, f"Hallo {user.first_name},\n\n{body}\n\nBuurtplein")
+
+
+# --------------------------------------------------------------------------- the request page
+
+
+def request_panel(session: Session, request: HelpRequest, user) -> dict:
+    """What the matching part of a request page shows to this viewer.
+
+    Managers (the resident or whoever posted for them), professionals, ambassadeurs and
+    moderators see suggestions, lightest help first; a volunteer sees an 'Ik wil helpen'
+    button; a manager of a request without category is asked to confirm the guess.
+    """
+    signed_in = bool(user and user.is_authenticated)
+    manager = signed_in and user.id in request_owner_ids(request)
+    advisor = signed_in and user.has_role("professional", "ambassadeur", "preventiemakelaar", "beheerder")
+    open_request = request.status == "open" and request.moderation == "approved"
+    panel = {"suggestions": None, "can_volunteer": False, "matches": [], "guess": None}
+    if (manager or advisor) and request.status in ("open", "escalated"):
+        panel["suggestions"] = matching_service.suggest_for_request(session, request, limit=6)
+    if manager and not _has_category(session, request):
+        result = panel["suggestions"] or matching_service.suggest_for_request(session, request, limit=1)
+        names = {c.slug: c.name_nl for c in session.exec(select(Category)).all()}
+        panel["guess"] = [(slug, names.get(slug, slug), score) for slug, score in result.categories[:3]]
+    if signed_in and not manager and user.has_role("vrijwilliger") and open_request:
+        panel["can_volunteer"] = not is_professional_only(session, request)
+    if manager or (signed_in and user.has_role("preventiemakelaar", "beheerder")):
+        panel["matches"] = session.exec(select(Match).where(Match.request_id == request.id)
+                                        .order_by(Match.created_at)).all()
+    return panel
+
+
+def _has_category(session: Session, request: HelpRequest) -> bool:
+    return session.exec(select(RequestCategory).where(RequestCategory.request_id == request.id)).first() is not None
+
+
+def confirm_category(session: Session, request: HelpRequest, user, slug: str) -> None:
+    """The resident confirms or corrects the guessed category; kept as a training example."""
+    if user.id not in request_owner_ids(request):
+        raise MatchError("Alleen wie de vraag stelde kan het onderwerp kiezen.")
+    if _has_category(session, request):
+        raise MatchError("Deze vraag heeft al een onderwerp.")
+    category = session.exec(select(Category).where(Category.slug == slug)).first()
+    if category is None:
+        raise MatchError("Kies een onderwerp uit de lijst.")
+    session.add(RequestCategory(request_id=request.id, category_id=category.id))
+    matching_service.record_category_choice(session, f"{request.title}. {request.description}", slug)
+    audit.record(session, "request.category", "request", request.id, actor_id=user.id, detail=slug)
+    session.commit()

@@ -14,7 +14,8 @@ from ..extensions import limiter
 from ..geocoding import OfflineGeocoder, normalise_postcode
 from ..models import Conversation, HelpRequest, HelpRequestPrivate, Match, Message, User, VolunteerOffer
 from . import bp
-from .services import MatchError, complete, party_ids, propose, request_owner_ids, respond, send_message, share_contact
+from .services import (MatchError, complete, confirm_category, party_ids, propose, request_owner_ids, respond,
+                       send_message, share_contact)
 
 STATUS_WORDS = {
     "suggested": "Voorgesteld door Buurtplein", "proposed": "Wacht op antwoord",
@@ -167,3 +168,16 @@ def advice():
 
 
 
+
+
+@bp.route("/onderwerp/<int:request_id>", methods=["POST"])
+@login_required
+def choose_category(request_id: int):
+    """The resident confirms or corrects what their question is about."""
+    help_request = get_session().get(HelpRequest, request_id) or abort(404)
+    try:
+        confirm_category(get_session(), help_request, current_user, request.form.get("slug", ""))
+    except MatchError as error:
+        return _fail(error, url_for("requests.detail", id=request_id))
+    flash(_("Dank u wel. Nu zoeken we beter passende hulp."), "success")
+    return redirect(url_for("requests.detail", id=request_id))
