@@ -1,0 +1,34 @@
+"""Dutch source strings that the code translates at run time from a variable, as in
+``_(KIND_LABELS[kind])`` or ``_(MONTHS[i])``. Babel cannot see those, so they are listed here
+to be extracted by ``flask translate update``. Never imported.
+
+Keep in step with: moderatie/services.py (KIND_LABELS, REPORT_REASONS), admin/__init__.py
+(ROLE_LABELS), koppelingen/views.py (STATUS_WORDS), activiteiten/dates.py and
+voorzieningen/services.py (month names), schedule_text.py (day names).
+Better still: mark them where they are defined with ``_l()`` and drop them from here.
+"""
+
+
+def _(message: str) -> str:
+    return message
+
+
+# moderatie/services.py: KIND_LABELS (also lower-cased inside e-mails: "Uw hulpvraag ...")
+_("Hulpvraag"), _("Hulpaanbod"), _("Voorziening"), _("Activiteit"), _("Organisatie")
+
+# moderatie/services.py: REPORT_REASONS
+_("Oplichting of spam"), _("Ongepast of kwetsend"), _("Klopt niet (meer)"), _("Onveilig"), _("Anders")
+
+# admin/__init__.py: ROLE_LABELS
+_("Bewoner"), _("Vrijwilliger"), _("Ambassadeur"), _("Professional (wijkcoach)")
+_("Aanbieder (organisatie)"), _("Preventiemakelaar"), _("Beheerder (gemeente)")
+
+# koppelingen/views.py: STATUS_WORDS
+_("Voorgesteld door Buurtplein"), _("Wacht op antwoord"), _("Afgesproken"), _("Niet doorgegaan"), _("Klaar")
+
+# Month names (activiteiten/dates.py MONTH_NAMES, voorzieningen/services.py MONTHS)
+_("januari"), _("februari"), _("maart"), _("april"), _("mei"), _("juni")
+_("juli"), _("augustus"), _("september"), _("oktober"), _("november"), _("december")
+
+# Day names (schedule_text.py, activiteiten/dates.py DAY_NAMES)
+_("maandag"), _("dinsdag"), _("woensdag"), _("donderdag"), _("vrijdag"), _("zaterdag"), _("zondag")
