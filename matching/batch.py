@@ -25,7 +25,7 @@ UNASSIGNED_COST = 2.0  # scores are <= 1, so any real pair costs less than stayi
 REASON_SAFETY = "veiligheid: alleen voor professionals, nooit een vrijwilliger"
 REASON_NONE = "geen passende vrijwilliger met tijd in de buurt"
 REASON_OUTBID = "passende vrijwilligers zijn al gekoppeld aan andere hulpvragen"
-URGENCY_BOOST = {"vandaag": 1.2, "spoed": 1.2, "urgent": 1.2, "snel": 1.1, "deze week": 1.1}
+URGENCY_BOOST = {"1-2 dagen": 1.2, "vandaag": 1.2, "spoed": 1.2, "urgent": 1.2, "snel": 1.1, "deze week": 1.1}
 
 
 @dataclass
