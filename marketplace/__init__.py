@@ -152,6 +152,11 @@ def register_template_helpers(app: Flask) -> None:
             items.append((endpoint, label))
         return items
 
+    @app.template_filter("category_name")
+    def category_name(category) -> str:
+        """Category name in the page's language (names live in the table, not the catalogue)."""
+        return category.name_en if str(get_locale() or "nl") == "en" else category.name_nl
+
     @app.context_processor
     def inject_globals():
         return {"current_locale": str(get_locale() or "nl"), "main_nav": main_nav,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -28,10 +29,10 @@ def find_by_email(session: Session, email: str) -> User | None:
 def register_user(session: Session, email: str, password: str, display_name: str,
                   roles: tuple[str, ...] = ("bewoner",), postcode: str | None = None) -> User:
     if find_by_email(session, email) is not None:
-        raise AccountError("Er is al een account met dit e-mailadres. Wilt u inloggen?")
+        raise AccountError(_("Er is al een account met dit e-mailadres. Wilt u inloggen?"))
     bad = set(roles) - set(SELF_SERVICE_ROLES)
     if bad:
-        raise AccountError("Deze rol kunt u niet zelf kiezen.")
+        raise AccountError(_("Deze rol kunt u niet zelf kiezen."))
     user = User(email=email.strip().lower(), password_hash=hash_password(password),
                 display_name=display_name.strip(), postcode=postcode)
     user.roles = [UserRole(role=r) for r in sorted(set(roles) or {"bewoner"})]
@@ -84,7 +85,7 @@ def set_password(session: Session, user: User, password: str) -> None:
 def set_roles(session: Session, user: User, roles: set[str]) -> None:
     unknown = roles - set(ROLES)
     if unknown:
-        raise AccountError("Onbekende rol: " + ", ".join(sorted(unknown)))
+        raise AccountError(_("Onbekende rol: %(roles)s", roles=", ".join(sorted(unknown))))
     user.roles = [r for r in user.roles if r.role in roles] + [
         UserRole(role=r) for r in sorted(roles - user.role_names)]
     session.add(user)

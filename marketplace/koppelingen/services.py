@@ -11,6 +11,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from werkzeug.routing import BuildError
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -67,19 +68,19 @@ def _month_load(session: Session, offer: VolunteerOffer) -> int:
 def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: User) -> Match:
     """A volunteer offers to help with a request (or accepts a suggested pairing)."""
     if offer.user_id != by.id:
-        raise MatchError("U kunt alleen met uw eigen aanbod helpen.")
+        raise MatchError(_("U kunt alleen met uw eigen aanbod helpen."))
     if request.status != "open" or request.moderation != "approved":
-        raise MatchError("Deze hulpvraag staat niet meer open.")
+        raise MatchError(_("Deze hulpvraag staat niet meer open."))
     if is_professional_only(session, request):
-        raise MatchError("Bij deze vraag helpt een professional. Vrijwilligers kunnen hier niet op reageren.")
+        raise MatchError(_("Bij deze vraag helpt een professional. Vrijwilligers kunnen hier niet op reageren."))
     if offer.status != "active" or offer.moderation != "approved":
-        raise MatchError("Uw aanbod staat op pauze of is nog niet goedgekeurd.")
+        raise MatchError(_("Uw aanbod staat op pauze of is nog niet goedgekeurd."))
     existing = session.exec(select(Match).where(Match.request_id == request.id, Match.offer_id == offer.id,
                                                 Match.status.in_(ACTIVE))).first()
     if existing is not None and existing.status != "suggested":
-        raise MatchError("U heeft al gereageerd op deze hulpvraag.")
+        raise MatchError(_("U heeft al gereageerd op deze hulpvraag."))
     if _month_load(session, offer) >= offer.max_matches_per_month:
-        raise MatchError("U heeft deze maand al zoveel mensen geholpen als u wilde. Dank u wel!")
+        raise MatchError(_("U heeft deze maand al zoveel mensen geholpen als u wilde. Dank u wel!"))
     match = existing or Match(request_id=request.id, kind="offer", offer_id=offer.id, score=_score(session, request, offer))
     match.status, match.proposed_by_id, match.updated_at = "proposed", by.id, utcnow()
     session.add(match)
@@ -105,9 +106,9 @@ def _score(session: Session, request: HelpRequest, offer: VolunteerOffer) -> flo
 def respond(session: Session, match: Match, user: User, accept: bool) -> Match:
     request = session.get(HelpRequest, match.request_id)
     if user.id not in request_owner_ids(request):
-        raise MatchError("Alleen wie de vraag stelde kan dit beslissen.")
+        raise MatchError(_("Alleen wie de vraag stelde kan dit beslissen."))
     if match.status != "proposed":
-        raise MatchError("Hierover is al beslist.")
+        raise MatchError(_("Hierover is al beslist."))
     match.status, match.updated_at = ("accepted" if accept else "declined"), utcnow()
     if accept:
         request.status, request.updated_at = "matched", utcnow()
@@ -128,11 +129,11 @@ def respond(session: Session, match: Match, user: User, accept: bool) -> Match:
 def send_message(session: Session, match: Match, user: User, body: str) -> Message:
     body = (body or "").strip()
     if not body:
-        raise MatchError("Schrijf eerst een bericht.")
+        raise MatchError(_("Schrijf eerst een bericht."))
     if len(body) > 2000:
-        raise MatchError("Uw bericht is te lang. Houd het korter dan 2000 tekens.")
+        raise MatchError(_("Uw bericht is te lang. Houd het korter dan 2000 tekens."))
     if match.status not in ("proposed", "accepted"):
-        raise MatchError("U kunt hier geen berichten meer sturen.")
+        raise MatchError(_("U kunt hier geen berichten meer sturen."))
     conversation = session.exec(select(Conversation).where(Conversation.match_id == match.id)).one()
     message = Message(conversation_id=conversation.id, sender_id=user.id, body=body)
     session.add(message)
@@ -145,7 +146,7 @@ def send_message(session: Session, match: Match, user: User, body: str) -> Messa
 def share_contact(session: Session, match: Match, user: User) -> bool:
     """Record that ``user`` agrees to share contact details; True once both sides agreed."""
     if match.status != "accepted":
-        raise MatchError("Contactgegevens delen kan pas als de hulp is afgesproken.")
+        raise MatchError(_("Contactgegevens delen kan pas als de hulp is afgesproken."))
     if not _agreed(session, match, user.id):
         audit.record(session, "match.share_contact", "match", match.id, actor_id=user.id)
         session.flush()
@@ -170,13 +171,13 @@ def _agreed(session: Session, match: Match, user_id: int) -> bool:
 
 def complete(session: Session, match: Match, user: User, rating: int | None, feedback: str | None) -> Match:
     if user.id not in party_ids(session, match):
-        raise MatchError("U hoort niet bij deze afspraak.")
+        raise MatchError(_("U hoort niet bij deze afspraak."))
     if match.status != "accepted":
-        raise MatchError("Alleen afgesproken hulp kan worden afgerond.")
+        raise MatchError(_("Alleen afgesproken hulp kan worden afgerond."))
     if rating not in (None, -1, 1):
-        raise MatchError("Kies duim omhoog of duim omlaag.")
+        raise MatchError(_("Kies duim omhoog of duim omlaag."))
     if feedback and len(feedback) > 1000:
-        raise MatchError("Uw reactie is te lang. Houd het korter dan 1000 tekens.")
+        raise MatchError(_("Uw reactie is te lang. Houd het korter dan 1000 tekens."))
     request = session.get(HelpRequest, match.request_id)
     match.status, match.feedback_rating, match.updated_at = "completed", rating, utcnow()
     match.feedback_text = (feedback or "").strip() or None
@@ -323,12 +324,12 @@ def _has_category(session: Session, request: HelpRequest) -> bool:
 def confirm_category(session: Session, request: HelpRequest, user, slug: str) -> None:
     """The resident confirms or corrects the guessed category; kept as a training example."""
     if user.id not in request_owner_ids(request):
-        raise MatchError("Alleen wie de vraag stelde kan het onderwerp kiezen.")
+        raise MatchError(_("Alleen wie de vraag stelde kan het onderwerp kiezen."))
     if _has_category(session, request):
-        raise MatchError("Deze vraag heeft al een onderwerp.")
+        raise MatchError(_("Deze vraag heeft al een onderwerp."))
     category = session.exec(select(Category).where(Category.slug == slug)).first()
     if category is None:
-        raise MatchError("Kies een onderwerp uit de lijst.")
+        raise MatchError(_("Kies een onderwerp uit de lijst."))
     session.add(RequestCategory(request_id=request.id, category_id=category.id))
     matching_service.record_category_choice(session, f"{request.title}. {request.description}", slug)
     audit.record(session, "request.category", "request", request.id, actor_id=user.id, detail=slug)
