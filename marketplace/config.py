@@ -60,4 +60,14 @@ def from_environment() -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "CHECK_SCHEMA": True,
+        # Where the site lives, for links in mail sent by the jobs (no request to read it from).
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),  # empty: markers without tiles
+        "BOARD_PHONE": os.environ.get("BOARD_PHONE", "053 - 123 45 67"),
+        "REMINDER_DAYS_BEFORE_EXPIRY": _int("REMINDER_DAYS_BEFORE_EXPIRY", 3),
+        "VERIFY_INTERVAL_MONTHS": _int("VERIFY_INTERVAL_MONTHS", 6),
+        "VERIFY_GRACE_DAYS": _int("VERIFY_GRACE_DAYS", 30),
+        "MATCH_ANSWER_DAYS": _int("MATCH_ANSWER_DAYS", 3),
+        "MATCHER_TTL_SECONDS": _int("MATCHER_TTL_SECONDS", 30),
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "60 per minute"),
     }

@@ -14,8 +14,8 @@ match_cli = AppGroup("match", help="Koppelen: voorstellen, herinneringen en de w
 
 
 def _request_context():
-    # Mail links need a request context; PUBLIC_BASE_URL says where the site lives.
-    return current_app.test_request_context(base_url=current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"))
+    # Mail links need a request context; BASE_URL says where the site lives.
+    return current_app.test_request_context(base_url=current_app.config.get("BASE_URL", "http://127.0.0.1:5000"))
 
 
 @match_cli.command("batch", help="Stel koppelingen voor tussen open hulpvragen en vrijwilligers.")

@@ -270,7 +270,7 @@ def weekly_digest(session: Session, now: datetime | None = None) -> int:
 
 
 def _abs(endpoint: str, **values) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     try:
         return base + url_for(endpoint, _external=False, **values)
     except (BuildError, RuntimeError):  # an area not built yet, or no request context: link home
