@@ -25,10 +25,11 @@ from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
 from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, AvailabilitySlot,
                      Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, RequestCategory,
                      Schedule, VolunteerOffer, Voorziening, VoorzieningCategory, VoorzieningLocation)
+from .schedule_text import DAY_NAMES as DAY_BY_CODE, WEEKDAYS as WEEKDAY_CODES
 from .timeutil import to_local
 
-WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+# Reasons from the matcher are Dutch; the day names come from the one place that has them.
+DAY_NAMES = tuple(DAY_BY_CODE[code] for code in WEEKDAY_CODES)
 _lock = threading.Lock()
 
 
