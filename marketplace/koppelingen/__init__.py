@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("matches", __name__, url_prefix="/koppelingen")
 
-from . import cli, views  # noqa: E402,F401  (registers routes and commands)
+from . import views  # noqa: E402,F401  (registers the routes; commands: see cli.py)

@@ -7,7 +7,6 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..db import session_scope
-from . import bp
 from .services import remind_and_escalate, run_batch, weekly_digest
 
 match_cli = AppGroup("match", help="Koppelen: voorstellen, herinneringen en de wekelijkse e-mail.")

@@ -20,8 +20,8 @@ from matching.batch import assign
 
 from .. import audit, matching_service
 from ..mail import send_mail
-from ..models import (Area, AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
-                      User, UserWijk, VolunteerOffer, utcnow)
+from ..models import (AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
+                      User, VolunteerOffer, utcnow)
 
 ACTIVE = ("suggested", "proposed", "accepted")
 
@@ -221,10 +221,9 @@ def remind_and_escalate(session: Session, now: datetime | None = None, days: int
 
 
 def _brokers_for(session: Session, request: HelpRequest) -> set[int]:
-    buurt = session.get(Area, request.buurt_id) if request.buurt_id else None
-    if buurt is None or buurt.parent_id is None:
-        return set()
-    return set(session.exec(select(UserWijk.user_id).where(UserWijk.wijk_id == buurt.parent_id)).all())
+    from ..activiteiten.services import preventiemakelaars_of_wijk, wijk_id_of_buurt
+    wijk_id = wijk_id_of_buurt(session, request.buurt_id) if request.buurt_id else None
+    return {user.id for user in preventiemakelaars_of_wijk(session, wijk_id)}
 
 
 def run_batch(session: Session, dry_run: bool = True):

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from .. import audit, lifecycle
 from ..mail import send_mail
 from ..models import (Activity, Area, HelpRequest, Location, Organisation, Report, SupportRequest, User,
-                      UserOrganisation, UserWijk, VolunteerOffer, Voorziening, VoorzieningLocation, utcnow)
+                      UserWijk, VolunteerOffer, Voorziening, VoorzieningLocation, utcnow)
 
 MODELS = {"request": HelpRequest, "offer": VolunteerOffer, "voorziening": Voorziening,
           "activity": Activity, "organisation": Organisation}
