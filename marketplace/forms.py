@@ -19,6 +19,14 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def at_least_one(message):
+    """Validator for multiple-choice fields: one ticked box is the minimum."""
+    def check(_form, field) -> None:
+        if not field.data:
+            raise ValidationError(message)
+    return check
+
+
 def valid_postcode(_form, field) -> None:
     if field.data and normalise_postcode(field.data) is None:
         raise ValidationError(_l("Vul een postcode in zoals 7511 AB of 7511."))

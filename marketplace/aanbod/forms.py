@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length
 
-from ..forms import REQUIRED, MultiCheckboxField, valid_postcode
+from ..forms import REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
 from ..hulpvragen.forms import LANGUAGE_CHOICES
 
 WEEKDAY_NAMES = [_l("maandag"), _l("dinsdag"), _l("woensdag"), _l("donderdag"), _l("vrijdag"),
@@ -34,7 +34,8 @@ FREQUENCY_CHOICES = [SelectChoice(1, _l("1 keer per maand")), SelectChoice(2, _l
 class OfferForm(FlaskForm):
     # Rendered as pictogram tiles; choices (without professional-only ones) are set by the view.
     categories = MultiCheckboxField(_l("Waarmee kunt u helpen?"), choices=[],
-                                    invalid_choice_message=_l("Kies alleen onderwerpen uit de lijst."))
+                                    invalid_choice_message=_l("Kies alleen onderwerpen uit de lijst."),
+                                    validators=[at_least_one(_l("Kies minstens één onderwerp."))])
     title = StringField(_l("Uw aanbod in een paar woorden"), validators=[
         InputRequired(REQUIRED), Length(min=5, max=160, message=_l("Schrijf 5 tot 160 tekens."))])
     description = TextAreaField(_l("Vertel wat u kunt en wilt doen"), validators=[
@@ -43,19 +44,12 @@ class OfferForm(FlaskForm):
                                invalid_choice_message=_l("Kies alleen dagdelen uit de tabel."))
     radius_m = SelectField(_l("Hoe ver wilt u gaan?"), coerce=int, choices=RADIUS_CHOICES, default=2000,
                            invalid_choice_message=_l("Kies een afstand uit de lijst."))
-    languages = MultiCheckboxField(_l("Welke talen spreekt u?"), choices=LANGUAGE_CHOICES, default=["nl"])
+    languages = MultiCheckboxField(_l("Welke talen spreekt u?"), choices=LANGUAGE_CHOICES, default=["nl"],
+                                   validators=[at_least_one(_l("Kies minstens één taal."))])
     max_matches_per_month = SelectField(_l("Hoe vaak wilt u helpen?"), coerce=int, choices=FREQUENCY_CHOICES,
                                         default=4, invalid_choice_message=_l("Kies hoe vaak uit de lijst."))
     postcode = StringField(_l("Uw postcode"), validators=[InputRequired(REQUIRED), valid_postcode])
     submit = SubmitField(_l("Aanbod opslaan"))
-
-    def validate_categories(self, field) -> None:
-        if not field.data:
-            raise ValidationError(_l("Kies minstens één onderwerp."))
-
-    def validate_languages(self, field) -> None:
-        if not field.data:
-            raise ValidationError(_l("Kies minstens één taal."))
 
 
 class ConfirmForm(FlaskForm):

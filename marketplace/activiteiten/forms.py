@@ -8,7 +8,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import REQUIRED, MultiCheckboxField, valid_postcode
+from ..forms import REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
 from ..timeutil import local_today
 
 MAX_TIMES = 26
@@ -21,7 +21,8 @@ class ActivityForm(FlaskForm):
         InputRequired(REQUIRED), Length(min=3, max=160, message=_l("Vul een naam in van 3 tot 160 tekens."))])
     description = TextAreaField(_l("Wat gaan jullie doen?"), validators=[
         InputRequired(REQUIRED), Length(min=10, max=4000, message=_l("Schrijf 10 tot 4000 tekens."))])
-    categories = MultiCheckboxField(_l("Onderwerp"), choices=[], validate_choice=True)
+    categories = MultiCheckboxField(_l("Onderwerp"), choices=[], validate_choice=True,
+                                    validators=[at_least_one(_l("Kies minstens één onderwerp."))])
     organisation = SelectField(_l("Wie organiseert het?"), choices=[])
     place_name = StringField(_l("Naam van de plek"), validators=[
         InputRequired(REQUIRED), Length(max=160, message=_l("Dat is te lang."))])
@@ -52,10 +53,6 @@ class ActivityForm(FlaskForm):
     def __init__(self, *args, check_past=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.check_past = check_past
-
-    def validate_categories(self, field) -> None:
-        if not field.data:
-            raise ValidationError(_l("Kies minstens één onderwerp."))
 
     def validate_first_date(self, field) -> None:
         if self.check_past and field.data and field.data < local_today():

@@ -12,7 +12,7 @@ from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, Radi
 from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, URL, ValidationError
 
-from ..forms import REQUIRED, MultiCheckboxField, valid_postcode
+from ..forms import REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
 
 # Languages people ask for most in the demo municipality, by ISO code.
 LANGUAGES = (("nl", _l("Nederlands")), ("en", _l("Engels")), ("tr", _l("Turks")), ("ar", _l("Arabisch")),
@@ -132,7 +132,8 @@ class VoorzieningForm(FlaskForm):
         InputRequired(REQUIRED), Length(min=3, max=160, message=_l("Vul een naam in van 3 tot 160 tekens."))])
     description = TextAreaField(_l("Wat is het? Beschrijf het in eenvoudige woorden"), validators=[
         InputRequired(REQUIRED), Length(min=20, max=5000, message=_l("Schrijf 20 tot 5000 tekens."))])
-    categories = MultiCheckboxField(_l("Onderwerpen"), choices=[])
+    categories = MultiCheckboxField(_l("Onderwerpen"), choices=[],
+                                    validators=[at_least_one(_l("Kies minstens één onderwerp."))])
     tier = RadioField(_l("Voor wie is het bedoeld?"), default="nulde", validators=[InputRequired(REQUIRED)],
                       choices=_choices((
                           ("nulde", _l("Voor iedereen in de buurt (algemene voorziening)")),
@@ -148,6 +149,7 @@ class VoorzieningForm(FlaskForm):
     min_age = _age_field(_l("Vanaf leeftijd"))
     max_age = _age_field(_l("Tot en met leeftijd"))
     languages = MultiCheckboxField(_l("In welke talen kunnen mensen terecht?"), default=["nl"],
+                                   validators=[at_least_one(_l("Kies minstens één taal."))],
                                    choices=_choices(LANGUAGES))
     accessibility = TextAreaField(_l("Toegankelijkheid (rolstoel, lift, gehoorlus)"),
                                   validators=[Optional(), Length(max=500)])
@@ -164,14 +166,6 @@ class VoorzieningForm(FlaskForm):
     city = StringField(_l("Plaats"), default="Enschede", validators=[InputRequired(REQUIRED), Length(max=80)])
     schedule = FieldList(FormField(ScheduleRowForm), min_entries=4, max_entries=21)
     submit = SubmitField(_l("Opslaan"))
-
-    def validate_categories(self, field) -> None:
-        if not field.data:
-            raise ValidationError(_l("Kies minstens één onderwerp."))
-
-    def validate_languages(self, field) -> None:
-        if not field.data:
-            raise ValidationError(_l("Kies minstens één taal."))
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
