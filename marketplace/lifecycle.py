@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -287,8 +287,8 @@ def organisation_recipients(session, org) -> list[str]:
 
 
 def absolute_url(path: str) -> str:
-    base = request.host_url if has_request_context() else setting("BASE_URL")
-    return base.rstrip("/") + path
+    # BASE_URL only: a request's Host header is the sender's to forge.
+    return setting("BASE_URL").rstrip("/") + path
 
 
 def render_mail(locale: str | None, template: str, subject, expires: date | None = None,

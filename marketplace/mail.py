@@ -8,7 +8,19 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, url_for
+from werkzeug.routing import BuildError
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """The one way to build a link for mail: from BASE_URL, never from the request's Host header
+    (a forged Host would otherwise put a valid reset token in a link to someone else's site)."""
+    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    try:
+        with current_app.test_request_context():
+            return base + url_for(endpoint, _external=False, **values)
+    except BuildError:  # an area not built yet: link home
+        return base + "/"
 
 
 def send_mail(to: str, subject: str, body: str) -> None:

@@ -82,15 +82,18 @@ def test_login_refuses_an_off_site_next(client, session):
 
 def test_password_reset_by_mail_over_real_smtp(make_app, smtp_server):
     host, port, messages = smtp_server
-    app = make_app(MAIL_SERVER=host, MAIL_PORT=port)
+    app = make_app(MAIL_SERVER=host, MAIL_PORT=port, BASE_URL="https://buurtplein.example")
     client = app.test_client()
     with app.app_context():
         make_user(db.get_session())
-    response = client.post("/wachtwoord-vergeten", data={"email": "anna@example.nl"})
+    # A forged Host header must not steer the link: it comes from BASE_URL only.
+    response = client.post("/wachtwoord-vergeten", data={"email": "anna@example.nl"},
+                           headers={"Host": "evil.example"})
     assert response.status_code == 302
     assert len(messages) == 1 and messages[0].rcpt_tos == ["anna@example.nl"]
     body = email.message_from_bytes(messages[0].content, policy=email.policy.default).get_content()
-    link = re.search(r"http://localhost(/wachtwoord-herstellen/\S+)", body).group(1)
+    assert "evil.example" not in body
+    link = re.search(r"https://buurtplein\.example(/wachtwoord-herstellen/\S+)", body).group(1)
     response = client.post(link, data={"password": "nieuw wachtwoord 123", "confirm": "nieuw wachtwoord 123"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/login")
     assert login(client, password="nieuw wachtwoord 123").status_code == 302

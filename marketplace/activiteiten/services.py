@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from .. import audit
 from ..categories import categories_by_slug
 from ..geocoding import OfflineGeocoder, normalise_postcode
-from ..mail import send_mail
+from ..mail import absolute_url, send_mail
 from ..models import (WEEKDAYS, Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area, Category,
                       Location, Organisation, SupportRequest, User, UserOrganisation, UserRole, UserWijk,
                       utcnow)
@@ -394,7 +394,7 @@ def cancel_activity(session: Session, activity: Activity, user) -> int:
         _mail(person.email, _("%(title)s gaat niet door", title=activity.title), _(
             "Hallo %(name)s,\n\nDe activiteit '%(title)s' gaat niet door. U hoeft niets te doen.\n\n"
             "Kijk op Buurtplein voor andere activiteiten in uw wijk:\n%(link)s\n\nBuurtplein",
-            name=person.first_name, title=activity.title, link=url_for("activities.index", _external=True)))
+            name=person.first_name, title=activity.title, link=absolute_url("activities.index")))
     return len(people)
 
 
@@ -513,7 +513,7 @@ def notify_promoted(session: Session, activity: Activity, promoted: list[Activit
             "Hallo %(name)s,\n\nEr is een plek vrij voor u bij '%(title)s'. U stond op de wachtlijst. "
             "Nu bent u aangemeld.\n\nKunt u toch niet? Meld u dan af op deze pagina:\n%(link)s\n\nBuurtplein",
             name=person.first_name, title=activity.title,
-            link=url_for("activities.detail", id=activity.id, _external=True)))
+            link=absolute_url("activities.detail", id=activity.id)))
 
 
 # --------------------------------------------------------------------------- volunteers
@@ -589,7 +589,7 @@ def ask_support(session: Session, activity: Activity, user, question: str) -> Su
             "Hallo %(name)s,\n\n%(asker)s vraagt uw steun bij '%(title)s':\n\n%(question)s\n\n"
             "Bekijk de activiteit:\n%(link)s\n\nBuurtplein",
             name=makelaar.first_name, asker=user.display_name, title=activity.title, question=support.question,
-            link=url_for("activities.detail", id=activity.id, _external=True)))
+            link=absolute_url("activities.detail", id=activity.id)))
     return support
 
 
@@ -632,7 +632,7 @@ def answer_support_request(session: Session, support_id: int, user, answer: str 
             "Hallo %(name)s,\n\nDe buurtmakelaar heeft uw vraag bekeken. Status: %(status)s.\n\n%(answer)s\n\n"
             "Bekijk het hier:\n%(link)s\n\nBuurtplein",
             name=asker.first_name, status=support_status_text(status), answer=support.answer or "",
-            title=activity.title, link=url_for("activities.detail", id=activity.id, _external=True)))
+            title=activity.title, link=absolute_url("activities.detail", id=activity.id)))
     return support
 
 

@@ -13,7 +13,7 @@ from ..db import get_session
 from ..extensions import limiter
 from ..forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from ..geocoding import normalise_postcode
-from ..mail import send_mail
+from ..mail import absolute_url, send_mail
 
 bp = Blueprint("auth", __name__)
 
@@ -78,7 +78,7 @@ def reset_request():
         user = accounts.find_by_email(get_session(), form.email.data)
         if user is not None:
             token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
-            link = url_for("auth.reset_password", token=token, _external=True)
+            link = absolute_url("auth.reset_password", token=token)
             send_mail(user.email, _("Nieuw wachtwoord voor Buurtplein"), _(
                 "Hallo %(name)s,\n\nU vroeg om een nieuw wachtwoord. Klik op deze link:\n%(link)s\n\n"
                 "De link werkt 2 uur. Vroeg u dit niet? Dan hoeft u niets te doen.\n\nBuurtplein",

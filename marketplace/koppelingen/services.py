@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 from matching.batch import assign
 
 from .. import audit, matching_service
-from ..mail import send_mail
+from ..mail import absolute_url, send_mail
 from ..models import (AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
                       User, VolunteerOffer, utcnow)
 
@@ -269,11 +269,7 @@ def weekly_digest(session: Session, now: datetime | None = None) -> int:
 
 
 def _abs(endpoint: str, **values) -> str:
-    base = current_app.config.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    try:
-        return base + url_for(endpoint, _external=False, **values)
-    except (BuildError, RuntimeError):  # an area not built yet, or no request context: link home
-        return base + "/"
+    return absolute_url(endpoint, **values)
 
 
 def _link(match: Match) -> str:
