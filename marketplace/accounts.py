@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, select
@@ -17,9 +18,18 @@ class AccountError(ValueError):
     """A user-facing (Dutch) reason why an account action could not be done."""
 
 
-def hash_password(password: str) -> str:
-    # Werkzeug's default is scrypt: memory-hard and current.
-    return generate_password_hash(password)
+DEFAULT_HASH_METHOD = "scrypt"  # Werkzeug's default: memory-hard and current
+
+
+def hash_method() -> str:
+    """PASSWORD_HASH_METHOD from the app's config (tests set a cheap one); scrypt otherwise."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD") or DEFAULT_HASH_METHOD
+    return DEFAULT_HASH_METHOD
+
+
+def hash_password(password: str, method: str | None = None) -> str:
+    return generate_password_hash(password, method=method or hash_method())
 
 
 def find_by_email(session: Session, email: str) -> User | None:

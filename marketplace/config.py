@@ -50,6 +50,8 @@ def from_environment() -> dict:
         "NOMINATIM_DOMAIN": os.environ.get("NOMINATIM_DOMAIN", "nominatim.openstreetmap.org"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Not read from the environment on purpose: a cheap hash is for tests only (set in test config).
+        "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 2 * 3600),
         "REQUEST_LIFETIME_DAYS": _int("REQUEST_LIFETIME_DAYS", 30),
         "OFFER_LIFETIME_DAYS": _int("OFFER_LIFETIME_DAYS", 180),

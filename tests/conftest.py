@@ -23,6 +23,8 @@ from marketplace import create_app, db
 from marketplace.categories import sync_categories
 from marketplace.config import normalise_database_url
 
+# Cheap password hashing in tests (production uses scrypt): saves most of the suite's CPU time.
+TEST_HASH_METHOD = "pbkdf2:sha256:1"
 REQUIRE_ALL = os.environ.get("BUURTPLEIN_REQUIRE_ALL") == "1"
 # One schema per test process, so parallel runs on one PostgreSQL never wipe each other.
 TEST_SCHEMA = f"buurtplein_tests_{os.getpid()}"
@@ -76,6 +78,7 @@ def base_config(database_url, tmp_path_factory) -> dict:
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
         "MATCHER_TTL_SECONDS": 0,
+        "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     }
 
 
@@ -152,7 +155,8 @@ def make_user(session, email="anna@example.nl", password="geheim-wachtwoord", ro
               name="Anna de Vries"):
     from marketplace.accounts import hash_password
     from marketplace.models import User, UserRole
-    user = User(email=email, password_hash=hash_password(password), display_name=name)
+    user = User(email=email, password_hash=hash_password(password, TEST_HASH_METHOD),
+                display_name=name)
     user.roles = [UserRole(role=r) for r in roles]
     session.add(user)
     session.commit()

@@ -26,10 +26,18 @@ def test_register_logs_in_and_hashes_the_password(app, client):
     assert response.status_code == 302
     with app.app_context():
         user = db.get_session().exec(select(User).where(User.email == "fatma@example.nl")).one()
-        assert user.password_hash.startswith("scrypt:")
+        # Hashed with the configured method (cheap in tests; see the next test for production).
+        assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
         assert user.role_names == {"bewoner", "vrijwilliger"}
         assert user.postcode == "7511AB"
     assert "Fatma" in client.get("/profiel").get_data(as_text=True)
+
+
+def test_passwords_are_hashed_with_scrypt_unless_configured_otherwise():
+    from marketplace.accounts import hash_password
+    from marketplace.config import from_environment
+    assert from_environment()["PASSWORD_HASH_METHOD"] == "scrypt"
+    assert hash_password("een lange zin hier").startswith("scrypt:")
 
 
 def test_register_bad_input_gives_dutch_errors_keeps_input_and_writes_nothing(app, client):
