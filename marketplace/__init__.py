@@ -7,7 +7,7 @@ from flask_login import AnonymousUserMixin, current_user
 from werkzeug.exceptions import HTTPException
 
 from . import db
-from .config import INSTANCE_DIR, REPO_ROOT, from_environment
+from .config import INSTANCE_DIR, REPO_ROOT, finalise, from_environment
 from .extensions import babel, csrf, limiter, login_manager
 
 
@@ -32,8 +32,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if "DATABASE_URL" in (test_config or {}):
         from .config import normalise_database_url
         app.config["DATABASE_URL"] = normalise_database_url(app.config["DATABASE_URL"])
+    finalise(app.config)  # secret key, production settings; raises ConfigError on an unsafe setup
 
     db.init_app(app)
+    from . import security
+    security.init_app(app)  # security headers; first before_request: refuse an unknown Host
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import secrets
+import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("BUURTPLEIN_INSTANCE", REPO_ROOT / "instance"))
@@ -21,6 +24,13 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return None
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
 def normalise_database_url(url: str) -> str:
     """Heroku-style ``postgres://`` and bare ``postgresql://`` both mean psycopg 3 here."""
     if url.startswith("postgres://"):
@@ -33,7 +43,15 @@ def normalise_database_url(url: str) -> str:
 def from_environment() -> dict:
     default_db = f"sqlite:///{INSTANCE_DIR / 'buurtplein.db'}"
     return {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-not-secret"),
+        # "production" turns on the checks and settings in finalise(); anything else is development.
+        "BUURTPLEIN_ENV": os.environ.get("BUURTPLEIN_ENV", "development").strip().lower(),
+        # Never a constant: without SECRET_KEY development uses a random key kept in SECRET_KEY_FILE,
+        # production refuses to start (see finalise).
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        "SECRET_KEY_FILE": os.environ.get("SECRET_KEY_FILE", str(INSTANCE_DIR / "secret_key")),
+        # Host names this site answers to (comma-separated); others get 400. Production derives it
+        # from BASE_URL when unset.
+        "TRUSTED_HOSTS": _list("TRUSTED_HOSTS"),
         "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
         "SQL_ECHO": _bool("SQL_ECHO", False),
         # Mail: SMTP when MAIL_SERVER is set, else .eml files in the outbox folder.
@@ -61,6 +79,9 @@ def from_environment() -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("REMEMBER_COOKIE_SECURE", False),
         "CHECK_SCHEMA": True,
         # Where the site lives, for links in mail sent by the jobs (no request to read it from).
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
@@ -73,3 +94,83 @@ def from_environment() -> dict:
         "MATCHER_TTL_SECONDS": _int("MATCHER_TTL_SECONDS", 30),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "60 per minute"),
     }
+
+
+# --------------------------------------------------------------------------- checks at start-up
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(SystemExit):
+    """The configuration is unsafe: refuse to start.
+
+    A ``SystemExit`` so that ``flask`` and gunicorn stop with a non-zero status instead of
+    serving (or printing a traceback). The code is 4, gunicorn's "application failed to load":
+    the master then stops instead of restarting the worker over and over.
+    """
+
+    EXIT_CODE = 4
+
+    def __init__(self, message: str):
+        super().__init__(self.EXIT_CODE)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def refuse(message_nl: str, message_en: str) -> ConfigError:
+    message = f"Buurtplein start niet: {message_nl}\nBuurtplein will not start: {message_en}"
+    print(message, file=sys.stderr)
+    return ConfigError(message)
+
+
+def is_production(config) -> bool:
+    return config.get("BUURTPLEIN_ENV") == "production"
+
+
+def development_secret_key(path: str | os.PathLike) -> str:
+    """A random key made on first start and kept (mode 0600) so sessions survive a restart."""
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written to a private temporary file, then linked into place: two processes starting at
+        # once never read a half-written key, and the one that loses the race uses the other's key.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(48) + "\n")
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise refuse(f"{path} is leeg of te kort. Verwijder het bestand; bij de volgende start komt er een nieuwe sleutel.",
+                     f"{path} is empty or too short. Delete the file; the next start makes a new key.")
+    return key
+
+
+def finalise(config) -> None:
+    """Settings that depend on other settings, and refusals. Run after test overrides."""
+    if is_production(config):
+        key = config.get("SECRET_KEY") or ""
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise refuse(
+                f"SECRET_KEY ontbreekt of is korter dan {MIN_SECRET_KEY_LENGTH} tekens. Maak er een met "
+                "'python -c \"import secrets; print(secrets.token_urlsafe(48))\"' en zet die in de omgeving.",
+                f"SECRET_KEY is missing or shorter than {MIN_SECRET_KEY_LENGTH} characters. Make one with "
+                "'python -c \"import secrets; print(secrets.token_urlsafe(48))\"' and set it in the environment.")
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        if not config.get("TRUSTED_HOSTS"):
+            host = urlsplit(config.get("BASE_URL") or "").hostname
+            if not host or host in {"127.0.0.1", "localhost", "::1"}:
+                raise refuse("zet BASE_URL op het openbare adres van de site (of zet TRUSTED_HOSTS).",
+                             "set BASE_URL to the site's public address (or set TRUSTED_HOSTS).")
+            config["TRUSTED_HOSTS"] = [host]
+    elif not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = development_secret_key(config["SECRET_KEY_FILE"])
