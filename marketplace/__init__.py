@@ -62,11 +62,8 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from .models import User
-        if not user_id.isdigit():
-            return None
-        user = db.get_session().get(User, int(user_id))
-        return user if user is not None and user.is_active else None
+        from .accounts import user_for_login_id
+        return user_for_login_id(db.get_session(), user_id)  # "id:session_version", else None
 
 
 def register_blueprints(app: Flask) -> None:

@@ -63,6 +63,42 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
+MAX_BIGINT = 2**63 - 1
+
+
+def _small_int(text: str) -> int | None:
+    """A non-negative integer that fits a BIGINT column, or None (never raises on junk)."""
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value <= MAX_BIGINT else None
+
+
+def user_for_login_id(session: Session, login_id: object) -> User | None:
+    """The user a session's identity ("id:session_version", from User.get_id) belongs to, if that
+    session is still current: logout or a new password bumps the version and ends it."""
+    if not isinstance(login_id, str) or login_id.count(":") != 1:
+        return None
+    user_id, version = (_small_int(part) for part in login_id.split(":"))
+    if user_id is None or version is None:
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    return user
+
+
+def end_all_sessions(session: Session, user: User) -> None:
+    """Every session and remember-me cookie of this user stops working (the caller commits)."""
+    user.session_version = (user.session_version or 0) + 1
+    session.add(user)
+
+
+def log_out(session: Session, user: User) -> None:
+    end_all_sessions(session, user)
+    session.commit()
+
+
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt="buurtplein-password-reset")
 
@@ -87,6 +123,7 @@ def user_for_reset_token(session: Session, token: str, secret_key: str, max_age:
 
 def set_password(session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    end_all_sessions(session, user)  # whoever knew the old password is logged out everywhere
     session.add(user)
     audit.record(session, "account.password_reset", "user", user.id, actor_id=user.id)
     session.commit()

@@ -113,6 +113,9 @@ class User(SQLModel, table=True):
     digest_opt_in: bool = False
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: Optional[datetime] = None
+    # Part of the login identity (get_id): bumped on logout and on a new password, which ends every
+    # session (and remember-me cookie) of this user at once, on whatever device.
+    session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
 
     roles: list["UserRole"] = Relationship(
         sa_relationship_kwargs={"lazy": "selectin", "cascade": "all, delete-orphan"})
@@ -127,7 +130,8 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # "id:version": the user_loader accepts a cookie only while the version is current.
+        return f"{self.id}:{self.session_version}"
 
     @property
     def role_names(self) -> set[str]:

@@ -200,3 +200,80 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/bestaat-niet")
     assert response.status_code == 404
     assert "bestaat niet" in response.get_data(as_text=True)
+
+
+# --------------------------------------------------------------------------- sessions end on the server
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _replay(app, cookie: str, name: str = "session"):
+    """A fresh browser holding only the copied cookie."""
+    thief = app.test_client()
+    thief.set_cookie(name, cookie)
+    return thief.get("/profiel")
+
+
+def test_an_old_session_cookie_is_useless_after_logout(app, client, session):
+    make_user(session)
+    login(client)
+    copied = _session_cookie(client)
+    assert _replay(app, copied).status_code == 200
+    client.post("/logout")
+    response = _replay(app, copied)
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    # Logging in again works, with a new session.
+    assert login(client).status_code == 302 and client.get("/profiel").status_code == 200
+
+
+def test_a_password_reset_ends_every_session_of_that_user(app, client, session):
+    from marketplace.accounts import make_reset_token
+    anna = make_user(session)
+    make_user(session, email="bert@example.nl", name="Bert")
+    login(client)
+    copied = _session_cookie(client)  # e.g. on a stolen phone
+    other = app.test_client()
+    login(other, email="bert@example.nl")
+    token = make_reset_token(anna, app.config["SECRET_KEY"])
+    response = app.test_client().post(f"/wachtwoord-herstellen/{token}",
+                                      data={"password": "nieuw wachtwoord 123", "confirm": "nieuw wachtwoord 123"})
+    assert response.status_code == 302
+    assert _replay(app, copied).status_code == 302
+    assert client.get("/profiel").status_code == 302
+    assert other.get("/profiel").status_code == 200  # someone else's session is not touched
+
+
+def test_a_remember_me_cookie_follows_the_same_rule(app, session):
+    from flask_login.utils import encode_cookie
+    anna = make_user(session)
+    with app.test_request_context():
+        remember = encode_cookie(anna.get_id())
+    name = app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    assert _replay(app, remember, name).status_code == 200
+    client = app.test_client()
+    login(client)
+    client.post("/logout")
+    assert _replay(app, remember, name).status_code == 302
+
+
+JUNK_IDS = ["", "abc", "1", "1:", ":1", "1:1:1", "-1:1", "1:-1", " 1:1", "１:1", "1:x",
+            "99999999999999999999:1", "1:99999999999999999999", str(2**63) + ":1", "9" * 5000 + ":1"]
+
+
+def test_the_user_loader_never_crashes_on_junk(app, session):
+    from marketplace.accounts import user_for_login_id
+    anna = make_user(session)
+    assert user_for_login_id(session, anna.get_id()).id == anna.id
+    for junk in JUNK_IDS + [None, 1, ["1:1"]]:
+        assert user_for_login_id(session, junk) is None, junk
+
+
+def test_a_forged_huge_user_id_is_a_logged_out_visitor_not_a_500(app, session):
+    from .test_security_config import forge_session_cookie
+    make_user(session)
+    for junk in ("99999999999999999999", "99999999999999999999:1", "1:99999999999999999999"):
+        cookie = forge_session_cookie(app.config["SECRET_KEY"], {"_user_id": junk, "_fresh": True})
+        response = _replay(app, cookie)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], junk

@@ -45,6 +45,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Ends this user's sessions on the server too: a copied session cookie is worthless afterwards.
+    accounts.log_out(get_session(), current_user._get_current_object())
     logout_user()
     flash(_("U bent uitgelogd. Tot ziens!"), "info")
     return redirect(url_for("main.index"))

@@ -17,8 +17,12 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    pass
+    # Existing rows start at 1; a cookie from before this change ("id" without ":version") no
+    # longer loads a user, so everyone logs in once more.
+    with op.batch_alter_table("user_account") as batch_op:
+        batch_op.add_column(sa.Column("session_version", sa.Integer(), nullable=False, server_default="1"))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("user_account") as batch_op:
+        batch_op.drop_column("session_version")
