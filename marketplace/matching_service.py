@@ -2,19 +2,24 @@
 
 The app keeps one classifier and one Matcher in ``app.extensions``. The classifier is
 trained at start-up on the category texts, the platform's own listings and residents'
-corrections; the Matcher is rebuilt when the supply changes (checked through a cheap
-fingerprint at most every ``MATCHER_TTL_SECONDS``).
+corrections; the Matcher is rebuilt when the supply changes.
+
+"The supply changed" is one row, ``supply_version``, bumped inside the same transaction as
+any write to a listing the matcher suggests (offer, voorziening, activity and what hangs
+off them). Every suggestion reads that row first (a primary-key lookup), so a listing
+hidden, paused or withdrawn through any worker leaves every worker's suggestions at the
+moment its transaction commits — no timer, no polling of counts.
 """
 
 from __future__ import annotations
 
 import threading
-import time as clock
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import func
+from sqlalchemy import event, func, text
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from matching.categories import CATEGORIES
@@ -24,7 +29,9 @@ from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
 
 from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, AvailabilitySlot,
                      Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, RequestCategory,
-                     Schedule, VolunteerOffer, Voorziening, VoorzieningCategory, VoorzieningLocation)
+                     Schedule, SupplyVersion, VolunteerOffer, Voorziening, VoorzieningCategory,
+                     VoorzieningLocation)
+from .timeutil import local_today
 from .schedule_text import DAY_NAMES as DAY_BY_CODE, WEEKDAYS as WEEKDAY_CODES
 from .timeutil import to_local
 
@@ -142,13 +149,36 @@ def _activities(session: Session, now: datetime) -> list[SupplyItem]:
 # --------------------------------------------------------------------------- cached engine
 
 
+# Rows whose change alters what may be suggested (Match: a volunteer's load this month).
+SUPPLY_MODELS = (VolunteerOffer, OfferCategory, AvailabilitySlot, Voorziening, VoorzieningCategory,
+                 VoorzieningLocation, Location, Schedule, Activity, ActivityCategory, ActivityOccurrence,
+                 ActivitySignup, Match)
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _note_supply_change(session, _context, _instances) -> None:
+    changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
+    if any(isinstance(obj, SUPPLY_MODELS) for obj in changed):
+        bump_supply_version(session)
+
+
+def bump_supply_version(session) -> None:
+    """Mark the supply as changed, in the caller's transaction."""
+    connection = session.connection()
+    result = connection.execute(text("UPDATE supply_version SET version = version + 1 WHERE id = 1"))
+    if result.rowcount == 0:
+        connection.execute(text("INSERT INTO supply_version (id, version) VALUES (1, 1)"))
+
+
+def supply_version(session: Session) -> int:
+    row = session.get(SupplyVersion, 1, populate_existing=True)
+    return row.version if row is not None else 0
+
+
 def _fingerprint(session: Session) -> tuple:
-    parts = []
-    for model in (VolunteerOffer, Voorziening, Activity):
-        parts.append(tuple(session.exec(select(func.count(), func.max(model.updated_at))).one()))
-    parts.append(session.exec(select(func.count()).select_from(CategoryExample)).one())
-    parts.append(session.exec(select(func.count()).select_from(Match)).one())
-    return tuple(parts)
+    # The day is part of it: offers and activities drop out by date without any write.
+    examples = session.exec(select(func.count()).select_from(CategoryExample)).one()
+    return supply_version(session), local_today(), examples
 
 
 def training_examples(session: Session) -> list[tuple[str, str]]:
@@ -165,19 +195,16 @@ def training_examples(session: Session) -> list[tuple[str, str]]:
 def get_matcher(session: Session) -> Matcher:
     """The app's Matcher, rebuilt when supply or training data changed."""
     state = current_app.extensions.setdefault("matching", {})
-    ttl = current_app.config.get("MATCHER_TTL_SECONDS", 30)
-    now = clock.monotonic()
-    if state.get("matcher") is not None and now - state.get("checked", 0) < ttl:
+    fingerprint = _fingerprint(session)
+    if state.get("matcher") is not None and state.get("fingerprint") == fingerprint:
         return state["matcher"]
     with _lock:
-        fingerprint = _fingerprint(session)
         if state.get("fingerprint") != fingerprint or state.get("matcher") is None:
-            if state.get("examples_count") != fingerprint[3] or state.get("classifier") is None:
+            if state.get("examples_count") != fingerprint[2] or state.get("classifier") is None:
                 state["classifier"] = CategoryClassifier.from_categories(CATEGORIES, training_examples(session))
-                state["examples_count"] = fingerprint[3]
+                state["examples_count"] = fingerprint[2]
             state["matcher"] = Matcher(supply_from_db(session), state["classifier"])
             state["fingerprint"] = fingerprint
-        state["checked"] = now
         return state["matcher"]
 
 

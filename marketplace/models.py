@@ -12,7 +12,7 @@ schema churn. Conventions:
 from datetime import date, datetime, time, timezone
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, Relationship, SQLModel
 
 
@@ -38,9 +38,11 @@ ACTIVITY_STATUSES = ("published", "cancelled", "finished")
 SIGNUP_STATUSES = ("aangemeld", "wachtlijst", "afgemeld")
 OFFER_STATUSES = ("active", "paused", "expired")
 URGENCIES = ("1-2 dagen", "deze week", "geen haast")
+SAFETY_LEVELS = ("none", "possible", "danger")  # see matching.safety and visibility.py
 REQUEST_STATUSES = ("open", "matched", "done", "expired", "withdrawn", "escalated")
 MATCH_KINDS = ("offer", "voorziening", "activity")
 MATCH_STATUSES = ("suggested", "proposed", "accepted", "declined", "completed")
+ACTIVE_MATCH = "status IN ('suggested', 'proposed', 'accepted')"
 REFERRAL_STATUSES = ("verwezen", "aangemeld", "gestart", "afgerond", "niet_gestart")
 REPORT_STATUSES = ("open", "handled", "dismissed")
 SUPPORT_STATUSES = ("open", "in_behandeling", "afgerond")
@@ -340,6 +342,9 @@ class ActivitySignup(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id", name="uq_signup_activity_user"),
         CheckConstraint(_in("status", SIGNUP_STATUSES), name="ck_signup_status"),
+        # Two people never share a place on the waiting list (sign-ups lock the activity row too).
+        Index("uq_signup_waiting_position", "activity_id", "position", unique=True,
+              sqlite_where=text("status = 'wachtlijst'"), postgresql_where=text("status = 'wachtlijst'")),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -429,6 +434,7 @@ class HelpRequest(SQLModel, table=True):
         CheckConstraint(_in("urgency", URGENCIES), name="ck_request_urgency"),
         CheckConstraint(_in("status", REQUEST_STATUSES), name="ck_request_status"),
         CheckConstraint(_in("moderation", MODERATION_STATES), name="ck_request_moderation"),
+        CheckConstraint(_in("safety", SAFETY_LEVELS), name="ck_request_safety"),
         Index("ix_help_request_status_expires", "status", "expires_at"),
     )
 
@@ -448,6 +454,8 @@ class HelpRequest(SQLModel, table=True):
     posted_by_id: int = Field(foreign_key="user_account.id", index=True)
     requester_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
     on_behalf: bool = False
+    # "danger"/"possible": only professionals and the wijk's preventiemakelaar see it (visibility.py).
+    safety: str = Field(default="none", max_length=16, sa_column_kwargs={"server_default": "none"})
     status: str = Field(default="open", max_length=16)
     moderation: str = Field(default="pending", max_length=16)
     expires_at: date
@@ -492,6 +500,12 @@ class Match(SQLModel, table=True):
             name="ck_match_one_target",
         ),
         CheckConstraint("feedback_rating IS NULL OR feedback_rating IN (-1, 1)", name="ck_match_rating"),
+        # One accepted match per request, one live match per (request, offer): the database keeps
+        # the rules also when two requests race (the services lock the request row first).
+        Index("uq_match_one_accepted", "request_id", unique=True,
+              sqlite_where=text("status = 'accepted'"), postgresql_where=text("status = 'accepted'")),
+        Index("uq_match_one_active_per_offer", "request_id", "offer_id", unique=True,
+              sqlite_where=text(ACTIVE_MATCH), postgresql_where=text(ACTIVE_MATCH)),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -607,6 +621,16 @@ class Report(SQLModel, table=True):
     handled_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     handled_at: Optional[datetime] = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class SupplyVersion(SQLModel, table=True):
+    """One row, bumped in the same transaction as any change to what the matcher suggests, so every
+    worker sees at once that its index is stale (hidden, paused or new listings)."""
+
+    __tablename__ = "supply_version"
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class AuditEvent(SQLModel, table=True):

@@ -101,6 +101,12 @@ def is_dangerous(text: str) -> bool:
     return any(_fuzzy_hit(token) for token in norm.split() if len(token) >= 7)
 
 
+def level(text: str) -> str:
+    """``"danger"`` (professional help only), ``"possible"`` (a professional clears it before any
+    volunteer sees it) or ``"none"``. The app stores it on the request; visibility follows it."""
+    return "danger" if is_dangerous(text) else "none"
+
+
 def _deletions(word: str, depth: int) -> set[str]:
     """The word with up to `depth` characters deleted (SymSpell's trick)."""
     out, frontier = {word}, {word}

@@ -45,7 +45,7 @@ def _first_names(session, offers) -> dict[int, str]:
 def detail(id: int):
     session = get_session()
     offer = session.get(VolunteerOffer, id) or abort(404)
-    if not can_see(offer, owner_ids=(offer.user_id,)):
+    if not can_see(offer, owner_ids=(offer.user_id,), kind="offer"):
         abort(404)
     return render_template(
         "aanbod/detail.html", o=offer, cats=svc.categories_of(session, [offer.id]).get(offer.id, []),

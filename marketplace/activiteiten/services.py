@@ -25,7 +25,7 @@ from ..models import (WEEKDAYS, Activity, ActivityCategory, ActivityOccurrence, 
                       Location, Organisation, SupportRequest, User, UserOrganisation, UserRole, UserWijk,
                       utcnow)
 from ..timeutil import local_datetime, local_today, to_local
-from ..visibility import initial_moderation_for_post, is_moderator
+from ..visibility import initial_moderation_for_post, moderates
 from .dates import format_day, format_occurrence, format_time_range
 
 MAX_WEEKS_AHEAD = 26
@@ -85,7 +85,7 @@ def is_owner(session: Session, user, activity: Activity) -> bool:
 
 def can_manage(session: Session, user, activity: Activity) -> bool:
     """Edit or cancel: owners, and moderators (who may need to correct a listing)."""
-    return is_owner(session, user, activity) or is_moderator(user)
+    return is_owner(session, user, activity) or moderates(session, user, "activity", activity)
 
 
 def can_view(session: Session, user, activity: Activity) -> bool:

@@ -15,12 +15,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from matching import safety
+
 from .. import audit
 from ..geocoding import OfflineGeocoder, normalise_postcode, rough_distance
 from ..models import (Area, Category, HelpRequest, HelpRequestPrivate, OfferCategory, RequestCategory,
                       VolunteerOffer, utcnow)
 from ..timeutil import local_today
-from ..visibility import initial_moderation_for_post, is_moderator
+from .. import visibility
+from ..visibility import initial_moderation_for_post
 
 PER_PAGE = 20
 ON_BEHALF_ROLES = ("ambassadeur", "professional")
@@ -120,6 +123,7 @@ def create_request(session: Session, user, data: NewRequest, lifetime_days: int)
         languages=",".join(data.languages or ["nl"]), posted_by_id=user.id,
         requester_id=None if on_behalf else user.id, on_behalf=on_behalf,
         moderation=initial_moderation_for_post(user),
+        safety=safety.level(f"{data.title}. {data.description}"),
         expires_at=local_today() + timedelta(days=lifetime_days))
     session.add(request)
     session.flush()
@@ -183,14 +187,8 @@ def private_for(session: Session, request: HelpRequest, user) -> HelpRequestPriv
 
 
 def may_see(session: Session, request: HelpRequest, user) -> bool:
-    """Approved requests are public, except safety ones (professionals only)."""
-    if manages(request, user) or is_moderator(user):
-        return True
-    if request.moderation != "approved":
-        return False
-    if any(c.professional_only for c in categories_of(session, [request.id]).get(request.id, [])):
-        return bool(user and user.is_authenticated and user.has_role("professional"))
-    return True
+    """Who may see a request is decided in one place: ``visibility.requests_visible_to``."""
+    return visibility.may_see_request(session, request, user)
 
 
 def categories_of(session: Session, request_ids: list[int]) -> dict[int, list[Category]]:
@@ -217,17 +215,11 @@ def wijken(session: Session) -> list[Area]:
     return list(session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name)).all())
 
 
-def _professional_only_ids():
-    return (select(RequestCategory.request_id).join(Category, Category.id == RequestCategory.category_id)
-            .where(Category.professional_only.is_(True)))
-
-
 def open_public(session: Session, category: str | None = None, wijk_id: int | None = None,
                 page: int = 1) -> tuple[list[HelpRequest], int]:
     """Open, approved, not expired, no safety requests. Returns (rows of the page, number of pages)."""
     stmt = select(HelpRequest).where(
-        HelpRequest.status == "open", HelpRequest.moderation == "approved",
-        HelpRequest.expires_at >= local_today(), HelpRequest.id.not_in(_professional_only_ids()))
+        visibility.public_request(), HelpRequest.status == "open", HelpRequest.expires_at >= local_today())
     if category:
         stmt = stmt.where(HelpRequest.id.in_(
             select(RequestCategory.request_id).join(Category, Category.id == RequestCategory.category_id)
@@ -260,11 +252,10 @@ def nearby_for(session: Session, user, limit: int = 100) -> list[Nearby]:
     candidates = session.exec(select(HelpRequest, RequestCategory.category_id)
                               .join(RequestCategory, RequestCategory.request_id == HelpRequest.id)
                               .join(Category, Category.id == RequestCategory.category_id)
-                              .where(HelpRequest.status == "open", HelpRequest.moderation == "approved",
+                              .where(visibility.public_request(), HelpRequest.status == "open",
                                      HelpRequest.expires_at >= local_today(),
                                      HelpRequest.posted_by_id != user.id,
-                                     Category.professional_only.is_(False),
-                                     HelpRequest.id.not_in(_professional_only_ids()))).all()
+                                     Category.professional_only.is_(False))).all()
     best: dict[int, Nearby] = {}
     for request, category_id in candidates:
         for offer in offers:

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from matching.batch import assign
 
-from .. import audit, matching_service
+from .. import audit, matching_service, visibility
 from ..mail import absolute_url, send_mail
 from ..models import (AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
                       User, VolunteerOffer, utcnow)
@@ -51,8 +51,7 @@ def party_ids(session: Session, match: Match) -> set[int]:
 
 
 def is_professional_only(session: Session, request: HelpRequest) -> bool:
-    return bool(session.exec(select(func.count()).select_from(RequestCategory).join(Category).where(
-        RequestCategory.request_id == request.id, Category.professional_only.is_(True))).one())
+    return visibility.is_sensitive(session, request)
 
 
 def _month_load(session: Session, offer: VolunteerOffer) -> int:
@@ -229,7 +228,7 @@ def _brokers_for(session: Session, request: HelpRequest) -> set[int]:
 def run_batch(session: Session, dry_run: bool = True):
     """Propose one-to-one request ↔ volunteer pairs for all open requests (cron-able)."""
     requests = session.exec(select(HelpRequest).where(
-        HelpRequest.status == "open", HelpRequest.moderation == "approved").order_by(HelpRequest.id)).all()
+        visibility.public_request(), HelpRequest.status == "open").order_by(HelpRequest.id)).all()
     busy = set(session.exec(select(Match.request_id).where(Match.status.in_(ACTIVE))).all())
     inputs = [matching_service.request_input(session, r) for r in requests if r.id not in busy]
     result = assign(inputs, matching_service.get_matcher(session))
@@ -247,9 +246,8 @@ def weekly_digest(session: Session, now: datetime | None = None) -> int:
     from ..geocoding import distance_m
     now = now or datetime.now(timezone.utc)
     new = session.exec(select(HelpRequest).where(
-        HelpRequest.status == "open", HelpRequest.moderation == "approved",
+        visibility.public_request(), HelpRequest.status == "open",
         HelpRequest.created_at >= now - timedelta(days=7))).all()
-    new = [r for r in new if not is_professional_only(session, r)]
     sent = 0
     for user in session.exec(select(User).where(User.digest_opt_in.is_(True), User.is_active.is_(True))).all():
         offers = session.exec(select(VolunteerOffer).where(VolunteerOffer.user_id == user.id,
@@ -306,7 +304,7 @@ def request_panel(session: Session, request: HelpRequest, user) -> dict:
         panel["guess"] = [(slug, names.get(slug, slug), score) for slug, score in result.categories[:3]]
     if signed_in and not manager and user.has_role("vrijwilliger") and open_request:
         panel["can_volunteer"] = not is_professional_only(session, request)
-    if manager or (signed_in and user.has_role("preventiemakelaar", "beheerder")):
+    if manager or (signed_in and visibility.covers_request(session, user, request)):
         panel["matches"] = session.exec(select(Match).where(Match.request_id == request.id)
                                         .order_by(Match.created_at)).all()
     return panel

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from .. import matching_service
+from .. import audit, matching_service, visibility
 from ..access import roles_required
 from ..db import get_session
 from ..extensions import limiter
@@ -24,10 +24,15 @@ STATUS_WORDS = {
 
 
 def _match_for_party(match_id: int) -> Match:
+    """The parties of a match; staff only for a match in their own wijk, and every such look is audited."""
     session = get_session()
     match = session.get(Match, match_id) or abort(404)
-    if current_user.id not in party_ids(session, match) and not current_user.has_role("preventiemakelaar", "beheerder"):
+    if current_user.id in party_ids(session, match):
+        return match
+    if not visibility.covers_request(session, current_user, session.get(HelpRequest, match.request_id)):
         abort(403)
+    audit.record(session, "staff.view_match", "match", match.id, actor_id=current_user.id)
+    session.commit()
     return match
 
 
@@ -67,7 +72,8 @@ def propose_help():
     session = get_session()
     if request.method == "GET":
         help_request = _get_or_404(HelpRequest, request.args.get("hulpvraag"))
-        if help_request.moderation != "approved":
+        # Volunteers never see a sensitive request, whatever else may_see allows.
+        if not visibility.may_see_request(session, help_request) or visibility.is_sensitive(session, help_request):
             abort(404)
         offers = session.exec(select(VolunteerOffer).where(
             VolunteerOffer.user_id == current_user.id, VolunteerOffer.status == "active")).all()

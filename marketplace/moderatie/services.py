@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from .. import audit, lifecycle
 from ..mail import send_mail
+from ..visibility import may_see_request
 from ..models import (Activity, Area, HelpRequest, Location, Organisation, Report, SupportRequest, User,
                       UserWijk, VolunteerOffer, Voorziening, VoorzieningLocation, utcnow)
 
@@ -145,7 +146,11 @@ def build_queue(session: Session, user, now: datetime | None = None) -> Queue:
     now = now or utcnow()
     scope = moderated_wijken(session, user)
     wijken = WijkIndex(session)
-    visible = lambda kind, row: in_scope(wijken.of_item(kind, row), scope)  # noqa: E731
+    def visible(kind, row) -> bool:
+        if kind == "request":  # the one request rule: no danger for a beheerder, own wijk only
+            return may_see_request(session, row, user) and in_scope(wijken.of_item(kind, row), scope)
+        return in_scope(wijken.of_item(kind, row), scope)
+
     queue = Queue()
     for kind in ("organisation", "voorziening", "request", "offer", "activity"):
         model = MODELS[kind]
@@ -324,8 +329,10 @@ def reportable(session: Session, kind: str, item_id: int, user):
     row = get_item(session, kind, item_id)
     if row is None:
         return None
+    if kind == "request":
+        return row if may_see_request(session, row, user) else None
     owner = owner_user(session, kind, row)
-    return row if can_see(row, (owner.id if owner else None,), user=user) else None
+    return row if can_see(row, (owner.id if owner else None,), user=user, kind=kind) else None
 
 
 def create_report(session: Session, kind: str, item_id: int, reason_key: str, text: str, reporter) -> Report:

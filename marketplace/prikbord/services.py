@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import format_date
 from sqlmodel import Session, select
 
+from .. import visibility
 from ..models import Activity, ActivityOccurrence, Area, HelpRequest, Location
 from ..timeutil import local_datetime, local_today, to_local
 
@@ -61,7 +62,7 @@ def wijken_with_buurten(session: Session) -> list[tuple[Area, list[Area]]]:
 def open_requests(session: Session, buurt: Area) -> list[BoardRequest]:
     # Only the public columns are read: HelpRequestPrivate is never touched here.
     rows = session.exec(select(HelpRequest).where(
-        HelpRequest.buurt_id == buurt.id, HelpRequest.status == "open", HelpRequest.moderation == "approved",
+        HelpRequest.buurt_id == buurt.id, visibility.public_request(), HelpRequest.status == "open",
         HelpRequest.expires_at > local_today())).all()
     rows = sorted(rows, key=lambda r: (URGENCY_ORDER.get(r.urgency, 9), r.created_at))
     return [BoardRequest(f"H-{r.id}", r.title, short(r.description), r.public_name, r.urgency) for r in rows]

@@ -87,7 +87,7 @@ def detail(id: int):
         abort(404)
     org = session.get(Organisation, v.organisation_id)
     owners = services.staff_ids(session, v.organisation_id)
-    if not (can_see(v, owners) and can_see(org, owners)):
+    if not (can_see(v, owners, kind="voorziening") and can_see(org, owners, kind="organisation")):
         abort(404)  # a pending or hidden listing does not exist for the public
     info = services.detail(session, v, int(current_app.config.get("VERIFY_INTERVAL_MONTHS", 6)))
     return render_template("voorzieningen/detail.html", d=info, v=v, can_edit=services.can_edit(session, current_user, v))

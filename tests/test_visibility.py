@@ -1,0 +1,166 @@
+"""The one visibility rule for help requests, seen from every side (security issue, findings 1, 5, 6, 15).
+
+A sensitive request (category veiligheid, or danger in its text) is for professionals, the
+preventiemakelaar of its wijk and its poster only: never for volunteers, other residents, the
+public board, the digest, the batch matcher or a preventiemakelaar of another wijk.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from marketplace import db
+from marketplace.koppelingen.services import run_batch, weekly_digest
+from marketplace.models import Area, AuditEvent, HelpRequest, Match, UserWijk, VolunteerOffer
+from marketplace.visibility import may_see_request
+
+from .conftest import login, make_user
+from .factories import add, make_activity, make_offer, make_preventiemakelaar, make_request, make_world
+
+SECRET = "Mijn partner dreigt mij iets aan te doen"
+
+
+@pytest.fixture
+def world(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+    with app.app_context(), db.session_scope() as s:
+        w = make_world(s)
+        pro = make_user(s, email="pro@example.nl", roles=("professional",), name="Pia Prof")
+        vol = make_user(s, email="vw@example.nl", roles=("vrijwilliger",), name="Vera Vrij")
+        make_user(s, email="buur@example.nl", name="Bea Buur")
+        make_user(s, email="beheer@example.nl", roles=("beheerder",), name="Ben Beheer")
+        make_preventiemakelaar(s, w, email="pm@example.nl")
+        other = make_user(s, email="pm2@example.nl", roles=("preventiemakelaar",), name="Piet Anders")
+        pathmos_wijk = s.get(Area, w.pathmos.parent_id)
+        add(s, UserWijk(user_id=other.id, wijk_id=pathmos_wijk.id))
+        safety = make_request(s, pro, w.velve, title="Zorgen thuis bij mevrouw", categories=("veiligheid",),
+                              description=SECRET, on_behalf=True, contact_name="Zeynep Geheim")
+        text_danger = make_request(s, pro, w.velve, title="Hulp in huis", categories=("huishouden",),
+                                   description="Haar zoon bedreigt haar en neemt haar geld af.", safety="danger")
+        ordinary = make_request(s, pro, w.velve, title="Boodschappen voor Jan", categories=("boodschappen",),
+                                on_behalf=True)
+        make_offer(s, vol, w.velve, categories=("boodschappen", "veiligheid", "huishouden"), radius_m=20000)
+        ids = {"safety": safety.id, "text": text_danger.id, "ordinary": ordinary.id}
+    app.config["IDS"] = ids
+    return app
+
+
+def _client(app, email=None):
+    client = app.test_client()
+    if email:
+        assert login(client, email).status_code == 302
+    return client
+
+
+OUTSIDERS = [None, "buur@example.nl", "vw@example.nl", "pm2@example.nl", "beheer@example.nl"]
+
+
+@pytest.mark.parametrize("viewer", OUTSIDERS)
+@pytest.mark.parametrize("which", ["safety", "text"])
+def test_sensitive_request_is_hidden_from_outsiders_on_every_page(world, viewer, which):
+    rid = world.config["IDS"][which]
+    client = _client(world, viewer)
+    for url in (f"/hulpvragen/{rid}", f"/koppelingen/voorstellen?hulpvraag={rid}"):
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), url
+        assert "dreig" not in response.get_data(as_text=True)
+    for url in ("/hulpvragen/", "/hulpvragen/dichtbij", "/prikbord/BU01530501", "/mijn/", "/moderatie/"):
+        body = client.get(url).get_data(as_text=True)
+        assert "dreig" not in body and "Zorgen thuis" not in body, url
+
+
+@pytest.mark.parametrize("viewer", ["pro@example.nl", "pm@example.nl"])
+def test_professionals_and_the_wijks_preventiemakelaar_see_it(world, viewer):
+    client = _client(world, viewer)
+    for which in ("safety", "text"):
+        assert client.get(f"/hulpvragen/{world.config['IDS'][which]}").status_code == 200
+
+
+def test_a_volunteer_cannot_propose_on_a_sensitive_request(world):
+    client = _client(world, "vw@example.nl")
+    with world.app_context():
+        offer = db.get_session().exec(select(VolunteerOffer)).first()
+    response = client.post("/koppelingen/voorstellen", data={"request_id": world.config["IDS"]["safety"],
+                                                             "offer_id": offer.id})
+    assert response.status_code in (302, 404)
+    with world.app_context():
+        assert db.get_session().exec(select(Match)).all() == []
+
+
+def test_batch_and_digest_never_reach_volunteers_with_sensitive_requests(world):
+    with world.app_context(), db.session_scope() as s:
+        vol = s.exec(select(VolunteerOffer)).first()
+        vol_user_id = vol.user_id
+        from marketplace.models import User
+        s.get(User, vol_user_id).digest_opt_in = True
+    with world.test_request_context(), db.session_scope() as s:
+        result = run_batch(s, dry_run=False)
+        assert {r for r, _o, _s in result.pairs} <= {world.config["IDS"]["ordinary"]}
+        weekly_digest(s)
+    outbox = world.config["MAIL_OUTBOX"]
+    import pathlib
+    mails = "".join(p.read_text(errors="replace") for p in pathlib.Path(outbox).glob("*.eml"))
+    assert "Zorgen thuis" not in mails and "Hulp in huis" not in mails
+
+
+def test_withdrawn_request_is_gone_for_everyone_but_its_poster(world):
+    rid = world.config["IDS"]["ordinary"]
+    pro = _client(world, "pro@example.nl")
+    assert pro.post(f"/hulpvragen/{rid}/intrekken", data={}).status_code == 302
+    assert _client(world).get(f"/hulpvragen/{rid}").status_code == 404
+    assert _client(world, "vw@example.nl").get(f"/hulpvragen/{rid}").status_code == 404
+    assert pro.get(f"/hulpvragen/{rid}").status_code == 200
+
+
+def test_match_of_another_wijk_is_refused_and_own_wijk_view_is_audited(world):
+    with world.app_context(), db.session_scope() as s:
+        offer = s.exec(select(VolunteerOffer)).first()
+        match = add(s, Match(request_id=world.config["IDS"]["ordinary"], kind="offer", offer_id=offer.id,
+                             status="accepted"))
+        match_id = match.id
+    assert _client(world, "pm2@example.nl").get(f"/koppelingen/{match_id}").status_code == 403
+    assert _client(world, "pm@example.nl").get(f"/koppelingen/{match_id}").status_code == 200
+    with world.app_context():
+        events = db.get_session().exec(select(AuditEvent).where(AuditEvent.action == "staff.view_match")).all()
+        assert [e.target_id for e in events] == [match_id]
+
+
+def test_preventiemakelaar_cannot_edit_another_wijks_activity(world):
+    with world.app_context(), db.session_scope() as s:
+        from marketplace.models import User
+        w_velve = s.exec(select(Area).where(Area.code == "BU01530501")).one()
+        owner = s.exec(select(User).where(User.email == "buur@example.nl")).one()
+        activity_id = make_activity(s, w_velve, owner=owner).id
+    assert _client(world, "pm2@example.nl").get(f"/activiteiten/{activity_id}/bewerken").status_code == 403
+    assert _client(world, "pm@example.nl").get(f"/activiteiten/{activity_id}/bewerken").status_code == 200
+
+
+def test_may_see_request_follows_the_same_rule_as_the_lists(world):
+    with world.app_context():
+        s = db.get_session()
+        from marketplace.models import User
+        vol = s.exec(select(User).where(User.email == "vw@example.nl")).one()
+        pro = s.exec(select(User).where(User.email == "pro@example.nl")).one()
+        rows = {r.id: r for r in s.exec(select(HelpRequest)).all()}
+        assert not may_see_request(s, rows[world.config["IDS"]["safety"]], vol)
+        assert may_see_request(s, rows[world.config["IDS"]["ordinary"]], vol)
+        assert may_see_request(s, rows[world.config["IDS"]["safety"]], pro)
+
+
+def test_hidden_offer_leaves_the_suggestions_at_once(make_app):
+    app = make_app(MATCHER_TTL_SECONDS=3600)
+    with app.app_context(), db.session_scope() as s:
+        w = make_world(s)
+        vol = make_user(s, email="vw@example.nl", roles=("vrijwilliger",), name="Vera Vrij")
+        offer_id = make_offer(s, vol, w.velve, title="Boodschappen doen met de fiets", radius_m=20000).id
+    client = app.test_client()
+    url = "/api/v1/suggest?text=wie+kan+boodschappen+voor+mij+doen&postcode=7541AB"
+    ids = lambda: [(x["kind"], x["id"]) for x in client.get(url).get_json()["suggestions"]]  # noqa: E731
+    assert ("offer", offer_id) in ids()
+    with app.app_context(), db.session_scope() as s:
+        s.get(VolunteerOffer, offer_id).moderation = "hidden"
+    assert ("offer", offer_id) not in ids()
+    with app.app_context(), db.session_scope() as s:
+        s.get(VolunteerOffer, offer_id).moderation = "approved"
+    assert ("offer", offer_id) in ids()
