@@ -164,3 +164,50 @@ def test_hidden_offer_leaves_the_suggestions_at_once(make_app):
     with app.app_context(), db.session_scope() as s:
         s.get(VolunteerOffer, offer_id).moderation = "approved"
     assert ("offer", offer_id) in ids()
+
+
+# --------------------------------------------------------------------------- finding 13: contact details in text
+
+
+def test_phone_and_email_typed_into_a_request_are_masked_flagged_and_explained(make_app):
+    from marketplace.models import Report
+
+    app = make_app()
+    with app.app_context(), db.session_scope() as s:
+        w = make_world(s)
+        make_user(s, email="anna@example.nl").trusted = True
+        make_user(s, email="buur@example.nl", name="Bea Buur")
+    client = _client(app, "anna@example.nl")
+    response = client.post("/hulpvragen/nieuw", data={
+        "category": "boodschappen", "title": "Boodschappen, bel 06-98765432", "urgency": "deze week",
+        "description": "Bel mij op 06 9876 5432 of mail anna.de.vries@example.nl", "postcode": "7541 AB",
+        "languages": ["nl"]}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "verborgen" in response.get_data(as_text=True)  # the writer is told why
+    with app.app_context():
+        s = db.get_session()
+        row = s.exec(select(HelpRequest)).one()
+        assert "9876" not in row.title + row.description and "anna.de.vries" not in row.description
+        report = s.exec(select(Report)).one()
+        assert (report.target_kind, report.target_id) == ("request", row.id)
+    for viewer in (None, "buur@example.nl"):
+        body = _client(app, viewer).get(f"/hulpvragen/{row.id}").get_data(as_text=True)
+        assert "98765432" not in body and "9876 5432" not in body and "anna.de.vries" not in body
+    board = _client(app).get(f"/prikbord/{w.velve.code}").get_data(as_text=True)
+    assert "9876" not in board
+
+
+def test_phone_in_a_message_is_masked_until_contact_is_shared(world):
+    from marketplace.models import Conversation, Message
+
+    with world.app_context(), db.session_scope() as s:
+        offer = s.exec(select(VolunteerOffer)).first()
+        match = add(s, Match(request_id=world.config["IDS"]["ordinary"], kind="offer", offer_id=offer.id,
+                             status="accepted"))
+        add(s, Conversation(match_id=match.id))
+        match_id = match.id
+    client = _client(world, "vw@example.nl")
+    client.post(f"/koppelingen/{match_id}/bericht", data={"body": "Bel me even: 0612345678"})
+    with world.app_context():
+        body = db.get_session().exec(select(Message)).one().body
+    assert "0612345678" not in body and "verborgen" in body

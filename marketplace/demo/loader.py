@@ -12,6 +12,8 @@ from datetime import date, time, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, SQLModel, select
 
+from matching import safety
+
 from ..accounts import hash_password
 from ..timeutil import local_datetime, local_today
 from ..models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area,
@@ -294,6 +296,7 @@ class _Builder:
                 lat=buurt.lat, lon=buurt.lon, posted_by_id=poster.id,
                 requester_id=None if on_behalf else poster.id, on_behalf=on_behalf,
                 status="open", moderation="approved",
+                safety=safety.level(f"{text['title']}. {text['description']}"),
                 created_at=utcnow() - timedelta(days=self.rng.randint(0, 20)),
                 expires_at=self.today + timedelta(days=self.rng.randint(3, 30)))
             self.s.add(request)

@@ -17,12 +17,11 @@ from sqlmodel import Session, select
 
 from matching import safety
 
-from .. import audit
+from .. import audit, contact_details, visibility
 from ..geocoding import OfflineGeocoder, normalise_postcode, rough_distance
-from ..models import (Area, Category, HelpRequest, HelpRequestPrivate, OfferCategory, RequestCategory,
+from ..models import (Area, Category, HelpRequest, HelpRequestPrivate, OfferCategory, Report, RequestCategory,
                       VolunteerOffer, utcnow)
 from ..timeutil import local_today
-from .. import visibility
 from ..visibility import initial_moderation_for_post
 
 PER_PAGE = 20
@@ -43,6 +42,9 @@ STATUS_BADGE = {"open": "open", "matched": "matched", "done": "done", "expired":
                 "withdrawn": "closed", "escalated": "waiting"}
 URGENCY_WORDS = {"1-2 dagen": _l("Snel: binnen 1 of 2 dagen"), "deze week": _l("Deze week"),
                  "geen haast": _l("Geen haast")}
+
+
+CONTACT_REPORT_REASON = "Automatisch: telefoonnummer of e-mailadres in de tekst gevonden en verborgen."
 
 
 class RequestError(ValueError):
@@ -115,11 +117,13 @@ def create_request(session: Session, user, data: NewRequest, lifetime_days: int)
     category = _category(session, data.category_slug)
     on_behalf = data.on_behalf and user.has_role(*ON_BEHALF_ROLES, "beheerder")
     public_name = (data.contact_first_name if on_behalf else user.first_name) or "?"
+    found = contact_details.find(" ".join((data.title, data.description, data.wanted_time or "")))
     request = HelpRequest(
-        title=data.title.strip(), description=data.description.strip(), urgency=data.urgency,
+        title=contact_details.mask(data.title.strip()), description=contact_details.mask(data.description.strip()),
+        urgency=data.urgency,
         public_name=public_name.strip().split(" ")[0][:40], buurt_id=buurt_id, pc4=pc4, lat=lat, lon=lon,
         wanted_from=data.wanted_from, wanted_until=data.wanted_until,
-        wanted_time=(data.wanted_time or "").strip() or None,
+        wanted_time=contact_details.mask((data.wanted_time or "").strip()) or None,
         languages=",".join(data.languages or ["nl"]), posted_by_id=user.id,
         requester_id=None if on_behalf else user.id, on_behalf=on_behalf,
         moderation=initial_moderation_for_post(user),
@@ -136,6 +140,8 @@ def create_request(session: Session, user, data: NewRequest, lifetime_days: int)
         session.add(RequestCategory(request_id=request.id, category_id=category.id))
     audit.record(session, "request.create", "request", request.id,
                  f"moderation={request.moderation} on_behalf={on_behalf}")
+    if found:  # masked above; a preventiemakelaar looks whether more needs hiding
+        session.add(Report(target_kind="request", target_id=request.id, reason=CONTACT_REPORT_REASON))
     session.commit()
     return request
 

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from .. import contact_details
 from ..access import roles_required
 from ..categories import all_categories
 from ..db import get_session
@@ -87,6 +88,9 @@ def new():
         else:
             flash(_("Uw vraag is opgeslagen.") if row.moderation == "approved" else
                   _("Uw vraag is opgeslagen. Uw vraag wordt eerst bekeken door de buurtmakelaar."), "success")
+            if contact_details.find(" ".join((form.title.data or "", form.description.data or ""))):
+                flash(_("We hebben een telefoonnummer of e-mailadres in uw vraag verborgen. Zo kan niet iedereen "
+                        "het zien. Wie u helpt, krijgt uw nummer pas als u dat allebei goed vindt."), "info")
             return redirect(url_for("requests.detail", id=row.id))
     return render_template("hulpvragen/new.html", form=form, categories=categories,
                            can_ask_for_others=can_ask_for_others,

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from matching.batch import assign
 
-from .. import audit, matching_service, visibility
+from .. import audit, contact_details, matching_service, visibility
 from ..mail import absolute_url, send_mail
 from ..models import (AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
                       User, VolunteerOffer, utcnow)
@@ -134,6 +134,8 @@ def send_message(session: Session, match: Match, user: User, body: str) -> Messa
     if match.status not in ("proposed", "accepted"):
         raise MatchError(_("U kunt hier geen berichten meer sturen."))
     conversation = session.exec(select(Conversation).where(Conversation.match_id == match.id)).one()
+    if not conversation.contact_shared:  # numbers travel only through the contact-sharing step
+        body = contact_details.mask(body)
     message = Message(conversation_id=conversation.id, sender_id=user.id, body=body)
     session.add(message)
     session.commit()

@@ -115,11 +115,15 @@ def message(match_id: int):
     match = _match_for_party(match_id)
     if current_user.id not in party_ids(get_session(), match):
         abort(403)
+    body = request.form.get("body", "")
     try:
-        send_message(get_session(), match, current_user, request.form.get("body", ""))
+        sent = send_message(get_session(), match, current_user, body)
     except MatchError as error:
         return _fail(error, url_for("matches.detail", match_id=match_id) + "#bericht")
     flash(_("Uw bericht is verstuurd."), "success")
+    if sent.body != body.strip():
+        flash(_("We hebben een telefoonnummer of e-mailadres in uw bericht verborgen. Wilt u elkaar bellen? "
+                "Gebruik dan de knop 'Telefoonnummer delen'. Dat is veiliger."), "info")
     return redirect(url_for("matches.detail", match_id=match_id) + "#berichten")
 
 
