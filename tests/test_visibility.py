@@ -211,3 +211,23 @@ def test_phone_in_a_message_is_masked_until_contact_is_shared(world):
     with world.app_context():
         body = db.get_session().exec(select(Message)).one().body
     assert "0612345678" not in body and "verborgen" in body
+
+
+def test_staff_cannot_act_in_a_match_they_are_not_part_of(world):
+    """Finding 14: the wijk's preventiemakelaar may look (audited) but not consent, answer or write."""
+    from marketplace.models import Conversation, Message
+
+    with world.app_context(), db.session_scope() as s:
+        offer = s.exec(select(VolunteerOffer)).first()
+        match = add(s, Match(request_id=world.config["IDS"]["ordinary"], kind="offer", offer_id=offer.id,
+                             status="accepted"))
+        add(s, Conversation(match_id=match.id))
+        match_id = match.id
+    client = _client(world, "pm@example.nl")
+    for action, data in (("contact-delen", {}), ("bericht", {"body": "hallo"}), ("antwoord", {"antwoord": "ja"}),
+                         ("afronden", {"rating": "1"})):
+        assert client.post(f"/koppelingen/{match_id}/{action}", data=data).status_code == 403, action
+    with world.app_context():
+        s = db.get_session()
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "match.share_contact")).all() == []
+        assert s.exec(select(Message)).all() == []

@@ -340,7 +340,7 @@ def test_register_an_organisation(client, app, session):
         assert db.get_session().exec(select(Organisation)).all() == []
     response = client.post("/voorzieningen/organisatie/nieuw", data={
         "name": "Repair Café Velve", "description": "Samen spullen maken.", "email": "Info@Repair.example.nl"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/voorzieningen/nieuw")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/mijn/")
     with app.app_context():
         s = db.get_session()
         org = s.exec(select(Organisation)).one()
@@ -348,4 +348,15 @@ def test_register_an_organisation(client, app, session):
         user = s.exec(select(UserOrganisation)).one()
         assert user.organisation_id == org.id
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "organisation.created")).one()
-    assert client.get("/voorzieningen/nieuw").status_code == 200  # now an aanbieder of the new organisation
+    # No aanbieder role before a preventiemakelaar approved the organisation (security issue, finding 14).
+    assert client.get("/voorzieningen/nieuw").status_code == 403
+    with app.test_request_context():
+        from marketplace.moderatie.services import decide
+        from marketplace.models import User
+        s = db.get_session()
+        org = s.exec(select(Organisation)).one()
+        moderator = make_user(s, email="pm@example.nl", roles=("beheerder",))
+        decide(s, moderator, "organisation", org, "approve")
+        s.commit()
+        assert s.exec(select(User).where(User.email == "anna@example.nl")).one().has_role("aanbieder")
+    assert client.get("/voorzieningen/nieuw").status_code == 200  # now an aanbieder of the approved organisation

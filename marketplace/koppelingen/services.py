@@ -3,6 +3,11 @@
 The matcher advises; people decide (DOMAIN principle 2): a volunteer proposes or
 accepts a suggestion, the resident (or whoever posted for them) accepts or declines.
 Phone and e-mail stay hidden until both parties agree to share them.
+
+Every decision about a request (propose, accept, decline, complete) first locks the request row
+(``db.lock_for_write``), so two decisions about one request never overlap; partial unique indexes
+(one accepted match per request, one live match per offer and request) back that up, and a race
+they still catch becomes a MatchError in Dutch. Mail is queued and goes out after the commit.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from sqlmodel import Session, select
 
 from matching.batch import assign
 
-from .. import audit, contact_details, matching_service, visibility
-from ..mail import absolute_url, send_mail
+from .. import audit, contact_details, db, matching_service, visibility
+from ..mail import absolute_url, queue_mail, send_or_keep
 from ..models import (AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
                       User, VolunteerOffer, utcnow)
 
@@ -64,33 +69,46 @@ def _month_load(session: Session, offer: VolunteerOffer) -> int:
 # --------------------------------------------------------------------------- lifecycle
 
 
-def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: User) -> Match:
-    """A volunteer offers to help with a request (or accepts a suggested pairing)."""
-    if offer.user_id != by.id:
+def _check_proposal(session: Session, request: HelpRequest | None, offer: VolunteerOffer | None,
+                    by: User) -> Match | None:
+    """Refuse what may not be proposed; returns the live match of this offer and request, if any."""
+    if offer is None or offer.user_id != by.id:
         raise MatchError(_("U kunt alleen met uw eigen aanbod helpen."))
-    if request.status != "open" or request.moderation != "approved":
+    if request is None or request.status != "open" or request.moderation != "approved":
         raise MatchError(_("Deze hulpvraag staat niet meer open."))
     if is_professional_only(session, request):
         raise MatchError(_("Bij deze vraag helpt een professional. Vrijwilligers kunnen hier niet op reageren."))
     if offer.status != "active" or offer.moderation != "approved":
         raise MatchError(_("Uw aanbod staat op pauze of is nog niet goedgekeurd."))
     existing = session.exec(select(Match).where(Match.request_id == request.id, Match.offer_id == offer.id,
-                                                Match.status.in_(ACTIVE))).first()
+                                                Match.status.in_(ACTIVE))
+                            .execution_options(populate_existing=True)).first()
     if existing is not None and existing.status != "suggested":
         raise MatchError(_("U heeft al gereageerd op deze hulpvraag."))
     if _month_load(session, offer) >= offer.max_matches_per_month:
         raise MatchError(_("U heeft deze maand al zoveel mensen geholpen als u wilde. Dank u wel!"))
-    match = existing or Match(request_id=request.id, kind="offer", offer_id=offer.id, score=_score(session, request, offer))
-    match.status, match.proposed_by_id, match.updated_at = "proposed", by.id, utcnow()
-    session.add(match)
-    session.flush()
-    if session.exec(select(Conversation).where(Conversation.match_id == match.id)).first() is None:
-        session.add(Conversation(match_id=match.id))
-    audit.record(session, "match.propose", "match", match.id, actor_id=by.id)
-    session.commit()
-    _notify(session, request_owner_ids(request), "Iemand wil u helpen",
-            f"{by.first_name} wil helpen bij uw vraag '{request.title}'.\n"
-            f"Kijk wie het is en zeg ja of nee:\n{_link(match)}")
+    return existing
+
+
+def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: User) -> Match:
+    """A volunteer offers to help with a request (or accepts a suggested pairing)."""
+    existing = _check_proposal(session, request, offer, by)  # early answer, before any lock
+    # The matcher may take a moment: score before locking, so others do not wait for it.
+    score = existing.score if existing is not None else _score(session, request, offer)
+    with db.atomic(session, MatchError(_("U heeft al gereageerd op deze hulpvraag."))):
+        request = db.lock_for_write(session, HelpRequest, request.id)
+        offer = db.lock_for_write(session, VolunteerOffer, offer.id)  # the monthly limit, across requests
+        existing = _check_proposal(session, request, offer, by)  # again: now nobody else can change it
+        match = existing or Match(request_id=request.id, kind="offer", offer_id=offer.id, score=score)
+        match.status, match.proposed_by_id, match.updated_at = "proposed", by.id, utcnow()
+        session.add(match)
+        session.flush()
+        if session.exec(select(Conversation).where(Conversation.match_id == match.id)).first() is None:
+            session.add(Conversation(match_id=match.id))
+        audit.record(session, "match.propose", "match", match.id, actor_id=by.id)
+        _notify(session, request_owner_ids(request), "Iemand wil u helpen",
+                f"{by.first_name} wil helpen bij uw vraag '{request.title}'.\n"
+                f"Kijk wie het is en zeg ja of nee:\n{_link(match)}")
     return match
 
 
@@ -102,26 +120,38 @@ def _score(session: Session, request: HelpRequest, offer: VolunteerOffer) -> flo
     return 0.0
 
 
+def _lock_match(session: Session, match: Match) -> tuple[HelpRequest, Match]:
+    """Lock the match's request (all decisions about it wait for each other), then read the match fresh."""
+    request = db.lock_for_write(session, HelpRequest, match.request_id)
+    fresh = session.exec(select(Match).where(Match.id == match.id)
+                         .execution_options(populate_existing=True)).first()
+    if request is None or fresh is None:
+        raise MatchError(_("Deze hulpvraag bestaat niet meer."))
+    return request, fresh
+
+
 def respond(session: Session, match: Match, user: User, accept: bool) -> Match:
-    request = session.get(HelpRequest, match.request_id)
-    if user.id not in request_owner_ids(request):
-        raise MatchError(_("Alleen wie de vraag stelde kan dit beslissen."))
-    if match.status != "proposed":
-        raise MatchError(_("Hierover is al beslist."))
-    match.status, match.updated_at = ("accepted" if accept else "declined"), utcnow()
-    if accept:
-        request.status, request.updated_at = "matched", utcnow()
-        session.add(request)
-    session.add(match)
-    audit.record(session, "match.accept" if accept else "match.decline", "match", match.id, actor_id=user.id)
-    session.commit()
-    vid = volunteer_id(session, match)
-    if accept:
-        _notify(session, {vid}, "U kunt gaan helpen", f"{request.public_name} zegt ja op uw hulp bij "
-                f"'{request.title}'. Spreek samen iets af:\n{_link(match)}")
-    else:
-        _notify(session, {vid}, "Deze keer niet", f"{request.public_name} heeft al andere hulp voor "
-                f"'{request.title}'. Dank u wel voor uw aanbod.")
+    with db.atomic(session, MatchError(_("Deze vraag heeft al hulp. U kunt maar één aanbod aannemen."))):
+        request, match = _lock_match(session, match)
+        if user.id not in request_owner_ids(request):
+            raise MatchError(_("Alleen wie de vraag stelde kan dit beslissen."))
+        if match.status != "proposed":
+            raise MatchError(_("Hierover is al beslist."))
+        if accept and request.status not in ("open", "escalated"):
+            raise MatchError(_("Deze vraag heeft al hulp. U kunt maar één aanbod aannemen."))
+        match.status, match.updated_at = ("accepted" if accept else "declined"), utcnow()
+        if accept:
+            request.status, request.updated_at = "matched", utcnow()
+            session.add(request)
+        session.add(match)
+        audit.record(session, "match.accept" if accept else "match.decline", "match", match.id, actor_id=user.id)
+        vid = volunteer_id(session, match)
+        if accept:
+            _notify(session, {vid}, "U kunt gaan helpen", f"{request.public_name} zegt ja op uw hulp bij "
+                    f"'{request.title}'. Spreek samen iets af:\n{_link(match)}")
+        else:
+            _notify(session, {vid}, "Deze keer niet", f"{request.public_name} heeft al andere hulp voor "
+                    f"'{request.title}'. Dank u wel voor uw aanbod.")
     return match
 
 
@@ -138,14 +168,16 @@ def send_message(session: Session, match: Match, user: User, body: str) -> Messa
         body = contact_details.mask(body)
     message = Message(conversation_id=conversation.id, sender_id=user.id, body=body)
     session.add(message)
-    session.commit()
     _notify(session, party_ids(session, match) - {user.id}, "Nieuw bericht op Buurtplein",
             f"{user.first_name} stuurde u een bericht. Lees het hier:\n{_link(match)}")
+    db.commit(session)
     return message
 
 
 def share_contact(session: Session, match: Match, user: User) -> bool:
     """Record that ``user`` agrees to share contact details; True once both sides agreed."""
+    if user.id not in party_ids(session, match):
+        raise MatchError(_("U hoort niet bij deze afspraak."))
     if match.status != "accepted":
         raise MatchError(_("Contactgegevens delen kan pas als de hulp is afgesproken."))
     if not _agreed(session, match, user.id):

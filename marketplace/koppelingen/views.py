@@ -23,13 +23,14 @@ STATUS_WORDS = {
 }
 
 
-def _match_for_party(match_id: int) -> Match:
-    """The parties of a match; staff only for a match in their own wijk, and every such look is audited."""
+def _match_for_party(match_id: int, act: bool = False) -> Match:
+    """The parties of a match. Staff may look (``act=False``) at a match in their own wijk, and every
+    such look is audited; only the parties act on it (answer, write, share contact, finish)."""
     session = get_session()
     match = session.get(Match, match_id) or abort(404)
     if current_user.id in party_ids(session, match):
         return match
-    if not visibility.covers_request(session, current_user, session.get(HelpRequest, match.request_id)):
+    if act or not visibility.covers_request(session, current_user, session.get(HelpRequest, match.request_id)):
         abort(403)
     audit.record(session, "staff.view_match", "match", match.id, actor_id=current_user.id)
     session.commit()
@@ -98,7 +99,7 @@ def _get_or_404(model, raw_id):
 @bp.route("/<int:match_id>/antwoord", methods=["POST"])
 @login_required
 def answer(match_id: int):
-    match = _match_for_party(match_id)
+    match = _match_for_party(match_id, act=True)
     accept = request.form.get("antwoord") == "ja"
     try:
         respond(get_session(), match, current_user, accept)
@@ -112,9 +113,7 @@ def answer(match_id: int):
 @login_required
 @limiter.limit("60 per hour", methods=["POST"])
 def message(match_id: int):
-    match = _match_for_party(match_id)
-    if current_user.id not in party_ids(get_session(), match):
-        abort(403)
+    match = _match_for_party(match_id, act=True)
     body = request.form.get("body", "")
     try:
         sent = send_message(get_session(), match, current_user, body)
@@ -130,7 +129,7 @@ def message(match_id: int):
 @bp.route("/<int:match_id>/contact-delen", methods=["POST"])
 @login_required
 def share(match_id: int):
-    match = _match_for_party(match_id)
+    match = _match_for_party(match_id, act=True)
     try:
         both = share_contact(get_session(), match, current_user)
     except MatchError as error:
@@ -143,7 +142,7 @@ def share(match_id: int):
 @bp.route("/<int:match_id>/afronden", methods=["POST"])
 @login_required
 def finish(match_id: int):
-    match = _match_for_party(match_id)
+    match = _match_for_party(match_id, act=True)
     raw = request.form.get("rating", "")
     rating = {"1": 1, "-1": -1, "": None}.get(raw, 0)
     try:

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from .. import audit, lifecycle
 from ..mail import send_mail
 from ..visibility import may_see_request
+from ..voorzieningen.services import grant_aanbieder_roles
 from ..models import (Activity, Area, HelpRequest, Location, Organisation, Report, SupportRequest, User,
                       UserWijk, VolunteerOffer, Voorziening, VoorzieningLocation, utcnow)
 
@@ -215,6 +216,8 @@ def decide(session: Session, user, kind: str, row, action: str, reason: str = ""
     if action == "approve":
         _require(row.moderation == "pending", _("Dit bericht wacht niet (meer) op goedkeuring."))
         row.moderation = "approved"
+        if kind == "organisation":
+            grant_aanbieder_roles(session, row)
         owner = owner_user(session, kind, row)
         if owner is not None and not owner.trusted:
             # One approved post makes an account trusted: later posts skip the queue.

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from .. import audit
 from ..geocoding import OfflineGeocoder, normalise_postcode, rough_distance
-from ..models import (Area, Category, Location, Organisation, Schedule, UserOrganisation, UserRole, Voorziening,
+from ..models import (Area, Category, Location, Organisation, Schedule, User, UserOrganisation, UserRole, Voorziening,
                       VoorzieningCategory, VoorzieningLocation, utcnow)
 from ..schedule_text import day_status, week_in_words
 from ..search import search_voorzieningen
@@ -442,8 +442,19 @@ def _save_schedule(session: Session, v: Voorziening, location: Location, rows) -
                                  opens_at=parse_time(row.form.opens.data), closes_at=parse_time(row.form.closes.data)))
 
 
+def grant_aanbieder_roles(session: Session, org: Organisation) -> None:
+    """The people linked to an approved organisation become its aanbieders; never before approval,
+    or anyone could make themselves an aanbieder by registering a made-up organisation."""
+    users = session.exec(select(User).join(UserOrganisation, UserOrganisation.user_id == User.id)
+                         .where(UserOrganisation.organisation_id == org.id)).all()
+    for user in users:
+        if not user.has_role("aanbieder"):
+            user.roles.append(UserRole(role="aanbieder"))  # through the relationship: the user row owns its roles
+            audit.record(session, "role.grant", "user", user.id, f"aanbieder of organisation {org.id}")
+
+
 def create_organisation(session: Session, user, form) -> Organisation:
-    """A new organisation waits for a preventiemakelaar; its creator becomes its aanbieder."""
+    """A new organisation waits for a preventiemakelaar; its creator becomes its aanbieder once approved."""
     org = Organisation(name=form.name.data.strip(), description=(form.description.data or "").strip(),
                        email=(form.email.data or "").strip().lower() or None,
                        phone=(form.phone.data or "").strip() or None, website=(form.website.data or "").strip() or None,
@@ -451,8 +462,8 @@ def create_organisation(session: Session, user, form) -> Organisation:
     session.add(org)
     session.flush()
     session.add(UserOrganisation(user_id=user.id, organisation_id=org.id))
-    if not user.has_role("aanbieder"):
-        user.roles.append(UserRole(role="aanbieder"))  # through the relationship: the user row owns its roles
+    if org.moderation == "approved":
+        grant_aanbieder_roles(session, org)
     audit.record(session, "organisation.created", "organisation", org.id, f"{org.name} ({org.moderation})")
     session.commit()
     return org

@@ -171,8 +171,8 @@ def new_organisation():
         org = services.create_organisation(get_session(), current_user, form)
         if org.moderation == "approved":
             flash(_("Uw organisatie is aangemeld. U kunt nu voorzieningen toevoegen."), "success")
-        else:
-            flash(_("Dank u. Een preventiemakelaar kijkt uw aanmelding na. U kunt alvast voorzieningen "
-                    "toevoegen; die worden ook nagekeken."), "success")
-        return redirect(url_for(".new"))
+            return redirect(url_for(".new"))
+        flash(_("Dank u. Een preventiemakelaar kijkt uw aanmelding na. Is die goedgekeurd? Dan krijgt u een "
+                "e-mail en kunt u voorzieningen toevoegen."), "success")
+        return redirect(url_for("mine.index"))
     return render_template("voorzieningen/organisation_form.html", form=form), (422 if form.errors else 200)
