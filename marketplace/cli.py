@@ -19,6 +19,8 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_postcodes_command)
     from .koppelingen.cli import match_cli
     app.cli.add_command(match_cli)
+    from .mail import mail_cli
+    app.cli.add_command(mail_cli)
     app.cli.add_command(translate_group)
 
 

@@ -1,11 +1,17 @@
-"""Engine, per-request session and the Alembic bridge.
+"""Engine, per-request session, the write lock and the Alembic bridge.
 
 One engine per app (``app.extensions["db_engine"]``), one Session per request on
 ``flask.g``, closed at teardown. CLI commands and jobs use ``session_scope()``.
+
+A service that checks a rule and then writes (places left, one accepted match per request)
+calls ``lock_for_write(session, Model, id)`` first and ``commit(session, conflict)`` last:
+the lock makes concurrent requests for the same row wait their turn, and a unique index that
+still catches a race becomes the service's own Dutch error instead of a 500.
 """
 
 from __future__ import annotations
 
+import logging
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -14,11 +20,14 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app, g
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, create_engine, select
 
 from .config import REPO_ROOT
+
+log = logging.getLogger(__name__)
 
 
 def make_engine(url: str, echo: bool = False) -> Engine:
@@ -74,6 +83,77 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except Exception:
             session.rollback()
             raise
+
+
+# --------------------------------------------------------------------------- write lock and commit
+
+
+class WriteConflict(Exception):
+    """Someone else changed the same thing at the same moment; the message is Dutch and safe to show."""
+
+
+def is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def lock_for_write(session: Session, model, ident: int):
+    """Lock one row until this transaction ends and return it fresh from the database (None: gone).
+
+    Call it before reading what the rule depends on (counts, statuses): a second request for the
+    same row then waits at this line until the first has committed, and sees its result.
+
+    - PostgreSQL: ``SELECT ... FOR UPDATE`` on the row.
+    - SQLite has no row locks, only one writer at a time: a no-op ``UPDATE t SET id = id`` on the
+      row takes that write lock (RESERVED) right here, waiting up to busy_timeout for another
+      writer. pysqlite starts its transaction only at the first write, so no read snapshot is
+      open yet and SQLite can wait instead of failing with "database is locked"; every read after
+      this line sees the latest data. (Emitting BEGIN for every transaction, the pysqlite recipe,
+      would give every read-then-write path in the app an immediate SQLITE_BUSY under contention;
+      BEGIN IMMEDIATE for every transaction would serialise all page views.)
+    """
+    table = model.__table__
+    (pk,) = table.primary_key.columns
+    if is_sqlite(session):
+        session.execute(update(table).where(pk == ident).values({pk.name: pk}))
+    return session.exec(select(model).where(pk == ident).with_for_update()
+                        .execution_options(populate_existing=True)).first()
+
+
+def _conflict(error: IntegrityError, conflict: Exception | None) -> Exception:
+    log.warning("Write refused by a database constraint: %s", error.orig)
+    if conflict is None:
+        from flask_babel import gettext as _
+        conflict = WriteConflict(_("Iemand anders heeft dit net veranderd. Kijk opnieuw en probeer het nog eens."))
+    return conflict
+
+
+def commit(session: Session, conflict: Exception | None = None) -> None:
+    """Commit the unit of work. A constraint broken by a concurrent request rolls back and raises
+    ``conflict`` (the caller's Dutch error), or a WriteConflict with a general Dutch message.
+    Mail queued with ``mail.queue_mail`` goes out after this commit (see mail.py)."""
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise _conflict(error, conflict) from error
+
+
+@contextmanager
+def atomic(session: Session, conflict: Exception | None = None) -> Iterator[Session]:
+    """``with atomic(session, MatchError(...)):`` — the writes inside, then one commit.
+
+    Any error rolls everything back; a constraint broken by a concurrent request (also in a
+    flush inside the block) becomes ``conflict``, as in ``commit``.
+    """
+    try:
+        yield session
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise _conflict(error, conflict) from error
+    except BaseException:
+        session.rollback()
+        raise
 
 
 # --------------------------------------------------------------------------- Alembic

@@ -1,29 +1,30 @@
 """Activities and resident initiatives: calendar, sign-up with waiting list, ownership, support.
 
-Each action that changes data commits exactly once (and rolls back on error); e-mails go
-out after the commit, so nobody is told about a change that did not happen.
+Each action that changes data commits exactly once (and rolls back on error); e-mails are
+queued on the session and go out after the commit, so nobody is told about a change that did
+not happen, and a mail server that is down cannot turn a saved change into an error page.
+Actions whose rule depends on counts (places left, the waiting list) lock the activity row first
+(``db.lock_for_write``), so simultaneous sign-ups are handled one after the other.
 """
 
 from __future__ import annotations
 
-import smtplib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import delete, func
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from .. import audit
+from .. import audit, db
 from ..categories import categories_by_slug
 from ..geocoding import OfflineGeocoder, normalise_postcode
-from ..mail import absolute_url, send_mail
+from ..mail import absolute_url, queue_mail
 from ..models import (WEEKDAYS, Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area, Category,
                       Location, Organisation, SupportRequest, User, UserOrganisation, UserRole, UserWijk,
                       utcnow)
+from ..params import MAX_DATE, MIN_DATE, add_weeks, bounded_int
 from ..timeutil import local_datetime, local_today, to_local
 from ..visibility import initial_moderation_for_post, moderates
 from .dates import format_day, format_occurrence, format_time_range
@@ -160,11 +161,8 @@ class CalendarDay:
 
 def parse_week(raw: str | None) -> int:
     """'?week=+1' arrives as ' 1' (a '+' in a query is a space); anything odd means this week."""
-    try:
-        week = int((raw or "0").strip())
-    except ValueError:
-        return 0
-    return min(max(week, 0), MAX_WEEKS_AHEAD)
+    week = bounded_int(raw, 0, MAX_WEEKS_AHEAD, clamp=True)
+    return 0 if week is None else week
 
 
 def week_days(week: int) -> tuple[date, date]:
@@ -243,9 +241,16 @@ def occurrence_labels(occurrences: list[ActivityOccurrence]) -> list[str]:
 
 def occurrence_times(first: date, start: time, end: time, interval_weeks: int,
                      count: int) -> list[tuple[datetime, datetime]]:
-    """Each date keeps its local wall-clock time, also across summer/winter time."""
+    """Each date keeps its local wall-clock time, also across summer/winter time.
+
+    Raises ActivityError when a date of the series falls outside MIN_DATE..MAX_DATE (a series
+    starting in the year 9999 would otherwise overflow).
+    """
     step = max(interval_weeks, 1)
-    days = [first + timedelta(weeks=i * step) for i in range(count if interval_weeks else 1)]
+    days = [add_weeks(first, i * step) for i in range(count if interval_weeks else 1)]
+    if any(day is None for day in days):
+        raise ActivityError(_("Kies een datum tussen %(first)s en %(last)s.", first=MIN_DATE.year,
+                              last=MAX_DATE.year), "first_date")
     return [(local_datetime(day, start), local_datetime(day, end)) for day in days]
 
 
@@ -319,6 +324,11 @@ def save_activity(session: Session, user, data: ActivityData, activity: Activity
     """Create (activity=None) or update an activity with its place, categories and dates. One commit."""
     place = locate(session, data.postcode)
     creating = activity is None
+    if not creating:
+        # A lower or higher capacity moves the waiting list: no sign-up may slip in between.
+        activity = db.lock_for_write(session, Activity, activity.id)
+        if activity is None:
+            raise LookupError("activity")
     if creating:
         activity = Activity(title=data.title, description=data.description, owner_user_id=user.id,
                             moderation=initial_moderation_for_post(user))
@@ -333,11 +343,11 @@ def save_activity(session: Session, user, data: ActivityData, activity: Activity
         promoted = [] if creating else promote_waiting(session, activity)
         audit.record(session, "activity.create" if creating else "activity.update", "activity", activity.id,
                      detail=activity.title if creating else f"capacity {old_capacity}→{activity.capacity}")
-        session.commit()
+        notify_promoted(session, activity, promoted)
+        db.commit(session)
     except Exception:
         session.rollback()
         raise
-    notify_promoted(session, activity, promoted)
     return activity
 
 
@@ -380,7 +390,9 @@ def _replace_future_dates(session: Session, activity: Activity, data: ActivityDa
 
 def cancel_activity(session: Session, activity: Activity, user) -> int:
     """Status cancelled; everyone signed up or waiting gets an e-mail. Returns how many were told."""
-    if activity.status == "cancelled":
+    activity = db.lock_for_write(session, Activity, activity.id)
+    if activity is None or activity.status == "cancelled":
+        session.rollback()
         return 0
     people = session.exec(select(User).join(ActivitySignup, ActivitySignup.user_id == User.id).where(
         ActivitySignup.activity_id == activity.id,
@@ -389,12 +401,12 @@ def cancel_activity(session: Session, activity: Activity, user) -> int:
     activity.updated_at = utcnow()
     session.add(activity)
     audit.record(session, "activity.cancel", "activity", activity.id, detail=f"{len(people)} deelnemers")
-    session.commit()
     for person in people:
-        _mail(person.email, _("%(title)s gaat niet door", title=activity.title), _(
+        queue_mail(session, person.email, _("%(title)s gaat niet door", title=activity.title), _(
             "Hallo %(name)s,\n\nDe activiteit '%(title)s' gaat niet door. U hoeft niets te doen.\n\n"
             "Kijk op Buurtplein voor andere activiteiten in uw wijk:\n%(link)s\n\nBuurtplein",
             name=person.first_name, title=activity.title, link=absolute_url("activities.index")))
+    db.commit(session)
     return len(people)
 
 
@@ -416,10 +428,9 @@ def waiting_rank(session: Session, signup: ActivitySignup) -> int:
 
 
 def _lock_activity(session: Session, activity_id: int) -> Activity | None:
-    # FOR UPDATE serialises sign-ups per activity on PostgreSQL (SQLite has one writer anyway).
-    # populate_existing: read capacity and status fresh, not from an object loaded earlier.
-    return session.exec(select(Activity).where(Activity.id == activity_id).with_for_update()
-                        .execution_options(populate_existing=True)).first()
+    # Sign-ups, sign-offs and capacity changes of one activity wait for each other here
+    # (FOR UPDATE on PostgreSQL, the write lock on SQLite); capacity and status are read fresh.
+    return db.lock_for_write(session, Activity, activity_id)
 
 
 def _next_position(session: Session, activity_id: int) -> int:
@@ -469,16 +480,15 @@ def sign_up(session: Session, activity_id: int, user) -> ActivitySignup:
     signup.position, signup.updated_at = _next_position(session, activity_id), utcnow()
     session.add(signup)
     audit.record(session, "activity.signup", "activity", activity_id, detail=signup.status)
+    notify_promoted(session, activity, promoted)
     try:
-        session.commit()
-    except IntegrityError:
+        db.commit(session)
+    except db.WriteConflict:
         # A double submit won the race: its row stands, this one is dropped.
-        session.rollback()
         again = my_signup(session, activity_id, user.id)
         if again is None:
-            raise
+            raise ActivityError(_("Er meldden zich net veel mensen tegelijk aan. Probeer het nog eens.")) from None
         return again
-    notify_promoted(session, activity, promoted)
     return signup
 
 
@@ -495,21 +505,22 @@ def sign_off(session: Session, activity_id: int, user) -> ActivitySignup | None:
     session.add(signup)
     audit.record(session, "activity.signoff", "activity", activity_id)
     promoted = promote_waiting(session, activity)
+    notify_promoted(session, activity, promoted)
     try:
-        session.commit()
+        db.commit(session, ActivityError(_("Dat lukte niet, want er veranderde net iets. Probeer het nog eens.")))
     except Exception:
         session.rollback()
         raise
-    notify_promoted(session, activity, promoted)
     return signup
 
 
 def notify_promoted(session: Session, activity: Activity, promoted: list[ActivitySignup]) -> None:
+    """Queue the 'a place is free for you' mails; they go out when the caller commits."""
     for signup in promoted:
         person = session.get(User, signup.user_id)
         if person is None:
             continue
-        _mail(person.email, _("Er is een plek vrij voor u bij %(title)s", title=activity.title), _(
+        queue_mail(session, person.email, _("Er is een plek vrij voor u bij %(title)s", title=activity.title), _(
             "Hallo %(name)s,\n\nEr is een plek vrij voor u bij '%(title)s'. U stond op de wachtlijst. "
             "Nu bent u aangemeld.\n\nKunt u toch niet? Meld u dan af op deze pagina:\n%(link)s\n\nBuurtplein",
             name=person.first_name, title=activity.title,
@@ -522,18 +533,20 @@ def notify_promoted(session: Session, activity: Activity, promoted: list[Activit
 def register_volunteer_interest(session: Session, activity: Activity, user) -> bool:
     """'Ik wil helpen': an audit event and an e-mail to the owner. False when already said."""
     from ..models import AuditEvent
+    activity = db.lock_for_write(session, Activity, activity.id) or activity  # 'once' also for a double click
     known = session.exec(select(AuditEvent).where(
         AuditEvent.action == "activity.volunteer_interest", AuditEvent.target_id == activity.id,
         AuditEvent.actor_id == user.id)).first()
     if known is not None:
+        session.rollback()
         return False
     audit.record(session, "activity.volunteer_interest", "activity", activity.id, actor_id=user.id)
-    session.commit()
     for address in owner_emails(session, activity):
-        _mail(address, _("Iemand wil helpen bij %(title)s", title=activity.title), _(
+        queue_mail(session, address, _("Iemand wil helpen bij %(title)s", title=activity.title), _(
             "Hallo,\n\n%(name)s wil graag helpen als vrijwilliger bij '%(title)s'.\n"
             "U kunt %(name)s een e-mail sturen: %(email)s\n\nBuurtplein",
             name=user.display_name, title=activity.title, email=user.email))
+    db.commit(session)
     return True
 
 
@@ -583,13 +596,13 @@ def ask_support(session: Session, activity: Activity, user, question: str) -> Su
     session.add(support)
     session.flush()
     audit.record(session, "support.create", "support_request", support.id, detail=f"activity {activity.id}")
-    session.commit()
     for makelaar in preventiemakelaars_of_wijk(session, activity_wijk_id(session, activity)):
-        _mail(makelaar.email, _("Vraag om steun: %(title)s", title=activity.title), _(
+        queue_mail(session, makelaar.email, _("Vraag om steun: %(title)s", title=activity.title), _(
             "Hallo %(name)s,\n\n%(asker)s vraagt uw steun bij '%(title)s':\n\n%(question)s\n\n"
             "Bekijk de activiteit:\n%(link)s\n\nBuurtplein",
             name=makelaar.first_name, asker=user.display_name, title=activity.title, question=support.question,
             link=absolute_url("activities.detail", id=activity.id)))
+    db.commit(session)
     return support
 
 
@@ -625,23 +638,12 @@ def answer_support_request(session: Session, support_id: int, user, answer: str 
     support.answer = answer or support.answer
     session.add(support)
     audit.record(session, "support.answer", "support_request", support.id, detail=status, actor_id=user.id)
-    session.commit()
     asker = session.get(User, support.asked_by_id)
     if asker is not None:
-        _mail(asker.email, _("Antwoord op uw vraag over %(title)s", title=activity.title), _(
+        queue_mail(session, asker.email, _("Antwoord op uw vraag over %(title)s", title=activity.title), _(
             "Hallo %(name)s,\n\nDe buurtmakelaar heeft uw vraag bekeken. Status: %(status)s.\n\n%(answer)s\n\n"
             "Bekijk het hier:\n%(link)s\n\nBuurtplein",
             name=asker.first_name, status=support_status_text(status), answer=support.answer or "",
             title=activity.title, link=absolute_url("activities.detail", id=activity.id)))
+    db.commit(session)
     return support
-
-
-# --------------------------------------------------------------------------- mail
-
-
-def _mail(to: str, subject: str, body: str) -> None:
-    """The change is already committed; a mail server hiccup must not turn it into an error page."""
-    try:
-        send_mail(to, subject, body)
-    except (smtplib.SMTPException, OSError):
-        current_app.logger.exception("Mail to %s about an activity failed", to)

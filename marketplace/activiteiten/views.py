@@ -9,8 +9,9 @@ from wtforms.fields import SelectChoice
 
 from ..categories import all_categories
 from ..db import get_session
-from ..extensions import limiter
+from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
 from ..models import Activity
+from ..params import int_id
 from . import bp, services
 from .forms import REPEAT_INTERVALS, ActivityForm, SupportForm
 
@@ -48,8 +49,7 @@ def _wijk_filter(session) -> int | None:
     """?wijk= (empty: all wijken); without the parameter, the user's own wijk."""
     if "wijk" not in request.args:
         return services.default_wijk_id(session, current_user)
-    raw = request.args.get("wijk", "")
-    return int(raw) if raw.isdigit() else None
+    return int_id(request.args.get("wijk"))
 
 
 # --------------------------------------------------------------------------- detail
@@ -114,7 +114,11 @@ def signup(id: int):
 @limiter.limit(POST_LIMIT, methods=["POST"])
 def signoff(id: int):
     _activity_or_404(id)
-    services.sign_off(get_session(), id, current_user)
+    try:
+        services.sign_off(get_session(), id, current_user)
+    except services.ActivityError as error:
+        flash(str(error), "error")
+        return redirect(url_for("activities.detail", id=id))
     flash(_("U bent afgemeld."), "success")
     return redirect(url_for("activities.detail", id=id))
 
@@ -138,7 +142,8 @@ def volunteer(id: int):
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(POSTING_PER_USER, key_func=per_user, methods=["POST"])
+@limiter.limit(POSTING_PER_IP, methods=["POST"])
 def new():
     session = get_session()
     form = _activity_form(session)

@@ -176,6 +176,7 @@ def send_message(session: Session, match: Match, user: User, body: str) -> Messa
 
 def share_contact(session: Session, match: Match, user: User) -> bool:
     """Record that ``user`` agrees to share contact details; True once both sides agreed."""
+    _request, match = _lock_match(session, match)  # both sides saying yes at once: the second sees the first
     if user.id not in party_ids(session, match):
         raise MatchError(_("U hoort niet bij deze afspraak."))
     if match.status != "accepted":
@@ -203,6 +204,7 @@ def _agreed(session: Session, match: Match, user_id: int) -> bool:
 
 
 def complete(session: Session, match: Match, user: User, rating: int | None, feedback: str | None) -> Match:
+    _request, match = _lock_match(session, match)  # finished once, also when both sides click at once
     if user.id not in party_ids(session, match):
         raise MatchError(_("U hoort niet bij deze afspraak."))
     if match.status != "accepted":
@@ -217,7 +219,7 @@ def complete(session: Session, match: Match, user: User, rating: int | None, fee
     request.status, request.updated_at = "done", utcnow()
     session.add_all([match, request])
     audit.record(session, "match.complete", "match", match.id, actor_id=user.id, detail=f"rating={rating}")
-    session.commit()
+    db.commit(session, MatchError(_("Hierover is al beslist.")))
     return match
 
 
@@ -271,7 +273,7 @@ def run_batch(session: Session, dry_run: bool = True):
             session.add(Match(request_id=request_id, kind="offer", offer_id=offer_id, score=score,
                               reasons=json.dumps(["voorgesteld door de koppelhulp"]), status="suggested"))
         audit.record(session, "match.batch", detail=f"{len(result.pairs)} voorstellen")
-        session.commit()
+        db.commit(session)
     return result
 
 
@@ -290,10 +292,12 @@ def weekly_digest(session: Session, now: datetime | None = None) -> int:
         if not near:
             continue
         lines = [f"- {r.title} ({r.public_name})\n  {_abs('requests.detail', id=r.id)}" for r in near[:15]]
-        send_mail(user.email, "Nieuwe hulpvragen bij u in de buurt",
-                  f"Hallo {user.first_name},\n\nDeze week vroegen buren om hulp:\n\n" + "\n".join(lines)
-                  + "\n\nU krijgt deze e-mail omdat u dat zelf aanzette. Uitzetten kan op uw profiel.\n\nBuurtplein")
-        sent += 1
+        # A mail server that is down keeps the mail for 'flask mail retry' and the digest goes on.
+        if send_or_keep(user.email, "Nieuwe hulpvragen bij u in de buurt",
+                        f"Hallo {user.first_name},\n\nDeze week vroegen buren om hulp:\n\n" + "\n".join(lines)
+                        + "\n\nU krijgt deze e-mail omdat u dat zelf aanzette. Uitzetten kan op uw profiel."
+                        "\n\nBuurtplein"):
+            sent += 1
     return sent
 
 
@@ -309,10 +313,11 @@ def _link(match: Match) -> str:
 
 
 def _notify(session: Session, user_ids: set[int | None], subject: str, body: str) -> None:
+    """Queue a mail to each user; it goes out after the caller's commit (dropped on rollback)."""
     for uid in sorted(i for i in user_ids if i):
         user = session.get(User, uid)
         if user is not None and user.is_active:
-            send_mail(user.email, subject, f"Hallo {user.first_name},\n\n{body}\n\nBuurtplein")
+            queue_mail(session, user.email, subject, f"Hallo {user.first_name},\n\n{body}\n\nBuurtplein")
 
 
 # --------------------------------------------------------------------------- the request page

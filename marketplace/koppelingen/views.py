@@ -13,6 +13,7 @@ from ..db import get_session
 from ..extensions import limiter
 from ..geocoding import OfflineGeocoder, normalise_postcode
 from ..models import Conversation, HelpRequest, HelpRequestPrivate, Match, Message, User, VolunteerOffer
+from ..params import int_id
 from . import bp
 from .services import (MatchError, complete, confirm_category, party_ids, propose, request_owner_ids, respond,
                        send_message, share_contact)
@@ -91,9 +92,10 @@ def propose_help():
 
 
 def _get_or_404(model, raw_id):
-    if not (raw_id or "").isdigit():
+    ident = int_id(raw_id)
+    if ident is None:
         abort(404)
-    return get_session().get(model, int(raw_id)) or abort(404)
+    return get_session().get(model, ident) or abort(404)
 
 
 @bp.route("/<int:match_id>/antwoord", methods=["POST"])
