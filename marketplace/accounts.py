@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -32,30 +35,59 @@ def hash_password(password: str, method: str | None = None) -> str:
     return generate_password_hash(password, method=method or hash_method())
 
 
+def normalise_email(email: str | None) -> str:
+    """The one spelling of an address, for storage, look-up and throttling."""
+    return (email or "").strip().lower()
+
+
 def find_by_email(session: Session, email: str) -> User | None:
-    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+
+
+class EmailTaken(AccountError):
+    """There is already an account with this address. Views must not show this to the visitor."""
 
 
 def register_user(session: Session, email: str, password: str, display_name: str,
                   roles: tuple[str, ...] = ("bewoner",), postcode: str | None = None) -> User:
-    if find_by_email(session, email) is not None:
-        raise AccountError(_("Er is al een account met dit e-mailadres. Wilt u inloggen?"))
     bad = set(roles) - set(SELF_SERVICE_ROLES)
     if bad:
         raise AccountError(_("Deze rol kunt u niet zelf kiezen."))
-    user = User(email=email.strip().lower(), password_hash=hash_password(password),
+    # Hashed before the look-up: an existing address costs the same work as a new one.
+    password_hash = hash_password(password)
+    if find_by_email(session, email) is not None:
+        raise EmailTaken(_("Er is al een account met dit e-mailadres. Wilt u inloggen?"))
+    user = User(email=normalise_email(email), password_hash=password_hash,
                 display_name=display_name.strip(), postcode=postcode)
     user.roles = [UserRole(role=r) for r in sorted(set(roles) or {"bewoner"})]
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same address registered at the same moment
+        session.rollback()
+        raise EmailTaken(_("Er is al een account met dit e-mailadres. Wilt u inloggen?")) from None
     audit.record(session, "account.register", "user", user.id, actor_id=user.id)
     session.commit()
     return user
 
 
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of nothing, made with the current method: checked when the address is unknown."""
+    method = hash_method()
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _dummy_hashes[method]
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     user = find_by_email(session, email)
-    if user is None or not user.is_active or not check_password_hash(user.password_hash, password):
+    # Always one hash check: an unknown or inactive address costs the same as a wrong password.
+    stored = user.password_hash if user is not None else _dummy_hash()
+    password_ok = check_password_hash(stored, password)
+    if user is None or not user.is_active or not password_ok:
         return None
     user.last_login_at = utcnow()
     session.add(user)

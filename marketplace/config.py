@@ -68,6 +68,14 @@ def from_environment() -> dict:
         "NOMINATIM_DOMAIN": os.environ.get("NOMINATIM_DOMAIN", "nominatim.openstreetmap.org"),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,  # X-RateLimit-* and Retry-After
+        # Per-address back-off on failed logins (auth/throttle.py), whatever the IP.
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_FAILURE_WINDOW": _int("LOGIN_FAILURE_WINDOW", 15 * 60),
+        "LOGIN_LOCKOUT_SECONDS": _int("LOGIN_LOCKOUT_SECONDS", 5 * 60),
+        # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: none, trust nothing).
+        # Without it every visitor has the proxy's IP and per-IP limits hit everyone at once.
+        "PROXY_FIX_COUNT": _int("PROXY_FIX_COUNT", 0),
         # Not read from the environment on purpose: a cheap hash is for tests only (set in test config).
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 2 * 3600),

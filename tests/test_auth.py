@@ -53,15 +53,85 @@ def test_register_bad_input_gives_dutch_errors_keeps_input_and_writes_nothing(ap
     assert _user_count(app) == 0
 
 
-def test_register_refuses_duplicate_email_and_self_chosen_staff_role(app, client, session):
-    make_user(session, email="anna@example.nl")
-    data = {"display_name": "Anna", "email": "anna@example.nl", "password": "een lange zin hier",
-            "confirm": "een lange zin hier", "wants": ["bewoner"]}
-    page = client.post("/registreren", data=data).get_data(as_text=True)
-    assert "al een account" in page
-    page = client.post("/registreren", data={**data, "email": "b@example.nl", "wants": ["beheerder"]}).get_data(as_text=True)
+REGISTER = {"display_name": "Anna", "password": "een lange zin hier", "confirm": "een lange zin hier",
+            "wants": ["bewoner"]}
+
+
+def _flashes(client):
+    with client.session_transaction() as s:
+        return list(s.get("_flashes", []))
+
+
+def _outbox(app):
+    from pathlib import Path
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+            for p in sorted(Path(app.config["MAIL_OUTBOX"]).glob("*.eml"))]
+
+
+def test_register_refuses_a_self_chosen_staff_role(app, client):
+    page = client.post("/registreren", data={**REGISTER, "email": "b@example.nl", "wants": ["beheerder"]}).get_data(as_text=True)
     assert "ongeldige keuze" in page
-    assert _user_count(app) == 1
+    assert _user_count(app) == 0
+
+
+def test_register_answers_a_known_address_exactly_like_a_new_one(make_app, tmp_path):
+    app = make_app(MAIL_OUTBOX=str(tmp_path / "outbox"))
+    with app.app_context():
+        anna = make_user(db.get_session(), email="anna@example.nl")
+    new, known = app.test_client(), app.test_client()
+    first = new.post("/registreren", data={**REGISTER, "email": "nieuw@example.nl"})
+    second = known.post("/registreren", data={**REGISTER, "email": "Anna@Example.nl"})
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert first.get_data() == second.get_data()
+    assert _flashes(new) == _flashes(known) == [("success", "Kijk in uw e-mail om verder te gaan.")]
+    assert "al een account" not in second.get_data(as_text=True)
+    # The owner gets a note, not a second account; nothing about the account changed.
+    assert _user_count(app) == 2
+    mails = {m["To"]: m for m in _outbox(app)}
+    assert set(mails) == {"nieuw@example.nl", "anna@example.nl"}
+    note = mails["anna@example.nl"]
+    assert "Iemand wilde een account maken" in note["Subject"]
+    assert "/wachtwoord-vergeten" in note.get_content() and "/login" in note.get_content()
+    with app.app_context():
+        assert db.get_session().get(User, anna.id).password_hash == anna.password_hash
+    # The new address is signed in; the one who tried a known address is not.
+    assert new.get("/profiel").status_code == 200
+    assert known.get("/profiel").status_code == 302
+
+
+def test_register_does_the_same_hashing_work_for_a_known_address(app, session, monkeypatch):
+    import marketplace.accounts as accounts
+    make_user(session, email="anna@example.nl")
+    calls = []
+    real = accounts.generate_password_hash
+    monkeypatch.setattr(accounts, "generate_password_hash", lambda *a, **k: calls.append(1) or real(*a, **k))
+    app.test_client().post("/registreren", data={**REGISTER, "email": "nieuw@example.nl"})
+    new_calls, calls[:] = len(calls), []
+    app.test_client().post("/registreren", data={**REGISTER, "email": "anna@example.nl"})
+    assert new_calls == len(calls) == 1
+
+
+def test_login_costs_one_hash_check_for_unknown_wrong_and_inactive_addresses(app, session, monkeypatch):
+    import marketplace.accounts as accounts
+    make_user(session, email="anna@example.nl")
+    sleeper = make_user(session, email="slaap@example.nl", name="Slaap")
+    sleeper.is_active = False
+    session.add(sleeper)
+    session.commit()
+    calls = []
+    real = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash", lambda *a, **k: calls.append(1) or real(*a, **k))
+    counts, pages = {}, {}
+    for email_address in ("niemand@example.nl", "anna@example.nl", "slaap@example.nl"):
+        calls.clear()
+        response = login(app.test_client(), email=email_address, password="fout-wachtwoord")
+        counts[email_address] = len(calls)
+        page = re.sub(r'(name="csrf_token"[^>]*value=")[^"]+', r"\1", response.get_data(as_text=True))
+        pages[email_address] = (response.status_code, page.replace(email_address, "@"))
+    assert set(counts.values()) == {1}, counts
+    assert len(set(pages.values())) == 1  # same status and the same page, apart from the typed address
+    assert pages["anna@example.nl"][0] == 422
 
 
 def test_login_logout(app, client, session):

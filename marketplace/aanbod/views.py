@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from ..categories import all_categories
 from ..db import get_session
-from ..extensions import limiter
+from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
 from ..hulpvragen.forms import LANGUAGE_NAMES
 from ..hulpvragen.services import buurten_by_id, wijken
 from ..models import User, VolunteerOffer
@@ -58,7 +58,8 @@ def detail(id: int):
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(POSTING_PER_USER, key_func=per_user, methods=["POST"])
+@limiter.limit(POSTING_PER_IP, methods=["POST"])
 def new():
     session = get_session()
     categories = all_categories(session, include_professional_only=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -10,10 +11,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
 from ..db import get_session
-from ..extensions import limiter
+from ..extensions import (LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_ACCOUNT, REGISTER_PER_IP,
+                          RESET_PER_ACCOUNT, RESET_PER_IP, limiter, per_account)
 from ..forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from ..geocoding import normalise_postcode
 from ..mail import absolute_url, send_mail
+from ..timeutil import to_local
+from . import throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -26,20 +30,37 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(LOGIN_PER_IP, methods=["POST"])
+@limiter.limit(LOGIN_PER_ACCOUNT, key_func=per_account, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("account.profile"))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.locked_for(form.email.data)
+        if wait:
+            return _locked(form, wait)
         user = accounts.authenticate(get_session(), form.email.data, form.password.data)
         if user is None:
+            wait = throttle.record_failure(form.email.data)
+            if wait:
+                return _locked(form, wait)
             form.password.errors.append(_("Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw."))
         else:
+            throttle.record_success(form.email.data)
             login_user(user)
             flash(_("Welkom, %(name)s. U bent ingelogd.", name=user.first_name), "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), (422 if form.errors else 200)
+
+
+def _locked(form: LoginForm, wait: int):
+    """Too many wrong passwords for this address: the same answer whether or not it has an account."""
+    until = to_local(datetime.now(timezone.utc) + timedelta(seconds=wait))
+    form.password.errors.append(_(
+        "Er is te vaak een verkeerd wachtwoord ingevuld voor dit e-mailadres. Probeer het na %(time)s "
+        "opnieuw. Wachtwoord vergeten? Vraag dan een nieuw wachtwoord aan.", time=until.strftime("%H:%M")))
+    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
 
 
 @bp.route("/logout", methods=["POST"])
@@ -53,27 +74,57 @@ def logout():
 
 
 @bp.route("/registreren", methods=["GET", "POST"])
-@limiter.limit("5 per minute", methods=["POST"])
+@limiter.limit(REGISTER_PER_IP, methods=["POST"])
+@limiter.limit(REGISTER_PER_ACCOUNT, key_func=per_account, methods=["POST"])
 def register():
+    # An address that already has an account gets the same answer as a new one (same status,
+    # redirect and message, one mail to the address): the form tells nobody who has an account.
     form = RegisterForm()
     if form.validate_on_submit():
+        session = get_session()
         try:
             user = accounts.register_user(
-                get_session(), form.email.data, form.password.data, form.display_name.data,
+                session, form.email.data, form.password.data, form.display_name.data,
                 roles=tuple(form.wants.data or ["bewoner"]),
                 postcode=normalise_postcode(form.postcode.data) if form.postcode.data else None)
+        except accounts.EmailTaken:
+            session.rollback()
+            owner = accounts.find_by_email(session, form.email.data)
+            if owner is not None:
+                _mail_existing_owner(owner)
         except accounts.AccountError as error:
-            get_session().rollback()
+            session.rollback()
             form.email.errors.append(str(error))
+            return render_template("auth/register.html", form=form), 422
         else:
+            _mail_welcome(user)
             login_user(user)
-            flash(_("Uw account is gemaakt. Welkom bij Buurtplein!"), "success")
-            return redirect(url_for("account.profile"))
+        flash(_("Kijk in uw e-mail om verder te gaan."), "success")
+        return redirect(url_for("account.profile"))
     return render_template("auth/register.html", form=form), (422 if form.errors else 200)
 
 
+def _mail_welcome(user) -> None:
+    send_mail(user.email, _("Welkom bij Buurtplein"), _(
+        "Hallo %(name)s,\n\nUw account bij Buurtplein is klaar.\n\n"
+        "Vul uw postcode in op uw profiel. Dan ziet u wat er bij u in de buurt is:\n%(profile)s\n\n"
+        "Heeft u dit account niet zelf gemaakt? Kies dan hier een eigen wachtwoord:\n%(reset)s\n\nBuurtplein",
+        name=user.first_name, profile=absolute_url("account.profile"), reset=absolute_url("auth.reset_request")))
+
+
+def _mail_existing_owner(user) -> None:
+    send_mail(user.email, _("Iemand wilde een account maken met uw e-mailadres"), _(
+        "Hallo %(name)s,\n\nIemand wilde op Buurtplein een nieuw account maken met uw e-mailadres. "
+        "Maar u heeft al een account. Er is niets veranderd.\n\n"
+        "Was u dat zelf? Log dan in:\n%(login)s\n\n"
+        "Wachtwoord vergeten? Vraag een nieuw wachtwoord aan:\n%(reset)s\n\n"
+        "Was u het niet? Dan hoeft u niets te doen.\n\nBuurtplein",
+        name=user.first_name, login=absolute_url("auth.login"), reset=absolute_url("auth.reset_request")))
+
+
 @bp.route("/wachtwoord-vergeten", methods=["GET", "POST"])
-@limiter.limit("5 per minute", methods=["POST"])
+@limiter.limit(RESET_PER_IP, methods=["POST"])
+@limiter.limit(RESET_PER_ACCOUNT, key_func=per_account, methods=["POST"])
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():

@@ -10,7 +10,7 @@ from .. import contact_details
 from ..access import roles_required
 from ..categories import all_categories
 from ..db import get_session
-from ..extensions import limiter
+from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
 from ..models import HelpRequest
 from ..koppelingen.services import request_panel
 from . import bp
@@ -71,7 +71,8 @@ def detail(id: int):
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(POSTING_PER_USER, key_func=per_user, methods=["POST"])
+@limiter.limit(POSTING_PER_IP, methods=["POST"])
 def new():
     session = get_session()
     categories = all_categories(session)
