@@ -185,7 +185,10 @@ def advice():
 @login_required
 def choose_category(request_id: int):
     """The resident confirms or corrects what their question is about."""
-    help_request = get_session().get(HelpRequest, request_id) or abort(404)
+    session = get_session()
+    help_request = session.get(HelpRequest, request_id) or abort(404)
+    if current_user.id not in request_owner_ids(help_request):
+        abort(404 if not visibility.may_see_request(session, help_request) else 403)
     try:
         confirm_category(get_session(), help_request, current_user, request.form.get("slug", ""))
     except MatchError as error:

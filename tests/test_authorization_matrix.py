@@ -1,0 +1,236 @@
+"""The authorisation matrix, generated from the URL map (security issue, "proof that must exist").
+
+Every route has one rule below. Each rule names the object its URL points at (if any) and who may
+use it. The test asks every route as anonymous and as every role, for the viewer's own object,
+another's in the same wijk and one in another wijk, and compares allowed/refused with the rule:
+
+- allowed: not 401/403/404 and not sent to the login page;
+- refused: 403 or 404 (an object one may not see does not exist for them), or the login page for
+  anonymous visitors.
+
+A new route without a rule fails ``test_every_route_has_a_rule``. POST routes are only asked by
+the viewers the rule refuses, so the matrix never changes the world it checks; what an allowed
+POST does is tested in each area's own tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+
+from marketplace import db
+
+from . import authz_world as aw
+from .conftest import login
+
+STAFF = ("ambassadeur", "professional", "preventiemakelaar", "beheerder")
+Allowed = Callable[[str, str], bool]  # (viewer role, variant) -> allowed
+
+
+def everyone(_viewer, _variant):
+    return True
+
+
+def nobody(_viewer, _variant):
+    return False
+
+
+def members(viewer, _variant):
+    return viewer != "anonymous"
+
+
+def roles(*names: str) -> Allowed:
+    """Logged in with one of ``names``; the beheerder may do all (access.roles_required)."""
+    return lambda viewer, _variant: viewer in names or viewer == "beheerder"
+
+
+def owner(*also: str) -> Allowed:
+    """The object's owner, plus ``also`` (role names, or 'pm_wijk' for the preventiemakelaar of its wijk)."""
+
+    def rule(viewer, variant):
+        if viewer == "anonymous":
+            return False
+        if variant == "own":
+            return True
+        if "pm_wijk" in also and viewer == "preventiemakelaar" and variant == "other":
+            return True
+        if "pro_wijk" in also and viewer == "professional" and variant == "other":
+            return True
+        return viewer in also
+
+    return rule
+
+
+def both(first: Allowed, second: Allowed) -> Allowed:
+    return lambda viewer, variant: first(viewer, variant) and second(viewer, variant)
+
+
+def either(first: Allowed, second: Allowed) -> Allowed:
+    return lambda viewer, variant: first(viewer, variant) or second(viewer, variant)
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: Allowed
+    kind: str | None = None  # object kind in authz_world, for the route's id
+    query: str | None = None  # the id goes into this query parameter instead of the path
+    path: dict | None = None  # fixed path values (no object)
+
+
+RULES: dict[str, Rule] = {
+    "main.index": Rule(everyone),
+    "main.set_language": Rule(everyone),
+    "static": Rule(everyone, path={"filename": "css/buurtplein.css"}),
+    "auth.login": Rule(everyone),
+    "auth.register": Rule(everyone),
+    "auth.logout": Rule(members),
+    "auth.reset_request": Rule(everyone),
+    "auth.reset_password": Rule(everyone, path={"token": "niet-echt"}),
+    "account.profile": Rule(members),
+    "admin.users": Rule(roles()),
+    "admin.user_roles": Rule(roles(), kind="user"),
+    "voorzieningen.index": Rule(everyone),
+    "voorzieningen.map_data": Rule(everyone),
+    "voorzieningen.detail": Rule(everyone, kind="voorziening"),
+    # An aanbieder edits the voorzieningen of their own organisation; the beheerder all of them.
+    "voorzieningen.edit": Rule(both(roles("aanbieder"), owner("beheerder")), kind="voorziening"),
+    "voorzieningen.new": Rule(roles("aanbieder")),
+    "voorzieningen.new_organisation": Rule(members),
+    "requests.index": Rule(everyone),
+    "requests.nearby": Rule(roles("vrijwilliger")),
+    "requests.new": Rule(members),
+    # A safety request: its poster, the professionals and the preventiemakelaar of its wijk.
+    "requests.detail": Rule(owner("pm_wijk", "pro_wijk"), kind="safety_request"),
+    "requests.withdraw": Rule(owner(), kind="request"),
+    "requests.renew": Rule(owner(), kind="request"),
+    "offers.index": Rule(everyone),
+    "offers.new": Rule(members),  # reciprocity: every resident may offer help (and so becomes a volunteer)
+    # A pending offer: its owner, the preventiemakelaar of its wijk, the beheerder.
+    "offers.detail": Rule(owner("pm_wijk", "beheerder"), kind="pending_offer"),
+    "offers.edit": Rule(owner(), kind="offer"),
+    "offers.pause": Rule(owner(), kind="offer"),
+    "offers.resume": Rule(owner(), kind="offer"),
+    "activities.index": Rule(everyone),
+    "activities.detail": Rule(everyone, kind="activity"),
+    "activities.new": Rule(members),
+    "activities.edit": Rule(owner("pm_wijk", "beheerder"), kind="activity"),
+    "activities.cancel": Rule(owner("pm_wijk", "beheerder"), kind="activity"),
+    "activities.signup": Rule(members, kind="activity"),
+    "activities.signoff": Rule(members, kind="activity"),
+    "activities.volunteer": Rule(members, kind="activity"),
+    # The organiser asks the wijk for support; the preventiemakelaar answers in the moderation queue.
+    "activities.support": Rule(owner(), kind="activity"),
+    "mine.index": Rule(members),
+    "moderation.queue": Rule(roles("preventiemakelaar")),
+    "moderation.decide": Rule(roles("preventiemakelaar")),
+    "moderation.report": Rule(everyone, kind="request", query="id", path={"soort": "request"}),
+    "moderation.confirm_listing": Rule(nobody, path={"token": "niet-echt"}),  # a forged token is a 404 for all
+    "board.index": Rule(everyone),
+    "board.buurt": Rule(everyone, path={"buurt_code": "BU01530501"}),
+    # A match: its parties; the preventiemakelaar of its wijk may look, and that look is audited.
+    "matches.detail": Rule(owner("pm_wijk", "beheerder"), kind="match"),
+    "matches.answer": Rule(owner(), kind="match"),
+    "matches.message": Rule(owner(), kind="match"),
+    "matches.share": Rule(owner(), kind="match"),
+    "matches.finish": Rule(owner(), kind="match"),
+    "matches.propose_help": Rule(roles("vrijwilliger"), kind="request", query="hulpvraag"),
+    "matches.advice": Rule(roles("professional", "ambassadeur")),
+    "matches.choose_category": Rule(owner(), kind="request"),
+    "api.suggest": Rule(everyone),
+}
+# Routes whose answer depends on more than the rule (the login page redirects a logged-in user).
+LOGIN_ONLY_PAGES = {"auth.login"}
+
+
+@pytest.fixture(scope="module")
+def matrix_app(tmp_path_factory, base_config, _migrated):
+    from marketplace import create_app
+
+    from .conftest import clean_database
+
+    app = create_app({**base_config, "PROPAGATE_EXCEPTIONS": False})
+    with app.app_context():
+        clean_database(app)
+        with db.session_scope() as session:
+            app.config["AUTHZ_WORLD"] = aw.build(session)
+    yield app
+    with app.app_context():
+        clean_database(app)
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="module")
+def clients(matrix_app):
+    result = {"anonymous": matrix_app.test_client()}
+    from marketplace.models import ROLES
+    for role in ROLES:
+        client = matrix_app.test_client()
+        assert login(client, aw.email(role), aw.PASSWORD).status_code == 302, role
+        result[role] = client
+    return result
+
+
+def test_every_route_has_a_rule(matrix_app):
+    endpoints = {rule.endpoint for rule in matrix_app.url_map.iter_rules()}
+    assert endpoints - set(RULES) == set(), "a new route needs a rule in tests/test_authorization_matrix.py"
+    assert set(RULES) - endpoints == set(), "a rule for a route that no longer exists"
+
+
+def _url(app, endpoint: str, rule: Rule, viewer: str, variant: str) -> str | None:
+    from flask import url_for
+
+    values = dict(rule.path or {})
+    if rule.kind is not None:
+        object_id = app.config["AUTHZ_WORLD"].objects[rule.kind].id_for(viewer, variant)
+        if object_id is None:
+            return None
+        werkzeug_rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        name = rule.query or next(iter(werkzeug_rule.arguments))
+        values[name] = object_id
+    with app.test_request_context():
+        return url_for(endpoint, **values)
+
+
+def _outcome(response) -> str:
+    if response.status_code in (401, 403, 404):
+        return "refused"
+    if response.status_code == 302 and "/login" in response.headers.get("Location", ""):
+        return "refused"
+    if response.status_code >= 500:
+        return "error"
+    return "allowed"
+
+
+def _cases():
+    for endpoint, rule in sorted(RULES.items()):
+        variants = aw.VARIANTS if rule.kind else ("own",)
+        for viewer in aw.VIEWERS:
+            for variant in variants:
+                yield endpoint, viewer, variant
+
+
+@pytest.mark.parametrize("endpoint", sorted(RULES))
+def test_route_follows_its_rule(matrix_app, clients, endpoint):
+    rule = RULES[endpoint]
+    werkzeug_rule = next(r for r in matrix_app.url_map.iter_rules() if r.endpoint == endpoint)
+    methods = werkzeug_rule.methods or set()
+    wrong = []
+    for viewer in aw.VIEWERS:
+        for variant in (aw.VARIANTS if rule.kind else ("own",)):
+            url = _url(matrix_app, endpoint, rule, viewer, variant)
+            if url is None:
+                continue
+            expected = "allowed" if rule.allowed(viewer, variant) else "refused"
+            if "GET" in methods:
+                if endpoint in LOGIN_ONLY_PAGES and viewer != "anonymous":
+                    continue
+                got = _outcome(clients[viewer].get(url))
+            elif expected == "refused":
+                got = _outcome(clients[viewer].post(url, data={}))
+            else:
+                continue
+            if got != expected:
+                wrong.append(f"{viewer}/{variant} {url}: expected {expected}, got {got}")
+    assert not wrong, "\n" + "\n".join(wrong)

@@ -1,0 +1,143 @@
+"""The leak sweep (security issue, "proof that must exist").
+
+Crawl every GET page and JSON answer as each role, as anonymous and as freshly self-registered
+accounts (a resident and a volunteer), and look for what that viewer may not see: the text of
+another's safety request, a private address, name or phone, another person's full name or e-mail.
+The crawl starts from the URL map (every GET route filled with the ids of the world's objects and
+its area codes) and follows every same-site link it finds, so new pages are swept without a change
+here.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from flask import url_for
+from sqlmodel import select
+from werkzeug.routing import IntegerConverter
+
+from marketplace import db
+from marketplace.models import ROLES, Area
+
+from . import authz_world as aw
+from .conftest import login
+
+SKIP = {"static", "auth.logout", "moderation.confirm_listing", "auth.reset_password"}
+MAX_PAGES = 400
+HREF = re.compile(r'href="([^"#]+)"')
+
+
+@pytest.fixture(scope="module")
+def sweep_app(base_config, _migrated):
+    from marketplace import create_app
+
+    from .conftest import clean_database
+
+    app = create_app({**base_config, "PROPAGATE_EXCEPTIONS": False})
+    with app.app_context():
+        clean_database(app)
+        with db.session_scope() as session:
+            world = aw.build(session)
+            app.config["AUTHZ_WORLD"] = world
+            app.config["AREA_CODES"] = list(session.exec(select(Area.code)).all())
+    yield app
+    with app.app_context():
+        clean_database(app)
+    app.extensions["db_engine"].dispose()
+
+
+def _seed_urls(app) -> set[str]:
+    world = app.config["AUTHZ_WORLD"]
+    ids = sorted({i for objects in world.objects.values()
+                  for i in (objects.other, objects.other_wijk, *objects.own.values()) if i})
+    urls = {"/"}
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint in SKIP or "GET" not in (rule.methods or ()):
+                continue
+            if not rule.arguments:
+                urls.add(url_for(rule.endpoint))
+                continue
+            (name,) = rule.arguments
+            pool = ids if isinstance(rule._converters[name], IntegerConverter) else app.config["AREA_CODES"]
+            urls.update(url_for(rule.endpoint, **{name: value}) for value in pool)
+        for i in ids:
+            urls.add(url_for("matches.propose_help", hulpvraag=i))
+            urls.add(url_for("moderation.report", soort="request", id=i))
+    for text in ("boodschappen", "Dreigingzaak bedreigt", "Zeynep"):
+        urls.add(f"/api/v1/suggest?text={text}&postcode=7541AB&limit=50")
+        urls.add(f"/voorzieningen/?q={text}")
+    return urls
+
+
+def _crawl(app, client) -> dict[str, str]:
+    seen: dict[str, str] = {}
+    todo = sorted(_seed_urls(app))
+    while todo and len(seen) < MAX_PAGES:
+        url = todo.pop()
+        if url in seen:
+            continue
+        response = client.get(url)
+        body = response.get_data(as_text=True)
+        seen[url] = body
+        if response.mimetype == "text/html":
+            for href in HREF.findall(body):
+                target = urljoin(url, href.replace("&amp;", "&"))
+                parts = urlsplit(target)
+                if parts.netloc or not parts.path.startswith("/") or parts.path.startswith("/static/"):
+                    continue
+                if "/logout" in parts.path or "/bevestigen/" in parts.path:
+                    continue
+                todo.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return seen
+
+
+def _viewer_client(app, viewer: str):
+    client = app.test_client()
+    if viewer == "anonymous":
+        return client
+    if viewer.startswith("fresh-"):
+        wants = viewer.removeprefix("fresh-")
+        response = client.post("/registreren", data={
+            "email": f"{viewer}@example.nl", "password": "een lang wachtwoord 123",
+            "confirm": "een lang wachtwoord 123", "display_name": "Frits Nieuw", "postcode": "7541AB",
+            "wants": [wants]})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+    assert login(client, aw.email(viewer), aw.PASSWORD).status_code == 302
+    return client
+
+
+def _forbidden(world, viewer: str) -> list[str]:
+    """What ``viewer`` may not see anywhere."""
+    forbidden = list(world.secrets["other_wijk"])
+    other = world.secrets["other"]
+    people = ["Bewoner Other", "bewoner.other@example.nl", "Preventiemakelaar Other_wijk",
+              "preventiemakelaar.other_wijk@example.nl"]
+    if viewer in ("professional", "preventiemakelaar"):  # both work in wijk A: its safety request is theirs
+        forbidden += [s for s in other if not s.startswith(aw.SAFETY_MARK)]
+    else:
+        forbidden += other
+    if viewer != "beheerder":  # the beheerder manages accounts
+        forbidden += people
+    return forbidden
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "fresh-bewoner", "fresh-vrijwilliger", *ROLES])
+def test_no_page_shows_what_the_viewer_may_not_see(sweep_app, viewer):
+    client = _viewer_client(sweep_app, viewer)
+    pages = _crawl(sweep_app, client)
+    assert len(pages) > 60  # the crawl really went round
+    forbidden = _forbidden(sweep_app.config["AUTHZ_WORLD"], viewer)
+    leaks = sorted({f"{url}: {secret}" for url, body in pages.items() for secret in forbidden if secret in body})
+    assert not leaks, "\n" + "\n".join(leaks)
+
+
+def test_the_sweep_would_see_a_leak(sweep_app):
+    """The sweep is not blind: the professional of wijk A does find wijk A's safety request."""
+    client = _viewer_client(sweep_app, "professional")
+    pages = _crawl(sweep_app, client)
+    marks = [s for s in sweep_app.config["AUTHZ_WORLD"].secrets["other"] if s.startswith(aw.SAFETY_MARK)]
+    assert marks and any(marks[0] in body for body in pages.values())
