@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length
 
-from ..forms import REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
+from ..forms import BaseForm, REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
 from ..hulpvragen.forms import LANGUAGE_CHOICES
 
 WEEKDAY_NAMES = [_l("maandag"), _l("dinsdag"), _l("woensdag"), _l("donderdag"), _l("vrijdag"),
@@ -31,7 +30,7 @@ FREQUENCY_CHOICES = [SelectChoice(1, _l("1 keer per maand")), SelectChoice(2, _l
                      SelectChoice(8, _l("8 keer per maand (ongeveer 2 keer per week)"))]
 
 
-class OfferForm(FlaskForm):
+class OfferForm(BaseForm):
     # Rendered as pictogram tiles; choices (without professional-only ones) are set by the view.
     categories = MultiCheckboxField(_l("Waarmee kunt u helpen?"), choices=[],
                                     invalid_choice_message=_l("Kies alleen onderwerpen uit de lijst."),
@@ -52,7 +51,7 @@ class OfferForm(FlaskForm):
     submit = SubmitField(_l("Aanbod opslaan"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """Only the CSRF token, for the pause and resume buttons."""
 
 

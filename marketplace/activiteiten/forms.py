@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forms import REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
+from ..forms import BaseForm, REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
 from ..timeutil import local_today
 
 MAX_TIMES = 26
@@ -16,7 +15,7 @@ MAX_TIMES = 26
 REPEAT_INTERVALS = {"weekly": 1, "biweekly": 2, "once": 0}
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(BaseForm):
     title = StringField(_l("Naam van de activiteit"), validators=[
         InputRequired(REQUIRED), Length(min=3, max=160, message=_l("Vul een naam in van 3 tot 160 tekens."))])
     description = TextAreaField(_l("Wat gaan jullie doen?"), validators=[
@@ -71,7 +70,7 @@ class ActivityForm(FlaskForm):
         return ok
 
 
-class SupportForm(FlaskForm):
+class SupportForm(BaseForm):
     question = TextAreaField(_l("Waar heeft u hulp bij nodig?"), validators=[
         InputRequired(REQUIRED), Length(min=10, max=2000, message=_l("Schrijf 10 tot 2000 tekens."))])
     submit = SubmitField(_l("Vraag om hulp"))

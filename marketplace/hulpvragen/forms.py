@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from ..forms import REQUIRED, MultiCheckboxField, valid_postcode
+from ..forms import BaseForm, REQUIRED, MultiCheckboxField, valid_postcode
 
 UNKNOWN_CATEGORY = "weet-niet"
 
@@ -29,7 +28,7 @@ URGENCY_CHOICES = [
 PHONE = Regexp(r"^[0-9 +()-]{6,20}$", message=_l("Vul een telefoonnummer in met alleen cijfers."))
 
 
-class HelpRequestForm(FlaskForm):
+class HelpRequestForm(BaseForm):
     # Rendered as pictogram tiles; choices are set from the Category table by the view.
     category = RadioField(_l("Waar heeft u hulp bij nodig?"), choices=[], validate_choice=True,
                           invalid_choice_message=_l("Kies een onderwerp. Of kies: Ik weet het niet."))
@@ -65,7 +64,7 @@ class HelpRequestForm(FlaskForm):
             raise ValidationError(_l("Vul de voornaam van de bewoner in."))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """An empty form: only the CSRF token, for the withdraw and renew buttons."""
 
 

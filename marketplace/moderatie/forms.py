@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
+from ..forms import BaseForm
 from .services import ACTIONS, MODELS, REPORT_REASONS
 
 REQUIRED = _l("Dit veld is verplicht.")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     reason = RadioField(_l("Wat is er mis?"), choices=[
         SelectChoice(key, _l(label)) for key, label in REPORT_REASONS.items()],
         validators=[InputRequired(_l("Kies wat er mis is."))])
@@ -30,7 +30,7 @@ class ReportForm(FlaskForm):
         return ok
 
 
-class DecideForm(FlaskForm):
+class DecideForm(BaseForm):
     """One moderator decision; the queue renders it as small forms with hidden fields."""
 
     kind = HiddenField(validators=[InputRequired(), AnyOf([*MODELS, "report", "support"])])
@@ -40,5 +40,5 @@ class DecideForm(FlaskForm):
         Optional(), Length(max=1000, message=_l("Schrijf niet meer dan 1000 tekens."))])
 
 
-class ConfirmListingForm(FlaskForm):
+class ConfirmListingForm(BaseForm):
     submit = SubmitField(_l("Ja, het klopt"))

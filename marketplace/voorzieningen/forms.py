@@ -6,13 +6,13 @@ import re
 from datetime import time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (BooleanField, FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField,
+from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField, SelectField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, URL, ValidationError
 
-from ..forms import REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
+from ..forms import BaseForm, BaseSubForm, REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
+from ..params import bounded_int, finite_float
 
 # Languages people ask for most in the demo municipality, by ISO code.
 LANGUAGES = (("nl", _l("Nederlands")), ("en", _l("Engels")), ("tr", _l("Turks")), ("ar", _l("Arabisch")),
@@ -41,7 +41,7 @@ def parse_amount_cents(text: str | None) -> int | None:
 
 
 def _age_field(label):
-    return StringField(label, validators=[Optional(), Regexp(r"^\s*\d{1,3}\s*$", message=AGE_MESSAGE)])
+    return StringField(label, validators=[Optional(), Regexp(r"^\s*[0-9]{1,3}\s*$", message=AGE_MESSAGE)])
 
 
 def _phone_field():
@@ -68,7 +68,7 @@ def _choices(pairs, empty=None):
 # --------------------------------------------------------------------------- search (GET)
 
 
-class SearchForm(FlaskForm):
+class SearchForm(BaseForm):
     """The filters of the sociale kaart. Sent with GET, so links can be shared and bookmarked."""
 
     class Meta:
@@ -92,22 +92,19 @@ class SearchForm(FlaskForm):
     weergave = HiddenField()
 
     def validate_lat(self, field) -> None:
-        for value in (self.lat.data, self.lon.data):
-            if value:
-                try:
-                    float(value)
-                except ValueError:
-                    raise ValidationError(_l("Uw locatie kon niet worden gelezen. Vul uw postcode in.")) from None
+        for value, limit in ((self.lat.data, 90), (self.lon.data, 180)):
+            if value and finite_float(value, -limit, limit) is None:  # also no nan, inf or 1e400
+                raise ValidationError(_l("Uw locatie kon niet worden gelezen. Vul uw postcode in."))
 
     def validate_leeftijd(self, field) -> None:
-        if field.data and field.data.strip().isdigit() and int(field.data) > 120:
+        if field.data and (bounded_int(field.data, 0, 999) or 0) > 120:
             raise ValidationError(AGE_MESSAGE)
 
 
 # --------------------------------------------------------------------------- maintenance (POST)
 
 
-class ScheduleRowForm(Form):
+class ScheduleRowForm(BaseSubForm):
     """One weekly opening time. An empty row is ignored."""
 
     byday = SelectField(_l("Dag"), validators=[Optional()], choices=_choices(DAYS, empty=_l("Geen dag")))
@@ -126,7 +123,7 @@ class ScheduleRowForm(Form):
             raise ValidationError(_l("De begintijd moet voor de eindtijd liggen."))
 
 
-class VoorzieningForm(FlaskForm):
+class VoorzieningForm(BaseForm):
     organisation_id = SelectField(_l("Organisatie"), coerce=int, choices=[], validate_choice=True)
     name = StringField(_l("Naam van de voorziening"), validators=[
         InputRequired(REQUIRED), Length(min=3, max=160, message=_l("Vul een naam in van 3 tot 160 tekens."))])
@@ -144,7 +141,7 @@ class VoorzieningForm(FlaskForm):
                            choices=_choices((("gratis", _l("Gratis")), ("bedrag", _l("Een bedrag")),
                                              ("upas", _l("Gratis of goedkoper met U-pas")))))
     cost_amount = StringField(_l("Bedrag in euro (alleen bij 'Een bedrag')"), validators=[
-        Optional(), Regexp(r"^\s*\d{1,4}([.,]\d{1,2})?\s*$", message=_l("Vul een bedrag in zoals 2,50."))])
+        Optional(), Regexp(r"^\s*[0-9]{1,4}([.,][0-9]{1,2})?\s*$", message=_l("Vul een bedrag in zoals 2,50."))])
     eligibility = TextAreaField(_l("Wie kan meedoen?"), validators=[Optional(), Length(max=500)])
     min_age = _age_field(_l("Vanaf leeftijd"))
     max_age = _age_field(_l("Tot en met leeftijd"))
@@ -176,12 +173,12 @@ class VoorzieningForm(FlaskForm):
         return ok
 
     def validate_max_age(self, field) -> None:
-        low, high = (self.min_age.data or "").strip(), (field.data or "").strip()
-        if low.isdigit() and high.isdigit() and int(low) > int(high):
+        low, high = bounded_int(self.min_age.data, 0, 999), bounded_int(field.data, 0, 999)
+        if low is not None and high is not None and low > high:
             raise ValidationError(_l("De hoogste leeftijd moet groter zijn dan de laagste."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(BaseForm):
     name = StringField(_l("Naam van de organisatie"), validators=[
         InputRequired(REQUIRED), Length(min=2, max=160, message=_l("Vul een naam in van 2 tot 160 tekens."))])
     description = TextAreaField(_l("Wat doet uw organisatie?"), validators=[Optional(), Length(max=2000)])
