@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import security
     security.init_app(app)  # security headers; first before_request: refuse an unknown Host
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_schema_check(app)
@@ -75,38 +76,133 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(package.bp)
 
 
+def register_converters(app: Flask) -> None:
+    """``<int:id>`` everywhere: ASCII digits up to 2**63-1, so a bigger id is a 404, not an OverflowError.
+    Registered before the blueprints, whose rules pick their converters when they are added."""
+    from .params import SafeIntConverter
+    app.url_map.converters["int"] = SafeIntConverter
+
+
+class ErrorPageUser:
+    """What an error page needs of the logged-in user, copied from what was already loaded.
+
+    After a failed request the session is rolled back and closed; the real User is then detached
+    and expired, and touching it (name, roles) would raise DetachedInstanceError on the error page.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, user_id, display_name: str, role_names: set[str]):
+        self.id, self.display_name, self.role_names = user_id, display_name, role_names
+
+    @property
+    def first_name(self) -> str:
+        return (self.display_name or "").split(" ")[0]
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_names.intersection(roles))
+
+
+def _freeze_user_and_release_session() -> None:
+    """Swap current_user for an ErrorPageUser (no database access), then roll back and close the session."""
+    from sqlalchemy import inspect
+
+    user = g.get("_login_user")
+    state = inspect(user, raiseerr=False) if user is not None else None
+    if state is not None and getattr(user, "is_authenticated", False):
+        loaded = state.dict  # only what is loaded: reading it never queries the database
+        roles = set()
+        for role in loaded.get("roles") or []:
+            role_state = inspect(role, raiseerr=False)
+            name = role_state.dict.get("role") if role_state is not None else getattr(role, "role", None)
+            if name:
+                roles.add(name)
+        g._login_user = ErrorPageUser(loaded.get("id"), loaded.get("display_name") or "", roles)
+    session_obj = g.pop("db_session", None)
+    if session_obj is not None:
+        try:
+            session_obj.rollback()
+        finally:
+            session_obj.close()
+
+
 def register_errorhandlers(app: Flask) -> None:
+    """Every error gets a page in Dutch; under /api/ every error is JSON. Nothing here touches the database."""
     from flask_babel import gettext as _
+    from flask_babel import lazy_gettext as _l
+    from sqlalchemy.exc import IntegrityError, OperationalError
 
     messages = {
-        400: "Er ging iets mis met uw verzoek.",
-        403: "U mag deze pagina niet bekijken.",
-        404: "Deze pagina bestaat niet (meer).",
-        405: "Dat kan niet op deze manier.",
-        429: "U heeft dit te vaak geprobeerd. Wacht even en probeer het dan opnieuw.",
-        503: "Buurtplein is even niet beschikbaar.",
+        400: _l("Er ging iets mis met uw verzoek."),
+        401: _l("Log eerst in."),
+        403: _l("U mag deze pagina niet bekijken."),
+        404: _l("Deze pagina bestaat niet (meer)."),
+        405: _l("Dat kan niet op deze manier."),
+        409: _l("Iemand anders heeft dit net veranderd. Kijk opnieuw en probeer het nog eens."),
+        413: _l("Wat u stuurde is te groot."),
+        429: _l("U heeft dit te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
+        500: _l("Er ging iets mis bij ons. Dit is niet uw fout. Probeer het later nog eens."),
+        503: _l("Buurtplein is even niet beschikbaar."),
     }
+    busy = _l("Het is nu erg druk op Buurtplein. Probeer het over een paar seconden opnieuw.")
+    pages = (400, 403, 404, 409, 429, 500, 503)
 
-    def render_error(error: HTTPException):
-        code = error.code or 500
+    def respond(code: int, message=None, headers: dict | None = None, template: str | None = None):
+        text = str(message or messages.get(code) or _("Er ging iets mis."))
         if request.path.startswith("/api/"):
-            return {"error": error.description or messages.get(code, "Fout")}, code
-        template = f"errors/{code}.html" if code in (400, 403, 404, 429, 503) else "errors/400.html"
-        message = getattr(error, "description", None) if code in (400, 503) else None
+            return {"error": text, "status": code}, code, headers or {}
+        template = template or (f"errors/{code}.html" if code in pages else "errors/400.html")
+        # The 500 page has its own reassuring words; others show the message.
+        shown = None if code == 500 and message is None else text
+        try:
+            return render_template(template, error_message=shown, code=code), code, headers or {}
+        except Exception:  # noqa: BLE001 - the error page itself must not fail
+            app.logger.exception("Error page %s could not be rendered", code)
+            return text, code, {"Content-Type": "text/plain; charset=utf-8", **(headers or {})}
+
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        message = None
+        if code in (400, 503) and error.description and error.description != type(error).description:
+            message = error.description  # a reason written by our own code
         if code == 400 and "CSRF" in str(message or ""):
             message = _("Het formulier is verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.")
-        return render_template(template, error_message=message or _(messages.get(code, "Er ging iets mis."))), code
+        if code >= 500:
+            _freeze_user_and_release_session()
+        headers = {"Allow": ", ".join(error.valid_methods)} if code == 405 and getattr(error, "valid_methods", None) \
+            else None
+        return respond(code, message, headers)
 
-    for code in (400, 403, 404, 405, 429, 503):
-        app.register_error_handler(code, render_error)
+    app.register_error_handler(HTTPException, http_error)
+
+    @app.errorhandler(db.WriteConflict)
+    def write_conflict(error):
+        _freeze_user_and_release_session()
+        return respond(409, str(error))
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(_error):
+        app.logger.warning("Constraint refused a write", exc_info=True)
+        _freeze_user_and_release_session()
+        return respond(409)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(_error):
+        # SQLite 'database is locked' after busy_timeout, a PostgreSQL deadlock or lost connection.
+        app.logger.warning("Database busy or unavailable", exc_info=True)
+        _freeze_user_and_release_session()
+        # The 'try again' page, not the maintenance one: a few seconds usually suffice.
+        return respond(503, busy, {"Retry-After": "5"}, template="errors/409.html")
 
     @app.errorhandler(500)
     def internal_error(_error):
-        session_obj = g.pop("db_session", None)
-        if session_obj is not None:
-            session_obj.rollback()
-            session_obj.close()
-        return render_template("errors/500.html"), 500
+        _freeze_user_and_release_session()
+        return respond(500)
 
 
 def register_schema_check(app: Flask) -> None:

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**63 - 1
+MAX_PAGE = 10_000  # page numbers beyond this are the last page (an OFFSET the database can hold)
 MIN_DATE = date(2000, 1, 1)
 MAX_DATE = date(2100, 12, 31)
 

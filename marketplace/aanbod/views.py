@@ -13,6 +13,7 @@ from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
 from ..hulpvragen.forms import LANGUAGE_NAMES
 from ..hulpvragen.services import buurten_by_id, wijken
 from ..models import User, VolunteerOffer
+from ..params import MAX_PAGE, bounded_int, int_id
 from ..visibility import can_see
 from . import bp
 from . import services as svc
@@ -23,12 +24,11 @@ from .forms import DAY_PARTS, WEEKDAY_NAMES, ConfirmForm, offer_form
 def index():
     session = get_session()
     category = request.args.get("categorie") or None
-    wijk = request.args.get("wijk", "")
-    wijk_id = int(wijk) if wijk.isdigit() else None
-    raw_page = request.args.get("page", "1")
-    rows, pages = svc.active_public(session, category, wijk_id, int(raw_page) if raw_page.isdigit() else 1)
+    wijk_id = int_id(request.args.get("wijk"))
+    page = bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1
+    rows, pages = svc.active_public(session, category, wijk_id, page)
     return render_template(
-        "aanbod/index.html", rows=rows, pages=pages, page=min(int(raw_page) if raw_page.isdigit() else 1, pages),
+        "aanbod/index.html", rows=rows, pages=pages, page=min(page, pages),
         categories=all_categories(session, include_professional_only=False), wijken=wijken(session),
         chosen_category=category, chosen_wijk=wijk_id, cats=svc.categories_of(session, [o.id for o in rows]),
         buurten=buurten_by_id(session, [o.buurt_id for o in rows]), names=_first_names(session, rows))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, current_app, jsonify, request
 
 from .. import matching_service
 from ..db import get_session
 from ..extensions import csrf, limiter
 from ..geocoding import OfflineGeocoder, normalise_postcode
+from ..params import bounded_int, finite_float
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -34,20 +33,17 @@ def _location(args) -> tuple[float, float]:
         return place.lat, place.lon
     if lat is None or lon is None:
         raise BadParameter("Geef een postcode, of lat en lon.")
-    try:
-        lat_f, lon_f = float(lat), float(lon)
-    except ValueError:
-        raise BadParameter("lat en lon moeten getallen zijn.") from None
-    if not (math.isfinite(lat_f) and math.isfinite(lon_f) and -90 <= lat_f <= 90 and -180 <= lon_f <= 180):
-        raise BadParameter("lat moet tussen -90 en 90 liggen, lon tussen -180 en 180.")
+    lat_f, lon_f = finite_float(lat, -90, 90), finite_float(lon, -180, 180)  # no nan, inf or 1e400
+    if lat_f is None or lon_f is None:
+        raise BadParameter("lat en lon moeten getallen zijn: lat tussen -90 en 90, lon tussen -180 en 180.")
     return lat_f, lon_f
 
 
 def _limit(args) -> int:
-    raw = args.get("limit", "10")
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    limit = bounded_int(args.get("limit", "10"), 1, MAX_LIMIT)
+    if limit is None:
         raise BadParameter(f"limit moet een heel getal zijn van 1 tot {MAX_LIMIT}.")
-    return int(raw)
+    return limit
 
 
 def _text(args) -> str:

@@ -12,6 +12,7 @@ from ..categories import all_categories
 from ..db import get_session
 from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
 from ..models import HelpRequest
+from ..params import MAX_PAGE, bounded_int, int_id
 from ..koppelingen.services import request_panel
 from . import bp
 from . import services as svc
@@ -20,16 +21,14 @@ from .forms import LANGUAGE_NAMES, UNKNOWN_CATEGORY, ConfirmForm, request_form
 
 
 def _page_arg() -> int:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else 1
+    return bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1
 
 
 @bp.route("/")
 def index():
     session = get_session()
     category = request.args.get("categorie") or None
-    wijk = request.args.get("wijk", "")
-    wijk_id = int(wijk) if wijk.isdigit() else None
+    wijk_id = int_id(request.args.get("wijk"))
     rows, pages = svc.open_public(session, category, wijk_id, _page_arg())
     point = svc.viewer_point(session, current_user)
     return render_template(

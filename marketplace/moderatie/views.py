@@ -11,6 +11,7 @@ from ..access import roles_required
 from ..db import get_session
 from ..extensions import limiter
 from ..models import Activity, Report, SupportRequest
+from ..params import int_id
 from . import bp
 from . import services as svc
 from .forms import ConfirmListingForm, DecideForm, ReportForm
@@ -81,8 +82,8 @@ def _apply(session, kind, subject, action, reason):
 def report():
     session = get_session()
     kind = request.args.get("soort", "")
-    item_id = request.args.get("id", "")
-    item = svc.reportable(session, kind, int(item_id), current_user) if item_id.isdigit() else None
+    item_id = int_id(request.args.get("id"))
+    item = svc.reportable(session, kind, item_id, current_user) if item_id is not None else None
     if item is None:
         abort(404)
     form = ReportForm()

@@ -12,6 +12,7 @@ from ..categories import all_categories
 from ..db import get_session
 from ..extensions import limiter
 from ..models import Organisation, Voorziening
+from ..params import MAX_PAGE, bounded_int
 from ..visibility import can_see
 from . import bp, services
 from .forms import OrganisationForm, SearchForm, VoorzieningForm
@@ -34,14 +35,13 @@ def _search(session):
         if form.postcode.data and origin is None:
             form.postcode.errors.append(_("Deze postcode kennen wij niet. Kijk of hij klopt."))
             ok = False
-    page = request.args.get("page", "1")
     filters = services.Filters(
         q=(form.q.data or "") if ok else "", categories=chosen, wijk=(form.wijk.data or "") if ok else "",
         origin=origin, max_km=int(form.afstand.data) if ok and form.afstand.data else None,
         free=bool(form.gratis.data) and ok, indicatievrij=bool(form.indicatievrij.data) and ok,
         language=(form.taal.data or "") if ok else "",
-        age=int(form.leeftijd.data) if ok and (form.leeftijd.data or "").strip() else None,
-        sort=form.sorteer.data or "", page=int(page) if page.isdigit() else 1)
+        age=bounded_int(form.leeftijd.data, 0, 120) if ok else None,
+        sort=form.sorteer.data or "", page=bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1)
     return form, filters, chosen, not ok
 
 
