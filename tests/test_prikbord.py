@@ -67,7 +67,10 @@ def test_board_shows_this_weeks_activities_of_the_wijk_with_codes(client, sessio
 
 def test_board_with_print_button_and_print_size(client, world):
     page = client.get(f"/prikbord/{world.velve.code}").get_data(as_text=True)
-    assert "size: A4" in page and 'id="afdrukken"' in page and "window.print()" in page
+    # Script and print styles are static files (the Content-Security-Policy forbids inline ones).
+    assert 'id="afdrukken"' in page and "/static/js/print-button.js" in page
+    assert "window.print()" in client.get("/static/js/print-button.js").get_data(as_text=True)
+    assert "size: A4" in client.get("/static/css/buurtplein.css").get_data(as_text=True)
     assert "Er staan nu geen open hulpvragen" in page
 
 
