@@ -88,14 +88,20 @@ class ErrorPageUser:
 
     After a failed request the session is rolled back and closed; the real User is then detached
     and expired, and touching it (name, roles) would raise DetachedInstanceError on the error page.
+    Attributes that were not loaded read as None.
     """
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
-    def __init__(self, user_id, display_name: str, role_names: set[str]):
-        self.id, self.display_name, self.role_names = user_id, display_name, role_names
+    def __init__(self, values: dict, role_names: set[str]):
+        self._values, self.role_names = values, role_names
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._values.get(name)
 
     @property
     def first_name(self) -> str:
@@ -122,7 +128,9 @@ def _freeze_user_and_release_session() -> None:
             name = role_state.dict.get("role") if role_state is not None else getattr(role, "role", None)
             if name:
                 roles.add(name)
-        g._login_user = ErrorPageUser(loaded.get("id"), loaded.get("display_name") or "", roles)
+        values = {k: v for k, v in loaded.items()
+                  if k != "password_hash" and isinstance(v, (str, int, float, bool, type(None)))}
+        g._login_user = ErrorPageUser(values, roles)
     session_obj = g.pop("db_session", None)
     if session_obj is not None:
         try:

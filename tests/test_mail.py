@@ -1,0 +1,257 @@
+"""Mail never undoes or half-does a user's action: single-line fields, queued mail after the commit,
+a mail server that is down (kept for retry), and real SMTP."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from sqlmodel import Session, select
+from wtforms import PasswordField, StringField, TextAreaField
+
+import marketplace
+from marketplace import db, mail
+from marketplace.forms import BaseForm, BaseSubForm, multi_line, single_line
+from marketplace.models import Activity, ActivitySignup, AuditEvent, SupportRequest, User
+
+from .conftest import free_port, login, make_user
+from .factories import add, make_activity, make_organisation, make_preventiemakelaar, make_world
+
+TITLE_WITH_BREAK = "Koffie\r\nBcc: iedereen@example.nl"
+
+
+# --------------------------------------------------------------------------- single-line fields
+
+
+def _all_form_classes():
+    """Every form class defined in a marketplace/**/forms.py module."""
+    from wtforms import Form
+    found = set()
+    for info in pkgutil.walk_packages(marketplace.__path__, "marketplace."):
+        if not info.name.endswith("forms"):
+            continue
+        module = importlib.import_module(info.name)
+        for _name, obj in inspect.getmembers(module, inspect.isclass):
+            if obj.__module__ == info.name and issubclass(obj, Form) and obj not in (BaseForm, BaseSubForm):
+                found.add(obj)
+    return sorted(found, key=lambda c: (c.__module__, c.__name__))
+
+
+def test_every_form_derives_from_the_shared_base(app):
+    forms = _all_form_classes()
+    assert len(forms) >= 15
+    assert [f"{f.__module__}.{f.__name__}" for f in forms if not issubclass(f, (BaseForm, BaseSubForm))] == []
+
+
+def test_every_text_field_of_every_form_gets_its_rule_first(app):
+    checked = 0
+    with app.test_request_context():
+        for form_class in _all_form_classes():
+            form = form_class(meta={"csrf": False}) if issubclass(form_class, BaseForm) else form_class()
+            for field in _fields(form):
+                if isinstance(field, TextAreaField):
+                    assert field.validators[0] is multi_line, field.name
+                elif isinstance(field, StringField) and not isinstance(field, PasswordField):
+                    assert field.validators[0] is single_line, field.name
+                    checked += 1
+    assert checked >= 30
+
+
+def _fields(form):
+    for field in form:
+        if hasattr(field, "entries"):  # FieldList
+            for entry in field.entries:
+                yield from _fields(entry.form) if hasattr(entry, "form") else [entry]
+        elif hasattr(field, "form") and hasattr(field.form, "_fields"):  # FormField
+            yield from _fields(field.form)
+        else:
+            yield field
+
+
+def activity_form(**overrides) -> dict:
+    from .test_activiteiten import form_data
+    return form_data(**overrides)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("title", TITLE_WITH_BREAK), ("title", "Koffie\x00"), ("title", "Koffie\tdrinken"),
+    ("place_name", "Buurthuis\nDe Velve"), ("address", "Velvetstraat 1\u2028"), ("postcode", "7541\nAB"),
+    ("description", "Elke week koken en eten we samen.\x1b[31m"),
+])
+def test_a_single_line_field_with_a_line_break_is_refused_and_nothing_is_written(app, client, session, field, value):
+    make_world(session)
+    make_user(session)
+    login(client)
+    response = client.post("/activiteiten/nieuw", data=activity_form(**{field: value}))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "zonder Enter of tab" in page or "teken dat niet mag" in page
+    with app.app_context():
+        assert db.get_session().exec(select(Activity)).all() == []
+
+
+def test_a_description_keeps_its_line_breaks(app, client, session):
+    make_world(session)
+    make_user(session)
+    login(client)
+    text = "Elke week koken we samen.\r\nDaarna eten we.\n\tIedereen welkom."
+    assert client.post("/activiteiten/nieuw", data=activity_form(description=text)).status_code == 302
+    with app.app_context():
+        assert "Daarna eten we." in db.get_session().exec(select(Activity)).one().description
+
+
+@pytest.mark.parametrize("url,data", [
+    ("/registreren", {"display_name": "Anna\nde Vries", "email": "nieuw@example.nl", "password": "x" * 12,
+                      "confirm": "x" * 12, "wants": ["bewoner"]}),
+    ("/profiel", {"display_name": "Anna", "phone": "06 1234\n5678", "postcode": ""}),
+    ("/hulpvragen/nieuw", {"category": "boodschappen", "title": "Boodschappen doen", "urgency": "geen haast",
+                           "description": "Ik kan niet goed lopen.", "postcode": "7541 AB",
+                           "wanted_time": "dinsdag\r\nochtend", "languages": ["nl"]}),
+])
+def test_other_forms_refuse_control_characters_too(app, client, session, url, data):
+    make_world(session)
+    make_user(session)
+    if url != "/registreren":
+        login(client)
+    with app.app_context():
+        before = _counts(db.get_session())
+    response = client.post(url, data=data)
+    assert response.status_code == 422
+    assert "zonder Enter of tab" in response.get_data(as_text=True)
+    with app.app_context():
+        assert _counts(db.get_session()) == before
+
+
+def _counts(s):
+    from marketplace.models import HelpRequest
+    return {model.__name__: len(s.exec(select(model)).all()) for model in (User, HelpRequest, Activity)}
+
+
+def test_one_line_strips_control_characters_from_headers():
+    assert mail.one_line(TITLE_WITH_BREAK) == "Koffie Bcc: iedereen@example.nl"
+    assert mail.one_line("a\x00b\u2028c\x85d") == "a b c d"
+
+
+# --------------------------------------------------------------------------- the queue
+
+
+def test_queued_mail_goes_out_after_commit_and_never_after_rollback(app, session, tmp_path):
+    outbox = tmp_path / "outbox"
+    app.config.update(MAIL_OUTBOX=str(outbox))
+    with app.app_context():
+        with Session(app.extensions["db_engine"]) as s:
+            mail.queue_mail(s, "a@example.nl", "Eerst", "Tekst")
+            assert not outbox.exists()  # not before the commit
+            s.add(AuditEvent(action="test"))
+            s.commit()
+            assert len(list(outbox.glob("*.eml"))) == 1
+            mail.queue_mail(s, "b@example.nl", "Niet", "Tekst")
+            s.add(AuditEvent(action="test"))
+            s.rollback()
+            s.commit()
+            mail.queue_mail(s, "c@example.nl", "Ook niet", "Tekst")
+            s.close()
+    assert sorted(p.name.split("-", 1)[1] for p in outbox.glob("*.eml")) == ["a_at_example.nl.eml"]
+
+
+# --------------------------------------------------------------------------- the mail server is down
+
+
+@pytest.fixture
+def mail_down(make_app, tmp_path):
+    """An app whose MAIL_SERVER is a closed port on loopback."""
+    failed = tmp_path / "failed"
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_FAILED_DIR=str(failed))
+    return app, failed
+
+
+def _scene(app, title="Koffie"):
+    with app.app_context():
+        s = db.get_session()
+        world = make_world(s)
+        owner = make_user(s, email="ali@example.nl", name="Ali Demir")
+        make_preventiemakelaar(s, world)
+        activity = make_activity(s, world.velve, owner=owner, title=title, capacity=1, volunteers_wanted=2)
+        bea = make_user(s, email="bea@example.nl", name="Bea Jansen")
+        cor = make_user(s, email="cor@example.nl", name="Cor Visser")
+        add(s, ActivitySignup(activity_id=activity.id, user_id=bea.id, status="aangemeld", position=0))
+        add(s, ActivitySignup(activity_id=activity.id, user_id=cor.id, status="wachtlijst", position=1))
+        return activity.id
+
+
+def _kept(failed) -> list[email.message.EmailMessage]:
+    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+            for p in sorted(failed.glob("*.eml"))]
+
+
+@pytest.mark.parametrize("title", ["Koffie", TITLE_WITH_BREAK])
+def test_with_the_mail_server_down_every_action_is_saved_and_its_mail_kept(mail_down, title, caplog):
+    app, failed = mail_down
+    activity_id = _scene(app, title)
+    client = app.test_client()
+
+    login(client, "bea@example.nl")
+    assert client.post(f"/activiteiten/{activity_id}/afmelden").status_code == 302  # Cor moves up
+    assert client.post(f"/activiteiten/{activity_id}/helpen").status_code == 302
+    client.post("/logout")
+    login(client, "ali@example.nl")
+    assert client.post(f"/activiteiten/{activity_id}/steun",
+                       data={"question": "Wie helpt ons met een flyer?"}).status_code == 302
+    assert client.post(f"/activiteiten/{activity_id}/annuleren").status_code == 302
+
+    with app.app_context():
+        s = db.get_session()
+        statuses = {su.user_id: su.status for su in s.exec(select(ActivitySignup))}
+        names = {u.id: u.email for u in s.exec(select(User))}
+        assert {names[k]: v for k, v in statuses.items()} == {"bea@example.nl": "afgemeld",
+                                                              "cor@example.nl": "aangemeld"}
+        assert s.get(Activity, activity_id).status == "cancelled"
+        assert len(s.exec(select(SupportRequest)).all()) == 1
+        assert s.exec(select(AuditEvent).where(AuditEvent.action == "activity.volunteer_interest")).one()
+    kept = _kept(failed)
+    assert sorted(m["To"] for m in kept) == ["ali@example.nl", "cor@example.nl", "cor@example.nl",
+                                             "pm@example.nl"]
+    assert all("\n" not in m["Subject"] and "\r" not in m["Subject"] for m in kept)
+    assert "kept for retry" in caplog.text
+
+
+def test_kept_mail_is_sent_by_flask_mail_retry(mail_down, smtp_server):
+    app, failed = mail_down
+    activity_id = _scene(app)
+    client = app.test_client()
+    login(client, "bea@example.nl")
+    client.post(f"/activiteiten/{activity_id}/afmelden")
+    assert len(_kept(failed)) == 1
+
+    still_down = app.test_cli_runner().invoke(args=["mail", "retry"])
+    assert "Verstuurd: 0. Nog niet gelukt: 1." in still_down.output
+
+    host, port, received = smtp_server
+    app.config.update(MAIL_SERVER=host, MAIL_PORT=port)
+    result = app.test_cli_runner().invoke(args=["mail", "retry"])
+    assert result.exit_code == 0, result.output
+    assert "Verstuurd: 1. Nog niet gelukt: 0." in result.output
+    assert [m.rcpt_tos for m in received] == [["cor@example.nl"]]
+    assert list(failed.glob("*.eml")) == []
+
+
+# --------------------------------------------------------------------------- real SMTP
+
+
+def test_an_old_title_with_a_line_break_still_reaches_everyone_over_real_smtp(make_app, smtp_server):
+    """Rows saved before the form refused line breaks: cancel still works and everyone is told."""
+    host, port, received = smtp_server
+    app = make_app(MAIL_SERVER=host, MAIL_PORT=port)
+    activity_id = _scene(app, TITLE_WITH_BREAK)
+    client = app.test_client()
+    login(client, "ali@example.nl")
+    assert client.post(f"/activiteiten/{activity_id}/annuleren").status_code == 302
+    assert sorted(m.rcpt_tos[0] for m in received) == ["bea@example.nl", "cor@example.nl"]
+    for envelope in received:
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        assert message["Subject"] == "Koffie Bcc: iedereen@example.nl gaat niet door"
+        assert message["Bcc"] is None
