@@ -77,10 +77,27 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_converters(app: Flask) -> None:
-    """``<int:id>`` everywhere: ASCII digits up to 2**63-1, so a bigger id is a 404, not an OverflowError.
-    Registered before the blueprints, whose rules pick their converters when they are added."""
-    from .params import SafeIntConverter
+    """Input rules that hold before any view runs.
+
+    - ``<int:id>`` everywhere: ASCII digits up to 2**63-1, so a bigger id is a 404, not an
+      OverflowError. Registered before the blueprints, whose rules pick their converters when added.
+    - A NUL character anywhere in the path, query or form is a 400: PostgreSQL cannot even compare
+      text with it, so it would otherwise be a 500 in whichever query it reached first.
+    """
+    from flask import abort
+    from flask_babel import gettext as _
+
+    from .params import SafeIntConverter, has_nul
     app.url_map.converters["int"] = SafeIntConverter
+
+    @app.before_request
+    def refuse_nul_characters():
+        values = [request.path, *(part for pair in request.args.items(multi=True) for part in pair)]
+        if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+                "application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [part for pair in request.form.items(multi=True) for part in pair]
+        if has_nul(values):
+            abort(400, _("Uw verzoek bevat een teken dat niet mag. Typ het opnieuw."))
 
 
 class ErrorPageUser:
@@ -143,7 +160,7 @@ def register_errorhandlers(app: Flask) -> None:
     """Every error gets a page in Dutch; under /api/ every error is JSON. Nothing here touches the database."""
     from flask_babel import gettext as _
     from flask_babel import lazy_gettext as _l
-    from sqlalchemy.exc import IntegrityError, OperationalError
+    from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
     messages = {
         400: _l("Er ging iets mis met uw verzoek."),
@@ -198,6 +215,13 @@ def register_errorhandlers(app: Flask) -> None:
         app.logger.warning("Constraint refused a write", exc_info=True)
         _freeze_user_and_release_session()
         return respond(409)
+
+    @app.errorhandler(DataError)
+    def data_error(_error):
+        # A value the database refuses (too long, out of range): the forms should have caught it.
+        app.logger.warning("Database refused a value", exc_info=True)
+        _freeze_user_and_release_session()
+        return respond(400, _l("Wat u invulde, kunnen we niet opslaan. Kijk het na en probeer het opnieuw."))
 
     @app.errorhandler(OperationalError)
     def database_busy(_error):

@@ -113,6 +113,11 @@ def add_weeks(first: date, weeks: int) -> date | None:
     return date_in_range(first + timedelta(weeks=weeks))
 
 
+def has_nul(values) -> bool:
+    """True when any of the strings holds a NUL character (PostgreSQL text cannot)."""
+    return any("\x00" in value for value in values if isinstance(value, str))
+
+
 class SafeIntConverter(IntegerConverter):
     """The app's ``<int:...>``: ASCII digits only and at most 2**63-1, so an id the database
     cannot hold is a 404 on every route, not an OverflowError."""

@@ -78,7 +78,7 @@ def activity_form(**overrides) -> dict:
 
 
 @pytest.mark.parametrize("field,value", [
-    ("title", TITLE_WITH_BREAK), ("title", "Koffie\x00"), ("title", "Koffie\tdrinken"),
+    ("title", TITLE_WITH_BREAK), ("title", "Koffie\x1b"), ("title", "Koffie\tdrinken"),
     ("place_name", "Buurthuis\nDe Velve"), ("address", "Velvetstraat 1\u2028"), ("postcode", "7541\nAB"),
     ("description", "Elke week koken en eten we samen.\x1b[31m"),
 ])

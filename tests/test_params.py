@@ -255,3 +255,16 @@ def test_api_rate_limit_is_json_in_dutch(make_app, session):
     response = client.get("/api/v1/suggest?text=hulp&postcode=7541AA")
     assert response.status_code == 429 and response.is_json
     assert "te vaak" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("method,url,data", [
+    ("GET", "/hulpvragen/?categorie=%00", None), ("GET", "/beheer/gebruikers?q=a%00", None),
+    ("GET", "/prikbord/%00", None), ("GET", "/voorzieningen/?q=x&q=%00", None),
+    ("POST", "/login", {"email": "anna@example.nl", "password": "a\x00"}),
+])
+def test_a_nul_character_is_a_400_before_any_view(client, method, url, data):
+    """PostgreSQL cannot compare text with NUL: it used to be a 500 wherever it reached a query."""
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == 400
+    assert "teken dat niet mag" in response.get_data(as_text=True)
+    assert client.get("/api/v1/suggest?text=%00").get_json()["status"] == 400
