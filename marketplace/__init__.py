@@ -285,6 +285,15 @@ def register_template_helpers(app: Flask) -> None:
         """Category name in the page's language (names live in the table, not the catalogue)."""
         return category.name_en if str(get_locale() or "nl") == "en" else category.name_nl
 
+    @app.template_filter("category_slug_name")
+    def category_slug_name(slug: str) -> str:
+        """A slug's name in the page's language, from the library's list of categories."""
+        from matching.categories import CATEGORIES
+        found = next((c for c in CATEGORIES if c["slug"] == slug), None)
+        if found is None:
+            return slug
+        return found["name_en"] if str(get_locale() or "nl") == "en" else found["name_nl"]
+
     @app.context_processor
     def inject_globals():
         return {"current_locale": str(get_locale() or "nl"), "main_nav": main_nav,

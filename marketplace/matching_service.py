@@ -13,9 +13,12 @@ moment its transaction commits — no timer, no polling of counts.
 
 from __future__ import annotations
 
+import json
 import threading
+import time as clock
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import event, func, text
@@ -24,16 +27,15 @@ from sqlmodel import Session, select
 
 from matching.categories import CATEGORIES
 from matching.classifier import CategoryClassifier
-from matching.engine import Matcher
+from matching.engine import Matcher, judge_safety
 from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
 
 from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, AvailabilitySlot,
                      Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, RequestCategory,
                      Schedule, SupplyVersion, VolunteerOffer, Voorziening, VoorzieningCategory,
                      VoorzieningLocation)
-from .timeutil import local_today
 from .schedule_text import DAY_NAMES as DAY_BY_CODE, WEEKDAYS as WEEKDAY_CODES
-from .timeutil import to_local
+from .timeutil import local_today, to_local
 
 # Reasons from the matcher are Dutch; the day names come from the one place that has them.
 DAY_NAMES = tuple(DAY_BY_CODE[code] for code in WEEKDAY_CODES)
@@ -177,8 +179,69 @@ def supply_version(session: Session) -> int:
 
 def _fingerprint(session: Session) -> tuple:
     # The day is part of it: offers and activities drop out by date without any write.
-    examples = session.exec(select(func.count()).select_from(CategoryExample)).one()
-    return supply_version(session), local_today(), examples
+    return supply_version(session), local_today()
+
+
+# --------------------------------------------------------------------------- the classifier
+#
+# Trained by `flask --app wsgi match train` (a CLI job, never a web request) and saved with its
+# metrics under instance/matching/. Every worker loads the newest saved model; without one, the
+# model trained on the library's own material is used (built once per process, at start-up).
+
+_BASE: dict[str, CategoryClassifier] = {}
+
+
+def model_path() -> Path:
+    return Path(current_app.config.get("MATCHING_MODEL_PATH") or Path(current_app.instance_path) /
+                "matching" / "classifier.joblib")
+
+
+def base_classifier() -> CategoryClassifier:
+    """The classifier of the library's own material, trained once per process."""
+    if "base" not in _BASE:
+        with _lock:
+            if "base" not in _BASE:
+                _BASE["base"] = CategoryClassifier.from_categories(CATEGORIES)
+    return _BASE["base"]
+
+
+def load_classifier() -> CategoryClassifier:
+    """The newest saved model (reloaded when `match train` wrote a new one), else the base model."""
+    state = current_app.extensions.setdefault("matching", {})
+    path = model_path()
+    stamp = path.stat().st_mtime_ns if path.exists() else None
+    if state.get("classifier") is None or state.get("classifier_stamp") != stamp:
+        try:
+            state["classifier"] = CategoryClassifier.load(path) if stamp else base_classifier()
+        except Exception:  # a half-written or foreign file: keep serving with the base model
+            current_app.logger.exception("Kon het getrainde model %s niet laden", path)
+            state["classifier"] = base_classifier()
+        state["classifier_stamp"] = stamp
+    return state["classifier"]
+
+
+def train_and_save(session: Session) -> dict:
+    """Train on the library's material plus the platform's own examples; save model and metrics."""
+    from matching.evaluate import accuracy
+    from matching.classifier import load_corpus
+
+    started = clock.process_time()
+    examples = training_examples(session)
+    clf = CategoryClassifier.from_categories(CATEGORIES, examples)
+    metrics = {"trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "examples_from_platform": len(examples), "cpu_seconds": round(clock.process_time() - started, 1),
+               "confident_threshold": clf.confident_threshold_, "unsafe_threshold": clf.unsafe_threshold_}
+    for split in ("dev", "test"):
+        rate = accuracy(clf, load_corpus((split,)))["rate"].get("all")
+        if rate:
+            metrics[f"{split}_top1"], metrics[f"{split}_top3"], metrics[f"{split}_n"] = rate
+    path = model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    clf.save(tmp)
+    tmp.replace(path)  # atomic: a worker never loads half a file
+    path.with_suffix(".json").write_text(json.dumps(metrics, indent=2), encoding="utf-8")
+    return metrics
 
 
 def training_examples(session: Session) -> list[tuple[str, str]]:
@@ -195,15 +258,13 @@ def training_examples(session: Session) -> list[tuple[str, str]]:
 def get_matcher(session: Session) -> Matcher:
     """The app's Matcher, rebuilt when supply or training data changed."""
     state = current_app.extensions.setdefault("matching", {})
-    fingerprint = _fingerprint(session)
+    classifier = load_classifier()
+    fingerprint = (*_fingerprint(session), id(classifier))
     if state.get("matcher") is not None and state.get("fingerprint") == fingerprint:
         return state["matcher"]
     with _lock:
         if state.get("fingerprint") != fingerprint or state.get("matcher") is None:
-            if state.get("examples_count") != fingerprint[2] or state.get("classifier") is None:
-                state["classifier"] = CategoryClassifier.from_categories(CATEGORIES, training_examples(session))
-                state["examples_count"] = fingerprint[2]
-            state["matcher"] = Matcher(supply_from_db(session), state["classifier"])
+            state["matcher"] = Matcher(supply_from_db(session), classifier)
             state["fingerprint"] = fingerprint
         return state["matcher"]
 
@@ -221,6 +282,12 @@ def suggest_for_request(session: Session, request: HelpRequest, limit: int = 10)
 
 def suggest_for_text(session: Session, text: str, lat: float, lon: float, limit: int = 10) -> SuggestResult:
     return get_matcher(session).suggest(HelpRequestIn(id=None, text=text, lat=lat, lon=lon), limit=limit)
+
+
+def safety_level(text: str, categories: list[str] = ()) -> str:
+    """The safety level stored on a request: the matcher's one judgement (rules and classifier)."""
+    pro_only = [c["slug"] for c in CATEGORIES if c.get("professional_only") and c["slug"] in categories]
+    return judge_safety(text, load_classifier(), pro_only).level
 
 
 def record_category_choice(session: Session, text: str, slug: str, source: str = "correction") -> None:

@@ -158,3 +158,9 @@ def may_see_request(session, request, user=None) -> bool:
 def is_sensitive(session, request) -> bool:
     return bool(session.exec(select(func.count()).select_from(HelpRequest).where(
         HelpRequest.id == request.id, sensitive_request())).one())
+
+
+def may_review_safety(session, user, request) -> bool:
+    """Who clears a request that may be unsafe: a professional or preventiemakelaar who may see it."""
+    return (bool(user and user.is_authenticated and user.has_role("professional", "preventiemakelaar"))
+            and may_see_request(session, request, user))

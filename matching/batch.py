@@ -67,7 +67,7 @@ def assign(requests: list[HelpRequestIn], matcher: Matcher, candidates_per_reque
     edges: list[tuple[int, int, float, float]] = []  # (row, offer position, score, urgency)
     for row, (rid, req) in enumerate(ordered):
         und = matcher.understand(req)
-        if und.safety:
+        if und.safety.level != "none":  # danger or doubt: a professional first, never the batch
             reasons[rid] = REASON_SAFETY
             continue
         ranked = matcher.rank(req, und, candidates_per_request, kinds=(KIND_CODE["offer"],))

@@ -1,40 +1,87 @@
 """Infer help categories from the free text residents write.
 
-Trained at start-up (about 0.5 s) on the category descriptions and keywords,
-a curated list of training phrases (matching/data/training_phrases.csv) and the
-platform's own examples. Character n-grams (char_wb 2-5) make it robust to
-misspellings; word n-grams add whole-word evidence. No downloaded model.
+Features: character n-grams (char_wb 2-5, robust to misspellings and learners' spelling) and word
+unigrams and bigrams over Dutch Snowball stems ("eenzaamheid" and "eenzaam" share a stem). Model:
+one logistic regression per category (one-vs-rest), so a text can need two things ("eenzaam en
+schulden") and "none of these" is an answer too ("test" scores low everywhere). Probabilities are
+calibrated per category on the dev split (Platt scaling: one slope and offset per class), and the
+confidence threshold is chosen on the dev split as well; the test split is never seen here.
 
-scikit-learn does the training; inference is "compiled" to a dictionary lookup
-plus one small dense product, because sklearn's per-call input validation
-costs milliseconds per single text and a request must be ranked in a few.
+Trained by ``fit`` (scikit-learn's estimator habits: ``__init__`` stores parameters, ``fit`` sets
+the learned attributes and returns self); saved and loaded with joblib. Inference is "compiled" to
+a dictionary lookup plus one small dense product, because sklearn's per-call input validation costs
+milliseconds per single text and a request must be ranked in a few.
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import re
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import snowballstemmer
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion
-from sklearn.svm import LinearSVC
+from sklearn.preprocessing import MultiLabelBinarizer
 
 from .text import normalise
 
+DATA_DIR = Path(__file__).with_name("data")
 EMBED_DIM = 64
-SOFTMAX_TEMPERATURE = 5.0  # turns SVM margins (about -1..1) into readable probabilities
+CONFIDENT = 0.35      # default calibrated probability of the best category to call it understood
+ALSO_NEEDED = 0.45    # a second or third category is a need of its own above this probability
+UNSAFE, NO_NEED = "__unsafe__", "__no_need__"  # two extra heads beside the categories
+UNSAFE_FALSE_ALARMS = 0.10  # recall first, but at most this share of ordinary dev texts waits for a professional
 _CACHE_MAX = 50_000
+_WORD = re.compile(r"[a-z0-9]+")
+_STEMMER = snowballstemmer.stemmer("dutch")
+_STEMS: dict[str, str] = {}
+
+
+def stem_tokens(text: str) -> list[str]:
+    """Unigrams and bigrams of Dutch stems of a normalised text (module level: picklable)."""
+    stems = []
+    for word in _WORD.findall(text):
+        stem = _STEMS.get(word)
+        if stem is None:
+            stem = _STEMS[word] = _STEMMER.stemWord(word) if len(word) > 3 else word
+            if len(_STEMS) > 200_000:
+                _STEMS.clear()
+        stems.append(stem)
+    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:])]
+
+
+# --------------------------------------------------------------------------- training data
 
 
 def load_training_phrases() -> list[tuple[str, str]]:
-    """The curated (text, slug) phrases shipped with the library."""
-    path = Path(__file__).with_name("data") / "training_phrases.csv"
-    with path.open(encoding="utf-8", newline="") as fh:
+    """The curated short (text, slug) phrases shipped with the library."""
+    with (DATA_DIR / "training_phrases.csv").open(encoding="utf-8", newline="") as fh:
         return [(row["text"], row["category"]) for row in csv.DictReader(fh)]
+
+
+def load_corpus(splits: tuple[str, ...] = ("train",)) -> list[dict]:
+    """Rows of the labelled corpus (matching/data/corpus_*.csv, matching/eval/test.csv) in ``splits``.
+
+    Each row: id, split, voice, lang, categories (list, primary first; empty: no need), safety, text.
+    """
+    paths = sorted(DATA_DIR.glob("corpus_*.csv")) + [DATA_DIR.parent / "eval" / "test.csv"]
+    rows = []
+    for path in paths:
+        if not path.exists():
+            continue
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row["split"] in splits:
+                    row["categories"] = [c for c in row["categories"].split(";") if c]
+                    rows.append(row)
+    return rows
 
 
 def category_documents(categories: list[dict]) -> list[tuple[str, str]]:
@@ -50,11 +97,39 @@ def category_documents(categories: list[dict]) -> list[tuple[str, str]]:
     return docs
 
 
+def training_set(categories: list[dict], examples=()) -> tuple[list[str], list[list[str]]]:
+    """(texts, label lists): category texts, phrases, the corpus' train split and app examples.
+
+    Label lists hold category slugs, plus ``UNSAFE`` for texts a professional must see first
+    (the corpus' safety label; a professional-only category elsewhere) and ``NO_NEED`` for texts
+    without any help need."""
+    known = {c["slug"] for c in categories}
+    pro_only = {c["slug"] for c in categories if c.get("professional_only")}
+    pairs = [(t, [s], None) for t, s in category_documents(categories) + load_training_phrases()]
+    pairs += [(r["text"], r["categories"], r["safety"]) for r in load_corpus(("train",))]
+    pairs += [(t, [s] if isinstance(s, str) else list(s), None) for t, s in examples]
+    texts, labels = [], []
+    for text, slugs, safety in pairs:
+        if not (text and text.strip()):
+            continue
+        label = [s for s in slugs if s in known]
+        texts.append(text)
+        labels.append(label + head_labels(label, safety, pro_only))
+    return texts, labels
+
+
+def head_labels(categories: list[str], safety: str | None, pro_only: set[str]) -> list[str]:
+    unsafe = safety in ("possible", "danger") if safety else bool(pro_only & set(categories))
+    return ([UNSAFE] if unsafe else []) + ([] if categories else [NO_NEED])
+
+
+# --------------------------------------------------------------------------- the estimator
+
+
 def _vectorizer() -> FeatureUnion:
-    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
+    char = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1,
                            dtype=np.float32)
-    word = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
-                           token_pattern=r"(?u)\b\w+\b", dtype=np.float32)
+    word = TfidfVectorizer(analyzer=stem_tokens, sublinear_tf=True, dtype=np.float32)
     return FeatureUnion([("char", char), ("word", word)])
 
 
@@ -76,35 +151,104 @@ class _Block:
 
 
 class CategoryClassifier:
-    """Text -> probability per category slug, plus a small dense text embedding."""
+    """Text -> calibrated probability per category slug, plus a small dense text embedding.
 
-    def __init__(self, slugs: list[str], vectorizer: FeatureUnion, model: LinearSVC,
-                 svd: TruncatedSVD):
-        self.slugs = list(slugs)
-        self.vectorizer, self.model, self.svd = vectorizer, model, svd
-        order = [list(model.classes_).index(s) for s in self.slugs]
-        self._blocks = _blocks(vectorizer)
+    Parameters: ``C`` (inverse regularisation of each logistic regression), ``embed_dim``.
+    Learned: ``slugs``, ``calibration_`` (slope, offset per class), ``confident_threshold_``.
+    """
+
+    def __init__(self, C: float = 8.0, embed_dim: int = EMBED_DIM, random_state: int = 0):
+        self.C = C
+        self.embed_dim = embed_dim
+        self.random_state = random_state
+
+    # ---- training ---------------------------------------------------------
+    def fit(self, texts: list[str], labels: list[list[str]], slugs: list[str] | None = None,
+            dev: tuple[list[str], list[list[str]]] | None = None) -> "CategoryClassifier":
+        """Learn from texts and their label lists (an empty list: no help need).
+        ``dev`` (texts, labels), if given, calibrates the probabilities and the confidence threshold."""
+        self.slugs = list(slugs or sorted({s for ls in labels for s in ls} - {UNSAFE, NO_NEED}))
+        self.heads_ = self.slugs + [UNSAFE, NO_NEED]
+        norm = [normalise(t) for t in texts]
+        self.vectorizer = _vectorizer()
+        x = self.vectorizer.fit_transform(norm)
+        y = MultiLabelBinarizer(classes=self.heads_).fit_transform(labels)
+        self.model = OneVsRestClassifier(LogisticRegression(
+            C=self.C, class_weight="balanced", max_iter=2000, solver="liblinear")).fit(x, y)
+        n_comp = max(2, min(self.embed_dim, x.shape[0] - 1, x.shape[1] - 1))
+        self.svd = TruncatedSVD(n_components=n_comp, random_state=self.random_state).fit(x)
+        self._compile()
+        self.calibration_ = np.tile([1.0, 0.0], (len(self.heads_), 1))
+        self.confident_threshold_ = CONFIDENT
+        self.unsafe_threshold_ = 0.5
+        if dev is not None and dev[0]:
+            self.calibrate(*dev)
+        return self
+
+    def calibrate(self, texts: list[str], labels: list[list[str]]) -> "CategoryClassifier":
+        """Platt-scale each head's margin on held-out texts; then choose the confidence threshold
+        (keep 95 % of the dev texts with a need) and the unsafe threshold: as low as it can go while at
+        most ``UNSAFE_FALSE_ALARMS`` of the ordinary dev texts would wait for a professional (a missed
+        danger costs more than a false alarm, but every false alarm delays a neighbour's help)."""
+        margins = np.vstack([self._margins(t) for t in texts])
+        y = MultiLabelBinarizer(classes=self.heads_).fit_transform(labels)
+        for j in range(len(self.heads_)):
+            if 0 < y[:, j].sum() < len(y):
+                lr = LogisticRegression(C=10.0).fit(margins[:, [j]], y[:, j])
+                self.calibration_[j] = (lr.coef_[0, 0], lr.intercept_[0])
+        self._cache = {}
+        heads = np.vstack([self._analyse(t)[0] for t in texts])
+        best = heads[:, : self._n].max(axis=1)
+        has_need = y[:, : self._n].any(axis=1)
+        if has_need.any():
+            self.confident_threshold_ = float(min(CONFIDENT, np.quantile(best[has_need], 0.05)))
+        unsafe = y[:, self._n].astype(bool)
+        if unsafe.any():
+            ordinary = np.sort(heads[~unsafe, self._n])[::-1]
+            allowed = int(UNSAFE_FALSE_ALARMS * len(ordinary))
+            floor = ordinary[allowed] if allowed < len(ordinary) else 0.0
+            self.unsafe_threshold_ = float(min(0.5, np.nextafter(floor, 1.0)))
+        return self
+
+    def _compile(self) -> None:
+        coef = np.vstack([est.coef_ for est in self.model.estimators_])
+        bias = np.array([est.intercept_[0] for est in self.model.estimators_])
+        self._blocks = _blocks(self.vectorizer)
         # One matrix: first the class weights (in slug order), then the SVD components.
-        self._weights = np.hstack([model.coef_[order].T, svd.components_.T]).astype(np.float32)
-        self._bias = model.intercept_[order].astype(np.float32)
+        self._weights = np.hstack([coef.T, self.svd.components_.T]).astype(np.float32)
+        self._bias = bias.astype(np.float32)
         self._n = len(self.slugs)
+        self._h = len(self.heads_)
         self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
-    def from_categories(cls, categories: list[dict],
-                        examples: list[tuple[str, str]] | tuple = ()) -> "CategoryClassifier":
-        slugs = [c["slug"] for c in categories]
-        known = set(slugs)
-        docs = category_documents(categories) + load_training_phrases() + list(examples)
-        docs = [(normalise(t), s) for t, s in docs if s in known and t and t.strip()]
-        texts, labels = zip(*docs)
-        vec = _vectorizer()
-        x = vec.fit_transform(texts)
-        model = LinearSVC(C=1.0).fit(x, labels)
-        n_comp = max(2, min(EMBED_DIM, x.shape[0] - 1, x.shape[1] - 1))
-        svd = TruncatedSVD(n_components=n_comp, random_state=0).fit(x)
-        return cls(slugs, vec, model, svd)
+    def from_categories(cls, categories: list[dict], examples=(), **params) -> "CategoryClassifier":
+        """Train on the library's own material (and the app's ``examples``), calibrated on dev."""
+        texts, labels = training_set(categories, examples)
+        pro_only = {c["slug"] for c in categories if c.get("professional_only")}
+        known = {c["slug"] for c in categories}
+        dev = load_corpus(("dev",))
+        dev_labels = [[s for s in r["categories"] if s in known] for r in dev]
+        dev_labels = [ls + head_labels(ls, r["safety"], pro_only) for ls, r in zip(dev_labels, dev)]
+        return cls(**params).fit(texts, labels, slugs=[c["slug"] for c in categories],
+                                 dev=([r["text"] for r in dev], dev_labels))
 
+    # ---- saving -----------------------------------------------------------
+    def save(self, path: Path | str) -> None:
+        import joblib
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_blocks")}
+        joblib.dump(state, path)
+
+    @classmethod
+    def load(cls, path: Path | str) -> "CategoryClassifier":
+        import joblib
+        obj = cls.__new__(cls)
+        obj.__dict__.update(joblib.load(path))
+        obj._blocks = _blocks(obj.vectorizer)
+        obj._cache = {}
+        return obj
+
+    # ---- inference --------------------------------------------------------
     def _features(self, text: str) -> tuple[list[int], np.ndarray]:
         norm_text = normalise(text)
         idx: list[int] = []
@@ -115,29 +259,59 @@ class CategoryClassifier:
             vals += v
         return idx, np.asarray(vals, dtype=np.float32)
 
+    def _raw(self, text: str) -> np.ndarray:
+        idx, vals = self._features(text)
+        return vals @ self._weights[idx] if idx else np.zeros(self._weights.shape[1], np.float32)
+
+    def _margins(self, text: str) -> np.ndarray:
+        return (self._raw(text)[: self._h] + self._bias).astype(np.float64)
+
     def _analyse(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Probabilities (in slug order) and unit embedding, cached per text."""
+        """Calibrated probabilities of every head (slugs, then unsafe, no-need) and unit embedding,
+        cached per text."""
         hit = self._cache.get(text)
         if hit is not None:
             return hit
-        idx, vals = self._features(text)
-        out = vals @ self._weights[idx] if idx else np.zeros(self._weights.shape[1], np.float32)
-        probs = _softmax((out[: self._n] + self._bias) * SOFTMAX_TEMPERATURE)
-        emb = _unit(out[None, self._n:])[0]
+        out = self._raw(text)
+        margins = out[: self._h] + self._bias
+        a, b = self.calibration_[:, 0], self.calibration_[:, 1]
+        probs = 1.0 / (1.0 + np.exp(-(a * margins + b)))
+        emb = _unit(out[None, self._h:])[0]
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
         self._cache[text] = (probs, emb)
         return probs, emb
 
     def probabilities(self, text: str) -> np.ndarray:
-        """Probability per slug, in the order of self.slugs."""
-        return self._analyse(text)[0]
+        """Calibrated probability per slug (independent: a text may need several), in slug order."""
+        return self._analyse(text)[0][: self._n]
+
+    def unsafe_probability(self, text: str) -> float:
+        """How likely a professional should see this text before any volunteer does."""
+        return float(self._analyse(text)[0][self._n])
+
+    def looks_unsafe(self, text: str) -> bool:
+        return self.unsafe_probability(text) >= self.unsafe_threshold_
 
     def predict(self, text: str) -> list[tuple[str, float]]:
         """All slugs with their probability, best first (ties by slug order)."""
         probs = self.probabilities(text)
         order = np.argsort(-probs, kind="stable")
         return [(self.slugs[i], float(probs[i])) for i in order]
+
+    def is_confident(self, text: str) -> bool:
+        """False when no category is likely enough: then ask the resident instead of guessing."""
+        heads = self._analyse(text)[0]
+        best = heads[: self._n].max()
+        return bool(best >= self.confident_threshold_ and best > heads[self._n + 1]) and bool(normalise(text))
+
+    def needs(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
+        """The categories this text needs: the best one (when confident) and any other that is
+        likely on its own. Empty when not confident."""
+        if not self.is_confident(text):
+            return []
+        ranked = self.predict(text)
+        return [ranked[0]] + [(s, p) for s, p in ranked[1:limit] if p >= ALSO_NEEDED]
 
     def embed(self, text: str) -> np.ndarray:
         """Unit-length dense vector; the dot product of two is their text similarity."""
@@ -146,9 +320,9 @@ class CategoryClassifier:
     def embed_many(self, texts: list[str]) -> np.ndarray:
         """Embed many texts at once (used when indexing supply), without caching."""
         if not texts:
-            return np.zeros((0, self._weights.shape[1] - self._n), dtype=np.float32)
+            return np.zeros((0, self._weights.shape[1] - self._h), dtype=np.float32)
         x = self.vectorizer.transform([normalise(t) for t in texts])
-        return _unit(x @ self._weights[:, self._n:])
+        return _unit(x @ self._weights[:, self._h:])
 
 
 def _blocks(vectorizer: FeatureUnion) -> list[_Block]:
@@ -157,11 +331,6 @@ def _blocks(vectorizer: FeatureUnion) -> list[_Block]:
         blocks.append(_Block(tfidf, offset))
         offset += len(tfidf.vocabulary_)
     return blocks
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max())
-    return (e / e.sum()).astype(np.float64)
 
 
 def _unit(m: np.ndarray) -> np.ndarray:

@@ -14,14 +14,14 @@ from .classifier import CategoryClassifier
 from .geo import radius_for
 from .index import KIND_CODE, SupplyIndex, days_since_epoch
 from .reasons import reasons_for
-from .safety import EMERGENCY_NUMBERS, is_dangerous
+from .safety import SafetyAssessment, assess
 from .slots import slot_bits
 from .types import HelpRequestIn, SuggestResult, Suggestion, SupplyItem
 
 SAFETY_RADIUS_M = 30_000.0  # professional help for danger may sit anywhere in the city
-SAFETY_PROBABILITY = 0.5    # a professional-only category this likely is treated as confirmed
+SAFETY_PROBABILITY = 0.5    # a professional-only category this likely: a professional looks first
 MAX_INFERRED = 3            # categories searched when the resident confirmed none
-RELATIVE_FIT = 0.5          # ...each at least half as likely as the best one
+PER_NEED_MIN = 2            # every need of a request gets at least this many places in the list
 ALL_KINDS = tuple(KIND_CODE.values())
 
 
@@ -30,9 +30,14 @@ class Understanding:
     """What the request is about, before looking at supply."""
 
     predicted: list[tuple[str, float]]
-    chosen: list[tuple[int, float]]  # (category index, fit weight), best first
-    safety: bool
+    chosen: list[tuple[int, float]]  # (category index, fit weight), best first; empty: not understood
+    safety: SafetyAssessment
     social: bool
+    confident: bool
+
+    @property
+    def danger(self) -> bool:
+        return self.safety.level == "danger"
 
 
 @dataclass
@@ -44,6 +49,22 @@ class Ranked:
     cat: np.ndarray
     score: np.ndarray
     parts: dict[str, np.ndarray]
+
+
+def judge_safety(text: str, classifier: CategoryClassifier, professional_only: list[str] = ()) -> SafetyAssessment:
+    """The one safety judgement of a text, recall first: explicit signals (rules) are danger;
+    implicit ones, a text the classifier finds unsafe, or a likely professional-only category are
+    possible; a confirmed professional-only category is danger."""
+    found = assess(text)
+    if professional_only:
+        return SafetyAssessment("danger", found.topics or frozenset({"home"}))
+    if found.level != "none":
+        return found
+    probs = dict(classifier.predict(text))
+    if classifier.looks_unsafe(text) or any(probs.get(c["slug"], 0.0) >= SAFETY_PROBABILITY
+                                            for c in CATEGORIES if c.get("professional_only")):
+        return SafetyAssessment("possible", frozenset())
+    return found
 
 
 class Matcher:
@@ -82,16 +103,16 @@ class Matcher:
         predicted = [(self.slugs[i], float(probs[i])) for i in order]
         confirmed = [self.slugs.index(s) for s in dict.fromkeys(request.categories) if s in self.slugs]
         if confirmed:
-            chosen = [(i, 1.0) for i in confirmed]
+            chosen, confident = [(i, 1.0) for i in confirmed], True
         else:
-            best = probs[order[0]] or 1.0
-            chosen = [(int(i), float(probs[i] / best)) for i in order[:MAX_INFERRED]
-                      if probs[i] >= RELATIVE_FIT * best]
-        likely_pro = any(probs[i] >= SAFETY_PROBABILITY for i in self.pro_only)
-        safety = (is_dangerous(request.text) or likely_pro
-                  or any(i in self.pro_only for i, _ in chosen))
-        social = self.slugs[chosen[0][0]] in scoring.SOCIAL
-        return Understanding(predicted, chosen, safety, social)
+            needs = self.classifier.needs(request.text, MAX_INFERRED)
+            chosen = [(self.slugs.index(s), p / needs[0][1]) for s, p in needs if s in self.slugs]
+            confident = bool(chosen)
+        # Only a professional-only category the resident (or their helper) chose means danger;
+        # a guessed one means a professional looks first (possible).
+        safety = judge_safety(request.text, self.classifier, [self.slugs[i] for i in confirmed if i in self.pro_only])
+        social = bool(chosen) and self.slugs[chosen[0][0]] in scoring.SOCIAL
+        return Understanding(predicted, chosen, safety, social, confident)
 
     # ---- ranking --------------------------------------------------------
     def suggest(self, request: HelpRequestIn, limit: int = 10) -> SuggestResult:
@@ -100,8 +121,10 @@ class Matcher:
         rows = {k: np.round(v, 4).tolist() for k, v in ranked.parts.items()}
         parts = [{k: rows[k][j] for k in rows} for j in range(len(ranked.pos))]
         suggestions = [self._suggestion(request, ranked, j, parts[j]) for j in range(len(ranked.pos))]
-        emergency = [dict(e) for e in EMERGENCY_NUMBERS] if und.safety else []
-        return SuggestResult(und.predicted, suggestions, und.safety, emergency)
+        needs = [self.slugs[i] for i, _ in und.chosen]
+        return SuggestResult(und.predicted, suggestions, und.danger, und.safety.numbers,
+                             safety=und.safety.level, confident=und.confident, needs=needs,
+                             professional_first=und.safety.level != "none")
 
     def rank(self, request: HelpRequestIn, und: Understanding, limit: int,
              kinds: tuple[int, ...] = ALL_KINDS) -> Ranked:
@@ -110,18 +133,43 @@ class Matcher:
             raise ValueError("request lat/lon must be finite numbers")
         latlon = np.radians([request.lat, request.lon])
         chosen, kinds, radius = self._search_plan(und, kinds)
+        if not chosen:  # not understood: no guesses, the resident is asked instead
+            empty = np.zeros(0, np.int64)
+            return Ranked(empty, np.zeros(0), empty, np.zeros(0), {})
         pos, dist, cat, fit = self._candidates(latlon, chosen, kinds, radius)
-        keep = self._allowed(pos, dist, und.safety)
+        keep = self._allowed(pos, dist, und.safety.level)
         pos, dist, cat, fit = pos[keep], dist[keep], cat[keep], fit[keep]
         parts = self._parts(request, und, pos, dist, cat, fit)
         score = scoring.total(parts, self.weights)
-        order = self._best_first(pos, dist, score)[:limit]
+        picked = self._pick(pos, dist, cat, score, [i for i, _ in chosen], limit)
+        rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
+        order = picked[self._display_order(pos[picked], dist[picked], rung, und.safety.level != "none")]
         return Ranked(pos[order], dist[order], cat[order], score[order],
                       {k: v[order] for k, v in parts.items()})
 
+    def _pick(self, pos, dist, cat, score, needs: list[int], limit: int) -> np.ndarray:
+        """The best-scoring candidates, with room for every need: each need first gets its
+        best ``PER_NEED_MIN`` (or its fair share), the rest of the list goes by score."""
+        best = self._best_first(pos, dist, score)
+        share = max(PER_NEED_MIN, limit // max(1, len(needs))) if len(needs) > 1 else limit
+        picked: list[int] = []
+        for need in needs:
+            picked += [int(j) for j in best if cat[j] == need and j not in picked][:share]
+        picked += [int(j) for j in best if j not in picked]
+        return np.asarray(picked[:limit], dtype=np.int64)
+
+    def _display_order(self, pos, dist, ladder, professional_first: bool) -> np.ndarray:
+        """The one sort of what people see, exactly as the heading says: lightest help first (the
+        ladder; for social needs a group activity is the lightest step), then nearest. When safety
+        is in doubt professional help comes first. The score only chose who is in the list."""
+        c = self.index.cols
+        professional = c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)
+        first = np.where(professional, 0, 1) if professional_first else np.zeros(len(pos))
+        return np.lexsort((c["id"][pos], np.round(dist, 1), -np.round(ladder, 6), first))
+
     def _search_plan(self, und: Understanding, kinds: tuple[int, ...]):
-        """Safety cases look only at professional voorzieningen, city-wide."""
-        if not und.safety:
+        """Danger looks only at professional voorzieningen, city-wide."""
+        if not und.danger:
             return und.chosen, kinds, None
         chosen = [(i, 1.0) for i in sorted(self.pro_only)]
         chosen += [(i, w) for i, w in und.chosen if i not in self.pro_only]
@@ -154,15 +202,17 @@ class Matcher:
         sel = by_fit[np.sort(first)]
         return pos[sel].astype(np.int64), dist[sel], cat[sel].astype(np.int64), fit[sel]
 
-    def _allowed(self, pos, dist, safety: bool) -> np.ndarray:
+    def _allowed(self, pos, dist, safety: str) -> np.ndarray:
         c = self.index.cols
         kind, cap = c["kind"][pos], c["capacity"][pos]
         ok = dist <= c["radius"][pos]  # a volunteer's own travel radius
         ok &= ~((kind == scoring.OFFER) & (cap >= 0) & (c["load"][pos] >= cap))  # month is full
         ok &= ~((kind == scoring.ACTIVITY) & (c["places"][pos] == 0))  # activity is full
-        if safety:
+        if safety == "danger":
             professional = c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)
             ok &= (kind == scoring.VOORZIENING) & professional
+        elif safety == "possible":  # no volunteer before a professional has looked
+            ok &= kind != scoring.OFFER
         return ok
 
     def _parts(self, request, und, pos, dist, cat, fit) -> dict[str, np.ndarray]:

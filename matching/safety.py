@@ -9,83 +9,121 @@ emergency numbers); a missed one can cost a lot, so the rules lean cautious.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .text import normalise
 
-EMERGENCY_NUMBERS: list[dict] = [
-    {"name": "Alarmnummer bij direct gevaar", "phone": "112"},
-    {"name": "Veilig Thuis (huiselijk geweld, kindermishandeling)", "phone": "0800-2000"},
-    {"name": "113 Zelfmoordpreventie", "phone": "0800-0113"},
-]
+ALARM = {"name": "Alarmnummer bij direct gevaar", "phone": "112"}
+VEILIG_THUIS = {"name": "Veilig Thuis (huiselijk geweld, kindermishandeling)", "phone": "0800-2000"}
+ZELFMOORDPREVENTIE = {"name": "113 Zelfmoordpreventie", "phone": "0800-0113"}
+EMERGENCY_NUMBERS: list[dict] = [ALARM, VEILIG_THUIS, ZELFMOORDPREVENTIE]
+LEVELS = ("none", "possible", "danger")
 
 _PERSON_NL = (r"(partner|man|vrouw|vriend|vriendin|ex|vader|moeder|stiefvader|stiefmoeder|zoon"
               r"|dochter|broer|zus|oom|buurman|hij|zij|ze)")
 _PERSON_EN = r"(he|she|husband|wife|partner|boyfriend|girlfriend|father|dad|mother|mom|mum|ex|stepfather)"
 _ME_NL = r"(me|mij|ons|haar|hem|de kinderen|mijn|m n|het kind|de kids)"
 
-_PATTERNS = [
+_PATTERNS: list[tuple[str, str]] = [
     # violence and abuse
-    r"geweld",  # also compounds: huiselijkgeweld, partnergeweld
-    r"mishandel",  # also ouderenmishandeling, kindermishandeling
-    r"\bgeslagen\b",
-    rf"\b(slaat|schopt|sloeg|schopte|duwt|knijpt|wurgt|wurgde)\s+{_ME_NL}\b",
-    rf"\b{_ME_NL}\s+(slaat|sloeg|schopt)\b",
-    r"\bin elkaar (geslagen|slaan|getrapt)",
-    rf"\b{_PERSON_NL}\b.{{0,30}}\bagressief",
-    r"\bagressief\b.{0,20}\b(tegen|naar)\s+(mij|me|ons|de kinderen)\b",
-    r"misbruik",
-    r"\bverkracht",
-    r"\baanrand",
-    r"\bverwaarloos",
-    r"\bverwaarlozing",
-    r"\buitbuit",
-    r"\bloverboy",
-    r"\beer(wraak|gerelateerd)",
-    r"\bmensenhandel",
+    ("home", r"geweld"),  # also compounds: huiselijkgeweld, partnergeweld
+    ("home", r"mishandel"),  # also ouderenmishandeling, kindermishandeling
+    ("home", r"\bgeslagen\b"),
+    ("home", rf"\b(slaat|schopt|sloeg|schopte|duwt|knijpt|wurgt|wurgde)\s+{_ME_NL}\b"),
+    ("home", rf"\b{_ME_NL}\s+(slaat|sloeg|schopt)\b"),
+    ("home", r"\bin elkaar (geslagen|slaan|getrapt)"),
+    ("home", rf"\b{_PERSON_NL}\b.{{0,30}}\bagressief"),
+    ("home", r"\bagressief\b.{0,20}\b(tegen|naar)\s+(mij|me|ons|de kinderen)\b"),
+    ("home", r"misbruik"),
+    ("home", r"\bverkracht"),
+    ("home", r"\baanrand"),
+    ("child", r"\bverwaarloos"),
+    ("child", r"\bverwaarlozing"),
+    ("home", r"\buitbuit"),
+    ("home", r"\bloverboy"),
+    ("home", r"\beer(wraak|gerelateerd)"),
+    ("home", r"\bmensenhandel"),
     # threats and stalking
-    r"\bbedreig",
-    r"\bdreig\w*\s+(mij|me|ons|haar|hem)\b",
-    r"\bdreigt\b.{0,40}\b(aan te doen|vermoorden|dood|slaan|pijn)",
-    r"\bdreigende\s+(berichten|brieven|taal|sms)",
-    r"stalk",  # gestalkt
-    r"\bbelaagd",
-    r"\b(bang|angstig)\s+voor\s+(mijn|m n|haar|zijn)\s+" + _PERSON_NL,
-    r"\bdurf\w*\s+niet\s+(meer\s+)?(naar\s+)?huis",
-    r"\bniet\s+(meer\s+)?veilig\s+(thuis|in huis)",
-    r"\bonveilig",
-    r"\b(ik ben|wij zijn|we zijn|zijn wij) in gevaar\b",
-    r"\bzorgen (om|over) (een|het) kind\b",
-    r"\bkind\b.{0,30}\b(niet veilig|gevaar)",
+    ("threat", r"\bbedreig"),
+    ("threat", r"\bdreig\w*\s+(mij|me|ons|haar|hem)\b"),
+    ("threat", r"\bdreigt\b.{0,40}\b(aan te doen|vermoorden|dood|slaan|pijn)"),
+    ("threat", r"\bdreigende\s+(berichten|brieven|taal|sms)"),
+    ("threat", r"stalk"),  # gestalkt
+    ("threat", r"\bbelaagd"),
+    ("threat", r"\b(bang|angstig)\s+voor\s+(mijn|m n|haar|zijn)\s+" + _PERSON_NL),
+    ("threat", r"\bdurf\w*\s+niet\s+(meer\s+)?(naar\s+)?huis"),
+    ("threat", r"\bniet\s+(meer\s+)?veilig\s+(thuis|in huis)"),
+    ("threat", r"\bonveilig"),
+    ("immediate", r"\b(ik ben|wij zijn|we zijn|zijn wij) in gevaar\b"),
+    ("child", r"\bzorgen (om|over) (een|het) kind\b"),
+    ("child", r"\bkind\b.{0,30}\b(niet veilig|gevaar)"),
     # suicide and self-harm
-    r"\bzelfmoord",
-    r"\bzelfdoding",
-    r"\bsuicid",
-    r"\beinde aan (mijn|m n|het|zijn|haar) leven",
-    r"\bniet meer (willen\s+)?leven\b",
-    r"\bwil\w*\s+(niet meer leven|dood)\b",
-    r"\bdood\s+(willen|wil)\b",
-    r"\bzie het (echt\s+)?niet meer zitten",
-    r"\buit het leven (stappen|gaan)",
-    r"\b(mezelf|mijzelf|mij zelf)\s+(iets\s+)?(aandoen|van kant)",
-    r"\bkill (myself|me)\b",
-    r"\bend (my|it all|my own) li(fe|ves)",
-    r"\bwant(s)? to die\b",
-    r"\bself harm",
+    ("suicide", r"\bzelfmoord"),
+    ("suicide", r"\bzelfdoding"),
+    ("suicide", r"\bsuicid"),
+    ("suicide", r"\beinde aan (mijn|m n|het|zijn|haar) leven"),
+    ("suicide", r"\bniet meer (willen\s+)?leven\b"),
+    ("suicide", r"\bwil\w*\s+(niet meer leven|dood)\b"),
+    ("suicide", r"\bdood\s+(willen|wil)\b"),
+    ("suicide", r"\bzie het (echt\s+|helemaal\s+)?niet meer zitten(?!\s+(met|om|qua|wat)\b)"),
+    ("suicide", r"\buit het leven (stappen|gaan)"),
+    ("suicide", r"\b(mezelf|mijzelf|mij zelf)\s+(iets\s+)?(aandoen|van kant)"),
+    ("suicide", r"\bkill (myself|me)\b"),
+    ("suicide", r"\bend (my|it all|my own) li(fe|ves)"),
+    ("suicide", r"\bwant(s)? to die\b"),
+    ("suicide", r"\bself harm"),
     # English violence and threats
-    r"\bdomestic violence",
-    r"\bviolen(t|ce)\b",
-    r"\babus(e|ed|es|ing|ive)\b",
-    r"\bthreat(en|ens|ened|s)?\b",
-    r"\brape",
-    r"\bmolest",
-    rf"\b{_PERSON_EN}\b.{{0,25}}\b(hits?|beats?|hurts?|kicks?|chokes?)\s+(me|us|my|the kids|the children)\b",
-    rf"\b(afraid|scared) of (my|her|his) {_PERSON_EN}\b",
-    r"\b(not|don t|dont) feel safe at home",
-    r"\bunsafe at home",
-    r"\b(afraid|scared) (at|to go) home",
-    r"\bin danger\b",
+    ("home", r"\bdomestic violence"),
+    ("home", r"\bviolen(t|ce)\b"),
+    ("home", r"\babus(e|ed|es|ing|ive)\b"),
+    ("home", r"\bthreat(en|ens|ened|s)?\b"),
+    ("home", r"\brape"),
+    ("home", r"\bmolest"),
+    ("home", rf"\b{_PERSON_EN}\b.{{0,25}}\b(hits?|beats?|hurts?|kicks?|chokes?)\s+(me|us|my|the kids|the children)\b"),
+    ("home", rf"\b(afraid|scared) of (my|her|his) {_PERSON_EN}\b"),
+    ("home", r"\b(not|don t|dont) feel safe at home"),
+    ("home", r"\bunsafe at home"),
+    ("home", r"\b(afraid|scared) (at|to go) home"),
+    ("immediate", r"\bin danger\b"),
+    # suicide in euphemism
+    ("suicide", r"\bwil\w* er niet meer (zijn|wezen)\b"),
+    ("suicide", r"\bhoeft (het )?(voor mij )?niet meer\b"),
+    ("suicide", r"\b(iedereen|ze|jullie) (is|zijn|zou|zouden)\b.{0,20}\bbeter af zonder (mij|me)\b"),
+    ("suicide", r"\b(geen|niet meer) zin (meer )?in (het )?leven\b"),
+    ("suicide", r"\bniet meer wakker (te )?(willen )?worden\b"),
+    ("suicide", r"\b(don t|dont|do not) want to (be here|live|wake up)\b"),
+    ("suicide", r"\bbetter off without me\b"),
+    ("suicide", r"\bcut(ting)? myself\b|\bmezelf (snij|snijd|pijn doe)"),
+    # an older person exploited or hurt by family
+    ("elder", r"\b(zoon|dochter|kleinzoon|kleindochter|neef|familie)\b.{0,40}\b(pinpas|bankpas|pincode|pensioen|rekening|spaargeld)\b.{0,30}\b(af|weg|leeg|gepakt|genomen|opgenomen)\b"),
+    ("elder", r"\b(neemt|nam|pakt|pakte|haalt|haalde)\b.{0,20}\b(haar|zijn|mijn)\s+(pinpas|bankpas|pensioen|geld)\b.{0,10}\b(af|weg)\b"),
+    ("elder", r"\b(takes|took|steals|stole) (her|his|my) (money|pension|bank card)\b"),
 ]
-_RULES = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+
+# Implicit signals: a professional clears these before any volunteer sees the request.
+_POSSIBLE: list[tuple[str, str]] = [
+    ("home", rf"\b(bang|angstig)\b.{{0,40}}\b(als|wanneer|dat)\s+{_PERSON_NL}\b.{{0,20}}\b(thuis|boos|komt|drinkt|dronken)"),
+    ("home", r"\b(bang|angstig)\s+(voor|van)\s+(hem|haar|mijn ex|mijn man|mijn vrouw|mijn partner|mijn vriend)\b"),
+    ("home", r"\b(bang|angstig|eng)\b.{0,15}\b(thuis|in huis)\b"),
+    ("home", r"\blaat\s+(me|mij)\s+niet\b.{0,25}\b(alleen|naar buiten|de deur uit|weg|bellen)"),
+    ("home", r"\bmag\s+(ik\s+)?niet\b.{0,20}\b(naar buiten|de deur uit|weg|bellen|van hem|van haar)"),
+    ("home", r"\b(slot|sloten)\b.{0,20}\b(veranderd|vervangen|gewisseld)|\b(buiten|eruit)\s+gezet\b|\bhuis uit gezet\b"),
+    ("home", r"\b(changed|changes) the locks\b|\b(kicked|thrown|locked) (me )?out\b"),
+    ("home", r"\b(schreeuw|geschreeuw|gegil|gillen|huilen)\b.{0,60}\b(buren|naast|bovenburen|onderburen|kind|kinderen)\b"),
+    ("home", r"\b(scared|afraid|frightened) (of|when) (him|her|my)\b"),
+    ("threat", r"\b(volgt|achtervolgt|wacht)\s+(me|mij)\b.{0,30}\b(op|overal|bij|na)\b|\bstaat\b.{0,20}\bvoor (mijn|m n) deur\b"),
+    ("threat", r"\b(blijft|stuurt)\b.{0,30}\b(berichten|appjes|sms|whatsapp)\b.{0,40}\b(bang|eng|nare|boze|dreig)"),
+    ("threat", r"\b(keeps|kept) (texting|messaging|following|calling) me\b|\bfollow(s|ing)? me\b"),
+    ("child", r"\b(kind|kinderen|jongen|meisje|zoontje|dochtertje)\b.{0,50}\b(honger|vies|vieze|alleen thuis|blauwe plekken|niet opgehaald)\b.{0,40}\b(school|buurt|dagen|vaak|steeds|altijd|elke)\b"),
+    ("child", r"\b(blauwe plekken|bruises)\b"),
+    ("suicide", r"\bzie het (echt\s+|helemaal\s+)?niet meer zitten\s+(met|om|qua|wat)\b"),
+    ("suicide", r"\b(somber|depressief|wanhopig)\b.{0,40}\b(geen uitweg|geen zin|het niet meer)\b"),
+    ("elder", r"\b(zoon|dochter|kleinzoon|familie)\b.{0,40}\b(geld|pinpas|bankpas)\b.{0,40}\b(durft|durf|bang|niets zeggen)\b"),
+]
+
+_DANGER_RULES = [(topic, re.compile(p)) for topic, p in _PATTERNS]
+_POSSIBLE_RULES = [(topic, re.compile(p)) for topic, p in _POSSIBLE]
+_RULES = re.compile("|".join(f"(?:{p})" for _, p in _PATTERNS))
 
 # Distinctive words checked with one typo allowed (two for long words).
 _FUZZY_WORDS = ("mishandeld", "mishandelt", "mishandeling", "kindermishandeling", "bedreigd",
@@ -93,18 +131,52 @@ _FUZZY_WORDS = ("mishandeld", "mishandelt", "mishandeling", "kindermishandeling"
                 "geslagen", "huiselijk", "suicide", "violence", "misbruikt")
 
 
+@dataclass(frozen=True)
+class SafetyAssessment:
+    """How unsafe a text sounds, and about what (home, threat, child, suicide, elder, immediate)."""
+
+    level: str = "none"
+    topics: frozenset[str] = frozenset()
+
+    @property
+    def numbers(self) -> list[dict]:
+        """The emergency card fitted to the person: 113 first for suicide, Veilig Thuis first for
+        danger at home or worries about a child, 112 first for immediate danger."""
+        if self.level == "none":
+            return []
+        if "immediate" in self.topics:
+            first = [ALARM]
+        elif "suicide" in self.topics:
+            first = [ZELFMOORDPREVENTIE]
+        elif self.topics & {"home", "threat", "child", "elder"}:
+            first = [VEILIG_THUIS]
+        else:
+            first = [ALARM]
+        return [dict(n) for n in first + [n for n in EMERGENCY_NUMBERS if n not in first]]
+
+
+def assess(text: str) -> SafetyAssessment:
+    """Recall first: explicit signals are ``danger``, implicit ones ``possible``."""
+    norm = normalise(text)
+    topics = {topic for topic, rule in _DANGER_RULES if rule.search(norm)}
+    fuzzy = {t for t in norm.split() if len(t) >= 7 and _fuzzy_hit(t)}
+    if fuzzy:
+        topics.add("suicide" if any(w.startswith(("zelf", "suic")) for w in fuzzy) else "home")
+    if topics:
+        return SafetyAssessment("danger", frozenset(topics))
+    topics = {topic for topic, rule in _POSSIBLE_RULES if rule.search(norm)}
+    return SafetyAssessment("possible", frozenset(topics)) if topics else SafetyAssessment()
+
+
 def is_dangerous(text: str) -> bool:
     """True when the text signals violence, threats, suicide or a child at risk."""
-    norm = normalise(text)
-    if _RULES.search(norm):
-        return True
-    return any(_fuzzy_hit(token) for token in norm.split() if len(token) >= 7)
+    return assess(text).level == "danger"
 
 
 def level(text: str) -> str:
     """``"danger"`` (professional help only), ``"possible"`` (a professional clears it before any
     volunteer sees it) or ``"none"``. The app stores it on the request; visibility follows it."""
-    return "danger" if is_dangerous(text) else "none"
+    return assess(text).level
 
 
 def _deletions(word: str, depth: int) -> set[str]:

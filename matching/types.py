@@ -70,6 +70,10 @@ class Suggestion:
 @dataclass(slots=True)
 class SuggestResult:
     categories: list[tuple[str, float]]
-    suggestions: list[Suggestion]
-    safety_flag: bool
-    emergency: list[dict]
+    suggestions: list[Suggestion]  # in display order: lightest help first, then nearest
+    safety_flag: bool  # danger: professional help only
+    emergency: list[dict]  # the numbers fitted to the situation, most fitting first
+    safety: str = "none"  # "none" | "possible" | "danger"
+    confident: bool = True  # False: the text was not understood; ask instead of guessing
+    needs: list[str] = field(default_factory=list)  # the categories searched, primary first
+    professional_first: bool = False

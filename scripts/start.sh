@@ -8,6 +8,7 @@ HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-5000}"
 echo "== Demo-gemeente bouwen (SQLite in instance/buurtplein.db)" >&2
 .venv/bin/flask --app wsgi demo
+.venv/bin/flask --app wsgi match train
 
 cat <<MSG
 

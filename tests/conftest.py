@@ -82,6 +82,13 @@ def base_config(database_url, tmp_path_factory) -> dict:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _trained_classifier():
+    """One classifier per test run, trained before any test (the app never trains in a request)."""
+    from marketplace.matching_service import base_classifier
+    return base_classifier()
+
+
 @pytest.fixture(scope="session")
 def _migrated(base_config):
     app = create_app(base_config)

@@ -29,7 +29,8 @@ def test_shape_is_exact_and_categories_sorted(client, world):
     response = client.get("/api/v1/suggest?text=wie kan boodschappen voor mij doen&postcode=7541AB")
     assert response.status_code == 200
     data = response.get_json()
-    assert set(data) == {"categories", "suggestions"}
+    assert set(data) == {"categories", "suggestions", "safety", "confident"}
+    assert data["safety"] == "none" and data["confident"] is True
     scores = [c["score"] for c in data["categories"]]
     assert scores == sorted(scores, reverse=True) and len(scores) == 19
     assert data["categories"][0]["slug"] == "boodschappen"
@@ -91,3 +92,24 @@ def test_rate_limited(make_app, session):
     codes = [client.get("/api/v1/suggest?text=hulp").status_code for _ in range(4)]
     assert codes == [400, 400, 400, 429]
     assert "error" in client.get("/api/v1/suggest?text=hulp").get_json()
+
+
+def test_the_api_says_when_it_does_not_understand_and_when_a_professional_looks_first(client, world):
+    nonsense = client.get("/api/v1/suggest?text=test&postcode=7541AB").get_json()
+    assert nonsense["confident"] is False and nonsense["suggestions"] == []
+    doubt = client.get("/api/v1/suggest?text=wie doet boodschappen, ik ben bang als hij thuiskomt&postcode=7541AB"
+                       ).get_json()
+    assert doubt["safety"] == "possible"
+    assert all(s["kind"] != "offer" for s in doubt["suggestions"])  # no volunteer before a professional looked
+
+
+def test_match_train_saves_a_model_that_every_worker_loads(make_app, tmp_path):
+    app = make_app(MATCHING_MODEL_PATH=str(tmp_path / "model" / "classifier.joblib"))
+    result = app.test_cli_runner().invoke(args=["match", "train"])
+    assert result.exit_code == 0, result.output
+    assert "top-1" in result.output and (tmp_path / "model" / "classifier.json").exists()
+    from marketplace import matching_service
+    with app.app_context():
+        loaded = matching_service.load_classifier()
+        assert loaded is not matching_service.base_classifier()
+        assert loaded.predict("wie laat mijn hond uit")[0][0] == "huisdieren"

@@ -63,6 +63,11 @@ def owner(*also: str) -> Allowed:
     return rule
 
 
+def safety_reviewers(viewer, variant):
+    """Professionals and preventiemakelaars of wijk A; never a beheerder (no need to read danger)."""
+    return viewer in ("professional", "preventiemakelaar") and variant in ("own", "other")
+
+
 def both(first: Allowed, second: Allowed) -> Allowed:
     return lambda viewer, variant: first(viewer, variant) and second(viewer, variant)
 
@@ -104,6 +109,8 @@ RULES: dict[str, Rule] = {
     # A safety request: its poster, the professionals and the preventiemakelaar of its wijk.
     "requests.detail": Rule(owner("pm_wijk", "pro_wijk"), kind="safety_request"),
     "requests.withdraw": Rule(owner(), kind="request"),
+    # Clearing a request that may be unsafe: the professionals and the preventiemakelaar of its wijk.
+    "requests.review_safety": Rule(safety_reviewers, kind="safety_request"),
     "requests.renew": Rule(owner(), kind="request"),
     "offers.index": Rule(everyone),
     "offers.new": Rule(members),  # reciprocity: every resident may offer help (and so becomes a volunteer)

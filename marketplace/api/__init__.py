@@ -71,4 +71,8 @@ def suggest():
             "distance_m": int(s.distance_m), "score": round(float(s.score), 4),
             "reasons": warning + list(s.reasons),
         } for s in result.suggestions],
+        # What the platform decided: "danger" means professional help only; "possible" means a
+        # professional looks first. confident=false: the text was not understood, nothing is guessed.
+        "safety": result.safety,
+        "confident": result.confident,
     })

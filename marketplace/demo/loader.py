@@ -12,8 +12,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, SQLModel, select
 
-from matching import safety
-
+from .. import matching_service
 from ..accounts import hash_password
 from ..timeutil import local_datetime, local_today
 from ..models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area,
@@ -296,7 +295,7 @@ class _Builder:
                 lat=buurt.lat, lon=buurt.lon, posted_by_id=poster.id,
                 requester_id=None if on_behalf else poster.id, on_behalf=on_behalf,
                 status="open", moderation="approved",
-                safety=safety.level(f"{text['title']}. {text['description']}"),
+                safety=matching_service.safety_level(f"{text['title']}. {text['description']}", [slug]),
                 created_at=utcnow() - timedelta(days=self.rng.randint(0, 20)),
                 expires_at=self.today + timedelta(days=self.rng.randint(3, 30)))
             self.s.add(request)

@@ -15,9 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from matching import safety
-
-from .. import audit, contact_details, visibility
+from .. import audit, contact_details, matching_service, visibility
 from ..geocoding import OfflineGeocoder, normalise_postcode, rough_distance
 from ..models import (Area, Category, HelpRequest, HelpRequestPrivate, OfferCategory, Report, RequestCategory,
                       VolunteerOffer, utcnow)
@@ -127,7 +125,8 @@ def create_request(session: Session, user, data: NewRequest, lifetime_days: int)
         languages=",".join(data.languages or ["nl"]), posted_by_id=user.id,
         requester_id=None if on_behalf else user.id, on_behalf=on_behalf,
         moderation=initial_moderation_for_post(user),
-        safety=safety.level(f"{data.title}. {data.description}"),
+        safety=matching_service.safety_level(f"{data.title}. {data.description}",
+                                             [data.category_slug] if data.category_slug else []),
         expires_at=local_today() + timedelta(days=lifetime_days))
     session.add(request)
     session.flush()
@@ -168,6 +167,23 @@ def renew(session: Session, request: HelpRequest, lifetime_days: int) -> None:
     request.expires_at = max(request.expires_at, local_today()) + timedelta(days=lifetime_days)
     request.reminder_sent_at = None
     _set_status(session, request, "open", "request.renew", f"expires_at={request.expires_at.isoformat()}")
+
+
+SAFETY_DECISIONS = {"vrijgeven": "none", "professional": "danger"}
+
+
+def review_safety(session: Session, request: HelpRequest, user, decision: str) -> None:
+    """A professional clears a request that may be unsafe for volunteers, or keeps it for professionals."""
+    if not visibility.may_review_safety(session, user, request):
+        raise PermissionError
+    if decision not in SAFETY_DECISIONS:
+        raise RequestError(_l("Kies: vrijgeven voor vrijwilligers, of alleen voor professionals."))
+    old, request.safety = request.safety, SAFETY_DECISIONS[decision]
+    request.updated_at = utcnow()
+    session.add(request)
+    audit.record(session, "request.safety_review", "request", request.id, f"{old}->{request.safety}",
+                 actor_id=user.id)
+    session.commit()
 
 
 def _set_status(session: Session, request: HelpRequest, status: str, action: str, detail: str = "") -> None:

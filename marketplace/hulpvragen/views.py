@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import contact_details
+from .. import contact_details, visibility
 from ..access import roles_required
 from ..categories import all_categories
 from ..db import get_session
@@ -65,7 +65,8 @@ def detail(id: int):
         status_words=svc.STATUS_WORDS, status_badge=svc.STATUS_BADGE, urgency_words=svc.URGENCY_WORDS,
         language_names=LANGUAGE_NAMES, days_left=svc.days_left(row), confirm=ConfirmForm(),
         can_renew=row.status in svc.RENEWABLE, can_withdraw=row.status in svc.WITHDRAWABLE,
-        panel=request_panel(session, row, current_user))
+        panel=request_panel(session, row, current_user),
+        can_review_safety=visibility.may_review_safety(session, current_user, row))
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -143,4 +144,25 @@ def renew(id: int):
     except svc.RequestError as error:
         get_session().rollback()
         flash(str(error), "error")
+    return redirect(url_for("requests.detail", id=id))
+
+
+@bp.route("/<int:id>/veiligheid", methods=["POST"])
+@roles_required("professional", "preventiemakelaar")
+def review_safety(id: int):
+    """A professional decides whether volunteers may see a request that may be unsafe."""
+    session = get_session()
+    row = session.get(HelpRequest, id) or abort(404)
+    if not svc.may_see(session, row, current_user):
+        abort(404)
+    try:
+        svc.review_safety(session, row, current_user, request.form.get("besluit", ""))
+    except PermissionError:
+        abort(403)
+    except svc.RequestError as error:
+        session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("requests.detail", id=id))
+    flash(_("Vrijwilligers kunnen deze vraag nu zien.") if row.safety == "none" else
+          _("Deze vraag blijft alleen voor professionals."), "success")
     return redirect(url_for("requests.detail", id=id))

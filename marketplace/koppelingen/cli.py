@@ -38,3 +38,17 @@ def digest_command() -> None:
     with _request_context(), session_scope() as session:
         sent = weekly_digest(session)
     click.echo(f"{sent} e-mails verstuurd.")
+
+
+@match_cli.command("train", help="Train de herkenning van onderwerpen opnieuw, met de correcties van bewoners.")
+def train_command() -> None:
+    from .. import matching_service
+
+    with session_scope() as session:
+        metrics = matching_service.train_and_save(session)
+    click.echo(f"Model opgeslagen in {matching_service.model_path()} ({metrics['cpu_seconds']} s CPU, "
+               f"{metrics['examples_from_platform']} voorbeelden van het platform).")
+    for split in ("dev", "test"):
+        if f"{split}_top1" in metrics:
+            click.echo(f"  {split}: top-1 {metrics[f'{split}_top1']:.1%}, top-3 {metrics[f'{split}_top3']:.1%}"
+                       f" over {metrics[f'{split}_n']} teksten")

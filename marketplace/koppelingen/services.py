@@ -339,8 +339,13 @@ def request_panel(session: Session, request: HelpRequest, user) -> dict:
         panel["suggestions"] = matching_service.suggest_for_request(session, request, limit=6)
     if manager and not _has_category(session, request):
         result = panel["suggestions"] or matching_service.suggest_for_request(session, request, limit=1)
-        names = {c.slug: c.name_nl for c in session.exec(select(Category)).all()}
-        panel["guess"] = [(slug, names.get(slug, slug), score) for slug, score in result.categories[:3]]
+        categories = session.exec(select(Category).order_by(Category.sort_order)).all()
+        by_slug = {c.slug: c for c in categories}
+        # A guess is shown as a guess: the recognised needs only, none pre-selected; not understood:
+        # every category, so the resident chooses instead of the machine.
+        panel["guess"] = [by_slug[s] for s in result.needs if s in by_slug]
+        panel["all_categories"] = categories
+        panel["confident"] = result.confident
     if signed_in and not manager and user.has_role("vrijwilliger") and open_request:
         panel["can_volunteer"] = not is_professional_only(session, request)
     if manager or (signed_in and visibility.covers_request(session, user, request)):

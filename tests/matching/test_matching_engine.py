@@ -44,22 +44,55 @@ def test_for_practical_needs_the_neighbour_comes_first(clf):
     assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",))))[0] == ("offer", 1)
 
 
-@pytest.mark.parametrize("request_kw", [
-    dict(text="kan iemand mijn lamp ophangen", categories=("veiligheid",)),
-    dict(text="mijn man slaat mij, wie helpt met boodschappen", categories=("boodschappen",)),
-    dict(text="ik wil niet meer leven"),
-    dict(text="my husband hits me"),
+@pytest.mark.parametrize("request_kw, first_number", [
+    (dict(text="kan iemand mijn lamp ophangen", categories=("veiligheid",)), "0800-2000"),
+    (dict(text="mijn man slaat mij, wie helpt met boodschappen", categories=("boodschappen",)), "0800-2000"),
+    (dict(text="ik wil niet meer leven"), "0800-0113"),  # 113 first for suicide
+    (dict(text="my husband hits me"), "0800-2000"),
+    (dict(text="help, we zijn in gevaar"), "112"),
 ])
-def test_safety_never_a_volunteer_nor_a_resident_activity(clf, request_kw):
+def test_safety_never_a_volunteer_nor_a_resident_activity(clf, request_kw, first_number):
     cats = ("boodschappen", "klussen", "veiligheid")
     supply = [item("offer", 1, categories=cats), item("activity", 2, categories=cats),
               item("voorziening", 3, categories=cats),  # nulde lijn, not professional
               item("voorziening", 4, categories=("veiligheid",), tier="eerste", professional=True,
                    metres=9000, title="Veilig Thuis")]
     result = matcher(clf, supply).suggest(ask(**request_kw))
-    assert result.safety_flag
+    assert result.safety_flag and result.safety == "danger"
     assert ids(result) == [("voorziening", 4)]
-    assert [e["phone"] for e in result.emergency][0] == "112"
+    assert [e["phone"] for e in result.emergency][0] == first_number
+    assert {e["phone"] for e in result.emergency} == {"112", "0800-2000", "0800-0113"}
+
+
+def test_possible_danger_puts_professionals_first_and_no_volunteer(clf):
+    cats = ("boodschappen", "veiligheid")
+    supply = [item("offer", 1, categories=cats), item("voorziening", 3, categories=cats),
+              item("voorziening", 4, categories=cats, tier="eerste", professional=True, metres=800)]
+    result = matcher(clf, supply).suggest(ask("wie doet boodschappen, ik ben bang als hij thuiskomt",
+                                              categories=("boodschappen",)))
+    assert result.safety == "possible" and not result.safety_flag
+    assert ids(result) == [("voorziening", 4), ("voorziening", 3)]
+    assert result.emergency[0]["phone"] == "0800-2000"
+
+
+def test_not_understood_gives_no_guesses(clf):
+    result = matcher(clf, [item()]).suggest(ask("test"))
+    assert not result.confident and result.suggestions == [] and result.needs == []
+
+
+def test_each_need_gets_help_in_the_list(clf):
+    supply = [item("offer", i, categories=("gezelschap",), metres=100 + i) for i in range(1, 12)]
+    supply += [item("voorziening", 50, categories=("geldzaken",), metres=3000)]
+    result = matcher(clf, supply).suggest(ask("ik ben eenzaam en ik heb schulden"), limit=6)
+    assert set(result.needs) == {"gezelschap", "geldzaken"}
+    assert ("voorziening", 50) in ids(result)
+
+
+def test_display_order_is_ladder_then_distance(clf):
+    supply = [item("offer", 1, metres=900), item("offer", 2, metres=200), item("voorziening", 3, metres=100),
+              item("offer", 4, metres=500)]
+    result = matcher(clf, supply).suggest(ask(categories=("boodschappen",)))
+    assert ids(result) == [("offer", 2), ("offer", 4), ("offer", 1), ("voorziening", 3)]
 
 
 def test_ordinary_request_has_no_safety_flag(clf):
@@ -110,8 +143,8 @@ def test_index_update_add_change_and_remove(clf):
 
 
 def test_many_updates_trigger_a_partition_rebuild(clf):
-    m = matcher(clf, [item("offer", 0, metres=900)])
-    m.update([item("offer", i, metres=1000 + i) for i in range(1, 200)])
+    m = matcher(clf, [item("offer", 0, metres=900, title="Boodschappen")])
+    m.update([item("offer", i, metres=1000 + i, title="Boodschappen") for i in range(1, 200)])
     part = m.index.partitions[m.slugs.index("boodschappen")]
     assert part.delta == [] and len(part.rows) == 200
     got = m.suggest(ask(categories=("boodschappen",)), limit=3)
@@ -135,7 +168,7 @@ def test_reasons_are_dutch_and_parts_are_visible(clf):
 def test_wanted_time_prefers_the_available_volunteer(clf):
     tuesday = (Slot(1, 600, 720),)
     supply = [item("offer", 1, slots=(Slot(4, 600, 720),)), item("offer", 2, slots=tuesday)]
-    result = matcher(clf, supply).suggest(ask(categories=("boodschappen",), slots=tuesday))
+    result = matcher(clf, supply).suggest(ask(categories=("boodschappen",), slots=tuesday), limit=1)
     assert ids(result)[0] == ("offer", 2)
     assert result.suggestions[0].parts["time"] == 1.0
 
@@ -143,15 +176,17 @@ def test_wanted_time_prefers_the_available_volunteer(clf):
 def test_shared_language_and_fresher_listing_rank_higher(clf):
     old = NOW.replace(year=2022)
     supply = [item("offer", 1, languages=("nl",)), item("offer", 2, languages=("nl", "ar"))]
-    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",), languages=("ar",))))[0] == ("offer", 2)
+    # The score chooses who makes the list (limit=1 here); the list itself is ladder, then distance.
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",), languages=("ar",)), limit=1)) == [
+        ("offer", 2)]
     supply = [item("offer", 1, updated_at=old), item("offer", 2)]
-    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",))))[0] == ("offer", 2)
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",)), limit=1)) == [("offer", 2)]
 
 
 def test_less_loaded_volunteer_ranks_higher(clf):
     supply = [item("offer", 1, capacity_per_month=4, load_this_month=3),
               item("offer", 2, capacity_per_month=4, load_this_month=0)]
-    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",))))[0] == ("offer", 2)
+    assert ids(matcher(clf, supply).suggest(ask(categories=("boodschappen",)), limit=1)) == [("offer", 2)]
 
 
 def test_ties_are_broken_by_kind_then_id(clf):

@@ -46,3 +46,39 @@ def test_emergency_numbers_are_the_dutch_ones():
     phones = {e["phone"] for e in EMERGENCY_NUMBERS}
     assert phones == {"112", "0800-2000", "0800-0113"}
     assert all(e["name"] for e in EMERGENCY_NUMBERS)
+
+
+@pytest.mark.parametrize("text, level, first", [
+    ("ik wil er niet meer zijn", "danger", "0800-0113"),              # 113 first for suicide
+    ("mijn man slaat mij en de kinderen", "danger", "0800-2000"),     # Veilig Thuis for violence at home
+    ("help, we zijn in gevaar", "danger", "112"),                     # 112 for immediate danger
+    ("ik ben bang als hij thuiskomt", "possible", "0800-2000"),       # fear of a person at home
+    ("hij heeft de sloten veranderd en mijn spullen staan buiten", "possible", "0800-2000"),
+    ("mijn ex blijft me berichten sturen en ik word er bang van", "possible", "0800-2000"),
+])
+def test_levels_and_a_card_that_fits_the_person(text, level, first):
+    from matching.safety import assess
+
+    found = assess(text)
+    assert found.level == level
+    assert found.numbers[0]["phone"] == first
+
+
+@pytest.mark.parametrize("text", [
+    "ik schaam me dat ik niet goed kan lezen, wie helpt met brieven",
+    "sinds de bevalling voel ik me wat somber en moe",
+    "ik durf de brievenbus niet meer open te doen door de rekeningen",
+    "honger voor mij en mijn kinderen, het geld is op",
+])
+def test_heavy_but_ordinary_texts_keep_ordinary_help(text):
+    from matching.safety import assess
+
+    assert assess(text).level != "danger"
+
+
+def test_the_classifier_catches_implicit_danger_the_rules_miss(clf):
+    from matching.engine import judge_safety
+
+    assert judge_safety("wie kan boodschappen doen, maar alleen als mijn zoon er niet is want dan wordt hij boos", clf
+                        ).level in ("possible", "danger")
+    assert judge_safety("wie kan mijn gras maaien", clf).level == "none"
