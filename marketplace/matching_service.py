@@ -4,11 +4,11 @@ The app keeps one classifier and one Matcher in ``app.extensions``. The classifi
 trained at start-up on the category texts, the platform's own listings and residents'
 corrections; the Matcher is rebuilt when the supply changes.
 
-"The supply changed" is one row, ``supply_version``, bumped inside the same transaction as
-any write to a listing the matcher suggests (offer, voorziening, activity and what hangs
-off them). Every suggestion reads that row first (a primary-key lookup), so a listing
-hidden, paused or withdrawn through any worker leaves every worker's suggestions at the
-moment its transaction commits — no timer, no polling of counts.
+"The supply changed" is a log, ``supply_change``, written inside the same transaction as any
+write to a listing the matcher suggests (offer, voorziening, activity and what hangs off them).
+Every suggestion first reads the log's last id (one index lookup) and applies the entries it has
+not seen to its index, so a listing hidden, paused or withdrawn through any worker leaves every
+worker's suggestions the moment its transaction commits: no timer, no polling, no rebuild.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event, func, text
+from sqlalchemy import event, func
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
@@ -32,14 +32,14 @@ from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
 
 from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, AvailabilitySlot,
                      Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, RequestCategory,
-                     Schedule, SupplyVersion, VolunteerOffer, Voorziening, VoorzieningCategory,
-                     VoorzieningLocation)
+                     Schedule, SupplyChange, VolunteerOffer, Voorziening, VoorzieningCategory,
+                     VoorzieningLocation, utcnow)
 from .schedule_text import DAY_NAMES as DAY_BY_CODE, WEEKDAYS as WEEKDAY_CODES
 from .timeutil import local_today, to_local
 
 # Reasons from the matcher are Dutch; the day names come from the one place that has them.
 DAY_NAMES = tuple(DAY_BY_CODE[code] for code in WEEKDAY_CODES)
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 def _minutes(t) -> int:
@@ -50,35 +50,46 @@ def _langs(text: str | None) -> tuple[str, ...]:
     return tuple(x.strip() for x in (text or "nl").split(",") if x.strip()) or ("nl",)
 
 
-def _category_map(session: Session, link, key) -> dict[int, list[str]]:
+def _category_map(session: Session, link, key, ids=None) -> dict[int, list[str]]:
     slugs = {c.id: c.slug for c in session.exec(select(Category)).all()}
     result: dict[int, list[str]] = defaultdict(list)
-    for row in session.exec(select(link)).all():
+    stmt = select(link) if ids is None else select(link).where(getattr(link, key).in_(ids))
+    for row in session.exec(stmt).all():
         result[getattr(row, key)].append(slugs[row.category_id])
     return result
+
+
+def _only(stmt, column, ids):
+    return stmt if ids is None else stmt.where(column.in_(ids))
 
 
 # --------------------------------------------------------------------------- supply
 
 
-def supply_from_db(session: Session, now: datetime | None = None) -> list[SupplyItem]:
+def supply_from_db(session: Session, now: datetime | None = None, ids: dict[str, set[int]] | None = None
+                   ) -> list[SupplyItem]:
+    """Everything the matcher may suggest, or (``ids`` per kind) just those listings."""
     now = now or datetime.now(timezone.utc)
-    return _offers(session, now) + _voorzieningen(session) + _activities(session, now)
+    pick = (lambda kind: None) if ids is None else (lambda kind: ids.get(kind, set()))
+    return (_offers(session, now, pick("offer")) + _voorzieningen(session, pick("voorziening"))
+            + _activities(session, now, pick("activity")))
 
 
-def _offers(session: Session, now: datetime) -> list[SupplyItem]:
-    cats = _category_map(session, OfferCategory, "offer_id")
+def _offers(session: Session, now: datetime, ids=None) -> list[SupplyItem]:
+    if ids is not None and not ids:
+        return []
+    cats = _category_map(session, OfferCategory, "offer_id", ids)
     slots: dict[int, list[Slot]] = defaultdict(list)
-    for s in session.exec(select(AvailabilitySlot)).all():
+    for s in session.exec(_only(select(AvailabilitySlot), AvailabilitySlot.offer_id, ids)).all():
         slots[s.offer_id].append(Slot(s.weekday, _minutes(s.start_time), _minutes(s.end_time)))
     month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    load = dict(session.exec(
+    load = dict(session.exec(_only(
         select(Match.offer_id, func.count()).where(
             Match.offer_id.is_not(None), Match.status.in_(("proposed", "accepted", "completed")),
-            Match.created_at >= month_start).group_by(Match.offer_id)).all())
-    offers = session.exec(select(VolunteerOffer).where(
+            Match.created_at >= month_start), Match.offer_id, ids).group_by(Match.offer_id)).all())
+    offers = session.exec(_only(select(VolunteerOffer).where(
         VolunteerOffer.status == "active", VolunteerOffer.moderation == "approved",
-        VolunteerOffer.expires_at >= now.date())).all()
+        VolunteerOffer.expires_at >= now.date()), VolunteerOffer.id, ids)).all()
     return [SupplyItem(
         kind="offer", id=o.id, title=o.title, text=f"{o.title}. {o.description}", categories=tuple(cats[o.id]),
         lat=o.lat, lon=o.lon, tier="nulde", languages=_langs(o.languages), slots=tuple(slots[o.id]),
@@ -86,15 +97,19 @@ def _offers(session: Session, now: datetime) -> list[SupplyItem]:
         updated_at=o.updated_at, free=True) for o in offers]
 
 
-def _voorzieningen(session: Session) -> list[SupplyItem]:
-    cats = _category_map(session, VoorzieningCategory, "voorziening_id")
-    places = {vl.voorziening_id: session.get(Location, vl.location_id)
-              for vl in session.exec(select(VoorzieningLocation)).all()}
+def _voorzieningen(session: Session, ids=None) -> list[SupplyItem]:
+    if ids is not None and not ids:
+        return []
+    cats = _category_map(session, VoorzieningCategory, "voorziening_id", ids)
+    places = {vl.voorziening_id: loc for vl, loc in session.exec(_only(
+        select(VoorzieningLocation, Location).join(Location, Location.id == VoorzieningLocation.location_id),
+        VoorzieningLocation.voorziening_id, ids)).all()}
     rules: dict[int, list[Schedule]] = defaultdict(list)
-    for rule in session.exec(select(Schedule).order_by(Schedule.byday, Schedule.opens_at)).all():
+    for rule in session.exec(_only(select(Schedule), Schedule.voorziening_id, ids)
+                             .order_by(Schedule.byday, Schedule.opens_at)).all():
         rules[rule.voorziening_id].append(rule)
-    rows = session.exec(select(Voorziening).where(
-        Voorziening.status == "active", Voorziening.moderation == "approved")).all()
+    rows = session.exec(_only(select(Voorziening).where(
+        Voorziening.status == "active", Voorziening.moderation == "approved"), Voorziening.id, ids)).all()
     items = []
     for v in rows:
         place = places.get(v.id)
@@ -118,22 +133,25 @@ def _schedule_text(rules: list[Schedule]) -> str | None:
     return f"elke {DAY_NAMES[WEEKDAY_CODES.index(first.byday)]} {first.opens_at:%H:%M}"
 
 
-def _activities(session: Session, now: datetime) -> list[SupplyItem]:
-    cats = _category_map(session, ActivityCategory, "activity_id")
+def _activities(session: Session, now: datetime, ids=None) -> list[SupplyItem]:
+    if ids is not None and not ids:
+        return []
+    cats = _category_map(session, ActivityCategory, "activity_id", ids)
     upcoming: dict[int, list[ActivityOccurrence]] = defaultdict(list)
-    for occ in session.exec(select(ActivityOccurrence).where(
+    for occ in session.exec(_only(select(ActivityOccurrence).where(
             ActivityOccurrence.starts_at >= now, ActivityOccurrence.starts_at < now + timedelta(weeks=4),
-            ActivityOccurrence.cancelled.is_(False)).order_by(ActivityOccurrence.starts_at)).all():
+            ActivityOccurrence.cancelled.is_(False)), ActivityOccurrence.activity_id, ids)
+            .order_by(ActivityOccurrence.starts_at)).all():
         upcoming[occ.activity_id].append(occ)
-    taken = dict(session.exec(select(ActivitySignup.activity_id, func.count()).where(
-        ActivitySignup.status == "aangemeld").group_by(ActivitySignup.activity_id)).all())
-    rows = session.exec(select(Activity).where(
-        Activity.status == "published", Activity.moderation == "approved")).all()
+    taken = dict(session.exec(_only(select(ActivitySignup.activity_id, func.count()).where(
+        ActivitySignup.status == "aangemeld"), ActivitySignup.activity_id, ids)
+        .group_by(ActivitySignup.activity_id)).all())
+    rows = session.exec(_only(select(Activity, Location).join(Location, Location.id == Activity.location_id).where(
+        Activity.status == "published", Activity.moderation == "approved"), Activity.id, ids)).all()
     items = []
-    for a in rows:
-        place = session.get(Location, a.location_id) if a.location_id else None
+    for a, place in rows:
         dates = upcoming[a.id]
-        if place is None or not dates:
+        if not dates:
             continue
         local = [to_local(o.starts_at) for o in dates]
         slots = {Slot(d.weekday(), d.hour * 60 + d.minute, to_local(o.ends_at).hour * 60 + to_local(o.ends_at).minute)
@@ -148,38 +166,74 @@ def _activities(session: Session, now: datetime) -> list[SupplyItem]:
     return items
 
 
-# --------------------------------------------------------------------------- cached engine
+# --------------------------------------------------------------------------- keeping the index current
+#
+# Every write to something the matcher suggests logs (kind, id) in supply_change, inside the same
+# transaction (an after_flush listener, so new rows have their ids). Each worker applies the log
+# entries after the last one it saw to its Matcher with update/remove: a hidden, paused or edited
+# listing leaves or changes in every worker's suggestions the moment it is committed, without a
+# rebuild. A full rebuild happens only at start-up, at midnight (listings expire by date), when a
+# new model was trained, or when the log jumped too far (after a bulk import).
+
+FULL_REBUILD_AFTER = 2000  # log entries; beyond this a rebuild is cheaper than item-by-item updates
 
 
-# Rows whose change alters what may be suggested (Match: a volunteer's load this month).
-SUPPLY_MODELS = (VolunteerOffer, OfferCategory, AvailabilitySlot, Voorziening, VoorzieningCategory,
-                 VoorzieningLocation, Location, Schedule, Activity, ActivityCategory, ActivityOccurrence,
-                 ActivitySignup, Match)
+def _supply_key(obj) -> tuple[str, int] | None:
+    if isinstance(obj, VolunteerOffer):
+        return "offer", obj.id
+    if isinstance(obj, (OfferCategory, AvailabilitySlot)):
+        return "offer", obj.offer_id
+    if isinstance(obj, Match):
+        return ("offer", obj.offer_id) if obj.offer_id else None
+    if isinstance(obj, Voorziening):
+        return "voorziening", obj.id
+    if isinstance(obj, (VoorzieningCategory, VoorzieningLocation, Schedule)):
+        return "voorziening", obj.voorziening_id
+    if isinstance(obj, Activity):
+        return "activity", obj.id
+    if isinstance(obj, (ActivityCategory, ActivityOccurrence, ActivitySignup)):
+        return "activity", obj.activity_id
+    if isinstance(obj, Location):
+        return "location", obj.id
+    return None
 
 
-@event.listens_for(OrmSession, "before_flush")
-def _note_supply_change(session, _context, _instances) -> None:
+@event.listens_for(OrmSession, "after_flush")
+def _log_supply_changes(session, _context) -> None:
     changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
-    if any(isinstance(obj, SUPPLY_MODELS) for obj in changed):
-        bump_supply_version(session)
+    keys = {key for key in map(_supply_key, changed) if key is not None and key[1] is not None}
+    if keys:
+        now = utcnow()
+        session.connection().execute(SupplyChange.__table__.insert(), [
+            {"kind": kind, "item_id": item_id, "created_at": now} for kind, item_id in sorted(keys)])
 
 
-def bump_supply_version(session) -> None:
-    """Mark the supply as changed, in the caller's transaction."""
-    connection = session.connection()
-    result = connection.execute(text("UPDATE supply_version SET version = version + 1 WHERE id = 1"))
-    if result.rowcount == 0:
-        connection.execute(text("INSERT INTO supply_version (id, version) VALUES (1, 1)"))
+def latest_change(session: Session) -> int:
+    return session.exec(select(func.coalesce(func.max(SupplyChange.id), 0))).one()
 
 
-def supply_version(session: Session) -> int:
-    row = session.get(SupplyVersion, 1, populate_existing=True)
-    return row.version if row is not None else 0
+def _changes_since(session: Session, last: int, upto: int) -> dict[str, set[int]]:
+    """The listings changed after log entry ``last`` (up to ``upto``), per kind; locations resolved."""
+    found: dict[str, set[int]] = defaultdict(set)
+    for kind, item_id in session.exec(select(SupplyChange.kind, SupplyChange.item_id).where(
+            SupplyChange.id > last, SupplyChange.id <= upto)).all():
+        found[kind].add(item_id)
+    locations = found.pop("location", set())
+    if locations:
+        found["voorziening"] |= set(session.exec(select(VoorzieningLocation.voorziening_id).where(
+            VoorzieningLocation.location_id.in_(locations))).all())
+        found["activity"] |= set(session.exec(select(Activity.id).where(Activity.location_id.in_(locations))).all())
+    return found
 
 
-def _fingerprint(session: Session) -> tuple:
-    # The day is part of it: offers and activities drop out by date without any write.
-    return supply_version(session), local_today()
+def _apply_changes(session: Session, matcher: Matcher, changed: dict[str, set[int]]) -> None:
+    fresh = supply_from_db(session, ids=changed)
+    present = {(item.kind, item.id) for item in fresh}
+    for kind, ids in changed.items():
+        for item_id in ids:
+            if (kind, item_id) not in present:
+                matcher.remove(kind, item_id)
+    matcher.update(fresh)
 
 
 # --------------------------------------------------------------------------- the classifier
@@ -256,16 +310,20 @@ def training_examples(session: Session) -> list[tuple[str, str]]:
 
 
 def get_matcher(session: Session) -> Matcher:
-    """The app's Matcher, rebuilt when supply or training data changed."""
+    """The app's Matcher, kept current with the supply_change log (see above)."""
     state = current_app.extensions.setdefault("matching", {})
     classifier = load_classifier()
-    fingerprint = (*_fingerprint(session), id(classifier))
-    if state.get("matcher") is not None and state.get("fingerprint") == fingerprint:
-        return state["matcher"]
+    latest = latest_change(session)
     with _lock:
-        if state.get("fingerprint") != fingerprint or state.get("matcher") is None:
+        matcher = state.get("matcher")
+        epoch = (local_today(), id(classifier))
+        if matcher is None or state.get("epoch") != epoch or latest - state["applied"] > FULL_REBUILD_AFTER \
+                or latest < state["applied"]:
             state["matcher"] = Matcher(supply_from_db(session), classifier)
-            state["fingerprint"] = fingerprint
+            state["epoch"], state["applied"] = epoch, latest
+        elif latest > state["applied"]:
+            _apply_changes(session, matcher, _changes_since(session, state["applied"], latest))
+            state["applied"] = latest
         return state["matcher"]
 
 
@@ -277,11 +335,15 @@ def request_input(session: Session, request: HelpRequest) -> HelpRequestIn:
 
 
 def suggest_for_request(session: Session, request: HelpRequest, limit: int = 10) -> SuggestResult:
-    return get_matcher(session).suggest(request_input(session, request), limit=limit)
+    matcher, query = get_matcher(session), request_input(session, request)
+    with _lock:  # an update from another thread must not change the index mid-query
+        return matcher.suggest(query, limit=limit)
 
 
 def suggest_for_text(session: Session, text: str, lat: float, lon: float, limit: int = 10) -> SuggestResult:
-    return get_matcher(session).suggest(HelpRequestIn(id=None, text=text, lat=lat, lon=lon), limit=limit)
+    matcher = get_matcher(session)
+    with _lock:
+        return matcher.suggest(HelpRequestIn(id=None, text=text, lat=lat, lon=lon), limit=limit)
 
 
 def safety_level(text: str, categories: list[str] = ()) -> str:

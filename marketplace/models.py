@@ -623,14 +623,18 @@ class Report(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
-class SupplyVersion(SQLModel, table=True):
-    """One row, bumped in the same transaction as any change to what the matcher suggests, so every
-    worker sees at once that its index is stale (hidden, paused or new listings)."""
+class SupplyChange(SQLModel, table=True):
+    """A log of listings whose suggestions changed, written in the same transaction as the change.
 
-    __tablename__ = "supply_version"
+    Every worker remembers the last id it applied and updates its matcher's index with just the
+    listings changed since (hidden, paused, edited, new), the moment the change is committed."""
 
-    id: int = Field(default=1, primary_key=True)
-    version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    __tablename__ = "supply_change"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # offer | voorziening | activity | location
+    item_id: int
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class AuditEvent(SQLModel, table=True):

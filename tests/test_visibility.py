@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from marketplace import db
 from marketplace.koppelingen.services import run_batch, weekly_digest
-from marketplace.models import Area, AuditEvent, HelpRequest, Match, UserWijk, VolunteerOffer
+from marketplace.models import Area, AuditEvent, HelpRequest, Match, User, UserWijk, VolunteerOffer
 from marketplace.visibility import may_see_request
 
 from .conftest import login, make_user
@@ -231,3 +231,29 @@ def test_staff_cannot_act_in_a_match_they_are_not_part_of(world):
         s = db.get_session()
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "match.share_contact")).all() == []
         assert s.exec(select(Message)).all() == []
+
+
+def test_supply_changes_are_applied_to_the_index_without_a_rebuild(make_app):
+    """Issue 9: a change reaches suggestions at once by an incremental update, not a full rebuild."""
+    from marketplace import matching_service
+
+    app = make_app()
+    with app.app_context(), db.session_scope() as s:
+        w = make_world(s)
+        vol = make_user(s, email="vw@example.nl", roles=("vrijwilliger",), name="Vera Vrij")
+        first = make_offer(s, vol, w.velve, title="Boodschappen met de fiets", radius_m=20000).id
+    client = app.test_client()
+    url = "/api/v1/suggest?text=wie+kan+boodschappen+voor+mij+doen&postcode=7541AB"
+    ids = lambda: [(x["kind"], x["id"]) for x in client.get(url).get_json()["suggestions"]]  # noqa: E731
+    assert ("offer", first) in ids()
+    matcher = app.extensions["matching"]["matcher"]
+    with app.app_context(), db.session_scope() as s:
+        offer = s.get(VolunteerOffer, first)
+        offer.title = "Boodschappen met de bakfiets"
+        second = make_offer(s, s.get(User, offer.user_id), s.get(Area, offer.buurt_id),
+                            title="Boodschappen lopend", radius_m=20000).id
+    got = ids()
+    assert ("offer", second) in got and ("offer", first) in got
+    assert app.extensions["matching"]["matcher"] is matcher  # updated in place, not rebuilt
+    with app.app_context():
+        assert matching_service.latest_change(db.get_session()) == app.extensions["matching"]["applied"]

@@ -1,4 +1,4 @@
-"""visibility: a safety level on help requests, and one supply version row that tells every worker its suggestions are stale
+"""visibility: a safety level on help requests, and a log of changed listings that every worker applies to its suggestion index
 
 Revision ID: c3c0de5e55c3
 Revises: b2c0de5e55b2
@@ -22,16 +22,17 @@ def upgrade() -> None:
                                       server_default="none", nullable=False))
         batch_op.create_check_constraint("ck_request_safety", "safety IN ('none', 'possible', 'danger')")
     op.create_table(
-        "supply_version",
+        "supply_change",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.execute("INSERT INTO supply_version (id, version) VALUES (1, 0)")
 
 
 def downgrade() -> None:
-    op.drop_table("supply_version")
+    op.drop_table("supply_change")
     with op.batch_alter_table("help_request", schema=None) as batch_op:
         batch_op.drop_constraint("ck_request_safety", type_="check")
         batch_op.drop_column("safety")
