@@ -32,3 +32,7 @@ _("juli"), _("augustus"), _("september"), _("oktober"), _("november"), _("decemb
 
 # Day names (schedule_text.py, activiteiten/dates.py DAY_NAMES)
 _("maandag"), _("dinsdag"), _("woensdag"), _("donderdag"), _("vrijdag"), _("zaterdag"), _("zondag")
+
+# matching/safety.py: the names on the emergency card (templates/koppelingen/_suggestions.html)
+_("Alarmnummer bij direct gevaar"), _("Veilig Thuis (huiselijk geweld, kindermishandeling)")
+_("113 Zelfmoordpreventie")
