@@ -99,7 +99,8 @@ def from_environment() -> dict:
         "VERIFY_INTERVAL_MONTHS": _int("VERIFY_INTERVAL_MONTHS", 6),
         "VERIFY_GRACE_DAYS": _int("VERIFY_GRACE_DAYS", 30),
         "MATCH_ANSWER_DAYS": _int("MATCH_ANSWER_DAYS", 3),
-        "MATCHER_TTL_SECONDS": _int("MATCHER_TTL_SECONDS", 30),
+        # The trained category classifier (flask --app wsgi match train); default under instance/matching/.
+        "MATCHING_MODEL_PATH": os.environ.get("MATCHING_MODEL_PATH", ""),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "60 per minute"),
     }
 

@@ -77,7 +77,6 @@ def base_config(database_url, tmp_path_factory) -> dict:
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,
-        "MATCHER_TTL_SECONDS": 0,
         "PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
     }
 

@@ -47,7 +47,7 @@ def many(*good):
 
 @pytest.fixture
 def app(make_app):
-    return make_app(MATCHER_TTL_SECONDS=3600)
+    return make_app()
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ STAFF_SETTINGS = settings(SETTINGS, max_examples=15)
 
 @pytest.fixture
 def app(make_app):
-    return make_app(MATCHER_TTL_SECONDS=3600)  # the matcher is not under test here: build it once
+    return make_app()
 
 
 @pytest.fixture

@@ -149,7 +149,7 @@ def test_may_see_request_follows_the_same_rule_as_the_lists(world):
 
 
 def test_hidden_offer_leaves_the_suggestions_at_once(make_app):
-    app = make_app(MATCHER_TTL_SECONDS=3600)
+    app = make_app()
     with app.app_context(), db.session_scope() as s:
         w = make_world(s)
         vol = make_user(s, email="vw@example.nl", roles=("vrijwilliger",), name="Vera Vrij")
