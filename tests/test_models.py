@@ -87,3 +87,55 @@ def test_unknown_role_is_refused(session):
     from marketplace.models import UserRole
     user = make_user(session)
     _fails(session, UserRole(user_id=user.id, role="koning"))
+
+
+def _migrated_checks(tmp_path) -> dict[tuple[str, str], str]:
+    """(table, constraint name) -> the CHECK's SQL, as the migrations created it on SQLite."""
+    import re
+
+    from sqlalchemy import text as sql
+
+    from marketplace import db as database
+
+    engine = database.make_engine(f"sqlite:///{tmp_path / 'checks.db'}")
+    database.upgrade(engine)
+    found = {}
+    with engine.connect() as connection:
+        for table, ddl in connection.execute(sql("SELECT name, sql FROM sqlite_master WHERE type = 'table'")):
+            for name, body in re.findall(r"CONSTRAINT (\w+) CHECK \((.*?)\)(?:,|\s*\))", ddl or "", re.S):
+                found[(table, name)] = body
+    engine.dispose()
+    return found
+
+
+def test_every_status_check_in_the_database_follows_its_statuses_tuple(tmp_path):
+    """Adding a status to a *_STATUSES tuple without a migration fails here (the autogenerate
+    comparison does not look inside CHECK constraints)."""
+    import re
+
+    from sqlmodel import SQLModel
+
+    checks = _migrated_checks(tmp_path)
+    compared = 0
+    for table in SQLModel.metadata.sorted_tables:
+        for constraint in table.constraints:
+            model_sql = str(getattr(constraint, "sqltext", ""))
+            if not constraint.name or " IN (" not in model_sql:
+                continue
+            db_sql = checks.get((table.name, constraint.name))
+            assert db_sql is not None, f"{table.name}.{constraint.name} is missing in the migrated database"
+            values = lambda s: sorted(re.findall(r"'([^']*)'", s))  # noqa: E731
+            assert values(db_sql) == values(model_sql), f"{table.name}.{constraint.name}"
+            compared += 1
+    assert compared >= 15
+
+
+def test_the_matching_library_loads_no_flask_and_no_database():
+    import subprocess
+    import sys
+
+    code = ("import sys, matching, matching.engine, matching.evaluate; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'sqlmodel', 'marketplace')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
