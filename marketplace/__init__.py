@@ -262,10 +262,10 @@ def register_template_helpers(app: Flask) -> None:
     # (yet) are left out, so an area can be built without breaking every page.
     menu = [
         ("voorzieningen.index", "Sociale kaart", None),
-        ("requests.index", "Hulpvragen", None),
-        ("activities.index", "Activiteiten", None),
-        ("mine.index", "Mijn Buurtplein", "member"),
-        ("moderation.queue", "Moderatie", ("preventiemakelaar", "beheerder")),
+        ("hulpvragen.index", "Hulpvragen", None),
+        ("activiteiten.index", "Activiteiten", None),
+        ("mijn.index", "Mijn Buurtplein", "member"),
+        ("moderatie.queue", "Moderatie", ("preventiemakelaar", "beheerder")),
     ]
 
     def main_nav() -> list[tuple[str, str]]:

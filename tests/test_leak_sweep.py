@@ -24,7 +24,7 @@ from marketplace.models import ROLES, Area
 from . import authz_world as aw
 from .conftest import login
 
-SKIP = {"static", "auth.logout", "moderation.confirm_listing", "auth.reset_password"}
+SKIP = {"static", "auth.logout", "moderatie.confirm_listing", "auth.reset_password"}
 MAX_PAGES = 400
 HREF = re.compile(r'href="([^"#]+)"')
 
@@ -64,8 +64,8 @@ def _seed_urls(app) -> set[str]:
             pool = ids if isinstance(rule._converters[name], IntegerConverter) else app.config["AREA_CODES"]
             urls.update(url_for(rule.endpoint, **{name: value}) for value in pool)
         for i in ids:
-            urls.add(url_for("matches.propose_help", hulpvraag=i))
-            urls.add(url_for("moderation.report", soort="request", id=i))
+            urls.add(url_for("koppelingen.propose_help", hulpvraag=i))
+            urls.add(url_for("moderatie.report", soort="request", id=i))
     for text in ("boodschappen", "Dreigingzaak bedreigt", "Zeynep"):
         urls.add(f"/api/v1/suggest?text={text}&postcode=7541AB&limit=50")
         urls.add(f"/voorzieningen/?q={text}")

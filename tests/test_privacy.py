@@ -86,8 +86,8 @@ def candidate_urls(app) -> list[str]:
                     continue
         for kind in KINDS:
             for i in ids[:6]:
-                if "moderation.report" in app.view_functions:
-                    urls.add(url_for("moderation.report", soort=kind, id=i))
+                if "moderatie.report" in app.view_functions:
+                    urls.add(url_for("moderatie.report", soort=kind, id=i))
         for rule in app.url_map.iter_rules():
             if rule.rule.startswith("/api/") and not rule.arguments:
                 for text in ("boodschappen", "Zeynep", "vervoer naar ziekenhuis"):

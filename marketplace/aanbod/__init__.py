@@ -1,7 +1,7 @@
-"""Blueprint 'offers' (/aanbod). Views live in views.py; logic in services.py."""
+"""Blueprint 'aanbod' (/aanbod). Views live in views.py; logic in services.py."""
 
 from flask import Blueprint
 
-bp = Blueprint("offers", __name__, url_prefix="/aanbod")
+bp = Blueprint("aanbod", __name__, url_prefix="/aanbod")
 
 from . import views  # noqa: E402,F401  (registers the routes)

@@ -1,4 +1,4 @@
-"""Routes of the 'offers' blueprint: list, detail, new, edit, pause, resume."""
+"""Routes of the 'aanbod' blueprint: list, detail, new, edit, pause, resume."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def new():
         else:
             flash(_("Uw aanbod is opgeslagen. Dank u wel!") if offer.moderation == "approved" else
                   _("Uw aanbod is opgeslagen. Het wordt eerst bekeken door de buurtmakelaar."), "success")
-            return redirect(url_for("offers.detail", id=offer.id))
+            return redirect(url_for("aanbod.detail", id=offer.id))
     return _form_page(form, categories, None)
 
 
@@ -101,7 +101,7 @@ def edit(id: int):
             form.postcode.errors.append(str(error))
         else:
             flash(_("Uw aanbod is bijgewerkt."), "success")
-            return redirect(url_for("offers.detail", id=offer.id))
+            return redirect(url_for("aanbod.detail", id=offer.id))
     return _form_page(form, categories, offer)
 
 
@@ -146,4 +146,4 @@ def _change_status(id: int, action, message: str):
     except svc.OfferError as error:
         get_session().rollback()
         flash(str(error), "error")
-    return redirect(url_for("offers.detail", id=id))
+    return redirect(url_for("aanbod.detail", id=id))

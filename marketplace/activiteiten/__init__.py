@@ -1,7 +1,7 @@
-"""Blueprint 'activities' (/activiteiten). Views live in views.py; logic in services.py."""
+"""Blueprint 'activiteiten' (/activiteiten). Views live in views.py; logic in services.py."""
 
 from flask import Blueprint
 
-bp = Blueprint("activities", __name__, url_prefix="/activiteiten")
+bp = Blueprint("activiteiten", __name__, url_prefix="/activiteiten")
 
 from . import views  # noqa: E402,F401  (registers the routes)

@@ -405,7 +405,7 @@ def cancel_activity(session: Session, activity: Activity, user) -> int:
         queue_mail(session, person.email, _("%(title)s gaat niet door", title=activity.title), _(
             "Hallo %(name)s,\n\nDe activiteit '%(title)s' gaat niet door. U hoeft niets te doen.\n\n"
             "Kijk op Buurtplein voor andere activiteiten in uw wijk:\n%(link)s\n\nBuurtplein",
-            name=person.first_name, title=activity.title, link=absolute_url("activities.index")))
+            name=person.first_name, title=activity.title, link=absolute_url("activiteiten.index")))
     db.commit(session)
     return len(people)
 
@@ -524,7 +524,7 @@ def notify_promoted(session: Session, activity: Activity, promoted: list[Activit
             "Hallo %(name)s,\n\nEr is een plek vrij voor u bij '%(title)s'. U stond op de wachtlijst. "
             "Nu bent u aangemeld.\n\nKunt u toch niet? Meld u dan af op deze pagina:\n%(link)s\n\nBuurtplein",
             name=person.first_name, title=activity.title,
-            link=absolute_url("activities.detail", id=activity.id)))
+            link=absolute_url("activiteiten.detail", id=activity.id)))
 
 
 # --------------------------------------------------------------------------- volunteers
@@ -601,7 +601,7 @@ def ask_support(session: Session, activity: Activity, user, question: str) -> Su
             "Hallo %(name)s,\n\n%(asker)s vraagt uw steun bij '%(title)s':\n\n%(question)s\n\n"
             "Bekijk de activiteit:\n%(link)s\n\nBuurtplein",
             name=makelaar.first_name, asker=user.display_name, title=activity.title, question=support.question,
-            link=absolute_url("activities.detail", id=activity.id)))
+            link=absolute_url("activiteiten.detail", id=activity.id)))
     db.commit(session)
     return support
 
@@ -644,6 +644,6 @@ def answer_support_request(session: Session, support_id: int, user, answer: str 
             "Hallo %(name)s,\n\nDe buurtmakelaar heeft uw vraag bekeken. Status: %(status)s.\n\n%(answer)s\n\n"
             "Bekijk het hier:\n%(link)s\n\nBuurtplein",
             name=asker.first_name, status=support_status_text(status), answer=support.answer or "",
-            title=activity.title, link=absolute_url("activities.detail", id=activity.id)))
+            title=activity.title, link=absolute_url("activiteiten.detail", id=activity.id)))
     db.commit(session)
     return support

@@ -1,4 +1,4 @@
-"""Routes of the 'activities' blueprint: thin views over services.py."""
+"""Routes of the 'activiteiten' blueprint: thin views over services.py."""
 
 from __future__ import annotations
 
@@ -100,13 +100,13 @@ def signup(id: int):
         result = services.sign_up(session, id, current_user)
     except services.ActivityError as error:
         flash(str(error), "error")
-        return redirect(url_for("activities.detail", id=id))
+        return redirect(url_for("activiteiten.detail", id=id))
     if result.status == "aangemeld":
         flash(_("U bent aangemeld. Tot dan!"), "success")
     else:
         flash(_("Het is vol. U staat op plek %(rank)s op de wachtlijst. Komt er een plek vrij? "
                 "Dan krijgt u een e-mail.", rank=services.waiting_rank(session, result)), "info")
-    return redirect(url_for("activities.detail", id=id))
+    return redirect(url_for("activiteiten.detail", id=id))
 
 
 @bp.route("/<int:id>/afmelden", methods=["POST"])
@@ -118,9 +118,9 @@ def signoff(id: int):
         services.sign_off(get_session(), id, current_user)
     except services.ActivityError as error:
         flash(str(error), "error")
-        return redirect(url_for("activities.detail", id=id))
+        return redirect(url_for("activiteiten.detail", id=id))
     flash(_("U bent afgemeld."), "success")
-    return redirect(url_for("activities.detail", id=id))
+    return redirect(url_for("activiteiten.detail", id=id))
 
 
 @bp.route("/<int:id>/helpen", methods=["POST"])
@@ -134,7 +134,7 @@ def volunteer(id: int):
         flash(_("Dank u wel! De organisator krijgt uw naam en e-mailadres en neemt contact met u op."), "success")
     else:
         flash(_("U heeft al laten weten dat u wilt helpen. De organisator neemt contact met u op."), "info")
-    return redirect(url_for("activities.detail", id=id))
+    return redirect(url_for("activiteiten.detail", id=id))
 
 
 # --------------------------------------------------------------------------- create, edit, cancel
@@ -151,7 +151,7 @@ def new():
         activity = _save(session, form)
         if activity is not None:
             flash(_saved_message(activity), "success")
-            return redirect(url_for("activities.detail", id=activity.id))
+            return redirect(url_for("activiteiten.detail", id=activity.id))
     return _render_form(session, form, None)
 
 
@@ -165,7 +165,7 @@ def edit(id: int):
     if form.validate_on_submit():
         if _save(session, form, activity) is not None:
             flash(_("De wijzigingen zijn opgeslagen."), "success")
-            return redirect(url_for("activities.detail", id=id))
+            return redirect(url_for("activiteiten.detail", id=id))
     return _render_form(session, form, activity)
 
 
@@ -178,7 +178,7 @@ def cancel(id: int):
     if request.method == "POST" and activity.status != "cancelled":
         told = services.cancel_activity(session, activity, current_user)
         flash(_("De activiteit gaat niet door. %(n)s deelnemers krijgen een e-mail.", n=told), "success")
-        return redirect(url_for("activities.detail", id=id))
+        return redirect(url_for("activiteiten.detail", id=id))
     return render_template("activiteiten/cancel.html", activity=activity)
 
 
@@ -277,6 +277,6 @@ def support(id: int):
     if form.validate_on_submit():
         services.ask_support(session, activity, current_user, form.question.data)
         flash(_("Uw vraag is verstuurd naar de buurtmakelaar. U ziet het antwoord op deze pagina."), "success")
-        return redirect(url_for("activities.detail", id=id) + "#steun")
+        return redirect(url_for("activiteiten.detail", id=id) + "#steun")
     return render_template("activiteiten/support.html", activity=activity, form=form), \
         (422 if form.errors else 200)

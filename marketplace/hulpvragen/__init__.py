@@ -1,7 +1,7 @@
-"""Blueprint 'requests' (/hulpvragen). Views live in views.py; logic in services.py."""
+"""Blueprint 'hulpvragen' (/hulpvragen). Views live in views.py; logic in services.py."""
 
 from flask import Blueprint
 
-bp = Blueprint("requests", __name__, url_prefix="/hulpvragen")
+bp = Blueprint("hulpvragen", __name__, url_prefix="/hulpvragen")
 
 from . import views  # noqa: E402,F401  (registers the routes)

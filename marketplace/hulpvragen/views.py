@@ -1,4 +1,4 @@
-"""Routes of the 'requests' blueprint: list, nearby, detail, the guided form, withdraw, renew."""
+"""Routes of the 'hulpvragen' blueprint: list, nearby, detail, the guided form, withdraw, renew."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def new():
             if contact_details.find(" ".join((form.title.data or "", form.description.data or ""))):
                 flash(_("We hebben een telefoonnummer of e-mailadres in uw vraag verborgen. Zo kan niet iedereen "
                         "het zien. Wie u helpt, krijgt uw nummer pas als u dat allebei goed vindt."), "info")
-            return redirect(url_for("requests.detail", id=row.id))
+            return redirect(url_for("hulpvragen.detail", id=row.id))
     return render_template("hulpvragen/new.html", form=form, categories=categories,
                            can_ask_for_others=can_ask_for_others,
                            examples=EXAMPLES, default_examples=DEFAULT_EXAMPLES), (422 if form.errors else 200)
@@ -131,7 +131,7 @@ def withdraw(id: int):
     except svc.RequestError as error:
         get_session().rollback()
         flash(str(error), "error")
-    return redirect(url_for("requests.detail", id=id))
+    return redirect(url_for("hulpvragen.detail", id=id))
 
 
 @bp.route("/<int:id>/verlengen", methods=["POST"])
@@ -144,7 +144,7 @@ def renew(id: int):
     except svc.RequestError as error:
         get_session().rollback()
         flash(str(error), "error")
-    return redirect(url_for("requests.detail", id=id))
+    return redirect(url_for("hulpvragen.detail", id=id))
 
 
 @bp.route("/<int:id>/veiligheid", methods=["POST"])
@@ -162,7 +162,7 @@ def review_safety(id: int):
     except svc.RequestError as error:
         session.rollback()
         flash(str(error), "error")
-        return redirect(url_for("requests.detail", id=id))
+        return redirect(url_for("hulpvragen.detail", id=id))
     flash(_("Vrijwilligers kunnen deze vraag nu zien.") if row.safety == "none" else
           _("Deze vraag blijft alleen voor professionals."), "success")
-    return redirect(url_for("requests.detail", id=id))
+    return redirect(url_for("hulpvragen.detail", id=id))

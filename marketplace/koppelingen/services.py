@@ -291,7 +291,7 @@ def weekly_digest(session: Session, now: datetime | None = None) -> int:
         near = [r for r in new if any(distance_m((o.lat, o.lon), (r.lat, r.lon)) <= o.radius_m for o in offers)]
         if not near:
             continue
-        lines = [f"- {r.title} ({r.public_name})\n  {_abs('requests.detail', id=r.id)}" for r in near[:15]]
+        lines = [f"- {r.title} ({r.public_name})\n  {_abs('hulpvragen.detail', id=r.id)}" for r in near[:15]]
         # A mail server that is down keeps the mail for 'flask mail retry' and the digest goes on.
         if send_or_keep(user.email, "Nieuwe hulpvragen bij u in de buurt",
                         f"Hallo {user.first_name},\n\nDeze week vroegen buren om hulp:\n\n" + "\n".join(lines)
@@ -309,7 +309,7 @@ def _abs(endpoint: str, **values) -> str:
 
 
 def _link(match: Match) -> str:
-    return _abs("matches.detail", match_id=match.id)
+    return _abs("koppelingen.detail", match_id=match.id)
 
 
 def _notify(session: Session, user_ids: set[int | None], subject: str, body: str) -> None:

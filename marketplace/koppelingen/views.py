@@ -82,13 +82,13 @@ def propose_help():
         return render_template("koppelingen/propose.html", help_request=help_request, offers=offers)
     help_request = _get_or_404(HelpRequest, request.form.get("request_id"))
     offer = _get_or_404(VolunteerOffer, request.form.get("offer_id"))
-    back = url_for("matches.propose_help", hulpvraag=help_request.id)
+    back = url_for("koppelingen.propose_help", hulpvraag=help_request.id)
     try:
         match = propose(session, help_request, offer, current_user)
     except MatchError as error:
         return _fail(error, back)
     flash(_("Dank u wel! %(name)s krijgt bericht en laat weten of het past.", name=help_request.public_name), "success")
-    return redirect(url_for("matches.detail", match_id=match.id))
+    return redirect(url_for("koppelingen.detail", match_id=match.id))
 
 
 def _get_or_404(model, raw_id):
@@ -106,9 +106,9 @@ def answer(match_id: int):
     try:
         respond(get_session(), match, current_user, accept)
     except MatchError as error:
-        return _fail(error, url_for("matches.detail", match_id=match_id))
+        return _fail(error, url_for("koppelingen.detail", match_id=match_id))
     flash(_("Fijn! U kunt nu samen iets afspreken.") if accept else _("U heeft nee gezegd. Dat is goed."), "success")
-    return redirect(url_for("matches.detail", match_id=match_id))
+    return redirect(url_for("koppelingen.detail", match_id=match_id))
 
 
 @bp.route("/<int:match_id>/bericht", methods=["POST"])
@@ -120,12 +120,12 @@ def message(match_id: int):
     try:
         sent = send_message(get_session(), match, current_user, body)
     except MatchError as error:
-        return _fail(error, url_for("matches.detail", match_id=match_id) + "#bericht")
+        return _fail(error, url_for("koppelingen.detail", match_id=match_id) + "#bericht")
     flash(_("Uw bericht is verstuurd."), "success")
     if sent.body != body.strip():
         flash(_("We hebben een telefoonnummer of e-mailadres in uw bericht verborgen. Wilt u elkaar bellen? "
                 "Gebruik dan de knop 'Telefoonnummer delen'. Dat is veiliger."), "info")
-    return redirect(url_for("matches.detail", match_id=match_id) + "#berichten")
+    return redirect(url_for("koppelingen.detail", match_id=match_id) + "#berichten")
 
 
 @bp.route("/<int:match_id>/contact-delen", methods=["POST"])
@@ -135,10 +135,10 @@ def share(match_id: int):
     try:
         both = share_contact(get_session(), match, current_user)
     except MatchError as error:
-        return _fail(error, url_for("matches.detail", match_id=match_id))
+        return _fail(error, url_for("koppelingen.detail", match_id=match_id))
     flash(_("U ziet nu elkaars telefoonnummer.") if both else
           _("Gedaan. Als de ander ook ja zegt, ziet u elkaars telefoonnummer."), "success")
-    return redirect(url_for("matches.detail", match_id=match_id))
+    return redirect(url_for("koppelingen.detail", match_id=match_id))
 
 
 @bp.route("/<int:match_id>/afronden", methods=["POST"])
@@ -150,9 +150,9 @@ def finish(match_id: int):
     try:
         complete(get_session(), match, current_user, rating, request.form.get("feedback"))
     except MatchError as error:
-        return _fail(error, url_for("matches.detail", match_id=match_id))
+        return _fail(error, url_for("koppelingen.detail", match_id=match_id))
     flash(_("Dank u wel! De hulp staat nu op klaar."), "success")
-    return redirect(url_for("matches.detail", match_id=match_id))
+    return redirect(url_for("koppelingen.detail", match_id=match_id))
 
 
 @bp.route("/advies", methods=["GET"])
@@ -192,6 +192,6 @@ def choose_category(request_id: int):
     try:
         confirm_category(get_session(), help_request, current_user, request.form.get("slug", ""))
     except MatchError as error:
-        return _fail(error, url_for("requests.detail", id=request_id))
+        return _fail(error, url_for("hulpvragen.detail", id=request_id))
     flash(_("Dank u wel. Nu zoeken we beter passende hulp."), "success")
-    return redirect(url_for("requests.detail", id=request_id))
+    return redirect(url_for("hulpvragen.detail", id=request_id))

@@ -1,4 +1,4 @@
-"""Routes of the 'mine' blueprint: one overview page of everything that is mine."""
+"""Routes of the 'mijn' blueprint: one overview page of everything that is mine."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Routes of the 'moderation' blueprint: queue, decisions, reports, confirm links."""
+"""Routes of the 'moderatie' blueprint: queue, decisions, reports, confirm links."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def decide():
                                labels=svc.KIND_LABELS), 422
     svc.send_all(mails)
     flash(_("Uw keuze is opgeslagen."), "success")
-    return redirect(url_for("moderation.queue"))
+    return redirect(url_for("moderatie.queue"))
 
 
 def _load_target(session, kind, target_id):

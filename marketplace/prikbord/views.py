@@ -1,4 +1,4 @@
-"""Routes of the 'board' blueprint: the list of boards and the printable A4 board of one buurt."""
+"""Routes of the 'prikbord' blueprint: the list of boards and the printable A4 board of one buurt."""
 
 from __future__ import annotations
 

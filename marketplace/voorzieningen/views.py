@@ -174,5 +174,5 @@ def new_organisation():
             return redirect(url_for(".new"))
         flash(_("Dank u. Een preventiemakelaar kijkt uw aanmelding na. Is die goedgekeurd? Dan krijgt u een "
                 "e-mail en kunt u voorzieningen toevoegen."), "success")
-        return redirect(url_for("mine.index"))
+        return redirect(url_for("mijn.index"))
     return render_template("voorzieningen/organisation_form.html", form=form), (422 if form.errors else 200)
