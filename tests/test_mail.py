@@ -255,3 +255,17 @@ def test_an_old_title_with_a_line_break_still_reaches_everyone_over_real_smtp(ma
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert message["Subject"] == "Koffie Bcc: iedereen@example.nl gaat niet door"
         assert message["Bcc"] is None
+
+
+def test_a_password_reset_with_the_mail_server_down_is_no_500_and_the_mail_is_kept(make_app):
+    from .conftest import free_port
+    from marketplace import db as database
+
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
+    with app.app_context():
+        make_user(database.get_session())
+    response = app.test_client().post("/wachtwoord-vergeten", data={"email": "anna@example.nl"})
+    assert response.status_code == 302
+    with app.app_context():
+        from marketplace.mail import failed_folder
+        assert list(failed_folder().glob("*.eml"))

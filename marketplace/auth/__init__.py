@@ -15,7 +15,7 @@ from ..extensions import (LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_ACCOUNT,
                           RESET_PER_ACCOUNT, RESET_PER_IP, limiter, per_account)
 from ..forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from ..geocoding import normalise_postcode
-from ..mail import absolute_url, send_mail
+from ..mail import absolute_url, send_or_keep
 from ..timeutil import to_local
 from . import throttle
 
@@ -105,7 +105,7 @@ def register():
 
 
 def _mail_welcome(user) -> None:
-    send_mail(user.email, _("Welkom bij Buurtplein"), _(
+    send_or_keep(user.email, _("Welkom bij Buurtplein"), _(
         "Hallo %(name)s,\n\nUw account bij Buurtplein is klaar.\n\n"
         "Vul uw postcode in op uw profiel. Dan ziet u wat er bij u in de buurt is:\n%(profile)s\n\n"
         "Heeft u dit account niet zelf gemaakt? Kies dan hier een eigen wachtwoord:\n%(reset)s\n\nBuurtplein",
@@ -113,7 +113,7 @@ def _mail_welcome(user) -> None:
 
 
 def _mail_existing_owner(user) -> None:
-    send_mail(user.email, _("Iemand wilde een account maken met uw e-mailadres"), _(
+    send_or_keep(user.email, _("Iemand wilde een account maken met uw e-mailadres"), _(
         "Hallo %(name)s,\n\nIemand wilde op Buurtplein een nieuw account maken met uw e-mailadres. "
         "Maar u heeft al een account. Er is niets veranderd.\n\n"
         "Was u dat zelf? Log dan in:\n%(login)s\n\n"
@@ -132,7 +132,7 @@ def reset_request():
         if user is not None:
             token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
             link = absolute_url("auth.reset_password", token=token)
-            send_mail(user.email, _("Nieuw wachtwoord voor Buurtplein"), _(
+            send_or_keep(user.email, _("Nieuw wachtwoord voor Buurtplein"), _(
                 "Hallo %(name)s,\n\nU vroeg om een nieuw wachtwoord. Klik op deze link:\n%(link)s\n\n"
                 "De link werkt 2 uur. Vroeg u dit niet? Dan hoeft u niets te doen.\n\nBuurtplein",
                 name=user.first_name, link=link))

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from .. import audit, lifecycle
-from ..mail import send_mail
+from ..mail import send_or_keep
 from ..visibility import may_see_request
 from ..voorzieningen.services import grant_aanbieder_roles
 from ..models import (Activity, Area, HelpRequest, Location, Organisation, Report, SupportRequest, User,
@@ -317,10 +317,7 @@ def _decision_text(kind, row, action, reason) -> tuple[str, str]:
 def send_all(mails) -> None:
     """Send after the commit; a mail problem must not undo a decision that is already saved."""
     for to, subject, body in mails:
-        try:
-            send_mail(to, subject, body)
-        except Exception:  # noqa: BLE001
-            current_app.logger.exception("Moderation mail to %s failed", to)
+        send_or_keep(to, subject, body)  # logs and keeps a failed mail for `mail retry`
 
 
 # --------------------------------------------------------------------------- reports
