@@ -19,7 +19,7 @@ from marketplace.forms import BaseForm, BaseSubForm, multi_line, single_line
 from marketplace.models import Activity, ActivitySignup, AuditEvent, SupportRequest, User
 
 from .conftest import free_port, login, make_user
-from .factories import add, make_activity, make_organisation, make_preventiemakelaar, make_world
+from .factories import add, make_activity, make_preventiemakelaar, make_world
 
 TITLE_WITH_BREAK = "Koffie\r\nBcc: iedereen@example.nl"
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
-from werkzeug.routing import BuildError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
