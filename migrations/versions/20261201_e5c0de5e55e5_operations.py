@@ -1,0 +1,24 @@
+"""operations: job locks and what production needs (owned by the production step)
+
+Revision ID: e5c0de5e55e5
+Revises: d4c0de5e55d4
+Create Date: 2026-12-01 17:00:00
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
+
+revision: str = 'e5c0de5e55e5'
+down_revision: Union[str, None] = 'd4c0de5e55d4'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
