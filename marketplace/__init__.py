@@ -70,6 +70,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import (aanbod, account, activiteiten, admin, api, auth, hulpvragen, koppelingen, main, mijn,
                    moderatie, prikbord, voorzieningen)
+    from . import health
+    app.register_blueprint(health.bp)
 
     for package in (main, auth, account, admin, voorzieningen, hulpvragen, aanbod, activiteiten,
                     mijn, moderatie, prikbord, koppelingen, api):
@@ -244,7 +246,7 @@ def register_schema_check(app: Flask) -> None:
     def check_schema():
         if not app.config.get("CHECK_SCHEMA") or app.config.get("_SCHEMA_OK"):
             return None
-        if request.endpoint == "static":
+        if request.endpoint in ("static", "health.healthz"):  # /healthz reports the schema itself
             return None
         if db.schema_is_current(db.get_engine()):
             app.config["_SCHEMA_OK"] = True

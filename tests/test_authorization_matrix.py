@@ -146,6 +146,7 @@ RULES: dict[str, Rule] = {
     "koppelingen.advice": Rule(roles("professional", "ambassadeur")),
     "koppelingen.choose_category": Rule(owner(), kind="request"),
     "api.suggest": Rule(everyone),
+    "health.healthz": Rule(everyone),
 }
 # Routes whose answer depends on more than the rule (the login page redirects a logged-in user).
 LOGIN_ONLY_PAGES = {"auth.login"}
