@@ -37,6 +37,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     from . import security
     security.init_app(app)  # security headers; first before_request: refuse an unknown Host
+    from . import logs
+    logs.init_app(app)  # request id (before the Host check), one log line per request; JSON in production
     register_extensions(app)
     register_converters(app)
     register_blueprints(app)

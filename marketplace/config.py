@@ -76,6 +76,8 @@ def from_environment() -> dict:
         # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto (0: none, trust nothing).
         # Without it every visitor has the proxy's IP and per-IP limits hit everyone at once.
         "PROXY_FIX_COUNT": _int("PROXY_FIX_COUNT", 0),
+        # "json": one JSON object per log line on stderr (default in production); "text": Flask's default.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", ""),
         # Not read from the environment on purpose: a cheap hash is for tests only (set in test config).
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 2 * 3600),
@@ -99,6 +101,9 @@ def from_environment() -> dict:
         "VERIFY_INTERVAL_MONTHS": _int("VERIFY_INTERVAL_MONTHS", 6),
         "VERIFY_GRACE_DAYS": _int("VERIFY_GRACE_DAYS", 30),
         "MATCH_ANSWER_DAYS": _int("MATCH_ANSWER_DAYS", 3),
+        # Referrals: the organisation answers within this many working days, else one reminder.
+        "REFERRAL_RESPONSE_DAYS": _int("REFERRAL_RESPONSE_DAYS", 2),
+        "CONSENT_TEXT_VERSION": os.environ.get("CONSENT_TEXT_VERSION", "2026-12"),
         # The trained category classifier (flask --app wsgi match train); default under instance/matching/.
         "MATCHING_MODEL_PATH": os.environ.get("MATCHING_MODEL_PATH", ""),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "60 per minute"),
