@@ -42,6 +42,7 @@ _CACHE_MAX = 50_000
 _WORD = re.compile(r"[a-z0-9]+")
 _STEMMER = snowballstemmer.stemmer("dutch")
 _STEMS: dict[str, str] = {}
+_SUBLINEAR_TF = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 256)])  # sublinear tf of a count
 
 
 def stem_tokens(text: str) -> list[str]:
@@ -141,13 +142,39 @@ class _Block:
         self.vocab = tfidf.vocabulary_
         self.idf = tfidf.idf_.astype(np.float64)
         self.offset = offset
+        # char_wb n-grams never cross a space, so a text's n-grams are its words' n-grams in
+        # order: cache the in-vocabulary ids per word (sklearn's own n-grams of that word).
+        self._per_word = tfidf.analyzer == "char_wb" and tfidf.preprocessor is None and tfidf.input == "content"
+        self._preprocess = tfidf.build_preprocessor()
+        self._word_ngrams = tfidf._char_wb_ngrams
+        self._word_ids: dict[str, list[int]] = {}
 
-    def features(self, text: str) -> tuple[list[int], list[float]]:
-        counts = Counter(t for t in self.analyse(text) if t in self.vocab)
-        idx = [self.vocab[t] for t in counts]
-        vals = [(1.0 + math.log(c)) * self.idf[i] for i, c in zip(idx, counts.values())]
-        norm = math.sqrt(sum(v * v for v in vals)) or 1.0
-        return [i + self.offset for i in idx], [v / norm for v in vals]
+    def _ids(self, text: str) -> list[int]:
+        """Vocabulary ids of the text's in-vocabulary n-grams, in the analyser's order."""
+        get = self.vocab.get
+        if not self._per_word:
+            return [i for i in map(get, self.analyse(text)) if i is not None]
+        ids: list[int] = []
+        cache = self._word_ids
+        for word in self._preprocess(text).split():
+            hit = cache.get(word)
+            if hit is None:
+                if len(cache) > _CACHE_MAX:
+                    cache.clear()
+                hit = cache[word] = [i for i in map(get, self._word_ngrams(word)) if i is not None]
+            ids += hit
+        return ids
+
+    def features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column ids and l2-normalised sublinear tf-idf values (the fitted vectoriser's numbers)."""
+        counts = Counter(self._ids(text))
+        idx = np.fromiter(counts, np.intp, len(counts))
+        n = np.fromiter(counts.values(), np.intp, len(counts))
+        tf = _SUBLINEAR_TF[n] if len(n) and n.max() < len(_SUBLINEAR_TF) else \
+            np.array([1.0 + math.log(c) for c in n.tolist()])
+        vals = tf * self.idf[idx]
+        norm = math.sqrt(sum((vals * vals).tolist())) or 1.0  # summed in order, as before
+        return idx + self.offset, vals / norm
 
 
 class CategoryClassifier:
@@ -249,19 +276,15 @@ class CategoryClassifier:
         return obj
 
     # ---- inference --------------------------------------------------------
-    def _features(self, text: str) -> tuple[list[int], np.ndarray]:
+    def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         norm_text = normalise(text)
-        idx: list[int] = []
-        vals: list[float] = []
-        for block in self._blocks:
-            i, v = block.features(norm_text)
-            idx += i
-            vals += v
-        return idx, np.asarray(vals, dtype=np.float32)
+        parts = [block.features(norm_text) for block in self._blocks]
+        return (np.concatenate([i for i, _ in parts]),
+                np.concatenate([v for _, v in parts]).astype(np.float32))
 
     def _raw(self, text: str) -> np.ndarray:
         idx, vals = self._features(text)
-        return vals @ self._weights[idx] if idx else np.zeros(self._weights.shape[1], np.float32)
+        return vals @ self._weights[idx] if len(idx) else np.zeros(self._weights.shape[1], np.float32)
 
     def _margins(self, text: str) -> np.ndarray:
         return (self._raw(text)[: self._h] + self._bias).astype(np.float64)
@@ -276,7 +299,9 @@ class CategoryClassifier:
         margins = out[: self._h] + self._bias
         a, b = self.calibration_[:, 0], self.calibration_[:, 1]
         probs = 1.0 / (1.0 + np.exp(-(a * margins + b)))
-        emb = _unit(out[None, self._h:])[0]
+        emb = out[self._h:]
+        norm = np.sqrt(np.add.reduce(emb * emb))  # as _unit (np.linalg.norm) computes it
+        emb = emb / (norm if norm != 0 else np.float32(1.0))
         if len(self._cache) >= _CACHE_MAX:
             self._cache.clear()
         self._cache[text] = (probs, emb)

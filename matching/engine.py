@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 import numpy as np
-from sklearn import config_context
 
 from . import scoring
 from .categories import CATEGORIES
@@ -49,6 +49,14 @@ class Ranked:
     cat: np.ndarray
     score: np.ndarray
     parts: dict[str, np.ndarray]
+
+
+@lru_cache(maxsize=4096)
+def _wanted_bits(slots: tuple) -> np.ndarray:
+    """slot_bits of a request's wish; many requests share one (read-only)."""
+    bits = slot_bits(slots)
+    bits.flags.writeable = False
+    return bits
 
 
 def judge_safety(text: str, classifier: CategoryClassifier, professional_only: list[str] = ()) -> SafetyAssessment:
@@ -152,11 +160,13 @@ class Matcher:
         best ``PER_NEED_MIN`` (or its fair share), the rest of the list goes by score."""
         best = self._best_first(pos, dist, score)
         share = max(PER_NEED_MIN, limit // max(1, len(needs))) if len(needs) > 1 else limit
-        picked: list[int] = []
-        for need in needs:
-            picked += [int(j) for j in best if cat[j] == need and j not in picked][:share]
-        picked += [int(j) for j in best if j not in picked]
-        return np.asarray(picked[:limit], dtype=np.int64)
+        cat_best, taken, picked = cat[best], np.zeros(len(best), bool), []
+        for need in needs:  # a need's best `share` not taken yet, in score order
+            mine = np.flatnonzero((cat_best == need) & ~taken)[:share]
+            taken[mine] = True
+            picked.append(mine)
+        picked.append(np.flatnonzero(~taken))  # then everything else by score
+        return best[np.concatenate(picked)[:limit]].astype(np.int64)
 
     def _display_order(self, pos, dist, ladder, professional_first: bool) -> np.ndarray:
         """The one sort of what people see, exactly as the heading says: lightest help first (the
@@ -185,17 +195,18 @@ class Matcher:
 
     def _gather(self, latlon, chosen, kinds, radius, k, fallback=False):
         cols = ([], [], [], [])
-        # The point was checked to be finite in rank(); sklearn's own re-check per tree
-        # query costs more than the query itself.
-        with config_context(assume_finite=True):
-            for cat, weight in chosen:
-                r = None if fallback else (radius or self._radius[cat])
-                pos, dist = self.index.nearest(cat, latlon, k, r)
-                wanted = np.isin(self.index.cols["kind"][pos], kinds)
-                pos, dist = pos[wanted], dist[wanted]
-                for col, val in zip(cols, (pos, dist, np.full(len(pos), cat), np.full(len(pos), weight))):
-                    col.append(val)
+        kind_ok = np.zeros(len(KIND_CODE), bool)
+        kind_ok[list(kinds)] = True
+        for cat, weight in chosen:
+            r = None if fallback else (radius or self._radius[cat])
+            pos, dist = self.index.nearest(cat, latlon, k, r)
+            wanted = kind_ok[self.index.cols["kind"][pos]]
+            pos, dist = pos[wanted], dist[wanted]
+            for col, val in zip(cols, (pos, dist, np.full(len(pos), cat), np.full(len(pos), weight))):
+                col.append(val)
         pos, dist, cat, fit = (np.concatenate(c) if c else np.zeros(0) for c in cols)
+        if len(chosen) == 1:  # one tree (plus its delta) holds each position once
+            return pos.astype(np.int64), dist, cat.astype(np.int64), fit
         # An item in several chosen categories counts once, under its best fit.
         by_fit = np.argsort(-fit, kind="stable")
         _, first = np.unique(pos[by_fit], return_index=True)
@@ -223,7 +234,7 @@ class Matcher:
             "text": scoring.text_part(self.classifier.embed(request.text),
                                       self.index.text_vecs[c["text_row"][pos]]),
             "distance": scoring.distance_part(dist, self._radius[cat]),
-            "time": scoring.time_part(slot_bits(request.slots), self.index.slot_table[c["slot_row"][pos]]),
+            "time": scoring.time_part(_wanted_bits(request.slots), self.index.slot_table[c["slot_row"][pos]]),
             "language": scoring.language_part(self.index.languages.mask(request.languages), c["lang"][pos]),
             "ladder": scoring.ladder_part(kind, c["tier"][pos], c["professional"][pos],
                                           c["indicatievrij"][pos]),

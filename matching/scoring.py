@@ -46,11 +46,11 @@ def distance_part(dist_m: np.ndarray, radius_m: np.ndarray) -> np.ndarray:
 
 def ladder_part(kind: np.ndarray, tier: np.ndarray, professional: np.ndarray,
                 indicatievrij: np.ndarray) -> np.ndarray:
-    rung = np.select(
-        [kind == OFFER, tier == TWEEDE, tier == EERSTE, professional],
-        [RUNG_OFFER, RUNG_TWEEDE, RUNG_EERSTE, RUNG_NULDE_PRO],
-        default=RUNG_NULDE,
-    )
+    # The first that applies: volunteer, tweede lijn, eerste lijn, professionals, else nulde.
+    rung = np.where(kind == OFFER, RUNG_OFFER,
+                    np.where(tier == TWEEDE, RUNG_TWEEDE,
+                             np.where(tier == EERSTE, RUNG_EERSTE,
+                                      np.where(professional, RUNG_NULDE_PRO, RUNG_NULDE))))
     return rung * np.where(indicatievrij, 1.0, NEEDS_INDICATIE)
 
 
@@ -75,8 +75,7 @@ def language_part(wanted_mask: int, item_masks: np.ndarray) -> np.ndarray:
 
 def load_part(kind: np.ndarray, capacity: np.ndarray, load: np.ndarray) -> np.ndarray:
     """Volunteers with room this month first; services have no monthly cap here."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        room = 1.0 - load / np.where(capacity > 0, capacity, 1)
+    room = 1.0 - load / np.where(capacity > 0, capacity, 1)  # never divides by zero
     return np.where((kind == OFFER) & (capacity > 0), np.clip(room, 0.0, 1.0), 1.0)
 
 
