@@ -152,6 +152,8 @@ def _freeze_user_and_release_session() -> None:
         values = {k: v for k, v in loaded.items()
                   if k != "password_hash" and isinstance(v, (str, int, float, bool, type(None)))}
         g._login_user = ErrorPageUser(values, roles)
+    elif user is None:  # not loaded yet: loading it now would query the (perhaps unreachable) database
+        g._login_user = Anonymous()
     session_obj = g.pop("db_session", None)
     if session_obj is not None:
         try:
@@ -179,6 +181,7 @@ def register_errorhandlers(app: Flask) -> None:
         503: _l("Buurtplein is even niet beschikbaar."),
     }
     busy = _l("Het is nu erg druk op Buurtplein. Probeer het over een paar seconden opnieuw.")
+    unreachable = _l("Buurtplein kan zijn gegevens nu niet bereiken. Probeer het over een paar minuten opnieuw.")
     pages = (400, 403, 404, 409, 429, 500, 503)
 
     def respond(code: int, message=None, headers: dict | None = None, template: str | None = None):
@@ -228,10 +231,16 @@ def register_errorhandlers(app: Flask) -> None:
         return respond(400, _l("Wat u invulde, kunnen we niet opslaan. Kijk het na en probeer het opnieuw."))
 
     @app.errorhandler(OperationalError)
-    def database_busy(_error):
-        # SQLite 'database is locked' after busy_timeout, a PostgreSQL deadlock or lost connection.
-        app.logger.warning("Database busy or unavailable", exc_info=True)
+    def database_busy(error):
         _freeze_user_and_release_session()
+        if not db.is_busy(error):
+            # Unreachable (stopped, connection lost, unreadable file): a 503 that says so. Nothing is
+            # cached, and pool_pre_ping replaces dead connections: the next request after the
+            # database returns is served again.
+            app.logger.error("Database unreachable: %s", str(error.orig or error).splitlines()[0][:300])
+            return respond(503, unreachable, {"Retry-After": "30"}, template="errors/database.html")
+        # SQLite 'database is locked' after busy_timeout, a PostgreSQL deadlock.
+        app.logger.warning("Database busy", exc_info=True)
         # The 'try again' page, not the maintenance one: a few seconds usually suffice.
         return respond(503, busy, {"Retry-After": "5"}, template="errors/409.html")
 

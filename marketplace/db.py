@@ -192,3 +192,17 @@ def current_revision(engine: Engine) -> str | None:
 
 def schema_is_current(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
+
+
+# --------------------------------------------------------------------------- unavailable or busy
+
+# OperationalErrors that mean "wait a moment and try again": another writer holds the lock. Every
+# other OperationalError (connection refused or lost, an unreadable file, a server shutting down)
+# means the database cannot be reached now.
+_BUSY_MARKERS = ("database is locked", "database table is locked", "deadlock detected",
+                 "could not serialize access", "lock timeout", "could not obtain lock")
+
+
+def is_busy(error: Exception) -> bool:
+    text = str(getattr(error, "orig", None) or error).lower()
+    return any(marker in text for marker in _BUSY_MARKERS)
