@@ -4,9 +4,16 @@ violation, the map (Leaflet) and the print button still work, and the moved styl
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace import db
-from tests.factories import make_activity, make_organisation, make_request, make_voorziening, make_world
+from tests.factories import (
+    make_activity,
+    make_organisation,
+    make_request,
+    make_voorziening,
+    make_world,
+)
 
 from .conftest import make_user
 
@@ -38,7 +45,7 @@ def test_pages_work_under_the_csp_without_violations(live_server, page, csp_erro
     assert background != "rgb(221, 221, 221)"  # .map--plain, not Leaflet's grey
 
     page.goto(f"{base}/prikbord/{code}")
-    assert page.get_by_role("button", name="Afdrukken").is_visible()  # static/js/print-button.js ran
+    expect(page.get_by_role("button", name="Afdrukken")).to_be_visible()  # static/js/print-button.js ran
 
     page.goto(f"{base}/hulpvragen/{request_id}")
     white_space = page.eval_on_selector("p.lead.pre-line", "el => getComputedStyle(el).whiteSpace")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace import db
 from tests.factories import make_activity, make_organisation, make_world
@@ -35,22 +36,22 @@ def test_waiting_list_moves_up_when_someone_signs_off(live_server, page, browser
         _login(other, base, "bea@example.nl")
         other.goto(detail)
         other.get_by_role("button", name="Ik doe mee").click()
-        assert other.get_by_text("U bent aangemeld.", exact=True).is_visible()
+        expect(other.get_by_text("U bent aangemeld.", exact=True)).to_be_visible()
 
         # The resident finds the activity through the calendar, by keyboard-friendly names.
         _login(page, base, "anna@example.nl")
         page.goto(base + "/activiteiten/?wijk=")
-        assert page.get_by_text("vol — wachtlijst").is_visible()
+        expect(page.get_by_text("vol — wachtlijst")).to_be_visible()
         page.get_by_role("link", name="Koffieochtend").click()
         page.get_by_role("button", name="Zet mij op de wachtlijst").click()
-        assert page.locator("#mijn-status").get_by_text("plek 1 op de wachtlijst").is_visible()
+        expect(page.locator("#mijn-status").get_by_text("plek 1 op de wachtlijst")).to_be_visible()
 
         other.goto(detail)
         other.get_by_role("button", name="Afmelden").click()
-        assert other.get_by_text("U bent afgemeld.").is_visible()
+        expect(other.get_by_text("U bent afgemeld.")).to_be_visible()
     finally:
         other.context.close()
 
     page.reload()
     assert page.locator("#mijn-status").inner_text().strip() == "U bent aangemeld."
-    assert page.get_by_role("button", name="Afmelden").is_visible()
+    expect(page.get_by_role("button", name="Afmelden")).to_be_visible()

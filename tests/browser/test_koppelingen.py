@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from marketplace import db
@@ -39,7 +40,7 @@ def test_propose_accept_message_and_finish(live_server, page):
     page.goto(f"{base}/koppelingen/voorstellen?hulpvraag={request.id}")
     page.get_by_label("Boodschappen met de fiets").check()
     page.get_by_role("button", name="Ja, ik wil helpen").click()
-    assert page.get_by_text("Wacht op antwoord").is_visible()
+    expect(page.get_by_text("Wacht op antwoord")).to_be_visible()
     _logout(page)
 
     _login(page, base, "anna@example.nl")
@@ -49,10 +50,10 @@ def test_propose_accept_message_and_finish(live_server, page):
     page.get_by_role("button", name="Ja, graag").click()
     page.get_by_label("Uw bericht").fill("Dinsdag om 10 uur is goed.")
     page.get_by_role("button", name="Versturen").click()
-    assert page.get_by_text("Dinsdag om 10 uur is goed.").is_visible()
+    expect(page.get_by_text("Dinsdag om 10 uur is goed.")).to_be_visible()
     page.get_by_role("radio", name="Goed", exact=True).check()
     page.get_by_role("button", name="Klaar: de hulp is gegeven").click()
-    assert page.get_by_text("De hulp staat nu op klaar").is_visible()
+    expect(page.get_by_text("De hulp staat nu op klaar")).to_be_visible()
     with live_server.app_context():
         s = db.get_session()
         assert s.exec(select(Match)).one().status == "completed"

@@ -45,9 +45,9 @@ def test_preventiemakelaar_approves_a_first_post_by_keyboard(live_server, page, 
         login_by_keyboard(page, base, "pm@example.nl")
         page.goto(base + "/")
         page.get_by_role("link", name="Moderatie").click()
-        assert page.get_by_role("heading", level=1, name="Moderatie").is_visible()
+        expect(page.get_by_role("heading", level=1, name="Moderatie")).to_be_visible()
         card = page.get_by_role("article", name="Wie helpt met mijn kapotte fiets?")
-        assert card.get_by_text("Eerste bericht van een nieuw account.").is_visible()
+        expect(card.get_by_text("Eerste bericht van een nieuw account.")).to_be_visible()
         tab_to(page, "Goedkeuren")
         with page.expect_navigation():
             page.keyboard.press("Enter")
@@ -56,7 +56,7 @@ def test_preventiemakelaar_approves_a_first_post_by_keyboard(live_server, page, 
 
         response = public.goto(f"{base}/hulpvragen/{request_id}")
         assert response.status == 200
-        assert public.get_by_role("heading", name="Wie helpt met mijn kapotte fiets?").is_visible()
+        expect(public.get_by_role("heading", name="Wie helpt met mijn kapotte fiets?")).to_be_visible()
     finally:
         public.context.close()
 

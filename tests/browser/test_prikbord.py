@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace import db
 from tests.factories import make_activity, make_organisation, make_request, make_world
@@ -21,14 +22,14 @@ def test_board_prints_codes_without_navigation(live_server, page):
         code = world.velve.code
     page.goto(f"{live_server.live_url}/prikbord/{code}")
     # On screen, with JavaScript, the print button appears.
-    assert page.get_by_role("button", name="Afdrukken").is_visible()
-    assert page.get_by_role("navigation", name="Hoofdmenu").is_visible()
+    expect(page.get_by_role("button", name="Afdrukken")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Hoofdmenu")).to_be_visible()
 
     page.emulate_media(media="print")
-    assert page.get_by_role("heading", level=1, name="Prikbord Velve").is_visible()
-    assert page.get_by_text(f"H-{request_id}").is_visible()
-    assert page.get_by_text(f"A-{activity_id}").is_visible()
-    assert page.get_by_text("noem de code").first.is_visible()
+    expect(page.get_by_role("heading", level=1, name="Prikbord Velve")).to_be_visible()
+    expect(page.get_by_text(f"H-{request_id}")).to_be_visible()
+    expect(page.get_by_text(f"A-{activity_id}")).to_be_visible()
+    expect(page.get_by_text("noem de code").first).to_be_visible()
     assert page.locator(".site-header").is_hidden()
     assert page.locator(".site-footer").is_hidden()
     assert page.get_by_role("button", name="Afdrukken").is_hidden()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from marketplace import db
 
 from ..factories import make_organisation, make_voorziening, make_world
@@ -42,8 +44,8 @@ def test_search_and_filter_by_keyboard_then_open_the_detail(live_server, page):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/voorzieningen/\d+$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Taalcafé De Velve"
-    assert page.get_by_text("dinsdag 10:00 tot 12:00").is_visible()
-    assert page.get_by_role("link", name=re.compile("Meld het")).is_visible()
+    expect(page.get_by_text("dinsdag 10:00 tot 12:00")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Meld het"))).to_be_visible()
 
 
 def test_map_view_works_without_tiles(live_server, page):
