@@ -32,6 +32,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
+from .jobs import cron_job
+
 log = logging.getLogger(__name__)
 
 _QUEUE_KEY = "buurtplein_mail_queue"
@@ -179,6 +181,7 @@ mail_cli = AppGroup("mail", help="Outgoing e-mail.")
 
 
 @mail_cli.command("retry", help="Send the e-mails that failed earlier (kept in the outbox's failed folder).")
+@cron_job("mail retry")  # two machines must not send the same kept mail twice
 def retry_command() -> None:
     sent, failing = retry_failed()
     click.echo(f"Verstuurd: {sent}. Nog niet gelukt: {failing}.")

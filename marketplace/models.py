@@ -649,3 +649,20 @@ class AuditEvent(SQLModel, table=True):
     target_id: Optional[int] = None
     detail: Optional[str] = Field(default=None, max_length=1000)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+# --------------------------------------------------------------------------- operations
+
+
+class JobLock(SQLModel, table=True):
+    """A background job that runs now, and where (``marketplace.jobs.single_run``).
+
+    SQLite: the row is the lock, a lease until ``expires_at`` taken in an exclusive transaction.
+    PostgreSQL: ``pg_try_advisory_lock`` decides; the row only tells who holds it."""
+
+    __tablename__ = "job_lock"
+
+    name: str = Field(primary_key=True, max_length=64)
+    holder: str = Field(max_length=200)  # host:pid:token
+    acquired_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

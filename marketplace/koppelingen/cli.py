@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..db import session_scope
+from ..jobs import cron_job
 from .services import remind_and_escalate, run_batch, weekly_digest
 
 match_cli = AppGroup("match", help="Koppelen: voorstellen, herinneringen en de wekelijkse e-mail.")
@@ -19,6 +20,7 @@ def _request_context():
 
 @match_cli.command("batch", help="Stel koppelingen voor tussen open hulpvragen en vrijwilligers.")
 @click.option("--dry-run", is_flag=True, help="Alleen laten zien wat er zou gebeuren.")
+@cron_job("match batch")
 def batch_command(dry_run: bool) -> None:
     with _request_context(), session_scope() as session:
         result = run_batch(session, dry_run=dry_run)
@@ -27,6 +29,7 @@ def batch_command(dry_run: bool) -> None:
 
 
 @match_cli.command("remind", help="Herinner bij onbeantwoorde voorstellen; zet daarna door naar de buurtmakelaar.")
+@cron_job("match remind")
 def remind_command() -> None:
     with _request_context(), session_scope() as session:
         counts = remind_and_escalate(session)
@@ -34,6 +37,7 @@ def remind_command() -> None:
 
 
 @match_cli.command("digest", help="Stuur de wekelijkse e-mail met nieuwe hulpvragen aan vrijwilligers die dat willen.")
+@cron_job("match digest")
 def digest_command() -> None:
     with _request_context(), session_scope() as session:
         sent = weekly_digest(session)
@@ -41,6 +45,7 @@ def digest_command() -> None:
 
 
 @match_cli.command("train", help="Train de herkenning van onderwerpen opnieuw, met de correcties van bewoners.")
+@cron_job("match train")
 def train_command() -> None:
     from .. import matching_service
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import click
 
 from .. import db, lifecycle
+from ..jobs import cron_job
 from . import bp
 
 
 @bp.cli.command("lifecycle", help="Verloop, herinneringen en 'Klopt uw informatie nog?'-mails. Veilig om vaak te draaien.")
 @click.option("--dry-run", is_flag=True, help="Alleen laten zien wat er zou gebeuren; niets veranderen of versturen.")
+@cron_job("lifecycle")
 def lifecycle_command(dry_run: bool) -> None:
     with db.session_scope() as session:
         summary = lifecycle.run(session, dry_run=dry_run)
