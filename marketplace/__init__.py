@@ -71,12 +71,12 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from . import (aanbod, account, activiteiten, admin, api, auth, hulpvragen, koppelingen, main, mijn,
-                   moderatie, prikbord, voorzieningen)
+                   moderatie, prikbord, verwijzingen, voorzieningen)
     from . import health
     app.register_blueprint(health.bp)
 
     for package in (main, auth, account, admin, voorzieningen, hulpvragen, aanbod, activiteiten,
-                    mijn, moderatie, prikbord, koppelingen, api):
+                    mijn, moderatie, prikbord, koppelingen, verwijzingen, api):
         app.register_blueprint(package.bp)
 
 
@@ -279,6 +279,7 @@ def register_template_helpers(app: Flask) -> None:
         ("activiteiten.index", "Activiteiten", None),
         ("mijn.index", "Mijn Buurtplein", "member"),
         ("moderatie.queue", "Moderatie", ("preventiemakelaar", "beheerder")),
+        ("verwijzingen.index", "Verwijzingen", ("professional", "aanbieder")),
     ]
 
     def main_nav() -> list[tuple[str, str]]:

@@ -19,9 +19,14 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(import_postcodes_command)
     from .koppelingen.cli import match_cli
     app.cli.add_command(match_cli)
+    from .verwijzingen.cli import referral_cli
+    app.cli.add_command(referral_cli)
     from .mail import mail_cli
     app.cli.add_command(mail_cli)
     app.cli.add_command(translate_group)
+    from .backup import backup_command, restore_command
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic migrations).")

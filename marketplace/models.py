@@ -43,7 +43,14 @@ REQUEST_STATUSES = ("open", "matched", "done", "expired", "withdrawn", "escalate
 MATCH_KINDS = ("offer", "voorziening", "activity")
 MATCH_STATUSES = ("suggested", "proposed", "accepted", "declined", "completed")
 ACTIVE_MATCH = "status IN ('suggested', 'proposed', 'accepted')"
-REFERRAL_STATUSES = ("verwezen", "aangemeld", "gestart", "afgerond", "niet_gestart")
+REFERRAL_STATUSES = ("verwezen", "aangemeld", "wachtlijst", "gestart", "afgerond", "niet_gestart", "ingetrokken")
+REFERRAL_REASONS = ("niet_bereikt", "geen_plek", "past_niet", "geen_interesse", "elders_verwezen", "anders")
+REFERRAL_ACTORS = ("professional", "organisatie", "client", "systeem")  # who gave a status or reason
+AGE_BANDS = ("0-17", "18-26", "27-45", "46-65", "66-79", "80+")
+CONTACT_PREFERENCES = ("telefoon", "mail", "via_wijkcoach", "niet_benaderen")
+LEGAL_BASES = ("wmo_2015", "jeugdwet", "participatiewet", "overeenkomst")  # kept apart from consent
+CONSENT_METHODS = ("mondeling", "schriftelijk")
+CLIENT_REPORTS = ("geweest", "niet_gelukt")
 REPORT_STATUSES = ("open", "handled", "dismissed")
 SUPPORT_STATUSES = ("open", "in_behandeling", "afgerond")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -540,47 +547,103 @@ class CategoryExample(SQLModel, table=True):
 # --------------------------------------------------------------------------- referrals
 
 
+def _null_or_in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IS NULL OR {_in(column, values)}"
+
+
 class ReferralClient(SQLModel, table=True):
-    """Pseudonymous client of a professional. Never a BSN."""
+    """Pseudonymous client of a professional: no BSN, no medical detail. Seen by the referrer's team only."""
 
     __tablename__ = "referral_client"
+    __table_args__ = (
+        CheckConstraint(_null_or_in("age_band", AGE_BANDS), name="ck_referral_client_age_band"),
+        CheckConstraint(_in("contact_preference", CONTACT_PREFERENCES), name="ck_referral_client_contact"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    professional_id: int = Field(foreign_key="user_account.id", index=True)
-    pseudonym: str = Field(max_length=40)  # e.g. "Cliënt K-17"
-    birth_year: Optional[int] = None
+    professional_id: int = Field(foreign_key="user_account.id", index=True)  # who made the record
+    alias: str = Field(max_length=40)  # first name or a chosen alias
     buurt_id: Optional[int] = Field(default=None, foreign_key="area.id")
+    age_band: Optional[str] = Field(default=None, max_length=8)
+    languages: str = Field(default="nl", max_length=64)  # comma-separated codes
+    life_domains: str = Field(default="", max_length=300)  # comma-separated leefgebieden
+    contact_preference: str = Field(default="via_wijkcoach", max_length=16)
     created_at: datetime = Field(default_factory=utcnow)
 
 
 class Referral(SQLModel, table=True):
+    """One client referred to one voorziening, with the agreed question asked once."""
+
     __tablename__ = "referral"
-    __table_args__ = (CheckConstraint(_in("status", REFERRAL_STATUSES), name="ck_referral_status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", REFERRAL_STATUSES), name="ck_referral_status"),
+        CheckConstraint(_null_or_in("reason", REFERRAL_REASONS), name="ck_referral_reason"),
+        CheckConstraint(_null_or_in("reason_by", REFERRAL_ACTORS), name="ck_referral_reason_by"),
+        CheckConstraint(_in("legal_basis", LEGAL_BASES), name="ck_referral_legal_basis"),
+        CheckConstraint(_null_or_in("client_report", CLIENT_REPORTS), name="ck_referral_client_report"),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
+    reference: str = Field(max_length=16, unique=True)  # on the client's letter, e.g. "VW-7K3Q9M"
     professional_id: int = Field(foreign_key="user_account.id", index=True)
     client_id: int = Field(foreign_key="referral_client.id", index=True)
     voorziening_id: int = Field(foreign_key="voorziening.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)  # the receiver, for inbox and consent
     question: str = Field(sa_column=Column(Text, nullable=False))  # the agreed question, asked once
+    tier: str = Field(default="nulde", max_length=8)  # the voorziening's tier when referred (dashboard)
     warm_handover: bool = False
+    legal_basis: str = Field(default="wmo_2015", max_length=24)
     status: str = Field(default="verwezen", max_length=16)
-    not_started_reason: Optional[str] = Field(default=None, max_length=300)
-    created_at: datetime = Field(default_factory=utcnow)
+    reason: Optional[str] = Field(default=None, max_length=24)
+    reason_by: Optional[str] = Field(default=None, max_length=16)
+    feedback: Optional[str] = Field(default=None, max_length=300)  # the organisation's one sentence
+    client_token: str = Field(max_length=64, unique=True)  # the letter's link without an account
+    client_report: Optional[str] = Field(default=None, max_length=16)
+    client_reported_at: Optional[datetime] = None
+    responded_at: Optional[datetime] = None  # first answer of the organisation (response clock)
+    reminder_sent_at: Optional[datetime] = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
 
 
 class Consent(SQLModel, table=True):
-    """What is shared, with whom, when; revocable."""
+    """The client's consent to share with one receiving organisation; withdrawal stops sharing at once."""
 
     __tablename__ = "consent"
+    __table_args__ = (CheckConstraint(_in("method", CONSENT_METHODS), name="ck_consent_method"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     referral_id: int = Field(foreign_key="referral.id", index=True, ondelete="CASCADE")
-    shared_fields: str = Field(max_length=300)  # comma-separated: "vraag,leeftijd,telefoon"
-    shared_with_organisation_id: int = Field(foreign_key="organisation.id")
+    organisation_id: int = Field(foreign_key="organisation.id")
+    shared_fields: str = Field(max_length=300)  # comma-separated: "vraag,voornaam,leeftijd"
+    purpose: str = Field(max_length=300)
+    valid_until: date
+    text_version: str = Field(max_length=16)  # the version of the consent text shown to the client
+    method: str = Field(max_length=16)  # mondeling | schriftelijk
+    recorded_by_id: int = Field(foreign_key="user_account.id")
     given_at: datetime = Field(default_factory=utcnow)
-    expires_at: Optional[datetime] = None
-    revoked_at: Optional[datetime] = None
+    withdrawn_at: Optional[datetime] = None
+    withdrawn_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+
+
+class ReferralEvent(SQLModel, table=True):
+    """Every change of a referral: who, from → to, reason, when."""
+
+    __tablename__ = "referral_event"
+    __table_args__ = (
+        CheckConstraint(_in("actor_kind", REFERRAL_ACTORS), name="ck_referral_event_actor"),
+        CheckConstraint(_null_or_in("reason", REFERRAL_REASONS), name="ck_referral_event_reason"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    referral_id: int = Field(foreign_key="referral.id", index=True, ondelete="CASCADE")
+    actor_id: Optional[int] = Field(default=None, foreign_key="user_account.id")  # None: the client's link, a job
+    actor_kind: str = Field(max_length=16)
+    from_status: Optional[str] = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    reason: Optional[str] = Field(default=None, max_length=24)
+    note: Optional[str] = Field(default=None, max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 # --------------------------------------------------------------------------- messages, reports, audit

@@ -10,6 +10,9 @@ account in wijk B ("other_wijk"). Private strings are unique, so a leak sweep ca
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from sqlmodel import select
+
 from marketplace.models import (ROLES, ActivitySignup, Area, Conversation, Match, Message, SupportRequest, User,
                                 UserWijk)
 
@@ -68,10 +71,12 @@ def build(session) -> AuthzWorld:
 
     people = {(r, w): person(r, w) for r in ROLES for w in ("own", "other")}
     pm_b = person("preventiemakelaar", "other_wijk")
+    pro_b = person("professional", "other_wijk")  # another team: the referrals of wijk B
     for role in ("preventiemakelaar", "professional"):
         add(session, UserWijk(user_id=people[(role, "own")].id, wijk_id=world.wijk_a.id))
         add(session, UserWijk(user_id=people[(role, "other")].id, wijk_id=world.wijk_a.id))
     add(session, UserWijk(user_id=pm_b.id, wijk_id=wijk_b.id))
+    add(session, UserWijk(user_id=pro_b.id, wijk_id=wijk_b.id))
     other_a, other_b = people[("bewoner", "other")], pm_b
 
     org_own = make_organisation(session, name="Eigen Welzijn", staff=people[("aanbieder", "own")])
@@ -144,12 +149,48 @@ def build(session) -> AuthzWorld:
         setattr(supports, variant, add(session, SupportRequest(activity_id=activity_id, asked_by_id=other_a.id,
                                                                question="Kunnen jullie helpen?")).id)
     world.objects["support"] = supports
+    world.objects["referral"] = _referrals(session, world, people, pro_b, org_own, org_other, counter)
     users = Objects(other=people[("bewoner", "other")].id, other_wijk=pm_b.id)
     users.own = {role: people[(role, "own")].id for role in ROLES}
     world.objects["user"] = users
     add(session, ActivitySignup(activity_id=world.objects["activity"].other, user_id=other_a.id, status="aangemeld"))
     session.commit()
     return world
+
+
+def _referrals(session, world, people, pro_b, org_own, org_other, counter) -> Objects:
+    """Referrals: the professional's own (to another organisation), one to the aanbieder's own
+    organisation (made by a colleague in the same wijk: the same team), one by that colleague to
+    another organisation, and one by wijk B's professional. Client aliases and questions are secrets:
+    'team' ones only the wijk A team may see, 'team_and_org' ones also the receiving aanbieder."""
+    from datetime import date
+
+    from marketplace.models import Consent, Referral, ReferralClient, ReferralEvent, Voorziening
+
+    def voorziening(org) -> int:
+        return session.exec(select(Voorziening.id).where(Voorziening.organisation_id == org.id)).first()
+
+    def referral(by, org, secret_kind: str) -> int:
+        n = next(counter)
+        alias, question = f"Clientgeheim{n}", f"Verwijsvraag{n}: mevrouw wil meer mensen leren kennen."
+        client = add(session, ReferralClient(professional_id=by.id, alias=alias, buurt_id=world.buurt_a.id))
+        row = add(session, Referral(reference=f"VW-T{n}", professional_id=by.id, client_id=client.id,
+                                    voorziening_id=voorziening(org), organisation_id=org.id, question=question,
+                                    client_token=f"token-{n}-geheim"))
+        add(session, Consent(referral_id=row.id, organisation_id=org.id, shared_fields="vraag,voornaam",
+                             purpose="Aanmelden", valid_until=date(2099, 1, 1), text_version="2026-12",
+                             method="mondeling", recorded_by_id=by.id))
+        add(session, ReferralEvent(referral_id=row.id, actor_id=by.id, actor_kind="professional", to_status="verwezen"))
+        world.secrets.setdefault(secret_kind, []).extend([alias, question.split(":")[0], row.client_token])
+        return row.id
+
+    colleague = people[("professional", "other")]
+    referrals = Objects()
+    referrals.own["professional"] = referral(people[("professional", "own")], org_other, "team")
+    referrals.own["aanbieder"] = referral(colleague, org_own, "team_and_org")
+    referrals.other = referral(colleague, org_other, "team")
+    referrals.other_wijk = referral(pro_b, org_other, "other_wijk")
+    return referrals
 
 
 __all__ = ["AuthzWorld", "PASSWORD", "SAFETY_MARK", "VARIANTS", "VIEWERS", "build", "email"]

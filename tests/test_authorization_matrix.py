@@ -76,6 +76,19 @@ def either(first: Allowed, second: Allowed) -> Allowed:
     return lambda viewer, variant: first(viewer, variant) or second(viewer, variant)
 
 
+def referral_team(viewer, variant):
+    """The professional's own referral and a wijk colleague's (one team); not wijk B's, not the beheerder."""
+    return viewer == "professional" and variant in ("own", "other")
+
+
+def referral_organisation(viewer, variant):
+    """The aanbieder of the receiving organisation, while consent holds."""
+    return viewer == "aanbieder" and variant == "own"
+
+
+referral_parties = either(referral_team, referral_organisation)
+
+
 @dataclass(frozen=True)
 class Rule:
     allowed: Allowed
@@ -147,6 +160,18 @@ RULES: dict[str, Rule] = {
     "koppelingen.choose_category": Rule(owner(), kind="request"),
     "api.suggest": Rule(everyone),
     "health.healthz": Rule(everyone),
+    # Referrals: the referring team (professionals sharing a wijk) and the receiving organisation.
+    "verwijzingen.index": Rule(roles("professional", "aanbieder")),
+    "verwijzingen.new": Rule(roles("professional")),
+    "verwijzingen.detail": Rule(referral_parties, kind="referral"),
+    "verwijzingen.organisation_update": Rule(referral_organisation, kind="referral"),
+    "verwijzingen.withdraw": Rule(referral_team, kind="referral"),
+    "verwijzingen.withdraw_consent": Rule(referral_team, kind="referral"),
+    "verwijzingen.report_for_client": Rule(referral_team, kind="referral"),
+    "verwijzingen.letter": Rule(referral_team, kind="referral"),
+    "verwijzingen.client_link": Rule(nobody, path={"token": "niet-echt"}),  # a forged token is a 404 for all
+    "verwijzingen.audit_log": Rule(roles()),
+    "verwijzingen.audit_log_csv": Rule(roles()),
 }
 # Routes whose answer depends on more than the rule (the login page redirects a logged-in user).
 LOGIN_ONLY_PAGES = {"auth.login"}

@@ -120,6 +120,10 @@ def _forbidden(world, viewer: str) -> list[str]:
         forbidden += [s for s in other if not s.startswith(aw.SAFETY_MARK)]
     else:
         forbidden += other
+    if viewer != "professional":  # referral client records: the wijk A team only (and the receiving aanbieder)
+        forbidden += world.secrets.get("team", [])
+        if viewer != "aanbieder":
+            forbidden += world.secrets.get("team_and_org", [])
     if viewer != "beheerder":  # the beheerder manages accounts
         forbidden += people
     return forbidden
