@@ -78,6 +78,8 @@ def from_environment() -> dict:
         "PROXY_FIX_COUNT": _int("PROXY_FIX_COUNT", 0),
         # "json": one JSON object per log line on stderr (default in production); "text": Flask's default.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", ""),
+        # Folder with pg_dump and pg_restore for 'backup'/'restore' (default: the newest PostgreSQL's, or PATH).
+        "PG_BIN_DIR": os.environ.get("PG_BIN_DIR", ""),
         # Not read from the environment on purpose: a cheap hash is for tests only (set in test config).
         "PASSWORD_HASH_METHOD": "scrypt",
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 2 * 3600),
