@@ -27,9 +27,6 @@ def register_commands(app: Flask) -> None:
     from .backup import backup_command, restore_command
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    from .backup import backup_command, restore_command
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
 
 
 @click.group("db", cls=AppGroup, help="Database schema (Alembic migrations).")
