@@ -17,7 +17,7 @@ from ..accounts import hash_password
 from ..timeutil import local_datetime, local_today
 from ..models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area,
                       AvailabilitySlot, Category, HelpRequest, HelpRequestPrivate, Location,
-                      OfferCategory, Organisation, PostcodeArea, RequestCategory, Schedule, User,
+                      OfferCategory, Organisation, PostcodeArea, Referral, RequestCategory, Schedule, User,
                       UserOrganisation, UserRole, UserWijk, VolunteerOffer, Voorziening,
                       VoorzieningCategory, VoorzieningLocation, utcnow)
 from . import content
@@ -83,6 +83,8 @@ class _Builder:
         self.activities()
         self.offers()
         self.requests()
+        from .referrals import build_referrals
+        build_referrals(self)
 
     def counts(self) -> dict[str, int]:
         def count(model):
@@ -92,7 +94,7 @@ class _Builder:
             "postcodegebieden": count(PostcodeArea), "organisaties": count(Organisation),
             "voorzieningen": count(Voorziening), "activiteiten": count(Activity),
             "vrijwilligersaanbod": count(VolunteerOffer), "hulpvragen": count(HelpRequest),
-            "accounts": count(User),
+            "accounts": count(User), "verwijzingen": count(Referral),
         }
 
     # ------------------------------------------------------------------ areas
