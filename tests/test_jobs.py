@@ -155,6 +155,7 @@ def test_sqlite_lease_of_a_crashed_run_is_taken_over(tmp_path):
     (["match", "batch"], "match batch"), (["match", "remind"], "match remind"),
     (["match", "digest"], "match digest"), (["match", "train"], "match train"),
     (["lifecycle"], "lifecycle"), (["mail", "retry"], "mail retry"),
+    (["verwijzingen", "remind"], "verwijzingen remind"),
 ])
 def test_every_cron_command_says_so_and_exits_0_when_another_run_holds_it(app, runner, args, name):
     engine = app.extensions["db_engine"]

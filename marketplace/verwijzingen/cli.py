@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..db import session_scope
+from ..jobs import cron_job
 from .services import remind
 
 referral_cli = AppGroup("verwijzingen", help="Verwijzingen: herinneringen bij geen reactie.")
@@ -17,6 +18,7 @@ referral_cli = AppGroup("verwijzingen", help="Verwijzingen: herinneringen bij ge
 @referral_cli.command("remind", help="Eén herinnering aan wijkcoach en organisatie als een verwijzing na de "
                                      "reactietermijn nog geen antwoord heeft.")
 @click.option("--now", "now_text", default=None, help="Doe alsof het nu dit moment is (ISO 8601, met tijdzone).")
+@cron_job("verwijzingen remind")
 def remind_command(now_text: str | None) -> None:
     now = datetime.fromisoformat(now_text) if now_text else None
     if now is not None and now.tzinfo is None:
