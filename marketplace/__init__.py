@@ -72,11 +72,12 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import (aanbod, account, activiteiten, admin, api, auth, hulpvragen, koppelingen, main, mijn,
                    moderatie, prikbord, verwijzingen, voorzieningen)
+    from . import dashboard
     from . import health
     app.register_blueprint(health.bp)
 
     for package in (main, auth, account, admin, voorzieningen, hulpvragen, aanbod, activiteiten,
-                    mijn, moderatie, prikbord, koppelingen, verwijzingen, api):
+                    mijn, moderatie, prikbord, koppelingen, verwijzingen, dashboard, api):
         app.register_blueprint(package.bp)
 
 
@@ -280,6 +281,7 @@ def register_template_helpers(app: Flask) -> None:
         ("mijn.index", "Mijn Buurtplein", "member"),
         ("moderatie.queue", "Moderatie", ("preventiemakelaar", "beheerder")),
         ("verwijzingen.index", "Verwijzingen", ("professional", "aanbieder")),
+        ("dashboard.index", "Dashboard", ("preventiemakelaar", "beheerder")),
     ]
 
     def main_nav() -> list[tuple[str, str]]:

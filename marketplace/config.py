@@ -31,6 +31,19 @@ def _list(name: str) -> list[str] | None:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+# Rounded, CBS-like (Kerncijfers wijken en buurten) inhabitants of the demo's Enschede wijken.
+DEMO_WIJK_INHABITANTS = {"WK015300": 9800, "WK015301": 7900, "WK015302": 15000, "WK015303": 6700,
+                         "WK015304": 15500, "WK015305": 9900, "WK015306": 17000, "WK015307": 10500,
+                         "WK015308": 11300, "WK015309": 9200}
+
+
+def _inhabitants(value: str | None) -> dict[str, int]:
+    if not value or not value.strip():
+        return dict(DEMO_WIJK_INHABITANTS)
+    pairs = (part.split("=", 1) for part in value.split(",") if "=" in part)
+    return {code.strip(): int(n) for code, n in pairs if n.strip().isdigit()}
+
+
 def normalise_database_url(url: str) -> str:
     """Heroku-style ``postgres://`` and bare ``postgresql://`` both mean psycopg 3 here."""
     if url.startswith("postgres://"):
@@ -106,6 +119,10 @@ def from_environment() -> dict:
         # Referrals: the organisation answers within this many working days, else one reminder.
         "REFERRAL_RESPONSE_DAYS": _int("REFERRAL_RESPONSE_DAYS", 2),
         "CONSENT_TEXT_VERSION": os.environ.get("CONSENT_TEXT_VERSION", "2026-12"),
+        # Dashboard: inhabitants per wijk code (rates per 1,000), "WK015300=9800,WK015301=7900"; the default
+        # holds the demo's rounded CBS-like figures. COST_MODEL: None = dashboard.cost.DEFAULT_MODEL.
+        "WIJK_INHABITANTS": _inhabitants(os.environ.get("WIJK_INHABITANTS")),
+        "COST_MODEL": None,
         # The trained category classifier (flask --app wsgi match train); default under instance/matching/.
         "MATCHING_MODEL_PATH": os.environ.get("MATCHING_MODEL_PATH", ""),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "60 per minute"),

@@ -172,6 +172,9 @@ RULES: dict[str, Rule] = {
     "verwijzingen.client_link": Rule(nobody, path={"token": "niet-echt"}),  # a forged token is a 404 for all
     "verwijzingen.audit_log": Rule(roles()),
     "verwijzingen.audit_log_csv": Rule(roles()),
+    # The dashboard: the beheerder (all wijken) and the preventiemakelaar (their own wijken).
+    "dashboard.index": Rule(roles("preventiemakelaar")),
+    "dashboard.table_csv": Rule(roles("preventiemakelaar"), path={"naam": "wijken"}),
 }
 # Routes whose answer depends on more than the rule (the login page redirects a logged-in user).
 LOGIN_ONLY_PAGES = {"auth.login"}

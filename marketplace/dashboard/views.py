@@ -1,0 +1,117 @@
+"""Routes of 'dashboard': the figures page and a CSV per table (``/dashboard/<naam>.csv``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+from flask import Response, abort, render_template, request
+from flask_login import current_user
+from sqlmodel import select
+
+from .. import audit
+from ..access import roles_required
+from ..db import get_session
+from ..models import REFERRAL_STATUSES, TIERS, Area
+from ..params import date_in_range
+from ..timeutil import local_today
+from ..visibility import staff_wijk_ids
+from . import bp
+from . import services as svc
+from .suppression import PRIMARY, SECONDARY
+
+TABLES = ("wijken", "categorieen", "verwijzingen", "trend", "kosten")
+
+
+def _scope():
+    """The wijken the viewer may see, the chosen wijk(s) and the period; 403 for another's wijk."""
+    session = get_session()
+    allowed = staff_wijk_ids(session, current_user)
+    wijken = list(session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name)).all())
+    if allowed is not None:
+        wijken = [w for w in wijken if w.id in allowed]
+    code = (request.args.get("wijk") or "").strip()
+    chosen = wijken
+    if code:
+        chosen = [w for w in wijken if w.code == code]
+        if not chosen:
+            exists = session.exec(select(Area.id).where(Area.code == code, Area.kind == "wijk")).first()
+            abort(403 if exists else 404)
+    tot = date_in_range(request.args.get("tot")) or local_today()
+    van = date_in_range(request.args.get("van")) or tot - timedelta(days=364)
+    if van > tot:
+        van, tot = tot, van
+    return session, wijken, chosen, code, svc.Period(van, tot)
+
+
+@bp.route("/")
+@roles_required("preventiemakelaar")
+def index():
+    session, wijken, chosen, code, period = _scope()
+    figures = svc.compute(session, [w.id for w in chosen], period)
+    trend = svc.monthly_posted(session, [w.id for w in chosen], period)
+    audit.record(session, "dashboard.view", detail=f"wijk={code or 'alle'} {period.start}..{period.end}")
+    session.commit()
+    args = {"wijk": code or None, "van": period.start.isoformat(), "tot": period.end.isoformat()}
+    return render_template("dashboard/index.html", f=figures, trend=trend, wijken=wijken, code=code, period=period,
+                           args=args, measure_heads=[str(svc.MEASURE_WORDS[m]) for m in svc.MEASURES], tiers=TIERS,
+                           statuses=REFERRAL_STATUSES, PRIMARY=PRIMARY, SECONDARY=SECONDARY,
+                           max_trend=max([n for _m, _s, n in trend] or [1]) or 1,
+                           max_posted=max([row[0] for row in figures.by_wijk.cells] or [1]) or 1)
+
+
+def _rows(name: str, f: svc.Figures, trend) -> list[list[str]]:
+    if name in ("wijken", "categorieen"):
+        table = f.by_wijk if name == "wijken" else f.by_category
+        labels = [w.name for w in f.wijken] if name == "wijken" else [c.name_nl for c in f.categories]
+        head = ["wijk" if name == "wijken" else "categorie", *svc.MEASURES]
+        if name == "wijken":
+            head.append("gevraagd_per_1000_inwoners")
+        rows = [head]
+        for i, label in enumerate(labels):
+            row = [label, *(table.shown(("c", i, j)) for j in range(len(svc.MEASURES)))]
+            if name == "wijken":
+                row.append(f.rates[i])
+            rows.append(row)
+        total = ["Totaal", *(table.shown(("k", j)) for j in range(len(svc.MEASURES)))]
+        rows.append(total + ([""] if name == "wijken" else []))
+        return rows
+    if name == "verwijzingen":
+        t = f.referrals
+        rows = [["lijn", *REFERRAL_STATUSES, "totaal"]]
+        for i, tier in enumerate(TIERS):
+            rows.append([tier, *(t.shown(("c", i, j)) for j in range(len(REFERRAL_STATUSES))), t.shown(("r", i))])
+        rows.append(["totaal", *(t.shown(("k", j)) for j in range(len(REFERRAL_STATUSES))), t.shown(("g",))])
+        return rows
+    if name == "trend":
+        return [["maand", "gevraagd"], *([m, shown] for m, shown, _n in trend)]
+    rows = [["voorziening", "gevallen", "aandeel_vermeden", "kosten_formeel_per_geval_eur",
+             "kosten_algemeen_per_geval_eur", "vermeden_eur", "bron"]]
+    for line in f.cost_lines:
+        rows.append([line.label, svc_show(line.cases), line.share_avoided, line.formal_cost_per_case,
+                     line.general_cost_per_case, line.avoided_eur if line.cases >= 5 else "–", line.source])
+    rows.append(["Totaal", "", "", "", "", f.cost_total if all(x.cases >= 5 or x.cases == 0 for x in f.cost_lines)
+                 else "–", ""])
+    return rows
+
+
+def svc_show(n: int) -> str:
+    from .suppression import show
+    return show(n)
+
+
+@bp.route("/<naam>.csv")
+@roles_required("preventiemakelaar")
+def table_csv(naam: str):
+    if naam not in TABLES:
+        abort(404)
+    session, _wijken, chosen, code, period = _scope()
+    figures = svc.compute(session, [w.id for w in chosen], period)
+    trend = svc.monthly_posted(session, [w.id for w in chosen], period)
+    audit.record(session, "dashboard.export", detail=f"{naam} wijk={code or 'alle'} {period.start}..{period.end}")
+    session.commit()
+    out = io.StringIO()
+    csv.writer(out).writerows(_rows(naam, figures, trend))
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={naam}.csv"})
