@@ -39,6 +39,18 @@ ALSO_NEEDED = 0.45    # a second or third category is a need of its own above th
 UNSAFE, NO_NEED = "__unsafe__", "__no_need__"  # two extra heads beside the categories
 UNSAFE_FALSE_ALARMS = 0.10  # recall first, but at most this share of ordinary dev texts waits for a professional
 _CACHE_MAX = 50_000
+KEY_TERM_IDF = 2.5    # a word that appears in more than about a fifth of the training texts says little
+# Function words say nothing about a need, however rare they are in the training texts.
+STOPWORDS = frozenset("""
+aan alle alles alleen als altijd ander andere beetje bent best deze dingen door echt eens elke even
+geen gewoon graag haar heel hebben heeft hier hij hoe iemand iets jaar jullie kan kon kunnen laat
+maar meer mijn misschien moet moeten mogen naar niet niets niemand noch nodig nooit omdat onder ons
+onze ook over paar staat steeds tegen toch tot veel voor vaak want waar wanneer wat weer weet welke
+wel wij wil willen word worden wordt zelf zich zijn zou zoals zonder zeer
+about also because been being could does doing from have having here just like more much need only
+other really some something that their them then there these they this very want what when where which
+while will with would your
+""".split())
 _WORD = re.compile(r"[a-z0-9]+")
 _STEMMER = snowballstemmer.stemmer("dutch")
 _STEMS: dict[str, str] = {}
@@ -337,6 +349,32 @@ class CategoryClassifier:
             return []
         ranked = self.predict(text)
         return [ranked[0]] + [(s, p) for s, p in ranked[1:limit] if p >= ALSO_NEEDED]
+
+    def key_terms(self, text: str, compounds: bool = False) -> dict[int, str]:
+        """The text's meaningful words: stem id -> the word as written (first occurrence). Only
+        stems rare enough to say something (idf above ``KEY_TERM_IDF``); the text reason names them.
+        ``compounds``: also the known stems a long word starts with, so a listing's
+        "boodschappendienst" or "huurachterstand" answers a request about "boodschappen" or "huur"."""
+        block = self._blocks[-1]  # the word-stem block
+        found: dict[int, str] = {}
+
+        def add(stem: str, word: str) -> None:
+            i = block.vocab.get(stem)
+            if i is not None and i not in found and block.idf[i] >= KEY_TERM_IDF:
+                found[i] = word
+
+        for word in _WORD.findall(normalise(text)):
+            if len(word) <= 3 or word in STOPWORDS:
+                continue
+            add(_STEMS.get(word) or _STEMMER.stemWord(word), word)
+            if compounds and len(word) >= 8:
+                for end in range(4, len(word) - 3):
+                    if word[:end] not in STOPWORDS:
+                        add(word[:end], word)
+        return found
+
+    def term_weights(self, ids) -> np.ndarray:
+        return self._blocks[-1].idf[np.asarray(list(ids), dtype=np.int64)] if ids else np.zeros(0)
 
     def embed(self, text: str) -> np.ndarray:
         """Unit-length dense vector; the dot product of two is their text similarity."""

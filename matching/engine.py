@@ -22,6 +22,7 @@ SAFETY_RADIUS_M = 30_000.0  # professional help for danger may sit anywhere in t
 SAFETY_PROBABILITY = 0.5    # a professional-only category this likely: a professional looks first
 MAX_INFERRED = 3            # categories searched when the resident confirmed none
 PER_NEED_MIN = 2            # every need of a request gets at least this many places in the list
+RELEVANCE_MARGIN = 0.10     # fit (category + text score) below the best of its need: left out
 ALL_KINDS = tuple(KIND_CODE.values())
 
 
@@ -92,7 +93,7 @@ class Matcher:
         self._clf_pos = np.array([classifier.slugs.index(s) if s in classifier.slugs else -1
                                   for s in self.slugs])
         self._radius = np.array([radius_for(s) for s in self.slugs], float)
-        self.index = SupplyIndex(self.slugs, classifier.embed_many)
+        self.index = SupplyIndex(self.slugs, classifier.embed_many, classifier.key_terms)
         self.index.build(supply)
 
     # ---- supply changes -------------------------------------------------
@@ -149,16 +150,23 @@ class Matcher:
         pos, dist, cat, fit = pos[keep], dist[keep], cat[keep], fit[keep]
         parts = self._parts(request, und, pos, dist, cat, fit)
         score = scoring.total(parts, self.weights)
-        picked = self._pick(pos, dist, cat, score, [i for i, _ in chosen], limit)
+        fit_score = self.weights["category"] * parts["category"] + self.weights["text"] * parts["text"]
+        picked = self._pick(pos, dist, cat, score, fit_score, [i for i, _ in chosen], limit)
         rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
         order = picked[self._display_order(pos[picked], dist[picked], rung, und.safety.level != "none")]
         return Ranked(pos[order], dist[order], cat[order], score[order],
                       {k: v[order] for k, v in parts.items()})
 
-    def _pick(self, pos, dist, cat, score, needs: list[int], limit: int) -> np.ndarray:
+    def _pick(self, pos, dist, cat, score, fit_score, needs: list[int], limit: int) -> np.ndarray:
         """The best-scoring candidates, with room for every need: each need first gets its
-        best ``PER_NEED_MIN`` (or its fair share), the rest of the list goes by score."""
+        best ``PER_NEED_MIN`` (or its fair share), the rest of the list goes by score. A candidate
+        that fits the question clearly worse than the best of its need (what it is about, not how
+        light or near it is: ``RELEVANCE_MARGIN``) stays out, because the list is shown
+        lightest-first and nearest-first and a weak fit next door must not push a good one down."""
         best = self._best_first(pos, dist, score)
+        need_best = {int(c): float(fit_score[cat == c].max()) for c in np.unique(cat)}
+        good = fit_score[best] >= np.array([need_best[int(c)] for c in cat[best]]) - RELEVANCE_MARGIN
+        best = best[good]
         share = max(PER_NEED_MIN, limit // max(1, len(needs))) if len(needs) > 1 else limit
         cat_best, taken, picked = cat[best], np.zeros(len(best), bool), []
         for need in needs:  # a need's best `share` not taken yet, in score order
@@ -231,8 +239,7 @@ class Matcher:
         kind = c["kind"][pos]
         return {
             "category": fit,
-            "text": scoring.text_part(self.classifier.embed(request.text),
-                                      self.index.text_vecs[c["text_row"][pos]]),
+            "text": self._word_overlap(request.text, c["text_row"][pos]),
             "distance": scoring.distance_part(dist, self._radius[cat]),
             "time": scoring.time_part(_wanted_bits(request.slots), self.index.slot_table[c["slot_row"][pos]]),
             "language": scoring.language_part(self.index.languages.mask(request.languages), c["lang"][pos]),
@@ -242,6 +249,23 @@ class Matcher:
             "load": scoring.load_part(kind, c["capacity"][pos], c["load"][pos]),
             "freshness": scoring.freshness_part(c["updated"][pos], days_since_epoch(self._now())),
         }
+
+    def _word_overlap(self, text: str, rows: np.ndarray) -> np.ndarray:
+        """Share of the request's meaningful words (idf-weighted) that a listing's text also uses."""
+        terms = self.classifier.key_terms(text)
+        if not terms or not len(rows):
+            return np.zeros(len(rows))
+        weight = dict(zip(terms, self.classifier.term_weights(terms)))
+        total = sum(weight.values())
+        listing_terms = self.index.text_terms
+        return np.array([sum(weight[t] for t in terms if t in listing_terms[r]) / total for r in rows])
+
+    def shared_words(self, text: str, text_row: int, limit: int = 3) -> list[str]:
+        """The request's own words that a listing also uses, rarest first (for the text reason)."""
+        terms = self.classifier.key_terms(text)
+        shared = [t for t in terms if t in self.index.text_terms[text_row]]
+        weights = dict(zip(shared, self.classifier.term_weights(shared)))
+        return [terms[t] for t in sorted(shared, key=lambda t: -weights[t])[:limit]]
 
     def _best_first(self, pos, dist, score) -> np.ndarray:
         """Highest score first (to 6 decimals, so float noise cannot reorder);
@@ -256,8 +280,10 @@ class Matcher:
                     parts: dict[str, float]) -> Suggestion:
         item = self.index.items[ranked.pos[j]]
         slug = self.slugs[ranked.cat[j]]
+        words = (self.shared_words(request.text, int(self.index.cols["text_row"][ranked.pos[j]]))
+                 if parts.get("text", 0.0) >= scoring.TEXT_REASON_MIN else [])
         reasons = reasons_for(item, self.names[slug], float(ranked.dist[j]), parts,
-                              request.languages, bool(request.slots), self._now_aware())
+                              request.languages, bool(request.slots), self._now_aware(), words)
         return Suggestion(item.kind, item.id, item.title, slug, item.tier, int(round(ranked.dist[j])),
                           round(float(ranked.score[j]), 4), reasons, parts)
 

@@ -74,10 +74,12 @@ class Partition:
 class SupplyIndex:
     """All supply as NumPy columns, plus the spatial partitions over it."""
 
-    def __init__(self, slugs: list[str], embed_many) -> None:
+    def __init__(self, slugs: list[str], embed_many, key_terms=None) -> None:
         self.slugs = list(slugs)
         self.cat_bit = {s: i for i, s in enumerate(self.slugs)}
         self._embed_many = embed_many
+        self._key_terms = key_terms or (lambda text, compounds=False: {})
+        self.text_terms: list[frozenset[int]] = []  # per text row: its meaningful stem ids
         self.languages = LanguageBits()
         self.items: list[SupplyItem | None] = []
         self._key_pos: dict[tuple[str, int], int] = {}
@@ -167,6 +169,7 @@ class SupplyIndex:
         if new:
             vecs = np.vstack([self._embed_many(new[i:i + 20_000]) for i in range(0, len(new), 20_000)])
             self.text_vecs = np.vstack([self.text_vecs, vecs])
+            self.text_terms.extend(frozenset(self._key_terms(t, compounds=True)) for t in new)
         return rows
 
     def _rows_of(self, cat: int) -> np.ndarray:

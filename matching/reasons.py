@@ -89,7 +89,8 @@ def freshness_reason(item: SupplyItem, now: datetime) -> str | None:
 
 
 def reasons_for(item: SupplyItem, category_name: str, distance_m: float, parts: dict[str, float],
-                wanted_languages: tuple[str, ...], asked_time: bool, now: datetime) -> list[str]:
+                wanted_languages: tuple[str, ...], asked_time: bool, now: datetime,
+                shared_words: list[str] = ()) -> list[str]:
     found = [
         kind_reason(item),
         f"{format_distance(distance_m)} van u",
@@ -99,7 +100,8 @@ def reasons_for(item: SupplyItem, category_name: str, distance_m: float, parts: 
         time_reason(item, parts.get("time", 0.0), asked_time),
         places_reason(item),
         load_reason(item),
-        "lijkt op wat u schrijft" if parts.get("text", 0.0) >= 0.5 else None,
+        # Only when it is true, and saying which of the resident's own words matched.
+        ("gaat ook over: " + ", ".join(shared_words)) if shared_words else None,
         freshness_reason(item, now),
     ]
     return [r for r in found if r]

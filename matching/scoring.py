@@ -12,17 +12,18 @@ from .index import KIND_CODE, TIER_CODE
 from .slots import has_slots, overlap_fraction
 
 WEIGHTS: dict[str, float] = {
-    "category": 0.25,   # does it fit the question
-    "distance": 0.20,   # close by (decays with the category's radius)
-    "ladder": 0.12,     # lightest help first
-    "text": 0.10,       # words in common with the question
-    "time": 0.10,       # available when the resident wants
+    "category": 0.22,   # does it fit the question
+    "text": 0.20,       # the request's meaningful words that the listing also uses
+    "distance": 0.16,   # close by (decays with the category's radius)
+    "ladder": 0.11,     # lightest help first
+    "time": 0.09,       # available when the resident wants
     "together": 0.08,   # group activity for social needs
-    "language": 0.07,   # a shared language
+    "language": 0.06,   # a shared language
     "load": 0.04,       # spread the work over volunteers
     "freshness": 0.04,  # recently checked listing
 }
 SOCIAL = frozenset({"ontmoeting", "bewegen", "gezelschap"})
+TEXT_REASON_MIN = 0.15  # share of the request's meaningful words before "gaat ook over: ..." is said
 
 OFFER, VOORZIENING, ACTIVITY = KIND_CODE["offer"], KIND_CODE["voorziening"], KIND_CODE["activity"]
 NULDE, EERSTE, TWEEDE = TIER_CODE["nulde"], TIER_CODE["eerste"], TIER_CODE["tweede"]
