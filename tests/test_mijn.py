@@ -48,3 +48,34 @@ def test_mine_is_friendly_when_empty(client, session):
     login(client)
     page = client.get("/mijn/").get_data(as_text=True)
     assert "U heeft nog geen hulp gevraagd" in page and "U heeft nog geen koppelingen" in page
+
+
+def test_mijn_shows_who_wants_to_help_and_that_a_professional_looks_at_safety(app, client, session):
+    """Issue 10: the real state and the one next step, never 'wacht op een vrijwilliger' when someone
+    already proposed, nor for a request a professional handles."""
+    world = make_world(session)
+    resident = make_user(session)
+    volunteer = make_user(session, email="mehmet@example.nl", roles=("vrijwilliger",), name="Mehmet Kaya")
+    ordinary = make_request(session, resident, world.velve, title="Wie haalt mijn medicijnen?")
+    make_request(session, resident, world.velve, title="Bang thuis", safety="possible")
+    offer = make_offer(session, volunteer, world.velve)
+    match = add(session, Match(request_id=ordinary.id, kind="offer", offer_id=offer.id, status="proposed"))
+    login(client)
+    page = client.get("/mijn/").get_data(as_text=True)
+    assert "Mehmet wil u helpen" in page and f"/koppelingen/{match.id}" in page
+    assert "Een professional van de wijk kijkt eerst naar uw vraag" in page
+    assert "Wacht op reactie van een vrijwilliger" not in page
+
+
+def test_renew_counts_the_lifetime_from_today(app, client, session):
+    from marketplace import db
+    from marketplace.models import HelpRequest
+
+    world = make_world(session)
+    resident = make_user(session)
+    row = make_request(session, resident, world.velve, expires_at=local_today() + timedelta(days=5))
+    login(client)
+    client.post(f"/hulpvragen/{row.id}/verlengen", data={})
+    with app.app_context():
+        renewed = db.get_session().get(HelpRequest, row.id)
+        assert renewed.expires_at == local_today() + timedelta(days=app.config["REQUEST_LIFETIME_DAYS"])

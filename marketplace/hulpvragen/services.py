@@ -161,10 +161,11 @@ def withdraw(session: Session, request: HelpRequest) -> None:
 
 
 def renew(session: Session, request: HelpRequest, lifetime_days: int) -> None:
-    """Give the request another lifetime, counted from today or from its current end."""
+    """Give the request a new lifetime counted from today (a request of today renewed is still
+    "verloopt over <lifetime> dagen", not twice that)."""
     if request.status not in RENEWABLE:
         raise RequestError(_l("Deze vraag kan niet worden verlengd."))
-    request.expires_at = max(request.expires_at, local_today()) + timedelta(days=lifetime_days)
+    request.expires_at = local_today() + timedelta(days=lifetime_days)
     request.reminder_sent_at = None
     _set_status(session, request, "open", "request.renew", f"expires_at={request.expires_at.isoformat()}")
 

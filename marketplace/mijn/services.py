@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from ..aanbod import services as offers
 from ..hulpvragen import services as requests
-from ..models import (Activity, ActivityOccurrence, ActivitySignup, HelpRequest, HelpRequestPrivate, Match,
+from ..models import (Activity, ActivityOccurrence, ActivitySignup, HelpRequest, HelpRequestPrivate, Match, User,
                       VolunteerOffer, Voorziening, utcnow)
 from ..timeutil import to_local
 
@@ -31,8 +31,17 @@ class Item:
     extra: dict = field(default_factory=dict)
 
 
-def request_next_step(row: HelpRequest) -> tuple[str, bool]:
-    """(what happens next, may renew) for one of my requests."""
+def request_next_step(row: HelpRequest, helpers: list[str] = ()) -> tuple[str, bool]:
+    """(what happens next, may renew) for one of my requests. ``helpers``: first names of the
+    volunteers who proposed and wait for my answer."""
+    if row.safety == "danger" and row.status in ("open", "escalated"):
+        return _("Een professional neemt contact met u op. Bij direct gevaar: bel 112."), False
+    if row.safety == "possible" and row.status == "open":
+        return _("Een professional van de wijk kijkt eerst naar uw vraag en neemt zo nodig contact op."), False
+    if helpers and row.status == "open":
+        return ngettext("%(names)s wil u helpen. Kijk wie het is en zeg ja of nee.",
+                        "%(names)s willen u helpen. Kijk wie het zijn en zeg ja of nee.",
+                        len(helpers), names=" en ".join(helpers)), False
     if row.moderation == "pending":
         return _("Uw vraag wordt eerst bekeken door de buurtmakelaar."), False
     if row.moderation == "hidden":
@@ -58,12 +67,28 @@ def my_requests(session: Session, user) -> list[Item]:
                         .order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())).all()
     privates = {p.request_id: p for p in session.exec(select(HelpRequestPrivate).where(
         HelpRequestPrivate.request_id.in_([r.id for r in rows]))).all()} if rows else {}
+    waiting = _proposals_waiting(session, [r.id for r in rows])
     items = []
     for row in rows:
-        step, renew = request_next_step(row)
+        step, renew = request_next_step(row, [name for name, _m in waiting.get(row.id, [])])
         items.append(Item(row, str(requests.STATUS_WORDS[row.status]), step, renew,
-                          {"private": privates.get(row.id)}))
+                          {"private": privates.get(row.id), "proposals": waiting.get(row.id, [])}))
     return items
+
+
+def _proposals_waiting(session: Session, request_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """Per request: (volunteer's first name, match id) of every proposal that waits for an answer."""
+    if not request_ids:
+        return {}
+    rows = session.exec(select(Match.request_id, Match.id, User.display_name)
+                        .join(VolunteerOffer, VolunteerOffer.id == Match.offer_id)
+                        .join(User, User.id == VolunteerOffer.user_id)
+                        .where(Match.request_id.in_(request_ids), Match.status == "proposed")
+                        .order_by(Match.created_at)).all()
+    found: dict[int, list[tuple[str, int]]] = {}
+    for request_id, match_id, name in rows:
+        found.setdefault(request_id, []).append(((name or "").split(" ")[0], match_id))
+    return found
 
 
 def my_offers(session: Session, user) -> list[Item]:
