@@ -20,7 +20,8 @@ import glob
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs pg_dump/pg_restore with an argument list, never a shell
+# bandit: pg_dump and pg_restore run with an argument list, never through a shell.
+import subprocess  # nosec B404
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -127,7 +128,7 @@ def pg_connection(engine: Engine) -> tuple[dict, str | None]:
 
 
 def _run(command: list[str], env: dict) -> None:
-    result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603 - no shell
+    result = subprocess.run(command, env=env, capture_output=True, text=True)  # nosec B603
     if result.returncode != 0:
         tool = os.path.basename(command[0])
         raise BackupError(f"{tool} is mislukt: {result.stderr.strip()[-2000:]}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_HASH_METHOD = "scrypt"  # werkzeug's password hash for accounts
 INSTANCE_DIR = Path(os.environ.get("BUURTPLEIN_INSTANCE", REPO_ROOT / "instance"))
 
 
@@ -94,7 +95,7 @@ def from_environment() -> dict:
         # Folder with pg_dump and pg_restore for 'backup'/'restore' (default: the newest PostgreSQL's, or PATH).
         "PG_BIN_DIR": os.environ.get("PG_BIN_DIR", ""),
         # Not read from the environment on purpose: a cheap hash is for tests only (set in test config).
-        "PASSWORD_HASH_METHOD": "scrypt",
+        "PASSWORD_HASH_METHOD": DEFAULT_HASH_METHOD,
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 2 * 3600),
         "REQUEST_LIFETIME_DAYS": _int("REQUEST_LIFETIME_DAYS", 30),
         "OFFER_LIFETIME_DAYS": _int("OFFER_LIFETIME_DAYS", 180),

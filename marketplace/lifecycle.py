@@ -32,11 +32,12 @@ DEFAULTS = {
     "REMINDER_DAYS_BEFORE_EXPIRY": 3,
     "VERIFY_INTERVAL_MONTHS": 6,
     "VERIFY_GRACE_DAYS": 30,
-    "VERIFY_TOKEN_MAX_AGE_DAYS": 90,
+    "VERIFY_TOKEN_MAX_AGE_DAYS": 90,  # nosec B105
     "BASE_URL": "http://127.0.0.1:5000",
 }
 VERIFY_REMINDER_ACTION = "lifecycle.verify_reminder"
-TOKEN_SALT = "buurtplein-confirm-listing"
+# A signing namespace, not a secret (that is SECRET_KEY).
+TOKEN_SALT = "buurtplein-confirm-listing"  # nosec B105
 
 
 def setting(name: str, config=None):

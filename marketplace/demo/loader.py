@@ -23,7 +23,8 @@ from ..models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySi
 from . import content
 
 DEMO_DOMAIN = "@demo.buurtplein.nl"
-DEMO_PASSWORD = "buurtplein-demo"
+# Public on purpose (the README lists it): only accounts of the demo municipality have it.
+DEMO_PASSWORD = "buurtplein-demo"  # nosec B105
 DEMO_ROLES = ("bewoner", "vrijwilliger", "ambassadeur", "professional", "aanbieder",
               "preventiemakelaar", "beheerder")
 KEEP_TABLES = {"category", "alembic_version"}
@@ -65,7 +66,8 @@ class _Builder:
     def __init__(self, session: Session, today: date):
         self.s = session
         self.today = today
-        self.rng = random.Random(20261123)
+        # Seeded: the same demo every time; nothing secret depends on it.
+        self.rng = random.Random(20261123)  # nosec B311
         self.password_hash = hash_password(DEMO_PASSWORD)  # one hash for all: scrypt is slow on purpose
         self.categories = {c.slug: c for c in session.exec(select(Category)).all()}
         self.buurten: dict[str, Area] = {}
