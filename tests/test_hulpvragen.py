@@ -241,3 +241,22 @@ def test_nearby_respects_the_radius_and_the_role(client, session):
     assert client.get("/hulpvragen/dichtbij").status_code == 302
     login(client, "anna@example.nl")
     assert client.get("/hulpvragen/dichtbij").status_code == 403
+
+
+def test_nearby_and_the_request_page_say_the_same_distance(client, session):
+    """Issue 10: /hulpvragen/dichtbij said 100 m and the request page 300 m for one request."""
+    import re
+
+    world = make_world(session)
+    volunteer = make_user(session, email="vw@example.nl", roles=("vrijwilliger",), name="Vera Vrij")
+    volunteer.postcode = "7513AA"  # lives in Pathmos, helps in Velve
+    session.add(volunteer)
+    session.commit()
+    make_offer(session, volunteer, world.velve, categories=("boodschappen",), radius_m=5000)
+    poster = make_user(session, email="rik@example.nl", name="Rik Bewoner")
+    row = make_request(session, poster, world.velve)
+    login(client, "vw@example.nl")
+    nearby = client.get("/hulpvragen/dichtbij").get_data(as_text=True)
+    detail = client.get(f"/hulpvragen/{row.id}").get_data(as_text=True)
+    words = re.findall(r"ongeveer \d+(?:,\d)? (?:m|km)", detail)
+    assert words and words[0] in nearby

@@ -92,18 +92,30 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371000 * math.asin(math.sqrt(a))
 
 
-def viewer_point(session: Session, user) -> tuple[float, float] | None:
-    """The viewer's own postcode point, when they gave one."""
-    if not (user and user.is_authenticated and user.postcode):
-        return None
-    place = OfflineGeocoder(session).locate(user.postcode)
-    return (place.lat, place.lon) if place else None
+def viewer_points(session: Session, user) -> list[tuple[float, float]]:
+    """Where the viewer helps from: their active offers' places, else their own postcode point."""
+    if not (user and user.is_authenticated):
+        return []
+    points = [(o.lat, o.lon) for o in session.exec(select(VolunteerOffer).where(
+        VolunteerOffer.user_id == user.id, VolunteerOffer.status == "active",
+        VolunteerOffer.expires_at >= local_today())).all()]
+    if not points and user.postcode:
+        place = OfflineGeocoder(session).locate(user.postcode)
+        points = [(place.lat, place.lon)] if place else []
+    return points
 
 
-def distance_words(point: tuple[float, float] | None, row) -> str | None:
-    if point is None:
+def distance_m(points: list[tuple[float, float]], row) -> float | None:
+    """The one distance between a viewer and a request: from the nearest of the viewer's points.
+    The request list, its page and /hulpvragen/dichtbij all use it, so they say the same."""
+    if not points:
         return None
-    return rough_distance(int(haversine_m(point[0], point[1], row.lat, row.lon)))
+    return min(haversine_m(lat, lon, row.lat, row.lon) for lat, lon in points)
+
+
+def distance_words(points: list[tuple[float, float]], row) -> str | None:
+    metres = distance_m(points, row)
+    return None if metres is None else rough_distance(int(metres))
 
 
 # --------------------------------------------------------------------------- writing
@@ -287,7 +299,9 @@ def nearby_for(session: Session, user, limit: int = 100) -> list[Nearby]:
             metres = haversine_m(offer.lat, offer.lon, request.lat, request.lon)
             if metres <= offer.radius_m and (request.id not in best or metres < best[request.id].distance_m):
                 best[request.id] = Nearby(request, metres)
-    return sorted(best.values(), key=lambda n: (URGENCY_ORDER.get(n.request.urgency, 9), n.distance_m))[:limit]
+    points = [(o.lat, o.lon) for o in offers]  # the same distance as on the request's own page
+    found = [Nearby(n.request, distance_m(points, n.request)) for n in best.values()]
+    return sorted(found, key=lambda n: (URGENCY_ORDER.get(n.request.urgency, 9), n.distance_m))[:limit]
 
 
 def _offer_category_ids(session: Session, offer_ids: list[int]) -> dict[int, set[int]]:

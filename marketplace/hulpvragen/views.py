@@ -30,7 +30,7 @@ def index():
     category = request.args.get("categorie") or None
     wijk_id = int_id(request.args.get("wijk"))
     rows, pages = svc.open_public(session, category, wijk_id, _page_arg())
-    point = svc.viewer_point(session, current_user)
+    point = svc.viewer_points(session, current_user)
     return render_template(
         "hulpvragen/index.html", rows=rows, pages=pages, page=min(_page_arg(), pages),
         categories=all_categories(session, include_professional_only=False), wijken=svc.wijken(session),
@@ -61,7 +61,7 @@ def detail(id: int):
         "hulpvragen/detail.html", r=row, cats=svc.categories_of(session, [row.id]).get(row.id, []),
         buurt=svc.buurten_by_id(session, [row.buurt_id]).get(row.buurt_id),
         private=svc.private_for(session, row, current_user), manages=svc.manages(row, current_user),
-        distance=svc.distance_words(svc.viewer_point(session, current_user), row),
+        distance=svc.distance_words(svc.viewer_points(session, current_user), row),
         status_words=svc.STATUS_WORDS, status_badge=svc.STATUS_BADGE, urgency_words=svc.URGENCY_WORDS,
         language_names=LANGUAGE_NAMES, days_left=svc.days_left(row), confirm=ConfirmForm(),
         can_renew=row.status in svc.RENEWABLE, can_withdraw=row.status in svc.WITHDRAWABLE,
