@@ -61,7 +61,8 @@ def detail(id: int):
         "hulpvragen/detail.html", r=row, cats=svc.categories_of(session, [row.id]).get(row.id, []),
         buurt=svc.buurten_by_id(session, [row.buurt_id]).get(row.buurt_id),
         private=svc.private_for(session, row, current_user), manages=svc.manages(row, current_user),
-        distance=svc.distance_words(svc.viewer_points(session, current_user), row),
+        # Not for the poster: an ambassadeur's own postcode says nothing about the client's place.
+        distance=None if svc.manages(row, current_user) else svc.distance_words(svc.viewer_points(session, current_user), row),
         status_words=svc.STATUS_WORDS, status_badge=svc.STATUS_BADGE, urgency_words=svc.URGENCY_WORDS,
         language_names=LANGUAGE_NAMES, days_left=svc.days_left(row), confirm=ConfirmForm(),
         can_renew=row.status in svc.RENEWABLE, can_withdraw=row.status in svc.WITHDRAWABLE,
