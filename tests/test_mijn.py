@@ -79,3 +79,17 @@ def test_renew_counts_the_lifetime_from_today(app, client, session):
     with app.app_context():
         renewed = db.get_session().get(HelpRequest, row.id)
         assert renewed.expires_at == local_today() + timedelta(days=app.config["REQUEST_LIFETIME_DAYS"])
+
+
+def test_mijn_koppelingen_names_the_person_helped_for_the_volunteer(app, client, session):
+    world = make_world(session)
+    resident = make_user(session, name="Anna de Vries")
+    volunteer = make_user(session, email="mehmet@example.nl", roles=("vrijwilliger",), name="Mehmet Kaya")
+    request = make_request(session, resident, world.velve, title="Wie haalt mijn medicijnen?")
+    offer = make_offer(session, volunteer, world.velve, title="Boodschappen met de fiets")
+    match = add(session, Match(request_id=request.id, kind="offer", offer_id=offer.id, status="accepted"))
+    login(client, "mehmet@example.nl")
+    page = client.get("/mijn/").get_data(as_text=True)
+    table = page[page.index("mijn-koppelingen"):]
+    assert "Wie haalt mijn medicijnen?" in table and "<td>Anna</td>" in table
+    assert f"/koppelingen/{match.id}" in table

@@ -157,8 +157,20 @@ def my_matches(session: Session, user) -> list[Item]:
     items = []
     for match, request in rows:
         items.append(Item(match, str(MATCH_WORDS.get(match.status, match.status)), _match_step(match),
-                          extra={"request": request, "with": _match_target(session, match)}))
+                          extra={"request": request, "with": _other_party(session, match, request, user)}))
     return items
+
+
+def _other_party(session: Session, match: Match, request: HelpRequest, user) -> str:
+    """Who the match is with, seen from me: the volunteer sees the person helped (first name, as
+    public on the request), the resident sees the volunteer or the listing."""
+    if match.kind == "offer" and match.offer_id:
+        offer = session.get(VolunteerOffer, match.offer_id)
+        if offer is not None and offer.user_id == user.id:
+            return request.public_name
+        volunteer = session.get(User, offer.user_id) if offer else None
+        return volunteer.first_name if volunteer else ""
+    return _match_target(session, match)
 
 
 def _match_step(match: Match) -> str:
