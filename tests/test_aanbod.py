@@ -117,3 +117,17 @@ def test_public_detail_and_list_show_only_first_name_and_approved_active_offers(
     assert "Rijden in Pathmos" in page and "Ik doe graag boodschappen" not in page
     page = client.get(f"/aanbod/?wijk={world.wijk.id}").get_data(as_text=True)
     assert "Rijden in Pathmos" not in page and "Ik doe graag boodschappen" in page
+
+
+def test_the_offer_page_speaks_to_the_volunteer_and_to_others_differently(client, session):
+    """Issue 10: 'Actief: mensen kunnen u vinden' was shown to residents."""
+    world = make_world(session)
+    volunteer = make_user(session, email="vw@example.nl", roles=("vrijwilliger",), name="Vera Vrij")
+    make_user(session, email="buur@example.nl", name="Bea Buur")
+    offer = make_offer(session, volunteer, world.velve)
+    login(client, "buur@example.nl")
+    page = client.get(f"/aanbod/{offer.id}").get_data(as_text=True)
+    assert "mensen kunnen u vinden" not in page and "Biedt nu hulp aan" in page
+    client.post("/logout")
+    login(client, "vw@example.nl")
+    assert "mensen kunnen u vinden" in client.get(f"/aanbod/{offer.id}").get_data(as_text=True)

@@ -18,8 +18,12 @@ from ..visibility import initial_moderation_for_post
 from .forms import DAY_PARTS, WEEKDAY_NAMES
 
 PER_PAGE = 20
+# Said to the volunteer who owns the offer ...
 STATUS_WORDS = {"active": _l("Actief: mensen kunnen u vinden"), "paused": _l("Gepauzeerd: niemand ziet het nu"),
                 "expired": _l("Verlopen")}
+# ... and to everyone else.
+PUBLIC_STATUS_WORDS = {"active": _l("Biedt nu hulp aan"), "paused": _l("Even niet beschikbaar"),
+                       "expired": _l("Niet meer beschikbaar")}
 STATUS_BADGE = {"active": "open", "paused": "waiting", "expired": "closed"}
 
 OfferError = RequestError  # same Dutch-message error as for requests (unknown postcode)

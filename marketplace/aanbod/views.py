@@ -53,7 +53,8 @@ def detail(id: int):
         first_name=_first_names(session, [offer]).get(offer.user_id, ""),
         when=svc.availability_words(svc.slots_of(session, offer.id)), language_names=LANGUAGE_NAMES,
         owner=current_user.is_authenticated and current_user.id == offer.user_id,
-        status_words=svc.STATUS_WORDS, status_badge=svc.STATUS_BADGE, confirm=ConfirmForm())
+        status_words=svc.STATUS_WORDS, public_status_words=svc.PUBLIC_STATUS_WORDS,
+        status_badge=svc.STATUS_BADGE, confirm=ConfirmForm())
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
