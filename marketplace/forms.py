@@ -70,6 +70,15 @@ def _rule_for(field) -> object | None:
     return None
 
 
+def _counter_instead_of_maxlength(field) -> None:
+    """A maxlength attribute silently cuts what a resident pastes; show a counter instead
+    (static/js/counter.js) and let the Length validator say it plainly on the server."""
+    limit = getattr(field.flags, "maxlength", None)
+    if limit and isinstance(field, (StringField, TextAreaField)) and not isinstance(field, PasswordField):
+        delattr(field.flags, "maxlength")
+        field.render_kw = {**(field.render_kw or {}), "data-max": limit}
+
+
 class _SharedRules:
     """Meta mixin: puts the rule for the field's kind first in every field's validators."""
 
@@ -78,6 +87,7 @@ class _SharedRules:
         rule = _rule_for(field)
         if rule is not None:
             field.validators = [rule, *field.validators]
+        _counter_instead_of_maxlength(field)
         return field
 
 

@@ -42,14 +42,15 @@ _CACHE_MAX = 50_000
 KEY_TERM_IDF = 2.5    # a word that appears in more than about a fifth of the training texts says little
 # Function words say nothing about a need, however rare they are in the training texts.
 STOPWORDS = frozenset("""
-aan alle alles alleen als altijd ander andere beetje bent best deze dingen door echt eens elke even
+aan alle alles alleen als altijd ander andere beetje bent best deze dingen doen door echt eens elke even
+helpen hulp gaan gaat komen krijgen maken nemen zoeken zoek vragen vraag
 geen gewoon graag haar heel hebben heeft hier hij hoe iemand iets jaar jullie kan kon kunnen laat
 maar meer mijn misschien moet moeten mogen naar niet niets niemand noch nodig nooit omdat onder ons
 onze ook over paar staat steeds tegen toch tot veel voor vaak want waar wanneer wat weer weet welke
 wel wij wil willen word worden wordt zelf zich zijn zou zoals zonder zeer
 about also because been being could does doing from have having here just like more much need only
 other really some something that their them then there these they this very want what when where which
-while will with would your
+while will with would your help helping
 """.split())
 _WORD = re.compile(r"[a-z0-9]+")
 _STEMMER = snowballstemmer.stemmer("dutch")

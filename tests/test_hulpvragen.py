@@ -260,3 +260,15 @@ def test_nearby_and_the_request_page_say_the_same_distance(client, session):
     detail = client.get(f"/hulpvragen/{row.id}").get_data(as_text=True)
     words = re.findall(r"ongeveer \d+(?:,\d)? (?:m|km)", detail)
     assert words and words[0] in nearby
+
+
+def test_long_text_gets_a_counter_and_a_clear_message_never_a_silent_cut(app, client, session):
+    """Issue 10: maxlength cut pasted text at 160 or 4000 characters without a word."""
+    make_world(session)
+    make_user(session)
+    login(client)
+    page = client.get("/hulpvragen/nieuw").get_data(as_text=True)
+    assert 'data-max="160"' in page and 'data-max="4000"' in page and "maxlength" not in page
+    assert "js/counter.js" in page
+    response = client.post("/hulpvragen/nieuw", data={**GOOD, "description": "x" * 4001})
+    assert response.status_code == 422 and "Schrijf 10 tot 4000 tekens." in response.get_data(as_text=True)
