@@ -94,6 +94,19 @@ _PATTERNS: list[tuple[str, str]] = [
     ("suicide", r"\b(don t|dont|do not) want to (be here|live|wake up)\b"),
     ("suicide", r"\bbetter off without me\b"),
     ("suicide", r"\bcut(ting)? myself\b|\bmezelf (snij|snijd|pijn doe)"),
+    # well-known warning signs of suicide (113's list): saved-up pills, a rope, farewell letters,
+    # giving things away, "I won't be here soon"
+    ("suicide", r"\b(pillen|tabletten|medicijnen|slaappillen)\b.{0,40}\b(gespaard|verzameld|opgespaard|bewaard)\b"),
+    ("suicide", r"\b(gespaard|verzameld|opgespaard)\b.{0,30}\b(pillen|tabletten|slaappillen)\b"),
+    ("suicide", r"\b(touw|strop)\b.{0,60}\b(klaar|gelegd|liggen|voor als)\b"),
+    ("suicide", r"\b(afscheidsbrief|afscheidsbrieven|afscheid nemen van iedereen)\b"),
+    ("suicide", r"\b(ben|zijn)\s+er\s+(binnenkort|straks|snel)\s+niet\s+meer\b"),
+    ("suicide", r"\b(saved up|stockpil\w*) (pills|tablets|medication)\b|\bgoodbye letters?\b"),
+    # exploitation and trafficking: documents taken, debt bondage
+    ("home", r"\b(paspoort|id kaart|identiteitsbewijs|papieren)\b.{0,40}\b(afgepakt|afgenomen|ingenomen|houdt|pakt)\b"),
+    ("home", r"\b(afgepakt|afgenomen|ingenomen)\b.{0,20}\b(paspoort|identiteitsbewijs)\b"),
+    ("home", r"\b(pakt|pakte|houdt|hield|neemt|nam)\b.{0,15}\b(mijn|haar|zijn|m n)\s+(paspoort|identiteitsbewijs)\b"),
+    ("home", r"\b(took|takes|keeps|kept) (my|her|his) passport\b"),
     # an older person exploited or hurt by family
     ("elder", r"\b(zoon|dochter|kleinzoon|kleindochter|neef|familie)\b.{0,40}\b(pinpas|bankpas|pincode|pensioen|rekening|spaargeld)\b.{0,30}\b(af|weg|leeg|gepakt|genomen|opgenomen)\b"),
     ("elder", r"\b(neemt|nam|pakt|pakte|haalt|haalde)\b.{0,20}\b(haar|zijn|mijn)\s+(pinpas|bankpas|pensioen|geld)\b.{0,10}\b(af|weg)\b"),

@@ -55,6 +55,9 @@ def test_emergency_numbers_are_the_dutch_ones():
     ("ik ben bang als hij thuiskomt", "possible", "0800-2000"),       # fear of a person at home
     ("hij heeft de sloten veranderd en mijn spullen staan buiten", "possible", "0800-2000"),
     ("mijn ex blijft me berichten sturen en ik word er bang van", "possible", "0800-2000"),
+    ("ik heb mijn slaappillen al maanden gespaard", "danger", "0800-0113"),  # 113's warning signs
+    ("ik ben er binnenkort niet meer, wie neemt mijn kat", "danger", "0800-0113"),
+    ("de baas van het huis pakt mijn paspoort en ik moet betalen", "danger", "0800-2000"),
 ])
 def test_levels_and_a_card_that_fits_the_person(text, level, first):
     from matching.safety import assess
