@@ -347,3 +347,15 @@ def test_a_forged_huge_user_id_is_a_logged_out_visitor_not_a_500(app, session):
         cookie = forge_session_cookie(app.config["SECRET_KEY"], {"_user_id": junk, "_fresh": True})
         response = _replay(app, cookie)
         assert response.status_code == 302 and "/login" in response.headers["Location"], junk
+
+
+def test_the_roles_page_is_headed_with_the_user_being_edited(app, client, session):
+    """Issue 10: the heading showed the beheerder's own name and e-mail."""
+    make_user(session, email="beheer@example.nl", roles=("beheerder",), name="Ben Beheerder")
+    other = make_user(session, email="anna@example.nl", name="Anna de Vries")
+    login(client, "beheer@example.nl")
+    page = client.get(f"/beheer/gebruikers/{other.id}/rollen").get_data(as_text=True)
+    heading = page[page.index("<h1>"):page.index("</h1>")]
+    assert "Anna de Vries" in heading and "Ben Beheerder" not in heading
+    main = page[page.index("<h1>"):]
+    assert "anna@example.nl" in main and "beheer@example.nl" not in main
