@@ -292,6 +292,9 @@ def test_bad_edit_input_gives_dutch_messages_and_writes_nothing(client, app, ses
                     "geldig e-mailadres", "begintijd moet voor de eindtijd", "Kies een dag bij deze tijden."):
         assert message in page, message
     assert 'value="geen-mail"' in page
+    # Each schedule error names its own row (issue 10: rows 3 and 4 were both "Openingstijd 1").
+    summary = page[page.index("error-summary"):page.index("</ul>", page.index("error-summary"))]
+    assert "Openingstijd 1:" in summary and "Openingstijd 2:" in summary
     unknown = client.post(f"/voorzieningen/{v.id}/bewerken", data=form_data(postcode="9999 ZZ", name="Nieuw"))
     assert unknown.status_code == 422 and "kennen wij niet" in unknown.get_data(as_text=True)
     with app.app_context():
