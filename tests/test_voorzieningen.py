@@ -363,3 +363,11 @@ def test_register_an_organisation(client, app, session):
         s.commit()
         assert s.exec(select(User).where(User.email == "anna@example.nl")).one().has_role("aanbieder")
     assert client.get("/voorzieningen/nieuw").status_code == 200  # now an aanbieder of the approved organisation
+
+
+def test_an_unknown_postcode_shows_the_error_and_no_list_that_looks_filtered(client, app, session):
+    world, org, _v = _staffed(session)
+    response = client.get("/voorzieningen/?postcode=9999ZZ&afstand=1")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Deze postcode kennen wij niet" in page
+    assert "plekken gevonden" not in page and "plek gevonden" not in page and "Taalcafé De Velve" not in page
