@@ -7,6 +7,7 @@
 - One line per request on the ``marketplace.requests`` logger: method, path (without the query
   string, which may hold a postcode or free text), status, ms, request_id and the user id when
   someone is logged in. Never an e-mail address, a name or an IP address.
+  A healthy ``/healthz`` probe is not logged (a failing one is).
 - ``LOG_FORMAT=json`` (the default with ``BUURTPLEIN_ENV=production``) writes every record of the
   ``marketplace`` loggers as one JSON object per line on stderr, at INFO and up; gunicorn passes
   stderr on to journald or the container's log. Any other value keeps Flask's plain logging (and
@@ -127,6 +128,8 @@ def init_app(app: Flask) -> None:
     def log_request(response):
         rid = g.get("request_id") or accepted_request_id(None)
         response.headers[REQUEST_ID_HEADER] = rid
+        if request.endpoint == "health.healthz" and response.status_code == 200:
+            return response  # the balancer's probe every few seconds: only a failing one is news
         started = g.get("request_started")
         ms = round((time.perf_counter() - started) * 1000, 1) if started is not None else None
         request_log.info("%s %s %s", request.method, request.path, response.status_code, extra={

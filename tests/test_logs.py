@@ -46,12 +46,14 @@ def test_one_json_line_per_request_with_user_id_and_no_personal_data(json_log):
     response = client.get("/mijn/?postcode=7511AB", headers={"X-Request-ID": "trace-123"})
     assert response.status_code == 200
     client.get("/bestaat-niet")
+    client.get("/healthz")  # a healthy probe: no line
     records = lines()
     requests = [r for r in records if r["logger"] == "marketplace.requests"]
     mine = next(r for r in requests if r.get("request_id") == "trace-123")
     assert mine["method"] == "GET" and mine["path"] == "/mijn/" and mine["status"] == 200
     assert mine["user_id"] == user.id and isinstance(mine["ms"], float) and mine["level"] == "INFO"
     assert requests[-1]["status"] == 404 and requests[-1]["path"] == "/bestaat-niet"
+    assert not [r for r in requests if r["path"] == "/healthz"]
     assert requests[0]["path"] == "/" and "user_id" not in requests[0]  # not yet logged in
     text = json.dumps(records)
     for personal in ("greet@example.nl", "Greet", "Jansen", "7511AB", "127.0.0.1"):
@@ -84,3 +86,10 @@ def test_proxy_fix_trusts_the_proxys_scheme_only_when_configured(make_app):
     headers = {"X-Forwarded-Proto": "https"}
     assert "Strict-Transport-Security" in behind.get("/", headers=headers).headers
     assert "Strict-Transport-Security" not in direct.get("/", headers=headers).headers
+
+
+def test_a_failing_health_probe_is_logged(json_log, monkeypatch):
+    app, lines = json_log
+    monkeypatch.setattr("marketplace.health.check", lambda: ({"status": "unavailable"}, 503))
+    assert app.test_client().get("/healthz").status_code == 503
+    assert [r["status"] for r in lines() if r.get("path") == "/healthz"] == [503]
