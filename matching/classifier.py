@@ -260,6 +260,7 @@ class CategoryClassifier:
         self._n = len(self.slugs)
         self._h = len(self.heads_)
         self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._terms_cache: dict[tuple[str, bool], dict[int, str]] = {}
 
     @classmethod
     def from_categories(cls, categories: list[dict], examples=(), **params) -> "CategoryClassifier":
@@ -276,7 +277,7 @@ class CategoryClassifier:
     # ---- saving -----------------------------------------------------------
     def save(self, path: Path | str) -> None:
         import joblib
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_blocks")}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_terms_cache", "_blocks")}
         joblib.dump(state, path)
 
     @classmethod
@@ -286,6 +287,7 @@ class CategoryClassifier:
         obj.__dict__.update(joblib.load(path))
         obj._blocks = _blocks(obj.vectorizer)
         obj._cache = {}
+        obj._terms_cache = {}
         return obj
 
     # ---- inference --------------------------------------------------------
@@ -355,7 +357,17 @@ class CategoryClassifier:
         """The text's meaningful words: stem id -> the word as written (first occurrence). Only
         stems rare enough to say something (idf above ``KEY_TERM_IDF``); the text reason names them.
         ``compounds``: also the known stems a long word starts with, so a listing's
-        "boodschappendienst" or "huurachterstand" answers a request about "boodschappen" or "huur"."""
+        "boodschappendienst" or "huurachterstand" answers a request about "boodschappen" or "huur".
+        Cached per text: a suggestion asks for the request's terms once per listing shown."""
+        key = (text, compounds)
+        hit = self._terms_cache.get(key)
+        if hit is None:
+            if len(self._terms_cache) >= _CACHE_MAX:
+                self._terms_cache.clear()
+            hit = self._terms_cache[key] = self._key_terms(text, compounds)
+        return dict(hit)
+
+    def _key_terms(self, text: str, compounds: bool) -> dict[int, str]:
         block = self._blocks[-1]  # the word-stem block
         found: dict[int, str] = {}
 
@@ -373,6 +385,10 @@ class CategoryClassifier:
                     if word[:end] not in STOPWORDS:
                         add(word[:end], word)
         return found
+
+    def term_count(self) -> int:
+        """How many term ids ``key_terms`` can return (ids are below this)."""
+        return len(self._blocks[-1].idf)
 
     def term_weights(self, ids) -> np.ndarray:
         return self._blocks[-1].idf[np.asarray(list(ids), dtype=np.int64)] if ids else np.zeros(0)

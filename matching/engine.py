@@ -164,8 +164,10 @@ class Matcher:
         light or near it is: ``RELEVANCE_MARGIN``) stays out, because the list is shown
         lightest-first and nearest-first and a weak fit next door must not push a good one down."""
         best = self._best_first(pos, dist, score)
-        need_best = {int(c): float(fit_score[cat == c].max()) for c in np.unique(cat)}
-        good = fit_score[best] >= np.array([need_best[int(c)] for c in cat[best]]) - RELEVANCE_MARGIN
+        need_best = np.zeros(int(cat.max()) + 1 if len(cat) else 0)  # per category: its best fit
+        for c in np.unique(cat):
+            need_best[c] = fit_score[cat == c].max()
+        good = fit_score[best] >= need_best[cat[best]] - RELEVANCE_MARGIN
         best = best[good]
         share = max(PER_NEED_MIN, limit // max(1, len(needs))) if len(needs) > 1 else limit
         cat_best, taken, picked = cat[best], np.zeros(len(best), bool), []
@@ -257,8 +259,21 @@ class Matcher:
             return np.zeros(len(rows))
         weight = dict(zip(terms, self.classifier.term_weights(terms)))
         total = sum(weight.values())
-        listing_terms = self.index.text_terms
-        return np.array([sum(weight[t] for t in terms if t in listing_terms[r]) / total for r in rows])
+        # All candidates at once: their listings' term ids (CSR), a hit per (candidate, request
+        # term), and per candidate the hit weights added left to right in the request's term
+        # order (cumsum), exactly as sum() over the matching terms would.
+        start = self.index.term_ptr[rows]
+        lens = self.index.term_ptr[rows + 1] - start
+        owner = np.repeat(np.arange(len(rows)), lens)
+        flat = self.index.term_ids[np.repeat(start - np.cumsum(lens) + lens, lens) + np.arange(lens.sum())]
+        column = np.full(self.classifier.term_count(), -1, np.int32)  # term id -> request term
+        column[np.fromiter(terms, np.int64, len(terms))] = np.arange(len(terms))
+        col = column[flat]
+        found = col >= 0
+        hit = np.zeros((len(rows), len(terms)), bool)
+        hit[owner[found], col[found]] = True
+        w = np.fromiter(weight.values(), np.float64, len(weight))
+        return np.cumsum(np.where(hit, w, 0.0), axis=1)[:, -1] / total
 
     def shared_words(self, text: str, text_row: int, limit: int = 3) -> list[str]:
         """The request's own words that a listing also uses, rarest first (for the text reason)."""

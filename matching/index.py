@@ -80,6 +80,9 @@ class SupplyIndex:
         self._embed_many = embed_many
         self._key_terms = key_terms or (lambda text, compounds=False: {})
         self.text_terms: list[frozenset[int]] = []  # per text row: its meaningful stem ids
+        # The same as one flat array (CSR): row r's ids are term_ids[term_ptr[r]:term_ptr[r + 1]].
+        self.term_ptr = np.zeros(1, np.int64)
+        self.term_ids = np.zeros(0, np.int64)
         self.languages = LanguageBits()
         self.items: list[SupplyItem | None] = []
         self._key_pos: dict[tuple[str, int], int] = {}
@@ -169,7 +172,12 @@ class SupplyIndex:
         if new:
             vecs = np.vstack([self._embed_many(new[i:i + 20_000]) for i in range(0, len(new), 20_000)])
             self.text_vecs = np.vstack([self.text_vecs, vecs])
-            self.text_terms.extend(frozenset(self._key_terms(t, compounds=True)) for t in new)
+            added = [frozenset(self._key_terms(t, compounds=True)) for t in new]
+            self.text_terms.extend(added)
+            lens = np.fromiter(map(len, added), np.int64, len(added))
+            self.term_ptr = np.concatenate([self.term_ptr, self.term_ptr[-1] + np.cumsum(lens)])
+            self.term_ids = np.concatenate([self.term_ids, np.fromiter(
+                (i for terms in added for i in terms), np.int64, int(lens.sum()))])
         return rows
 
     def _rows_of(self, cat: int) -> np.ndarray:
