@@ -58,7 +58,7 @@ def register_user(session: Session, email: str, password: str, display_name: str
     if find_by_email(session, email) is not None:
         raise EmailTaken(_("Er is al een account met dit e-mailadres. Wilt u inloggen?"))
     user = User(email=normalise_email(email), password_hash=password_hash,
-                display_name=display_name.strip(), postcode=postcode)
+                display_name=display_name.strip(), postcode=postcode, email_confirmed=False)
     user.roles = [UserRole(role=r) for r in sorted(set(roles) or {"bewoner"})]
     session.add(user)
     try:
@@ -87,7 +87,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     # Always one hash check: an unknown or inactive address costs the same as a wrong password.
     stored = user.password_hash if user is not None else _dummy_hash()
     password_ok = check_password_hash(stored, password)
-    if user is None or not user.is_active or not password_ok:
+    if user is None or not user.is_active or not password_ok or not user.email_confirmed:
         return None
     user.last_login_at = utcnow()
     session.add(user)
@@ -135,6 +135,31 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt="buurtplein-password-reset")
 
 
+def _confirm_serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="buurtplein-confirm-email")
+
+
+def make_confirm_token(user: User, secret_key: str) -> str:
+    return _confirm_serializer(secret_key).dumps({"uid": user.id})
+
+
+def confirm_email(session: Session, token: str, secret_key: str, max_age: int) -> User | None:
+    """The account of a valid confirmation link, now confirmed (None: a bad or old link)."""
+    try:
+        data = _confirm_serializer(secret_key).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = session.get(User, data.get("uid")) if isinstance(data, dict) and isinstance(data.get("uid"), int) else None
+    if user is None or not user.is_active:
+        return None
+    if not user.email_confirmed:
+        user.email_confirmed = True
+        session.add(user)
+        audit.record(session, "account.confirm", "user", user.id, actor_id=user.id)
+        session.commit()
+    return user
+
+
 def make_reset_token(user: User, secret_key: str) -> str:
     # Part of the current hash in the token: it stops working once the password changed.
     return _serializer(secret_key).dumps({"uid": user.id, "h": user.password_hash[-16:]})
@@ -155,6 +180,7 @@ def user_for_reset_token(session: Session, token: str, secret_key: str, max_age:
 
 def set_password(session: Session, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    user.email_confirmed = True  # the reset link came by mail: the address is theirs
     end_all_sessions(session, user)  # whoever knew the old password is logged out everywhere
     session.add(user)
     audit.record(session, "account.password_reset", "user", user.id, actor_id=user.id)

@@ -12,7 +12,8 @@ schema churn. Conventions:
 from datetime import date, datetime, time, timezone
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import true as sa_true, text
 from sqlmodel import Field, Relationship, SQLModel
 
 
@@ -125,6 +126,9 @@ class User(SQLModel, table=True):
     # Part of the login identity (get_id): bumped on logout and on a new password, which ends every
     # session (and remember-me cookie) of this user at once, on whatever device.
     session_version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Self-registered accounts log in only after the link in the welcome mail: otherwise logging in
+    # with a just-chosen password would tell whether an address already had an account.
+    email_confirmed: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
 
     roles: list["UserRole"] = Relationship(
         sa_relationship_kwargs={"lazy": "selectin", "cascade": "all, delete-orphan"})

@@ -19,18 +19,37 @@ def _user_count(app):
         return len(db.get_session().exec(select(User)).all())
 
 
-def test_register_logs_in_and_hashes_the_password(app, client):
+def confirm_link(app, address: str) -> str:
+    """The confirmation link in the last welcome mail to ``address`` (the outbox folder)."""
+    import pathlib
+    mails = sorted(pathlib.Path(app.config["MAIL_OUTBOX"]).glob(f"*{address.replace('@', '_at_')}*.eml"))
+    body = email.message_from_bytes(mails[-1].read_bytes(), policy=email.policy.default).get_body().get_content()
+    return re.search(r"https?://[^/\s]+(/account-bevestigen/\S+)", body).group(1)
+
+
+def test_register_hashes_the_password_and_the_mailed_link_logs_in(app, client):
     response = client.post("/registreren", data={
         "display_name": "Fatma Yilmaz", "email": "Fatma@Example.nl", "password": "een lange zin hier",
         "confirm": "een lange zin hier", "postcode": "7511 ab", "wants": ["bewoner", "vrijwilliger"]})
-    assert response.status_code == 302
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
     with app.app_context():
         user = db.get_session().exec(select(User).where(User.email == "fatma@example.nl")).one()
         # Hashed with the configured method (cheap in tests; see the next test for production).
         assert user.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"] + "$")
         assert user.role_names == {"bewoner", "vrijwilliger"}
-        assert user.postcode == "7511AB"
+        assert user.postcode == "7511AB" and not user.email_confirmed
+    # Not logged in, and the password alone does not open the account before the mail's link.
+    assert client.get("/profiel").status_code == 302
+    assert login(client, "fatma@example.nl", "een lange zin hier").status_code == 422
+    assert client.get(confirm_link(app, "fatma@example.nl")).status_code == 302
     assert "Fatma" in client.get("/profiel").get_data(as_text=True)
+    client.post("/logout")
+    assert login(client, "fatma@example.nl", "een lange zin hier").status_code == 302
+
+
+def test_a_forged_confirmation_link_confirms_nothing(client):
+    response = client.get("/account-bevestigen/niet-echt")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
 def test_passwords_are_hashed_with_scrypt_unless_configured_otherwise():
@@ -95,9 +114,15 @@ def test_register_answers_a_known_address_exactly_like_a_new_one(make_app, tmp_p
     assert "/wachtwoord-vergeten" in note.get_content() and "/login" in note.get_content()
     with app.app_context():
         assert db.get_session().get(User, anna.id).password_hash == anna.password_hash
-    # The new address is signed in; the one who tried a known address is not.
-    assert new.get("/profiel").status_code == 200
-    assert known.get("/profiel").status_code == 302
+    # Neither is signed in, and the password just chosen opens neither (the new account waits for
+    # the link in its mail): nothing tells the two apart (security issue, finding 10).
+    assert new.get("/profiel").status_code == known.get("/profiel").status_code == 302
+    tried_new = login(new, "nieuw@example.nl", REGISTER["password"])
+    tried_known = login(known, "anna@example.nl", REGISTER["password"])
+    assert tried_new.status_code == tried_known.status_code == 422
+    page = lambda r, address: re.sub(r'name="csrf_token" value="[^"]*"', "", r.get_data(as_text=True)  # noqa: E731
+                                     ).replace(address, "")
+    assert page(tried_new, "nieuw@example.nl") == page(tried_known, "anna@example.nl")
 
 
 def test_register_does_the_same_hashing_work_for_a_known_address(app, session, monkeypatch):

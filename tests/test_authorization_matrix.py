@@ -106,6 +106,7 @@ RULES: dict[str, Rule] = {
     "auth.logout": Rule(members),
     "auth.reset_request": Rule(everyone),
     "auth.reset_password": Rule(everyone, path={"token": "niet-echt"}),
+    "auth.confirm_email": Rule(nobody, path={"token": "niet-echt"}),  # a forged link: to the login page, for all
     "account.profile": Rule(members),
     "admin.users": Rule(roles()),
     "admin.user_roles": Rule(roles(), kind="user"),

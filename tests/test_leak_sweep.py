@@ -105,6 +105,8 @@ def _viewer_client(app, viewer: str):
             "confirm": "een lang wachtwoord 123", "display_name": "Frits Nieuw", "postcode": "7541AB",
             "wants": [wants]})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        from .test_auth import confirm_link
+        assert client.get(confirm_link(app, f"{viewer}@example.nl")).status_code == 302  # the welcome mail's link
         return client
     assert login(client, aw.email(viewer), aw.PASSWORD).status_code == 302
     return client

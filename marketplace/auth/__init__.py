@@ -45,7 +45,9 @@ def login():
             wait = throttle.record_failure(form.email.data)
             if wait:
                 return _locked(form, wait)
-            form.password.errors.append(_("Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw."))
+            # One message for a wrong password, an unknown address and an unconfirmed account.
+            form.password.errors.append(_("Dit e-mailadres en wachtwoord horen niet bij elkaar. Probeer het opnieuw. "
+                                          "Heeft u net een account gemaakt? Klik dan eerst op de link in uw e-mail."))
         else:
             throttle.record_success(form.email.data)
             login_user(user)
@@ -98,18 +100,32 @@ def register():
             return render_template("auth/register.html", form=form), 422
         else:
             _mail_welcome(user)
-            login_user(user)
+        # Nobody is logged in here, new address or not: the first login is by the link in the mail.
         flash(_("Kijk in uw e-mail om verder te gaan."), "success")
-        return redirect(url_for("account.profile"))
+        return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form), (422 if form.errors else 200)
 
 
 def _mail_welcome(user) -> None:
+    token = accounts.make_confirm_token(user, current_app.config["SECRET_KEY"])
     send_or_keep(user.email, _("Welkom bij Buurtplein"), _(
-        "Hallo %(name)s,\n\nUw account bij Buurtplein is klaar.\n\n"
-        "Vul uw postcode in op uw profiel. Dan ziet u wat er bij u in de buurt is:\n%(profile)s\n\n"
-        "Heeft u dit account niet zelf gemaakt? Kies dan hier een eigen wachtwoord:\n%(reset)s\n\nBuurtplein",
-        name=user.first_name, profile=absolute_url("account.profile"), reset=absolute_url("auth.reset_request")))
+        "Hallo %(name)s,\n\nUw account bij Buurtplein is bijna klaar. Klik op deze link om uw e-mailadres "
+        "te bevestigen. Daarna bent u ingelogd:\n%(confirm)s\n\n"
+        "Heeft u dit account niet zelf gemaakt? Dan hoeft u niets te doen.\n\nBuurtplein",
+        name=user.first_name, confirm=absolute_url("auth.confirm_email", token=token)))
+
+
+@bp.route("/account-bevestigen/<token>")
+def confirm_email(token: str):
+    """The link in the welcome mail: confirms the address and logs the new resident in."""
+    user = accounts.confirm_email(get_session(), token, current_app.config["SECRET_KEY"],
+                                  current_app.config.get("EMAIL_CONFIRM_MAX_AGE", 7 * 24 * 3600))
+    if user is None:
+        flash(_("Deze link werkt niet meer. Log in, of vraag een nieuw wachtwoord aan."), "error")
+        return redirect(url_for("auth.login"))
+    login_user(user)
+    flash(_("Uw e-mailadres is bevestigd. Welkom bij Buurtplein, %(name)s!", name=user.first_name), "success")
+    return redirect(url_for("account.profile"))
 
 
 def _mail_existing_owner(user) -> None:
