@@ -129,7 +129,7 @@ def _solve(edges, n_rows: int, matcher: Matcher, default_capacity: int):
     rows += list(range(n_rows))
     cs += [n_cols + r for r in range(n_rows)]
     costs += [UNASSIGNED_COST] * n_rows  # every real pair (score > 0) costs less
-    graph = csr_matrix((np.round(costs, 9), (rows, cs)), shape=(n_rows, n_cols + n_rows))
+    graph = csr_matrix((np.round(costs, 6), (rows, cs)), shape=(n_rows, n_cols + n_rows))  # float noise is no preference
     r_idx, c_idx = min_weight_full_bipartite_matching(graph)
     pairs = []
     for r, c in zip(r_idx, c_idx):

@@ -249,7 +249,8 @@ class Matcher:
                                           c["indicatievrij"][pos]),
             "together": scoring.together_part(kind, und.social),
             "load": scoring.load_part(kind, c["capacity"][pos], c["load"][pos]),
-            "freshness": scoring.freshness_part(c["updated"][pos], days_since_epoch(self._now())),
+            # Whole days: a score must not change from one second to the next (the batch is repeatable).
+            "freshness": scoring.freshness_part(c["updated"][pos], float(int(days_since_epoch(self._now())))),
         }
 
     def _word_overlap(self, text: str, rows: np.ndarray) -> np.ndarray:
