@@ -83,3 +83,33 @@ def test_sqlite_enforces_foreign_keys(app):
             with db.get_engine().begin() as connection:
                 connection.execute(text(
                     "INSERT INTO user_role (user_id, role) VALUES (999999, 'bewoner')"))
+
+
+def test_an_older_sqlite_database_with_data_upgrades_and_keeps_its_rows(tmp_path):
+    """SQLite batch migrations rebuild tables; with data and foreign keys that failed on
+    'DROP TABLE user_account' (db._migrate turns the checks off while migrating, then checks all)."""
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        db.upgrade(engine, "7c1d2e3f4a5b")  # the schema of 23 November
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO user_account (id, email, password_hash, display_name, languages, locale, is_active,"
+                " trusted, digest_opt_in, created_at) VALUES (1, 'a@example.nl', 'x', 'Anna', 'nl', 'nl', 1, 0, 0,"
+                " '2026-11-23 10:00:00')"))
+            connection.execute(text("INSERT INTO area (id, kind, name, code, lat, lon) VALUES (1, 'buurt', 'Velve',"
+                                    " 'BU1', 52.2, 6.8)"))
+            connection.execute(text(
+                "INSERT INTO help_request (id, title, description, urgency, public_name, buurt_id, lat, lon,"
+                " languages, posted_by_id, on_behalf, status, moderation, expires_at, created_at, updated_at)"
+                " VALUES (1, 'Boodschappen', 'Wie helpt?', 'geen haast', 'Anna', 1, 52.2, 6.8, 'nl', 1, 0,"
+                " 'open', 'approved', '2026-12-30', '2026-11-23 10:00:00', '2026-11-23 10:00:00')"))
+        db.upgrade(engine)
+        assert db.schema_is_current(engine)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT safety FROM help_request WHERE id = 1")).scalar() == "none"
+            assert connection.execute(text("SELECT email_confirmed, session_version FROM user_account")).one() == (1, 1)
+            assert connection.execute(text("PRAGMA foreign_key_check")).fetchall() == []
+        db.downgrade(engine, "7c1d2e3f4a5b")
+        db.upgrade(engine)
+    finally:
+        engine.dispose()
