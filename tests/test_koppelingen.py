@@ -263,3 +263,26 @@ def test_resident_confirms_the_guessed_category_and_it_is_kept_for_training(app,
     client.post(f"/koppelingen/onderwerp/{scene['request'].id}", data={"slug": "digitaal"})
     with app.app_context():
         assert len(db.get_session().exec(select(CategoryExample)).all()) == 1
+
+
+def test_contact_sharing_without_any_phone_number_says_so_plainly(app, scene, client, session):
+    """Issue 10: both said yes, neither had a number, and the box showed nothing."""
+    from marketplace.models import User
+
+    volunteer = session.get(User, scene["volunteer"].id)
+    volunteer.phone = None
+    session.add(volunteer)
+    session.commit()
+    login(client, "mehmet@example.nl")
+    _propose(client, scene)
+    match = _match(app)
+    client.post("/logout")
+    login(client, "anna@example.nl")
+    client.post(f"/koppelingen/{match.id}/antwoord", data={"antwoord": "ja"})
+    assert "Wij kennen uw telefoonnummer nog niet" in client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
+    client.post(f"/koppelingen/{match.id}/contact-delen")
+    client.post("/logout")
+    login(client, "mehmet@example.nl")
+    client.post(f"/koppelingen/{match.id}/contact-delen")
+    page = client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
+    assert "er is nog geen telefoonnummer bekend" in page and "Praat verder via de berichten" in page
