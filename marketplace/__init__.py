@@ -301,6 +301,14 @@ def register_template_helpers(app: Flask) -> None:
         """Category name in the page's language (names live in the table, not the catalogue)."""
         return category.name_en if str(get_locale() or "nl") == "en" else category.name_nl
 
+    @app.template_filter("local_datetime")
+    def local_datetime_filter(value) -> str:
+        """A moment in Dutch local time, in the page's language ("1 dec. 2026 14:05")."""
+        from babel.dates import format_datetime
+
+        from .timeutil import LOCAL_TZ
+        return format_datetime(value, "d MMM y HH:mm", tzinfo=LOCAL_TZ, locale=str(get_locale() or "nl")) if value else ""
+
     @app.template_filter("category_slug_name")
     def category_slug_name(slug: str) -> str:
         """A slug's name in the page's language, from the library's list of categories."""

@@ -286,3 +286,18 @@ def test_contact_sharing_without_any_phone_number_says_so_plainly(app, scene, cl
     client.post(f"/koppelingen/{match.id}/contact-delen")
     page = client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
     assert "er is nog geen telefoonnummer bekend" in page and "Praat verder via de berichten" in page
+
+
+def test_messages_show_who_wrote_them_and_when_with_ones_own_apart(app, scene, client):
+    login(client, "mehmet@example.nl")
+    _propose(client, scene)
+    match = _match(app)
+    client.post(f"/koppelingen/{match.id}/bericht", data={"body": "Dinsdag kan ik."})
+    client.post("/logout")
+    login(client, "anna@example.nl")
+    client.post(f"/koppelingen/{match.id}/bericht", data={"body": "Fijn, tot dan."})
+    page = client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
+    theirs = page[page.index("Dinsdag kan ik.") - 400:page.index("Dinsdag kan ik.")]
+    mine = page[page.index("Fijn, tot dan.") - 400:page.index("Fijn, tot dan.")]
+    assert "<strong>Mehmet</strong>" in theirs and "<time" in theirs
+    assert "card--mine" in mine and "<strong>U</strong>" in mine
