@@ -261,6 +261,7 @@ class CategoryClassifier:
         self._h = len(self.heads_)
         self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._terms_cache: dict[tuple[str, bool], dict[int, str]] = {}
+        self._last_norm = ("", "")  # (text, normalise(text)): one request asks three times
 
     @classmethod
     def from_categories(cls, categories: list[dict], examples=(), **params) -> "CategoryClassifier":
@@ -277,7 +278,8 @@ class CategoryClassifier:
     # ---- saving -----------------------------------------------------------
     def save(self, path: Path | str) -> None:
         import joblib
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_cache", "_terms_cache", "_blocks")}
+        state = {k: v for k, v in self.__dict__.items()
+                 if k not in ("_cache", "_terms_cache", "_last_norm", "_blocks")}
         joblib.dump(state, path)
 
     @classmethod
@@ -288,11 +290,18 @@ class CategoryClassifier:
         obj._blocks = _blocks(obj.vectorizer)
         obj._cache = {}
         obj._terms_cache = {}
+        obj._last_norm = ("", "")
         return obj
 
     # ---- inference --------------------------------------------------------
+    def _normalised(self, text: str) -> str:
+        last = self._last_norm  # one tuple, swapped whole: safe when threads share the classifier
+        if last[0] != text or not last[0]:
+            last = self._last_norm = (text, normalise(text))
+        return last[1]
+
     def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        norm_text = normalise(text)
+        norm_text = self._normalised(text)
         parts = [block.features(norm_text) for block in self._blocks]
         return (np.concatenate([i for i, _ in parts]),
                 np.concatenate([v for _, v in parts]).astype(np.float32))
@@ -343,7 +352,7 @@ class CategoryClassifier:
         """False when no category is likely enough: then ask the resident instead of guessing."""
         heads = self._analyse(text)[0]
         best = heads[: self._n].max()
-        return bool(best >= self.confident_threshold_ and best > heads[self._n + 1]) and bool(normalise(text))
+        return bool(best >= self.confident_threshold_ and best > heads[self._n + 1]) and bool(self._normalised(text))
 
     def needs(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
         """The categories this text needs: the best one (when confident) and any other that is
@@ -376,7 +385,7 @@ class CategoryClassifier:
             if i is not None and i not in found and block.idf[i] >= KEY_TERM_IDF:
                 found[i] = word
 
-        for word in _WORD.findall(normalise(text)):
+        for word in _WORD.findall(self._normalised(text)):
             if len(word) <= 3 or word in STOPWORDS:
                 continue
             add(_STEMS.get(word) or _STEMMER.stemWord(word), word)

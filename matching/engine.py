@@ -95,11 +95,15 @@ class Matcher:
         self._radius = np.array([radius_for(s) for s in self.slugs], float)
         self.index = SupplyIndex(self.slugs, classifier.embed_many, classifier.key_terms)
         self.index.build(supply)
+        self._ladder = self._load = np.zeros(0)
+        self._open = np.zeros(0, bool)
+        self._item_parts()
 
     # ---- supply changes -------------------------------------------------
     def update(self, items: list[SupplyItem]) -> None:
         """Add new items or replace changed ones (matched on kind + id)."""
         self.index.upsert(list(items))
+        self._item_parts()
 
     def remove(self, kind: str, id: int) -> bool:
         return self.index.remove(kind, id)
@@ -223,12 +227,29 @@ class Matcher:
         sel = by_fit[np.sort(first)]
         return pos[sel].astype(np.int64), dist[sel], cat[sel].astype(np.int64), fit[sel]
 
+    def _item_parts(self) -> None:
+        """What depends on an item alone, per store position: its ladder and load parts, and
+        whether it can take anyone (a volunteer's month not full, an activity not full). A
+        position's item never changes (a changed item gets a new one), so only new positions are
+        computed."""
+        c, start = self.index.cols, len(self._open)
+        if start > self.index.n:  # the store was rebuilt
+            start, self._ladder, self._load, self._open = 0, np.zeros(0), np.zeros(0), np.zeros(0, bool)
+        new = slice(start, self.index.n)
+        kind, cap, load = c["kind"][new], c["capacity"][new], c["load"][new]
+        ladder = scoring.ladder_part(kind, c["tier"][new], c["professional"][new], c["indicatievrij"][new])
+        can_take = ~((kind == scoring.OFFER) & (cap >= 0) & (load >= cap))  # month is full
+        can_take &= ~((kind == scoring.ACTIVITY) & (c["places"][new] == 0))  # activity is full
+        self._ladder = np.concatenate([self._ladder, ladder])
+        self._load = np.concatenate([self._load, scoring.load_part(kind, cap, load)])
+        self._open = np.concatenate([self._open, can_take])
+
     def _allowed(self, pos, dist, safety: str) -> np.ndarray:
         c = self.index.cols
-        kind, cap = c["kind"][pos], c["capacity"][pos]
-        ok = dist <= c["radius"][pos]  # a volunteer's own travel radius
-        ok &= ~((kind == scoring.OFFER) & (cap >= 0) & (c["load"][pos] >= cap))  # month is full
-        ok &= ~((kind == scoring.ACTIVITY) & (c["places"][pos] == 0))  # activity is full
+        if len(self._open) != self.index.n:
+            self._item_parts()
+        kind = c["kind"][pos]
+        ok = (dist <= c["radius"][pos]) & self._open[pos]  # a volunteer's own travel radius; room
         if safety == "danger":
             professional = c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)
             ok &= (kind == scoring.VOORZIENING) & professional
@@ -245,10 +266,9 @@ class Matcher:
             "distance": scoring.distance_part(dist, self._radius[cat]),
             "time": scoring.time_part(_wanted_bits(request.slots), self.index.slot_table[c["slot_row"][pos]]),
             "language": scoring.language_part(self.index.languages.mask(request.languages), c["lang"][pos]),
-            "ladder": scoring.ladder_part(kind, c["tier"][pos], c["professional"][pos],
-                                          c["indicatievrij"][pos]),
+            "ladder": self._ladder[pos],
             "together": scoring.together_part(kind, und.social),
-            "load": scoring.load_part(kind, c["capacity"][pos], c["load"][pos]),
+            "load": self._load[pos],
             # Whole days: a score must not change from one second to the next (the batch is repeatable).
             "freshness": scoring.freshness_part(c["updated"][pos], float(int(days_since_epoch(self._now())))),
         }
