@@ -126,6 +126,7 @@ RULES: dict[str, Rule] = {
     # Clearing a request that may be unsafe: the professionals and the preventiemakelaar of its wijk.
     "hulpvragen.review_safety": Rule(safety_reviewers, kind="safety_request"),
     "hulpvragen.renew": Rule(owner(), kind="request"),
+    "hulpvragen.undo_withdraw": Rule(owner(), kind="request"),
     "aanbod.index": Rule(everyone),
     "aanbod.new": Rule(members),  # reciprocity: every resident may offer help (and so becomes a volunteer)
     # A pending offer: its owner, the preventiemakelaar of its wijk, the beheerder.

@@ -201,7 +201,12 @@ def test_withdraw_and_renew_by_the_poster_only(app, client, session):
         renewed = db.get_session().get(HelpRequest, row.id)
         assert renewed.status == "open"
         assert renewed.expires_at == local_today() + timedelta(days=app.config["REQUEST_LIFETIME_DAYS"])
-    client.post(f"/hulpvragen/{row.id}/intrekken")
+    # First a question, then the withdrawal (issue 10); nothing changes before "ja".
+    question = client.post(f"/hulpvragen/{row.id}/intrekken")
+    assert question.status_code == 200 and "Weet u zeker" in question.get_data(as_text=True)
+    with app.app_context():
+        assert db.get_session().get(HelpRequest, row.id).status == "open"
+    client.post(f"/hulpvragen/{row.id}/intrekken", data={"zeker": "ja"})
     page = client.post(f"/hulpvragen/{row.id}/verlengen", follow_redirects=True).get_data(as_text=True)
     assert "kan niet worden verlengd" in page
     with app.app_context():
@@ -209,6 +214,11 @@ def test_withdraw_and_renew_by_the_poster_only(app, client, session):
         assert s.get(HelpRequest, row.id).status == "withdrawn"
         actions = {e.action for e in s.exec(select(AuditEvent)).all()}
         assert {"request.renew", "request.withdraw"} <= actions
+    # ... and undone within a week: the request is open again.
+    assert "zet mijn vraag terug" in client.get(f"/hulpvragen/{row.id}").get_data(as_text=True)
+    client.post(f"/hulpvragen/{row.id}/terugzetten")
+    with app.app_context():
+        assert db.get_session().get(HelpRequest, row.id).status == "open"
 
 
 def test_nearby_orders_urgent_first_then_nearest_within_radius_and_categories(client, session):

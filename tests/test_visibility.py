@@ -107,7 +107,7 @@ def test_batch_and_digest_never_reach_volunteers_with_sensitive_requests(world):
 def test_withdrawn_request_is_gone_for_everyone_but_its_poster(world):
     rid = world.config["IDS"]["ordinary"]
     pro = _client(world, "pro@example.nl")
-    assert pro.post(f"/hulpvragen/{rid}/intrekken", data={}).status_code == 302
+    assert pro.post(f"/hulpvragen/{rid}/intrekken", data={"zeker": "ja"}).status_code == 302
     assert _client(world).get(f"/hulpvragen/{rid}").status_code == 404
     assert _client(world, "vw@example.nl").get(f"/hulpvragen/{rid}").status_code == 404
     assert pro.get(f"/hulpvragen/{rid}").status_code == 200

@@ -172,6 +172,22 @@ def withdraw(session: Session, request: HelpRequest) -> None:
     _set_status(session, request, "withdrawn", "request.withdraw")
 
 
+UNDO_DAYS = 7  # a withdrawn request can be put back for this long
+
+
+def can_undo_withdraw(request: HelpRequest) -> bool:
+    return request.status == "withdrawn" and (utcnow() - request.updated_at) <= timedelta(days=UNDO_DAYS)
+
+
+def undo_withdraw(session: Session, request: HelpRequest, lifetime_days: int) -> None:
+    """Put a request withdrawn by mistake back, as it was (open; a new lifetime if it ran out)."""
+    if not can_undo_withdraw(request):
+        raise RequestError(_l("Deze vraag kan niet meer worden teruggezet. U kunt een nieuwe vraag stellen."))
+    if request.expires_at < local_today():
+        request.expires_at = local_today() + timedelta(days=lifetime_days)
+    _set_status(session, request, "open", "request.undo_withdraw")
+
+
 def renew(session: Session, request: HelpRequest, lifetime_days: int) -> None:
     """Give the request a new lifetime counted from today (a request of today renewed is still
     "verloopt over <lifetime> dagen", not twice that)."""

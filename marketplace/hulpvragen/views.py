@@ -66,6 +66,7 @@ def detail(id: int):
         status_words=svc.STATUS_WORDS, status_badge=svc.STATUS_BADGE, urgency_words=svc.URGENCY_WORDS,
         language_names=LANGUAGE_NAMES, days_left=svc.days_left(row), confirm=ConfirmForm(),
         can_renew=row.status in svc.RENEWABLE, can_withdraw=row.status in svc.WITHDRAWABLE,
+        can_undo_withdraw=svc.can_undo_withdraw(row),
         panel=request_panel(session, row, current_user),
         can_review_safety=visibility.may_review_safety(session, current_user, row))
 
@@ -125,10 +126,28 @@ def _managed_request(id: int) -> HelpRequest:
 @bp.route("/<int:id>/intrekken", methods=["POST"])
 @login_required
 def withdraw(id: int):
+    """First a question ("Weet u het zeker?"), then the withdrawal, which can be undone for a week."""
     row = _managed_request(id)
+    if request.form.get("zeker") != "ja":
+        return render_template("hulpvragen/withdraw_confirm.html", r=row, confirm=ConfirmForm(),
+                               undo_days=svc.UNDO_DAYS)
     try:
         svc.withdraw(get_session(), row)
-        flash(_("Uw vraag is ingetrokken. Niemand ziet hem nu nog."), "success")
+        flash(_("Uw vraag is ingetrokken. Niemand ziet hem nu nog. Was dat een vergissing? "
+                "U kunt hem %(n)s dagen lang terugzetten.", n=svc.UNDO_DAYS), "success")
+    except svc.RequestError as error:
+        get_session().rollback()
+        flash(str(error), "error")
+    return redirect(url_for("hulpvragen.detail", id=id))
+
+
+@bp.route("/<int:id>/terugzetten", methods=["POST"])
+@login_required
+def undo_withdraw(id: int):
+    row = _managed_request(id)
+    try:
+        svc.undo_withdraw(get_session(), row, current_app.config["REQUEST_LIFETIME_DAYS"])
+        flash(_("Uw vraag staat weer open."), "success")
     except svc.RequestError as error:
         get_session().rollback()
         flash(str(error), "error")
