@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import normalise
 
@@ -212,6 +213,7 @@ for _word in _FUZZY_WORDS:
         _FUZZY_INDEX.setdefault(_variant, []).append(_word)
 
 
+@lru_cache(maxsize=100_000)  # a pure function of one word; most words recur across requests
 def _fuzzy_hit(token: str) -> bool:
     candidates = {w for v in _deletions(token, 2) for w in _FUZZY_INDEX.get(v, ())}
     return any(_within(token, w, _limit(w)) for w in candidates if abs(len(token) - len(w)) <= _limit(w))
