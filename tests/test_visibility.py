@@ -114,11 +114,7 @@ def test_withdrawn_request_is_gone_for_everyone_but_its_poster(world):
 
 
 def test_match_of_another_wijk_is_refused_and_own_wijk_view_is_audited(world):
-    with world.app_context(), db.session_scope() as s:
-        offer = s.exec(select(VolunteerOffer)).first()
-        match = add(s, Match(request_id=world.config["IDS"]["ordinary"], kind="offer", offer_id=offer.id,
-                             status="accepted"))
-        match_id = match.id
+    match_id = _accepted_match(world, world.config["IDS"]["ordinary"], conversation=False)
     assert _client(world, "pm2@example.nl").get(f"/koppelingen/{match_id}").status_code == 403
     assert _client(world, "pm@example.nl").get(f"/koppelingen/{match_id}").status_code == 200
     with world.app_context():
@@ -148,6 +144,23 @@ def test_may_see_request_follows_the_same_rule_as_the_lists(world):
         assert may_see_request(s, rows[world.config["IDS"]["safety"]], pro)
 
 
+def _suggested(client) -> list[tuple[str, int]]:
+    response = client.get("/api/v1/suggest?text=wie+kan+boodschappen+voor+mij+doen&postcode=7541AB")
+    return [(x["kind"], x["id"]) for x in response.get_json()["suggestions"]]
+
+
+def _accepted_match(app, request_id: int, conversation: bool = True) -> int:
+    """An accepted match of the world's offer on ``request_id``; returns its id."""
+    from marketplace.models import Conversation
+
+    with app.app_context(), db.session_scope() as s:
+        offer = s.exec(select(VolunteerOffer)).first()
+        match = add(s, Match(request_id=request_id, kind="offer", offer_id=offer.id, status="accepted"))
+        if conversation:
+            add(s, Conversation(match_id=match.id))
+        return match.id
+
+
 def test_hidden_offer_leaves_the_suggestions_at_once(make_app):
     app = make_app()
     with app.app_context(), db.session_scope() as s:
@@ -155,8 +168,7 @@ def test_hidden_offer_leaves_the_suggestions_at_once(make_app):
         vol = make_user(s, email="vw@example.nl", roles=("vrijwilliger",), name="Vera Vrij")
         offer_id = make_offer(s, vol, w.velve, title="Boodschappen doen met de fiets", radius_m=20000).id
     client = app.test_client()
-    url = "/api/v1/suggest?text=wie+kan+boodschappen+voor+mij+doen&postcode=7541AB"
-    ids = lambda: [(x["kind"], x["id"]) for x in client.get(url).get_json()["suggestions"]]  # noqa: E731
+    ids = lambda: _suggested(client)  # noqa: E731
     assert ("offer", offer_id) in ids()
     with app.app_context(), db.session_scope() as s:
         s.get(VolunteerOffer, offer_id).moderation = "hidden"
@@ -198,14 +210,9 @@ def test_phone_and_email_typed_into_a_request_are_masked_flagged_and_explained(m
 
 
 def test_phone_in_a_message_is_masked_until_contact_is_shared(world):
-    from marketplace.models import Conversation, Message
+    from marketplace.models import Message
 
-    with world.app_context(), db.session_scope() as s:
-        offer = s.exec(select(VolunteerOffer)).first()
-        match = add(s, Match(request_id=world.config["IDS"]["ordinary"], kind="offer", offer_id=offer.id,
-                             status="accepted"))
-        add(s, Conversation(match_id=match.id))
-        match_id = match.id
+    match_id = _accepted_match(world, world.config["IDS"]["ordinary"])
     client = _client(world, "vw@example.nl")
     client.post(f"/koppelingen/{match_id}/bericht", data={"body": "Bel me even: 0612345678"})
     with world.app_context():
@@ -215,14 +222,9 @@ def test_phone_in_a_message_is_masked_until_contact_is_shared(world):
 
 def test_staff_cannot_act_in_a_match_they_are_not_part_of(world):
     """Finding 14: the wijk's preventiemakelaar may look (audited) but not consent, answer or write."""
-    from marketplace.models import Conversation, Message
+    from marketplace.models import Message
 
-    with world.app_context(), db.session_scope() as s:
-        offer = s.exec(select(VolunteerOffer)).first()
-        match = add(s, Match(request_id=world.config["IDS"]["ordinary"], kind="offer", offer_id=offer.id,
-                             status="accepted"))
-        add(s, Conversation(match_id=match.id))
-        match_id = match.id
+    match_id = _accepted_match(world, world.config["IDS"]["ordinary"])
     client = _client(world, "pm@example.nl")
     for action, data in (("contact-delen", {}), ("bericht", {"body": "hallo"}), ("antwoord", {"antwoord": "ja"}),
                          ("afronden", {"rating": "1"})):
@@ -243,8 +245,7 @@ def test_supply_changes_are_applied_to_the_index_without_a_rebuild(make_app):
         vol = make_user(s, email="vw@example.nl", roles=("vrijwilliger",), name="Vera Vrij")
         first = make_offer(s, vol, w.velve, title="Boodschappen met de fiets", radius_m=20000).id
     client = app.test_client()
-    url = "/api/v1/suggest?text=wie+kan+boodschappen+voor+mij+doen&postcode=7541AB"
-    ids = lambda: [(x["kind"], x["id"]) for x in client.get(url).get_json()["suggestions"]]  # noqa: E731
+    ids = lambda: _suggested(client)  # noqa: E731
     assert ("offer", first) in ids()
     matcher = app.extensions["matching"]["matcher"]
     with app.app_context(), db.session_scope() as s:

@@ -54,10 +54,6 @@ def party_ids(session: Session, match: Match) -> set[int]:
     return ids | ({vid} if vid else set())
 
 
-def is_professional_only(session: Session, request: HelpRequest) -> bool:
-    return visibility.is_sensitive(session, request)
-
-
 def _month_load(session: Session, offer: VolunteerOffer) -> int:
     start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return session.exec(select(func.count()).select_from(Match).where(
@@ -75,7 +71,7 @@ def _check_proposal(session: Session, request: HelpRequest | None, offer: Volunt
         raise MatchError(_("U kunt alleen met uw eigen aanbod helpen."))
     if request is None or request.status != "open" or request.moderation != "approved":
         raise MatchError(_("Deze hulpvraag staat niet meer open."))
-    if is_professional_only(session, request):
+    if visibility.is_sensitive(session, request):
         raise MatchError(_("Bij deze vraag helpt een professional. Vrijwilligers kunnen hier niet op reageren."))
     if offer.status != "active" or offer.moderation != "approved":
         raise MatchError(_("Uw aanbod staat op pauze of is nog niet goedgekeurd."))
@@ -346,7 +342,7 @@ def request_panel(session: Session, request: HelpRequest, user) -> dict:
         panel["all_categories"] = categories
         panel["confident"] = result.confident
     if signed_in and not manager and user.has_role("vrijwilliger") and open_request:
-        panel["can_volunteer"] = not is_professional_only(session, request)
+        panel["can_volunteer"] = not visibility.is_sensitive(session, request)
     if manager or (signed_in and visibility.covers_request(session, user, request)):
         panel["matches"] = session.exec(select(Match).where(Match.request_id == request.id)
                                         .order_by(Match.created_at)).all()
