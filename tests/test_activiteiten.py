@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from marketplace import db
-from marketplace.activiteiten import services
+from marketplace.activiteiten import calendar, errors, signups
 from marketplace.activiteiten.dates import format_day, format_occurrence
+from marketplace.moderatie.support import answer_support_request
 from marketplace.models import (Activity, ActivityOccurrence, ActivitySignup, AuditEvent, Location, SupportRequest,
                                 User)
 from marketplace.timeutil import local_datetime, local_today, to_local
@@ -107,11 +108,11 @@ def test_dutch_date_words():
 
 def test_occurrence_times_keep_local_time_across_dst():
     first = dst_wednesday()
-    times = services.occurrence_times(first, time(12), time(13, 30), 1, 3)
+    times = calendar.occurrence_times(first, time(12), time(13, 30), 1, 3)
     assert [to_local(s).time() for s, _e in times] == [time(12)] * 3
     assert [s.utcoffset() != times[0][0].utcoffset() for s, _e in times] == [False, True, True]
-    assert len(services.occurrence_times(first, time(12), time(13), 0, 9)) == 1
-    assert services.make_rrule(first, 2, 5) == "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE;COUNT=5"
+    assert len(calendar.occurrence_times(first, time(12), time(13), 0, 9)) == 1
+    assert calendar.make_rrule(first, 2, 5) == "FREQ=WEEKLY;INTERVAL=2;BYDAY=WE;COUNT=5"
 
 
 # --------------------------------------------------------------------------- calendar
@@ -369,7 +370,7 @@ def test_edit_keeps_dates_unless_changed_and_raising_capacity_moves_waiting_list
         assert s.get(Activity, activity.id).title == "Eettafel De Velve (nieuw)"
         assert [o.id for o in s.exec(select(ActivityOccurrence).where(
             ActivityOccurrence.activity_id == activity.id))] == before
-        assert services.my_signup(s, activity.id, waiting.id).status == "aangemeld"
+        assert signups.my_signup(s, activity.id, waiting.id).status == "aangemeld"
     assert [m["Subject"] for m in mail_to(outbox(), "c@example.nl")] == [
         "Er is een plek vrij voor u bij Eettafel De Velve (nieuw)"]
     data.update(start_time="18:00", end_time="20:00", times="2")
@@ -423,11 +424,11 @@ def test_sign_up_fills_places_then_waiting_list_and_twice_is_harmless(app, full_
     activity, users = full_world
     with app.test_request_context():
         s = db.get_session()
-        results = [services.sign_up(s, activity.id, u).status for u in users]
+        results = [signups.sign_up(s, activity.id, u).status for u in users]
         assert results == ["aangemeld", "aangemeld", "wachtlijst", "wachtlijst"]
-        again = services.sign_up(s, activity.id, users[2])
-        assert again.status == "wachtlijst" and services.waiting_rank(s, again) == 1
-        assert services.waiting_rank(s, services.my_signup(s, activity.id, users[3].id)) == 2
+        again = signups.sign_up(s, activity.id, users[2])
+        assert again.status == "wachtlijst" and signups.waiting_rank(s, again) == 1
+        assert signups.waiting_rank(s, signups.my_signup(s, activity.id, users[3].id)) == 2
         assert len(s.exec(select(ActivitySignup)).all()) == 4
 
 
@@ -436,16 +437,16 @@ def test_sign_off_moves_first_waiting_up_and_mails_them(app, full_world, outbox)
     with app.test_request_context():
         s = db.get_session()
         for u in users:
-            services.sign_up(s, activity.id, u)
-        services.sign_off(s, activity.id, users[0])
+            signups.sign_up(s, activity.id, u)
+        signups.sign_off(s, activity.id, users[0])
         assert dict(_statuses(s, activity)) == {users[0].id: "afgemeld", users[1].id: "aangemeld",
                                                 users[2].id: "aangemeld", users[3].id: "wachtlijst"}
-        assert services.waiting_rank(s, services.my_signup(s, activity.id, users[3].id)) == 1
+        assert signups.waiting_rank(s, signups.my_signup(s, activity.id, users[3].id)) == 1
         # Signing off from the waiting list frees no place.
-        services.sign_off(s, activity.id, users[3])
-        assert services.taken_counts(s, [activity.id]) == {activity.id: 2}
+        signups.sign_off(s, activity.id, users[3])
+        assert signups.taken_counts(s, [activity.id]) == {activity.id: 2}
         # Coming back after signing off: at the end, not in front.
-        assert services.sign_up(s, activity.id, users[0]).status == "wachtlijst"
+        assert signups.sign_up(s, activity.id, users[0]).status == "wachtlijst"
     messages = outbox()
     assert [m["To"] for m in messages] == ["u2@example.nl"]
     assert messages[0]["Subject"] == "Er is een plek vrij voor u bij Koffie"
@@ -457,17 +458,17 @@ def test_lowered_capacity_removes_nobody_and_gives_no_new_places(app, full_world
     with app.test_request_context():
         s = db.get_session()
         for u in users[:3]:
-            services.sign_up(s, activity.id, u)
+            signups.sign_up(s, activity.id, u)
         row = s.get(Activity, activity.id)
         row.capacity = 1
         s.add(row)
         s.commit()
-        assert services.places_left(1, 2) == 0
-        services.sign_off(s, activity.id, users[0])  # 1 taken of 1: still no place
-        assert services.my_signup(s, activity.id, users[2].id).status == "wachtlijst"
-        assert services.taken_counts(s, [activity.id]) == {activity.id: 1}
-        services.sign_off(s, activity.id, users[1])  # now a place is free
-        assert services.my_signup(s, activity.id, users[2].id).status == "aangemeld"
+        assert signups.places_left(1, 2) == 0
+        signups.sign_off(s, activity.id, users[0])  # 1 taken of 1: still no place
+        assert signups.my_signup(s, activity.id, users[2].id).status == "wachtlijst"
+        assert signups.taken_counts(s, [activity.id]) == {activity.id: 1}
+        signups.sign_off(s, activity.id, users[1])  # now a place is free
+        assert signups.my_signup(s, activity.id, users[2].id).status == "aangemeld"
     assert [m["To"] for m in outbox()] == ["u2@example.nl"]
 
 
@@ -475,8 +476,8 @@ def test_double_submit_race_is_handled(app, full_world, monkeypatch):
     activity, users = full_world
     with app.test_request_context():
         s = db.get_session()
-        services.sign_up(s, activity.id, users[0])
-        real = services.my_signup
+        signups.sign_up(s, activity.id, users[0])
+        real = signups.my_signup
         calls = {"n": 0}
 
         def blind_first_time(session, activity_id, user_id):
@@ -484,8 +485,8 @@ def test_double_submit_race_is_handled(app, full_world, monkeypatch):
             calls["n"] += 1
             return None if calls["n"] == 1 else real(session, activity_id, user_id)
 
-        monkeypatch.setattr(services, "my_signup", blind_first_time)
-        result = services.sign_up(s, activity.id, users[0])
+        monkeypatch.setattr(signups, "my_signup", blind_first_time)
+        result = signups.sign_up(s, activity.id, users[0])
         assert result.status == "aangemeld" and calls["n"] == 2
         assert len(s.exec(select(ActivitySignup)).all()) == 1
 
@@ -580,11 +581,11 @@ def test_owner_asks_support_and_sees_status_in_words(app, client, session, outbo
         s = db.get_session()
         support = s.exec(select(SupportRequest)).one()
         assert support.status == "open" and support.asked_by_id == owner.id
-        services.answer_support_request(s, support.id, s.get(User, pm.id), None, "in_behandeling")
+        answer_support_request(s, support.id, s.get(User, pm.id), None, "in_behandeling")
     assert "De buurtmakelaar helpt u" in page_text(client.get(f"/activiteiten/{activity.id}"))
     with app.test_request_context():
         s = db.get_session()
-        services.answer_support_request(s, support.id, s.get(User, pm.id), "De Velve heeft een zaal vrij.",
+        answer_support_request(s, support.id, s.get(User, pm.id), "De Velve heeft een zaal vrij.",
                                         "afgerond")
     page = page_text(client.get(f"/activiteiten/{activity.id}"))
     assert "Afgerond" in page and "De Velve heeft een zaal vrij." in page
@@ -614,16 +615,16 @@ def test_answer_support_request_checks_wijk_status_and_id(app, session):
     with app.test_request_context():
         s = db.get_session()
         with pytest.raises(PermissionError):
-            services.answer_support_request(s, support.id, s.get(User, other_pm.id), "Nee", "afgerond")
+            answer_support_request(s, support.id, s.get(User, other_pm.id), "Nee", "afgerond")
         with pytest.raises(PermissionError):
-            services.answer_support_request(s, support.id, s.get(User, resident.id), "Nee", "afgerond")
+            answer_support_request(s, support.id, s.get(User, resident.id), "Nee", "afgerond")
         with pytest.raises(LookupError):
-            services.answer_support_request(s, 9999, s.get(User, pm.id), "Ja", "afgerond")
-        with pytest.raises(services.ActivityError):
-            services.answer_support_request(s, support.id, s.get(User, pm.id), "Ja", "onzin")
-        with pytest.raises(services.ActivityError):
-            services.answer_support_request(s, support.id, s.get(User, pm.id), "", "afgerond")
+            answer_support_request(s, 9999, s.get(User, pm.id), "Ja", "afgerond")
+        with pytest.raises(errors.ActivityError):
+            answer_support_request(s, support.id, s.get(User, pm.id), "Ja", "onzin")
+        with pytest.raises(errors.ActivityError):
+            answer_support_request(s, support.id, s.get(User, pm.id), "", "afgerond")
         assert s.get(SupportRequest, support.id).status == "open"
-        done = services.answer_support_request(s, support.id, s.get(User, pm.id), "Geregeld.", "afgerond")
+        done = answer_support_request(s, support.id, s.get(User, pm.id), "Geregeld.", "afgerond")
         assert done.status == "afgerond" and done.handled_by_id == pm.id
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "support.answer")).one()

@@ -82,7 +82,7 @@ def test_words_translated_at_run_time_have_english(catalog):
     from marketplace.admin import ROLE_LABELS
     from marketplace.koppelingen.views import STATUS_WORDS
     from marketplace.moderatie.services import KIND_LABELS, REPORT_REASONS
-    from marketplace.voorzieningen.services import MONTHS
+    from marketplace.voorzieningen.presentation import MONTHS
 
     words = [*DAY_NAMES, *MONTH_NAMES, *MONTHS, *ROLE_LABELS.values(), *STATUS_WORDS.values(),
              *KIND_LABELS.values(), *REPORT_REASONS.values()]

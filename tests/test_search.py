@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marketplace import search
+from marketplace.voorzieningen import search
 from marketplace.models import Voorziening, utcnow
 
 from .factories import make_organisation, make_voorziening, make_world

@@ -11,7 +11,7 @@ from marketplace import db
 from marketplace.models import (AuditEvent, Location, Organisation, Schedule, UserOrganisation, Voorziening,
                                 VoorzieningLocation, utcnow)
 from marketplace.timeutil import LOCAL_TZ
-from marketplace.voorzieningen import services
+from marketplace.voorzieningen import finding, presentation
 
 from .conftest import login, make_user
 from .factories import make_organisation, make_voorziening, make_world
@@ -156,9 +156,9 @@ def test_cards_say_open_today_for_a_fixed_moment(app, session):
     make_voorziening(session, org, world.velve, schedule=(("TU", time(10), time(16)),))
     tuesday_morning = datetime(2026, 11, 24, 11, 0, tzinfo=LOCAL_TZ)
     with app.test_request_context():
-        card = services.find(db.get_session(), services.Filters(), now=tuesday_morning).cards[0]
+        card = finding.find(db.get_session(), finding.Filters(), now=tuesday_morning).cards[0]
         assert card.today == "Vandaag open tot 16:00"
-        card = services.find(db.get_session(), services.Filters(), now=tuesday_morning + timedelta(days=1)).cards[0]
+        card = finding.find(db.get_session(), finding.Filters(), now=tuesday_morning + timedelta(days=1)).cards[0]
         assert card.today is None
 
 
@@ -181,9 +181,9 @@ def test_detail_page_texts(client, app, session):
     assert "/moderatie/melden?soort=voorziening&amp;id=" in page
     assert "Velve" in page and "Taal" in page
     with app.test_request_context():
-        info = services.detail(db.get_session(), row, 6, now=datetime(2026, 11, 24, 9, tzinfo=LOCAL_TZ))
+        info = presentation.detail(db.get_session(), row, 6, now=datetime(2026, 11, 24, 9, tzinfo=LOCAL_TZ))
         assert info.today == "Vandaag open van 10:00 tot 12:00"
-        info = services.detail(db.get_session(), row, 6, now=datetime(2026, 11, 23, 20, tzinfo=LOCAL_TZ))
+        info = presentation.detail(db.get_session(), row, 6, now=datetime(2026, 11, 23, 20, tzinfo=LOCAL_TZ))
         assert info.today == "Nu gesloten, morgen open om 10:00"
 
 

@@ -1,4 +1,4 @@
-"""Routes of the 'activiteiten' blueprint: thin views over services.py."""
+"""Routes of the 'activiteiten' blueprint: thin views over the area's services."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from wtforms.fields import SelectChoice
 from ..categories import all_categories
 from ..db import get_session
 from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
-from ..models import Activity
+from ..models import Activity, Organisation
+from ..moderatie import support as support_requests
 from ..params import int_id
-from . import bp, services
+from ..timeutil import local_today
+from . import bp, calendar, permissions, services, signups
+from .dates import format_day
+from .errors import ActivityError
 from .forms import REPEAT_INTERVALS, ActivityForm, SupportForm
 
 POST_LIMIT = "30 per hour"
@@ -20,7 +24,7 @@ POST_LIMIT = "30 per hour"
 
 def _activity_or_404(activity_id: int) -> Activity:
     activity = get_session().get(Activity, activity_id)
-    if activity is None or not services.can_view(get_session(), current_user, activity):
+    if activity is None or not permissions.can_view(get_session(), current_user, activity):
         abort(404)
     return activity
 
@@ -31,18 +35,18 @@ def _activity_or_404(activity_id: int) -> Activity:
 @bp.route("/")
 def index():
     session = get_session()
-    week = services.parse_week(request.args.get("week"))
+    week = calendar.parse_week(request.args.get("week"))
     wijk_id = _wijk_filter(session)
     categories = all_categories(session, include_professional_only=False)
     category = request.args.get("onderwerp") or None
     if category not in {c.slug for c in categories}:
         category = None
     wijken = services.wijken(session)
-    first, last = services.week_days(week)
+    first, last = calendar.week_days(week)
     return render_template(
-        "activiteiten/index.html", days=services.calendar(session, week, wijk_id, category), week=week,
+        "activiteiten/index.html", days=calendar.calendar(session, week, wijk_id, category), week=week,
         wijken=wijken, wijk=next((w for w in wijken if w.id == wijk_id), None), categories=categories,
-        category=category, first_label=services.format_day(first), last_label=services.format_day(last))
+        category=category, first_label=format_day(first), last_label=format_day(last))
 
 
 def _wijk_filter(session) -> int | None:
@@ -65,25 +69,25 @@ def detail(id: int):
 
 def _detail_context(session, activity: Activity) -> dict:
     location, buurt = services.activity_place(session, activity)
-    taken = services.taken_counts(session, [activity.id]).get(activity.id, 0)
-    waiting = services.taken_counts(session, [activity.id], "wachtlijst").get(activity.id, 0)
+    taken = signups.taken_counts(session, [activity.id]).get(activity.id, 0)
+    waiting = signups.taken_counts(session, [activity.id], "wachtlijst").get(activity.id, 0)
     signup = rank = None
     if current_user.is_authenticated:
-        signup = services.my_signup(session, activity.id, current_user.id)
+        signup = signups.my_signup(session, activity.id, current_user.id)
         if signup is not None and signup.status == "wachtlijst":
-            rank = services.waiting_rank(session, signup)
-    owner = services.is_owner(session, current_user, activity)
-    left = services.places_left(activity.capacity, taken)
+            rank = signups.waiting_rank(session, signup)
+    owner = permissions.is_owner(session, current_user, activity)
+    left = signups.places_left(activity.capacity, taken)
     return {
         "activity": activity, "location": location, "buurt": buurt,
         "organiser": services.organiser_text(session, activity),
         "categories": services.activity_categories(session, activity.id),
-        "dates": services.occurrence_labels(services.upcoming_occurrences(session, activity.id)),
-        "taken": taken, "waiting": waiting, "left": left, "places_text": services.places_text(left),
+        "dates": calendar.occurrence_labels(calendar.upcoming_occurrences(session, activity.id)),
+        "taken": taken, "waiting": waiting, "left": left, "places_text": signups.places_text(left),
         "signup": signup, "rank": rank, "is_owner": owner,
-        "can_manage": services.can_manage(session, current_user, activity),
-        "supports": services.support_requests_for(session, activity.id) if owner else [],
-        "support_status_text": services.support_status_text,
+        "can_manage": permissions.can_manage(session, current_user, activity),
+        "supports": support_requests.support_requests_for(session, activity.id) if owner else [],
+        "support_status_text": support_requests.support_status_text,
     }
 
 
@@ -97,15 +101,15 @@ def signup(id: int):
     session = get_session()
     _activity_or_404(id)
     try:
-        result = services.sign_up(session, id, current_user)
-    except services.ActivityError as error:
+        result = signups.sign_up(session, id, current_user)
+    except ActivityError as error:
         flash(str(error), "error")
         return redirect(url_for("activiteiten.detail", id=id))
     if result.status == "aangemeld":
         flash(_("U bent aangemeld. Tot dan!"), "success")
     else:
         flash(_("Het is vol. U staat op plek %(rank)s op de wachtlijst. Komt er een plek vrij? "
-                "Dan krijgt u een e-mail.", rank=services.waiting_rank(session, result)), "info")
+                "Dan krijgt u een e-mail.", rank=signups.waiting_rank(session, result)), "info")
     return redirect(url_for("activiteiten.detail", id=id))
 
 
@@ -115,8 +119,8 @@ def signup(id: int):
 def signoff(id: int):
     _activity_or_404(id)
     try:
-        services.sign_off(get_session(), id, current_user)
-    except services.ActivityError as error:
+        signups.sign_off(get_session(), id, current_user)
+    except ActivityError as error:
         flash(str(error), "error")
         return redirect(url_for("activiteiten.detail", id=id))
     flash(_("U bent afgemeld."), "success")
@@ -130,7 +134,7 @@ def volunteer(id: int):
     activity = _activity_or_404(id)
     if activity.volunteers_wanted <= 0 or activity.status != "published":
         abort(404)
-    if services.register_volunteer_interest(get_session(), activity, current_user):
+    if signups.register_volunteer_interest(get_session(), activity, current_user):
         flash(_("Dank u wel! De organisator krijgt uw naam en e-mailadres en neemt contact met u op."), "success")
     else:
         flash(_("U heeft al laten weten dat u wilt helpen. De organisator neemt contact met u op."), "info")
@@ -187,7 +191,7 @@ def _manageable_or_403(activity_id: int) -> Activity:
     activity = session.get(Activity, activity_id)
     if activity is None:
         abort(404)
-    if not services.can_manage(session, current_user, activity):
+    if not permissions.can_manage(session, current_user, activity):
         abort(403)
     return activity
 
@@ -198,9 +202,9 @@ def _activity_form(session, activity: Activity | None = None) -> ActivityForm:
                         check_past=activity is None)
     form.categories.choices = [SelectChoice(c.slug, c.name_nl)
                                for c in all_categories(session, include_professional_only=False)]
-    orgs = services.organisations_of(session, current_user)
+    orgs = permissions.organisations_of(session, current_user)
     if activity is not None and activity.organisation_id and activity.organisation_id not in {o.id for o in orgs}:
-        orgs.append(session.get(services.Organisation, activity.organisation_id))  # a moderator edits
+        orgs.append(session.get(Organisation, activity.organisation_id))  # a moderator edits
     if orgs:
         form.organisation.choices = [SelectChoice("", _("Ikzelf: een initiatief van bewoners"))] + [
             SelectChoice(str(o.id), o.name) for o in orgs]
@@ -239,12 +243,12 @@ def _save(session, form: ActivityForm, activity: Activity | None = None) -> Acti
         capacity=form.capacity.data, volunteers_wanted=form.volunteers_wanted.data or 0,
         cost_kind=form.cost_kind.data)
     if activity is not None and services.schedule_changed(session, activity, data) and \
-            data.first_date and data.first_date < services.local_today():
+            data.first_date and data.first_date < local_today():
         form.first_date.errors.append(_("Deze datum is al voorbij. Kies vandaag of later."))
         return None
     try:
         return services.save_activity(session, current_user, data, activity)
-    except services.ActivityError as error:
+    except ActivityError as error:
         session.rollback()
         form[error.field or "title"].errors.append(str(error))
         return None
@@ -271,11 +275,11 @@ def _render_form(session, form: ActivityForm, activity: Activity | None):
 def support(id: int):
     session = get_session()
     activity = _activity_or_404(id)
-    if not services.is_owner(session, current_user, activity):
+    if not permissions.is_owner(session, current_user, activity):
         abort(403)
     form = SupportForm()
     if form.validate_on_submit():
-        services.ask_support(session, activity, current_user, form.question.data)
+        support_requests.ask_support(session, activity, current_user, form.question.data)
         flash(_("Uw vraag is verstuurd naar de buurtmakelaar. U ziet het antwoord op deze pagina."), "success")
         return redirect(url_for("activiteiten.detail", id=id) + "#steun")
     return render_template("activiteiten/support.html", activity=activity, form=form), \

@@ -43,7 +43,7 @@ def build_demo(session: Session, today: date | None = None) -> dict[str, int]:
     builder = _Builder(session, today)
     builder.build()
     session.commit()
-    from ..search import reindex; reindex(session)  # noqa: E702  (sociale kaart: fill the search index)
+    from ..voorzieningen.search import reindex; reindex(session)  # noqa: E702  (sociale kaart: fill the search index)
     return builder.counts()
 
 

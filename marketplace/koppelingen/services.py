@@ -251,7 +251,8 @@ def remind_and_escalate(session: Session, now: datetime | None = None, days: int
 
 
 def _brokers_for(session: Session, request: HelpRequest) -> set[int]:
-    from ..activiteiten.services import preventiemakelaars_of_wijk, wijk_id_of_buurt
+    from ..activiteiten.services import wijk_id_of_buurt
+    from ..moderatie.support import preventiemakelaars_of_wijk
     wijk_id = wijk_id_of_buurt(session, request.buurt_id) if request.buurt_id else None
     return {user.id for user in preventiemakelaars_of_wijk(session, wijk_id)}
 

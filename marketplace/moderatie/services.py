@@ -265,8 +265,9 @@ def _set_report(report: Report, user, status: str) -> None:
 
 def answer_support(session: Session, user, support: SupportRequest, answer: str,
                    status: str = "afgerond") -> None:
-    """Answer an initiator's support question; the activities area owns the rule and mails the asker."""
-    from ..activiteiten.services import ActivityError, answer_support_request
+    """Answer an initiator's support question; ``support`` owns the rule and mails the asker."""
+    from ..activiteiten.errors import ActivityError
+    from .support import answer_support_request
     _require(status in ("in_behandeling", "afgerond"), _("Deze keuze kan hier niet."))
     _require(bool((answer or "").strip()), _("Schrijf een antwoord voor de organisator."))
     try:

@@ -4,7 +4,7 @@ to be extracted by ``flask translate update``. Never imported.
 
 Keep in step with: moderatie/services.py (KIND_LABELS, REPORT_REASONS), admin/__init__.py
 (ROLE_LABELS), koppelingen/views.py (STATUS_WORDS), activiteiten/dates.py and
-voorzieningen/services.py (month names), schedule_text.py (day names).
+voorzieningen/presentation.py (month names), schedule_text.py (day names).
 Better still: mark them where they are defined with ``_l()`` and drop them from here.
 """
 
@@ -26,7 +26,7 @@ _("Aanbieder (organisatie)"), _("Preventiemakelaar"), _("Beheerder (gemeente)")
 # koppelingen/views.py: STATUS_WORDS
 _("Voorgesteld door Buurtplein"), _("Wacht op antwoord"), _("Afgesproken"), _("Niet doorgegaan"), _("Klaar")
 
-# Month names (activiteiten/dates.py MONTH_NAMES, voorzieningen/services.py MONTHS)
+# Month names (activiteiten/dates.py MONTH_NAMES, voorzieningen/presentation.py MONTHS)
 _("januari"), _("februari"), _("maart"), _("april"), _("mei"), _("juni")
 _("juli"), _("augustus"), _("september"), _("oktober"), _("november"), _("december")
 

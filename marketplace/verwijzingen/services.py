@@ -470,7 +470,7 @@ def buurten(session: Session) -> list[Area]:
 
 def search_sociale_kaart(session: Session, query: str) -> list[Voorziening]:
     """The professional's own search of the sociale kaart (the directory's full-text search)."""
-    from ..search import search_voorzieningen
+    from ..voorzieningen.search import search_voorzieningen
 
     allowed = {v.id: v for v in referable_voorzieningen(session)}
     return [allowed[i] for i in search_voorzieningen(session, query, set(allowed))][:15]

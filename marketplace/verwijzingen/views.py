@@ -20,7 +20,7 @@ from ..mail import absolute_url
 from ..models import Area, AuditEvent, Organisation, Referral, ReferralClient, User, Voorziening
 from ..params import MAX_PAGE, bounded_int
 from ..timeutil import local_today
-from ..voorzieningen.services import locations_for, schedules_for
+from ..voorzieningen.presentation import locations_for, schedules_for
 from ..schedule_text import week_in_words
 from . import bp
 from . import services as svc

@@ -8,7 +8,7 @@ bp = Blueprint("voorzieningen", __name__, url_prefix="/voorzieningen")
 @bp.record_once
 def _register_search_cli(state) -> None:
     # 'flask --app wsgi search reindex' belongs to the sociale kaart.
-    from ..search import register_cli
+    from .search import register_cli
     register_cli(state.app)
 
 

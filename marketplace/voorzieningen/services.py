@@ -1,28 +1,21 @@
-"""Sociale kaart: find voorzieningen, describe them in plain words, and let aanbieders keep them up to date."""
+"""Sociale kaart upkeep: aanbieders keep their listings and organisations up to date.
+
+How a listing reads is in ``presentation``, finding listings in ``finding``, full-text search in ``search``.
+"""
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, datetime
-
 from flask_babel import gettext as _
-from sqlalchemy import literal, or_
 from sqlmodel import Session, select
 
 from .. import audit
-from ..geocoding import OfflineGeocoder, normalise_postcode, rough_distance
-from ..models import (Area, Category, Location, Organisation, Schedule, User, UserOrganisation, UserRole, Voorziening,
+from ..geocoding import OfflineGeocoder, normalise_postcode
+from ..models import (Category, Location, Organisation, Schedule, User, UserOrganisation, UserRole, Voorziening,
                       VoorzieningCategory, VoorzieningLocation, utcnow)
-from ..schedule_text import day_status, week_in_words
-from ..search import search_voorzieningen
-from ..timeutil import LOCAL_TZ, to_local
 from ..visibility import initial_moderation_for_organisation_content
-from .forms import LANGUAGE_NAMES, PAGE_SIZE, parse_amount_cents, parse_time
-
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december")
+from .forms import parse_amount_cents, parse_time
+from .presentation import categories_for, cost_text, locations_for, schedules_for
+from .search import index_voorziening
 
 
 class SaveError(ValueError):
@@ -31,257 +24,6 @@ class SaveError(ValueError):
     def __init__(self, field_name: str, message: str):
         super().__init__(message)
         self.field_name = field_name
-
-
-# --------------------------------------------------------------------------- words
-
-
-def tier_text(v: Voorziening) -> str:
-    if v.tier == "nulde":
-        return _("Voor iedereen, zonder indicatie") if v.indicatievrij else _("Voor iedereen in de buurt")
-    if v.tier == "eerste":
-        return (_("Hulp van een professional, zonder indicatie") if v.indicatievrij
-                else _("Hulp van een professional, met verwijzing"))
-    return _("Specialistische zorg, met indicatie") if not v.indicatievrij else _("Specialistische zorg")
-
-
-def cost_text(v: Voorziening) -> str:
-    if v.cost_kind == "upas":
-        return _("Met U-pas")
-    if v.cost_kind == "bedrag" and v.cost_amount_cents:
-        euros, cents = divmod(v.cost_amount_cents, 100)
-        return f"€ {euros},{cents:02d}"
-    return _("Gratis")
-
-
-def ages_text(v: Voorziening) -> str | None:
-    if v.min_age is not None and v.max_age is not None:
-        return _("Van %(low)s tot en met %(high)s jaar", low=v.min_age, high=v.max_age)
-    if v.min_age is not None:
-        return _("Vanaf %(low)s jaar", low=v.min_age)
-    if v.max_age is not None:
-        return _("Tot en met %(high)s jaar", high=v.max_age)
-    return None
-
-
-def language_names(codes: str) -> list[str]:
-    return [str(LANGUAGE_NAMES.get(code.strip(), code.strip())) for code in (codes or "").split(",") if code.strip()]
-
-
-def date_in_words(moment: datetime | date) -> str:
-    """'12 november 2026' (local date)."""
-    day = to_local(moment).date() if isinstance(moment, datetime) else moment
-    return f"{day.day} {_(MONTHS[day.month - 1])} {day.year}"
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    last_day = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
-
-
-def is_outdated(v: Voorziening, interval_months: int, now: datetime | None = None) -> bool:
-    """Not checked by the aanbieder for longer than the interval (or never)."""
-    if v.last_verified_at is None:
-        return True
-    return add_months(v.last_verified_at, interval_months) < (now or utcnow())
-
-
-def metres_between(a: tuple[float, float], b: tuple[float, float]) -> int:
-    """Haversine: good enough to sort and to say 'ongeveer 300 m'."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return int(round(2 * 6371000 * math.asin(math.sqrt(h))))
-
-
-# --------------------------------------------------------------------------- finding
-
-
-@dataclass
-class Filters:
-    q: str = ""
-    categories: list[str] = field(default_factory=list)
-    wijk: str = ""
-    origin: tuple[float, float] | None = None
-    max_km: int | None = None
-    free: bool = False
-    indicatievrij: bool = False
-    language: str = ""
-    age: int | None = None
-    sort: str = ""
-    page: int = 1
-
-    def effective_sort(self) -> str:
-        if self.sort == "afstand" and self.origin:
-            return "afstand"
-        if self.sort == "relevantie" and self.q.strip():
-            return "relevantie"
-        if self.sort == "naam":
-            return "naam"
-        return "relevantie" if self.q.strip() else ("afstand" if self.origin else "naam")
-
-
-@dataclass
-class Card:
-    """What a result shows: public fields only."""
-
-    id: int
-    name: str
-    organisation: str
-    icon: str | None
-    categories: list[str]
-    tier: str
-    cost: str
-    today: str | None
-    distance: str | None
-    buurt: str | None
-    lat: float | None
-    lon: float | None
-    distance_m: int | None = None
-
-
-@dataclass
-class Results:
-    cards: list[Card]
-    total: int
-    page: int
-    pages: int
-    sort: str
-    all_cards: list[Card]  # every match (for the map), not only this page
-
-
-def public_conditions():
-    return (Voorziening.moderation == "approved", Voorziening.status == "active",
-            Organisation.moderation == "approved")
-
-
-def wijken(session: Session) -> list[Area]:
-    return list(session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name)).all())
-
-
-def locate(session: Session, postcode: str | None, lat: str | None, lon: str | None):
-    """(lat, lon) of the visitor: 'mijn locatie' first (filled in by the browser), else the postcode."""
-    if lat and lon:
-        return float(lat), float(lon)
-    if postcode:
-        place = OfflineGeocoder(session).locate(postcode)
-        if place is not None:
-            return place.lat, place.lon
-    return None
-
-
-def find(session: Session, filters: Filters, now: datetime | None = None) -> Results:
-    stmt = (select(Voorziening, Organisation.name).join(Organisation, Organisation.id == Voorziening.organisation_id)
-            .where(*public_conditions()))
-    if filters.categories:
-        stmt = stmt.where(Voorziening.id.in_(
-            select(VoorzieningCategory.voorziening_id).join(Category, Category.id == VoorzieningCategory.category_id)
-            .where(Category.slug.in_(filters.categories))))
-    if filters.wijk:
-        wijk = session.exec(select(Area).where(Area.code == filters.wijk, Area.kind == "wijk")).first()
-        buurten = select(Area.id).where(Area.parent_id == (wijk.id if wijk else -1))
-        stmt = stmt.where(Voorziening.id.in_(
-            select(VoorzieningLocation.voorziening_id).join(Location, Location.id == VoorzieningLocation.location_id)
-            .where(Location.buurt_id.in_(buurten))))
-    if filters.free:
-        stmt = stmt.where(Voorziening.cost_kind.in_(("gratis", "upas")))
-    if filters.indicatievrij:
-        stmt = stmt.where(Voorziening.indicatievrij.is_(True))
-    if filters.language:
-        stmt = stmt.where((literal(",") + Voorziening.languages + literal(",")).like(f"%,{filters.language},%"))
-    if filters.age is not None:
-        stmt = stmt.where(or_(Voorziening.min_age.is_(None), Voorziening.min_age <= filters.age),
-                          or_(Voorziening.max_age.is_(None), Voorziening.max_age >= filters.age))
-    rows = session.exec(stmt).all()
-    cards = _cards(session, rows, filters.origin, now)
-    if filters.origin and filters.max_km:
-        cards = [c for c in cards if c.distance_m is not None and c.distance_m <= filters.max_km * 1000]
-    sort = filters.effective_sort()
-    if filters.q.strip():
-        ranked = search_voorzieningen(session, filters.q, among={c.id for c in cards})
-        position = {vid: i for i, vid in enumerate(ranked)}
-        cards = [c for c in cards if c.id in position]
-        if sort == "relevantie":
-            cards.sort(key=lambda c: position[c.id])
-    if sort == "afstand":
-        cards.sort(key=lambda c: (c.distance_m if c.distance_m is not None else 10**9, c.name.lower()))
-    elif sort == "naam":
-        cards.sort(key=lambda c: c.name.lower())
-    pages = max(1, math.ceil(len(cards) / PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
-    return Results(cards[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], len(cards), page, pages, sort, cards)
-
-
-def _cards(session: Session, rows, origin, now) -> list[Card]:
-    ids = [v.id for v, _org in rows]
-    categories = categories_for(session, ids)
-    locations = locations_for(session, ids)
-    schedules = schedules_for(session, ids)
-    local_now = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
-    cards = []
-    for v, org_name in rows:
-        places = locations.get(v.id, [])
-        nearest, metres = _nearest(places, origin)
-        status = day_status(schedules.get(v.id, []), local_now)
-        card = Card(id=v.id, name=v.name, organisation=org_name,
-                    icon=categories[v.id][0].slug if categories.get(v.id) else None,
-                    categories=[c.name_nl for c in categories.get(v.id, [])], tier=tier_text(v), cost=cost_text(v),
-                    today=status.text if status and status.open_today else None,
-                    distance=rough_distance(metres) if metres is not None else None,
-                    buurt=nearest[1] if nearest else None,
-                    lat=nearest[0].lat if nearest else None, lon=nearest[0].lon if nearest else None,
-                    distance_m=metres)
-        cards.append(card)
-    return cards
-
-
-def _nearest(places, origin):
-    if not places:
-        return None, None
-    if origin is None:
-        return places[0], None
-    best = min(places, key=lambda p: metres_between(origin, (p[0].lat, p[0].lon)))
-    return best, metres_between(origin, (best[0].lat, best[0].lon))
-
-
-def categories_for(session: Session, ids: list[int]) -> dict[int, list[Category]]:
-    found: dict[int, list[Category]] = defaultdict(list)
-    if ids:
-        for vid, category in session.exec(
-                select(VoorzieningCategory.voorziening_id, Category)
-                .join(Category, Category.id == VoorzieningCategory.category_id)
-                .where(VoorzieningCategory.voorziening_id.in_(ids)).order_by(Category.sort_order)).all():
-            found[vid].append(category)
-    return found
-
-
-def locations_for(session: Session, ids: list[int]) -> dict[int, list[tuple[Location, str | None]]]:
-    found: dict[int, list] = defaultdict(list)
-    if ids:
-        for vid, location, buurt in session.exec(
-                select(VoorzieningLocation.voorziening_id, Location, Area.name)
-                .join(Location, Location.id == VoorzieningLocation.location_id)
-                .outerjoin(Area, Area.id == Location.buurt_id)
-                .where(VoorzieningLocation.voorziening_id.in_(ids)).order_by(Location.id)).all():
-            found[vid].append((location, buurt))
-    return found
-
-
-def schedules_for(session: Session, ids: list[int]) -> dict[int, list[Schedule]]:
-    found: dict[int, list[Schedule]] = defaultdict(list)
-    if ids:
-        for row in session.exec(select(Schedule).where(Schedule.voorziening_id.in_(ids))).all():
-            found[row.voorziening_id].append(row)
-    return found
-
-
-def map_markers(cards: list[Card], url_for_detail) -> list[dict]:
-    """Public fields only; a voorziening's address is public, unlike a resident's."""
-    return [{"id": c.id, "name": c.name, "organisation": c.organisation, "lat": c.lat, "lon": c.lon,
-             "url": url_for_detail(c.id), "distance": c.distance, "today": c.today}
-            for c in cards if c.lat is not None]
 
 
 # --------------------------------------------------------------------------- one listing
@@ -301,37 +43,6 @@ def can_edit(session: Session, user, v: Voorziening) -> bool:
     if not user.is_authenticated:
         return False
     return user.has_role("beheerder") or (user.has_role("aanbieder") and user.id in staff_ids(session, v.organisation_id))
-
-
-@dataclass
-class Detail:
-    v: Voorziening
-    organisation: Organisation
-    categories: list[Category]
-    locations: list[tuple[Location, str | None]]
-    opening_lines: list[str]
-    today: str | None
-    tier: str
-    cost: str
-    ages: str | None
-    languages: list[str]
-    verified_on: str | None
-    outdated: bool
-
-
-def detail(session: Session, v: Voorziening, interval_months: int, now: datetime | None = None) -> Detail:
-    schedules = schedules_for(session, [v.id]).get(v.id, [])
-    local_now = (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ)
-    status = day_status(schedules, local_now)
-    return Detail(
-        v=v, organisation=session.get(Organisation, v.organisation_id),
-        categories=categories_for(session, [v.id]).get(v.id, []),
-        locations=locations_for(session, [v.id]).get(v.id, []),
-        opening_lines=week_in_words(schedules), today=status.text if status else None,
-        tier=tier_text(v), cost=cost_text(v), ages=ages_text(v), languages=language_names(v.languages),
-        verified_on=date_in_words(v.last_verified_at) if v.last_verified_at else None,
-        outdated=is_outdated(v, interval_months, now.astimezone(LOCAL_TZ) if now else None))
-
 
 # --------------------------------------------------------------------------- maintenance
 
@@ -379,7 +90,6 @@ def save_voorziening(session: Session, user, form, v: Voorziening | None = None)
     _save_schedule(session, v, location, form.schedule.entries)
     audit.record(session, "voorziening.created" if creating else "voorziening.updated", "voorziening", v.id,
                  f"{v.name} ({v.moderation})")
-    from ..search import index_voorziening
     index_voorziening(session, v.id)
     session.commit()
     return v

@@ -14,7 +14,7 @@ from ..extensions import limiter
 from ..models import Organisation, Voorziening
 from ..params import MAX_PAGE, bounded_int
 from ..visibility import can_see
-from . import bp, services
+from . import bp, finding, presentation, services
 from .forms import OrganisationForm, SearchForm, VoorzieningForm
 
 
@@ -25,17 +25,17 @@ def _search(session):
     """Read the GET filters; returns (form, filters, chosen category slugs, errors?)."""
     form = SearchForm(formdata=request.args)
     form.wijk.choices = [SelectChoice("", _("Alle wijken"))] + [SelectChoice(w.code, w.name)
-                                                                for w in services.wijken(session)]
+                                                                for w in finding.wijken(session)]
     known = {c.slug for c in all_categories(session)}
     chosen = [slug for slug in request.args.getlist("categorie") if slug in known]
     ok = form.validate() if request.args else True
     origin = None
     if ok:
-        origin = services.locate(session, form.postcode.data, form.lat.data, form.lon.data)
+        origin = finding.locate(session, form.postcode.data, form.lat.data, form.lon.data)
         if form.postcode.data and origin is None:
             form.postcode.errors.append(_("Deze postcode kennen wij niet. Kijk of hij klopt."))
             ok = False
-    filters = services.Filters(
+    filters = finding.Filters(
         q=(form.q.data or "") if ok else "", categories=chosen, wijk=(form.wijk.data or "") if ok else "",
         origin=origin, max_km=int(form.afstand.data) if ok and form.afstand.data else None,
         free=bool(form.gratis.data) and ok, indicatievrij=bool(form.indicatievrij.data) and ok,
@@ -57,9 +57,9 @@ def _filter_args(chosen) -> dict:
 def index():
     session = get_session()
     form, filters, chosen, has_errors = _search(session)
-    results = services.find(session, filters)
+    results = finding.find(session, filters)
     show_map = request.args.get("weergave") == "kaart"
-    markers = services.map_markers(results.all_cards, lambda vid: url_for(".detail", id=vid)) if show_map else []
+    markers = finding.map_markers(results.all_cards, lambda vid: url_for(".detail", id=vid)) if show_map else []
     return render_template(
         "voorzieningen/index.html", form=form, results=results, categories=all_categories(session),
         chosen=chosen, args=_filter_args(chosen),
@@ -75,8 +75,8 @@ def map_data():
     form, filters, chosen, has_errors = _search(session)
     if has_errors:
         return jsonify({"error": _("Kijk de zoekvelden na."), "markers": []}), 422
-    results = services.find(session, filters)
-    return jsonify({"markers": services.map_markers(results.all_cards, lambda vid: url_for(".detail", id=vid)),
+    results = finding.find(session, filters)
+    return jsonify({"markers": finding.map_markers(results.all_cards, lambda vid: url_for(".detail", id=vid)),
                     "total": results.total})
 
 
@@ -90,7 +90,7 @@ def detail(id: int):
     owners = services.staff_ids(session, v.organisation_id)
     if not (can_see(v, owners, kind="voorziening") and can_see(org, owners, kind="organisation")):
         abort(404)  # a pending or hidden listing does not exist for the public
-    info = services.detail(session, v, int(current_app.config.get("VERIFY_INTERVAL_MONTHS", 6)))
+    info = presentation.detail(session, v, int(current_app.config.get("VERIFY_INTERVAL_MONTHS", 6)))
     return render_template("voorzieningen/detail.html", d=info, v=v, can_edit=services.can_edit(session, current_user, v))
 
 

@@ -1,10 +1,10 @@
 """full-text search of voorzieningen (PostgreSQL index table; SQLite builds FTS5 in TEMP)
 
 On PostgreSQL: table voorziening_search holds a folded text document per voorziening
-(maintained by marketplace/search.py), a generated tsvector with the 'dutch' config and a
+(maintained by marketplace/voorzieningen/search.py), a generated tsvector with the 'dutch' config and a
 GIN index. It stays out of the SQLModel metadata: it is an index, not domain data.
 
-On SQLite nothing is created here: marketplace/search.py keeps an FTS5 table in
+On SQLite nothing is created here: marketplace/voorzieningen/search.py keeps an FTS5 table in
 each connection's TEMP schema, rebuilt from stale rows. A table in the main schema would be
 reported by the autogenerate comparison in tests/test_migrations.py.
 

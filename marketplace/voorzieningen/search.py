@@ -36,7 +36,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
-from .models import (Area, Category, Location, Organisation, Voorziening, VoorzieningCategory,
+from ..models import (Area, Category, Location, Organisation, Voorziening, VoorzieningCategory,
                      VoorzieningLocation)
 
 # Short words that say nothing about what someone looks for.
@@ -269,7 +269,7 @@ search_cli = AppGroup("search", help="Zoekindex van de sociale kaart.")
 
 @search_cli.command("reindex", help="Bouw de zoekindex van alle voorzieningen opnieuw op.")
 def reindex_command() -> None:
-    from .db import session_scope
+    from ..db import session_scope
     with session_scope() as session:
         count = reindex(session)
     click.echo(f"Zoekindex bijgewerkt: {count} voorzieningen.")
