@@ -53,6 +53,7 @@ LEGAL_BASES = ("wmo_2015", "jeugdwet", "participatiewet", "overeenkomst")  # kep
 CONSENT_METHODS = ("mondeling", "schriftelijk")
 CLIENT_REPORTS = ("geweest", "niet_gelukt")
 REPORT_STATUSES = ("open", "handled", "dismissed")
+REVIEW_VERDICTS = ("helped", "partly", "not_helped")
 SUPPORT_STATUSES = ("open", "in_behandeling", "afgerond")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -363,6 +364,7 @@ class ActivitySignup(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     status: str = Field(default="aangemeld", max_length=16)
     position: int = 0
+    attended: Optional[bool] = None  # recorded by the organiser after the activity; None: not recorded
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -688,6 +690,37 @@ class Report(SQLModel, table=True):
     handled_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     handled_at: Optional[datetime] = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class VoorzieningReview(SQLModel, table=True):
+    """A resident's short experience with a voorziening (horizontale verantwoording).
+
+    Always moderated: it is shown on the voorziening's page only once a preventiemakelaar approved it."""
+
+    __tablename__ = "voorziening_review"
+    __table_args__ = (
+        UniqueConstraint("voorziening_id", "author_id", name="uq_review_voorziening_author"),
+        CheckConstraint(_in("verdict", REVIEW_VERDICTS), name="ck_review_verdict"),
+        CheckConstraint(_in("moderation", MODERATION_STATES), name="ck_review_moderation"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    voorziening_id: int = Field(foreign_key="voorziening.id", index=True, ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    verdict: str = Field(max_length=16)
+    body: str = Field(max_length=500)
+    moderation: str = Field(default="pending", max_length=16)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    voorziening: Optional["Voorziening"] = Relationship()
+
+    @property
+    def title(self) -> str:  # the moderation queue names an item by its title
+        return self.voorziening.name if self.voorziening else ""
+
+    @property
+    def description(self) -> str:
+        return self.body
 
 
 class SupplyChange(SQLModel, table=True):

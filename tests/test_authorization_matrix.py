@@ -113,6 +113,7 @@ RULES: dict[str, Rule] = {
     "voorzieningen.index": Rule(everyone),
     "voorzieningen.map_data": Rule(everyone),
     "voorzieningen.detail": Rule(everyone, kind="voorziening"),
+    "voorzieningen.review": Rule(members, kind="voorziening"),  # any logged-in person; moderated before shown
     # An aanbieder edits the voorzieningen of their own organisation; the beheerder all of them.
     "voorzieningen.edit": Rule(both(roles("aanbieder"), owner("beheerder")), kind="voorziening"),
     "voorzieningen.new": Rule(roles("aanbieder")),

@@ -14,12 +14,12 @@ from ..mail import send_or_keep
 from ..visibility import may_see_request
 from ..voorzieningen.services import grant_aanbieder_roles
 from ..models import (Activity, Area, HelpRequest, Location, Organisation, Report, SupportRequest, User,
-                      UserWijk, VolunteerOffer, Voorziening, VoorzieningLocation, utcnow)
+                      UserWijk, VolunteerOffer, Voorziening, VoorzieningLocation, VoorzieningReview, utcnow)
 
 MODELS = {"request": HelpRequest, "offer": VolunteerOffer, "voorziening": Voorziening,
-          "activity": Activity, "organisation": Organisation}
+          "activity": Activity, "organisation": Organisation, "review": VoorzieningReview}
 KIND_LABELS = {"request": "Hulpvraag", "offer": "Hulpaanbod", "voorziening": "Voorziening",
-               "activity": "Activiteit", "organisation": "Organisatie"}
+               "activity": "Activiteit", "organisation": "Organisatie", "review": "Ervaring"}
 # Public pages of other areas, as plain paths so this area never breaks while they are built.
 PUBLIC_PATHS = {"request": "/hulpvragen/{}", "offer": "/aanbod/{}", "voorziening": "/voorzieningen/{}",
                 "activity": "/activiteiten/{}"}
@@ -84,6 +84,8 @@ class WijkIndex:
             return self.of_voorziening(row.id)
         if kind == "activity":
             return self.of_location(row.location_id)
+        if kind == "review":  # moderated by the preventiemakelaar of the voorziening's wijk
+            return self.of_voorziening(row.voorziening_id)
         return set()
 
 
@@ -152,7 +154,7 @@ def build_queue(session: Session, user, now: datetime | None = None) -> Queue:
         return in_scope(wijken.of_item(kind, row), scope)
 
     queue = Queue()
-    for kind in ("organisation", "voorziening", "request", "offer", "activity"):
+    for kind in ("organisation", "voorziening", "request", "offer", "activity", "review"):
         model = MODELS[kind]
         for state, target in (("pending", queue.pending), ("hidden", queue.hidden)):
             rows = session.exec(select(model).where(model.moderation == state)
@@ -187,7 +189,8 @@ def _first_post_note(session, kind, row) -> str:
 
 
 def owner_user(session: Session, kind: str, row) -> User | None:
-    owner_id = {"request": "posted_by_id", "offer": "user_id", "activity": "owner_user_id"}.get(kind)
+    owner_id = {"request": "posted_by_id", "offer": "user_id", "activity": "owner_user_id",
+                "review": "author_id"}.get(kind)
     value = getattr(row, owner_id, None) if owner_id else None
     return session.get(User, value) if value else None
 
@@ -218,7 +221,7 @@ def decide(session: Session, user, kind: str, row, action: str, reason: str = ""
         if kind == "organisation":
             grant_aanbieder_roles(session, row)
         owner = owner_user(session, kind, row)
-        if owner is not None and not owner.trusted:
+        if owner is not None and not owner.trusted and kind != "review":  # a review says nothing of one's posts
             # One approved post makes an account trusted: later posts skip the queue.
             owner.trusted = True
             session.add(owner)

@@ -186,3 +186,12 @@ class OrganisationForm(BaseForm):
     phone = _phone_field()
     website = _website_field()
     submit = SubmitField(_l("Organisatie aanmelden"))
+
+
+class ReviewForm(BaseForm):
+    """A resident's short experience; the verdict in three plain choices, no stars to interpret."""
+    verdict = RadioField(_l("Heeft het u geholpen?"), choices=[], validators=[InputRequired(_l("Kies of het u geholpen heeft."))],
+                         validate_choice=True, invalid_choice_message=_l("Kies of het u geholpen heeft."))
+    body = TextAreaField(_l("Vertel in een paar zinnen hoe het was"), validators=[
+        InputRequired(REQUIRED), Length(min=10, max=500, message=_l("Schrijf 10 tot 500 tekens."))])
+    submit = SubmitField(_l("Ervaring versturen"))

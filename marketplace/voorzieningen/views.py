@@ -14,8 +14,8 @@ from ..extensions import limiter
 from ..models import Organisation, Voorziening
 from ..params import MAX_PAGE, bounded_int
 from ..visibility import can_see
-from . import bp, finding, presentation, services
-from .forms import OrganisationForm, SearchForm, VoorzieningForm
+from . import bp, finding, presentation, reviews, services
+from .forms import OrganisationForm, ReviewForm, SearchForm, VoorzieningForm
 
 
 # --------------------------------------------------------------------------- finding
@@ -80,9 +80,7 @@ def map_data():
                     "total": results.total})
 
 
-@bp.route("/<int:id>")
-def detail(id: int):
-    session = get_session()
+def _visible_voorziening(session, id: int) -> Voorziening:
     v = session.get(Voorziening, id)
     if v is None:
         abort(404)
@@ -90,8 +88,47 @@ def detail(id: int):
     owners = services.staff_ids(session, v.organisation_id)
     if not (can_see(v, owners, kind="voorziening") and can_see(org, owners, kind="organisation")):
         abort(404)  # a pending or hidden listing does not exist for the public
+    return v
+
+
+def _review_form() -> ReviewForm:
+    form = ReviewForm()
+    form.verdict.choices = [SelectChoice(k, word) for k, word in reviews.VERDICT_WORDS.items()]
+    return form
+
+
+def _render_detail(session, v: Voorziening, form: ReviewForm | None = None, status: int = 200):
     info = presentation.detail(session, v, int(current_app.config.get("VERIFY_INTERVAL_MONTHS", 6)))
-    return render_template("voorzieningen/detail.html", d=info, v=v, can_edit=services.can_edit(session, current_user, v))
+    return render_template("voorzieningen/detail.html", d=info, v=v,
+                           can_edit=services.can_edit(session, current_user, v),
+                           reviews=reviews.for_page(session, v, current_user),
+                           may_review=reviews.may_review(session, current_user, v),
+                           review_form=form or _review_form(), verdict_words=reviews.VERDICT_WORDS), status
+
+
+@bp.route("/<int:id>")
+def detail(id: int):
+    session = get_session()
+    return _render_detail(session, _visible_voorziening(session, id))
+
+
+@bp.route("/<int:id>/ervaring", methods=["POST"])
+@login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def review(id: int):
+    session = get_session()
+    v = _visible_voorziening(session, id)
+    form = _review_form()
+    if form.validate_on_submit():
+        try:
+            reviews.add_review(session, current_user, v, form.verdict.data, form.body.data)
+        except reviews.ReviewError as error:
+            form.body.errors = [str(error)]
+        else:
+            session.commit()
+            flash(_("Dank u wel. Een preventiemakelaar leest uw ervaring eerst. Daarna staat die hier."), "success")
+            return redirect(url_for("voorzieningen.detail", id=v.id, _anchor="ervaringen"))
+    return _render_detail(session, v, form, 422)
 
 
 # --------------------------------------------------------------------------- maintenance
