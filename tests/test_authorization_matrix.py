@@ -145,6 +145,7 @@ RULES: dict[str, Rule] = {
     "activiteiten.volunteer": Rule(members, kind="activity"),
     # The organiser asks the wijk for support; the preventiemakelaar answers in the moderation queue.
     "activiteiten.support": Rule(owner(), kind="activity"),
+    "activiteiten.attendance": Rule(owner(), kind="activity"),  # the organiser ticks who came
     "mijn.index": Rule(members),
     "moderatie.queue": Rule(roles("preventiemakelaar")),
     "moderatie.decide": Rule(roles("preventiemakelaar")),

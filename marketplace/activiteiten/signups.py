@@ -193,3 +193,26 @@ def owner_emails(session: Session, activity: Activity) -> list[str]:
             return [owner.email]
     org = session.get(Organisation, activity.organisation_id) if activity.organisation_id else None
     return [org.email] if org is not None and org.email else []
+
+
+# --------------------------------------------------------------------------- attendance
+
+
+def participants(session: Session, activity_id: int) -> list[tuple[ActivitySignup, str]]:
+    """Who is signed up, by first name only: enough for the organiser to tick who came."""
+    rows = session.exec(select(ActivitySignup, User.display_name).join(User, User.id == ActivitySignup.user_id)
+                        .where(ActivitySignup.activity_id == activity_id, ActivitySignup.status == "aangemeld")
+                        .order_by(ActivitySignup.id)).all()
+    return [(signup, (name or "").split(" ")[0]) for signup, name in rows]
+
+
+def record_attendance(session: Session, activity: Activity, present: set[int]) -> int:
+    """Everyone signed up is marked as there or not; returns how many came. Counted on the dashboard."""
+    came = 0
+    for signup, _name in participants(session, activity.id):
+        signup.attended = signup.id in present
+        came += signup.attended
+        session.add(signup)
+    session.flush()
+    audit.record(session, "activity.attendance", "activity", activity.id, detail=f"aanwezig={came}")
+    return came

@@ -87,6 +87,7 @@ def _detail_context(session, activity: Activity) -> dict:
         "signup": signup, "rank": rank, "is_owner": owner,
         "can_manage": permissions.can_manage(session, current_user, activity),
         "supports": support_requests.support_requests_for(session, activity.id) if owner else [],
+        "participants": signups.participants(session, activity.id) if owner else [],
         "support_status_text": support_requests.support_status_text,
     }
 
@@ -139,6 +140,22 @@ def volunteer(id: int):
     else:
         flash(_("U heeft al laten weten dat u wilt helpen. De organisator neemt contact met u op."), "info")
     return redirect(url_for("activiteiten.detail", id=id))
+
+
+@bp.route("/<int:id>/aanwezig", methods=["POST"])
+@login_required
+@limiter.limit("30 per hour", methods=["POST"])
+def attendance(id: int):
+    """The organiser ticks who came (the dashboard counts sign-ups and attendance)."""
+    session = get_session()
+    activity = _activity_or_404(id)
+    if not permissions.is_owner(session, current_user, activity):
+        abort(403)
+    present = {int(value) for value in request.form.getlist("aanwezig") if value.isdigit()}
+    came = signups.record_attendance(session, activity, present)
+    session.commit()
+    flash(_("Opgeslagen: %(n)s aanwezig.", n=came), "success")
+    return redirect(url_for("activiteiten.detail", id=id, _anchor="aanwezigheid"))
 
 
 # --------------------------------------------------------------------------- create, edit, cancel

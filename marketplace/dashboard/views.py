@@ -18,10 +18,13 @@ from ..params import date_in_range
 from ..timeutil import local_today
 from ..visibility import staff_wijk_ids
 from . import bp
+from . import measures
 from . import services as svc
 from .suppression import PRIMARY, SECONDARY
 
-TABLES = ("wijken", "categorieen", "verwijzingen", "trend", "kosten")
+TABLES = ("wijken", "categorieen", "verwijzingen", "trend", "kosten", "vrijwilligers", "activiteiten", "maanden",
+          "hiaten")
+MORE_TABLES = ("vrijwilligers", "activiteiten", "maanden", "hiaten")
 
 
 def _scope():
@@ -51,6 +54,7 @@ def index():
     session, wijken, chosen, code, period = _scope()
     figures = svc.compute(session, [w.id for w in chosen], period)
     trend = svc.monthly_posted(session, [w.id for w in chosen], period)
+    more = _more(session, chosen, period)
     audit.record(session, "dashboard.view", detail=f"wijk={code or 'alle'} {period.start}..{period.end}")
     session.commit()
     args = {"wijk": code or None, "van": period.start.isoformat(), "tot": period.end.isoformat()}
@@ -58,7 +62,36 @@ def index():
                            args=args, measure_heads=[str(svc.MEASURE_WORDS[m]) for m in svc.MEASURES], tiers=TIERS,
                            statuses=REFERRAL_STATUSES, PRIMARY=PRIMARY, SECONDARY=SECONDARY,
                            max_trend=max([n for _m, _s, n in trend] or [1]) or 1,
-                           max_posted=max([row[0] for row in figures.by_wijk.cells] or [1]) or 1)
+                           max_posted=max([row[0] for row in figures.by_wijk.cells] or [1]) or 1, more=more,
+                           month_heads=[str(measures.MONTH_WORDS[c]) for c in measures.MONTH_COLUMNS])
+
+
+def _more(session, chosen, period) -> dict:
+    scope = measures.Scope.of(session, [w.id for w in chosen], period)
+    labels, by_month = measures.monthly(session, scope, period)
+    return {"volunteers": measures.volunteers(session, scope), "attendance": measures.attendance(session, scope),
+            "months": labels, "by_month": by_month, "gaps": measures.gaps(session, scope)}
+
+
+def _more_rows(name: str, more: dict) -> list[list[str]]:
+    if name == "vrijwilligers":
+        t = more["volunteers"]
+        return [["nieuw", "terugkerend", "actief"], [t.shown(("c", 0, 0)), t.shown(("c", 0, 1)), t.shown(("r", 0))]]
+    if name == "activiteiten":
+        t = more["attendance"]
+        return [["aanwezig", "niet_aanwezig", "niet_bijgehouden", "aanmeldingen"],
+                [*(t.shown(("c", 0, j)) for j in range(3)), t.shown(("r", 0))]]
+    if name == "maanden":
+        t = more["by_month"]
+        rows = [["maand", *measures.MONTH_COLUMNS]]
+        rows += [[m, *(t.shown(("c", i, j)) for j in range(len(measures.MONTH_COLUMNS)))]
+                 for i, m in enumerate(more["months"])]
+        return rows + [["totaal", *(t.shown(("k", j)) for j in range(len(measures.MONTH_COLUMNS)))]]
+    g = more["gaps"]
+    rows = [["categorie", "gevraagd", "zonder_antwoord", "aanbod_nu", "opvallend"]]
+    rows += [[c.name_nl, *(g.table.shown(("c", i, j)) for j in range(3)), g.notes[i]]
+             for i, c in enumerate(g.categories)]
+    return rows + [["totaal", *(g.table.shown(("k", j)) for j in range(3)), ""]]
 
 
 def _rows(name: str, f: svc.Figures, trend) -> list[list[str]]:
@@ -109,9 +142,10 @@ def table_csv(naam: str):
     session, _wijken, chosen, code, period = _scope()
     figures = svc.compute(session, [w.id for w in chosen], period)
     trend = svc.monthly_posted(session, [w.id for w in chosen], period)
+    rows = _more_rows(naam, _more(session, chosen, period)) if naam in MORE_TABLES else _rows(naam, figures, trend)
     audit.record(session, "dashboard.export", detail=f"{naam} wijk={code or 'alle'} {period.start}..{period.end}")
     session.commit()
     out = io.StringIO()
-    csv.writer(out).writerows(_rows(naam, figures, trend))
+    csv.writer(out).writerows(rows)
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={naam}.csv"})
