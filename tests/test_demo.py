@@ -33,6 +33,11 @@ def demo(app, runner):
         yield db.get_session()
 
 
+def utc_days_ago(days: int):
+    from datetime import datetime, timedelta, timezone
+    return datetime.now(timezone.utc) - timedelta(days=days)
+
+
 def count(session, model, *where):
     return session.exec(select(func.count()).select_from(model).where(*where)).one()
 
@@ -124,3 +129,22 @@ def test_demo_refuses_a_database_with_real_accounts(app, runner, session):
 
 def test_no_demo_accounts_without_the_demo(app, session):
     assert count(session, User, User.email.endswith("@demo.buurtplein.nl")) == 0
+
+
+def test_demo_has_a_year_of_history_for_the_dashboard(demo):
+    """Issue 11: trends need history: past requests every month, helped by new and returning volunteers."""
+    from datetime import date
+
+    from marketplace.dashboard import measures, services as dsvc
+    wijken = [w.id for w in demo.exec(select(Area).where(Area.kind == "wijk")).all()]
+    today = date.today()
+    period = dsvc.Period(date(today.year - 1, today.month, 1), today)
+    scope = measures.Scope.of(demo, wijken, period)
+    labels, by_month = measures.monthly(demo, scope, period)
+    assert len(labels) == 13 and all(row[0] >= 5 for row in by_month.cells[:-1])  # posted, every full month
+    assert all(row[2] >= 5 for row in by_month.cells[:-2])  # helped
+    volunteers = measures.volunteers(demo, scope)
+    assert volunteers.cells[0][0] >= 5 and volunteers.cells[0][1] >= 5  # new and returning
+    came, missed, unknown = measures.attendance(demo, scope).cells[0]
+    assert came > missed > 0 and unknown > 0
+    assert count(demo, HelpRequest, HelpRequest.status == "open", HelpRequest.created_at < utc_days_ago(60)) == 0

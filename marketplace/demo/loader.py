@@ -87,6 +87,8 @@ class _Builder:
         self.requests()
         from .referrals import build_referrals
         build_referrals(self)
+        from .history import build_history
+        build_history(self)
 
     def counts(self) -> dict[str, int]:
         def count(model):
