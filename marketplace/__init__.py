@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     for package in (main, auth, account, admin, voorzieningen, hulpvragen, aanbod, activiteiten,
                     mijn, moderatie, prikbord, koppelingen, verwijzingen, dashboard, api):
         app.register_blueprint(package.bp)
+    app.register_blueprint(api.docs_bp)
 
 
 def register_converters(app: Flask) -> None:

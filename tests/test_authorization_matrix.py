@@ -163,6 +163,7 @@ RULES: dict[str, Rule] = {
     "koppelingen.advice": Rule(roles("professional", "ambassadeur")),
     "koppelingen.choose_category": Rule(owner(), kind="request"),
     "api.suggest": Rule(everyone),
+    "api_docs.openapi_document": Rule(everyone),
     "health.healthz": Rule(everyone),
     # Referrals: the referring team (professionals sharing a wijk) and the receiving organisation.
     "verwijzingen.index": Rule(roles("professional", "aanbieder")),

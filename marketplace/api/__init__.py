@@ -9,9 +9,12 @@ from ..db import get_session
 from ..extensions import csrf, limiter
 from ..geocoding import OfflineGeocoder, normalise_postcode
 from ..params import bounded_int, finite_float
+from . import openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+# The document lives beside the versions (/api/openapi.json), not inside one.
+docs_bp = Blueprint("api_docs", __name__, url_prefix="/api")
 
 MAX_TEXT = 1000
 MAX_LIMIT = 50
@@ -76,3 +79,8 @@ def suggest():
         "safety": result.safety,
         "confident": result.confident,
     })
+
+
+@docs_bp.get("/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document(MAX_TEXT, MAX_LIMIT))
