@@ -61,13 +61,21 @@ def db_current() -> None:
 
 
 @click.command("demo", help="Migrate, then replace any demo data by a fresh demo municipality.")
+@click.option("--scale", type=click.Choice(["demo", "city"]), default="demo", show_default=True,
+              help="city: the demo plus ~10^5 voorzieningen, offers and requests (for load tests).")
+@click.option("--size", type=click.IntRange(1, 10_000_000), default=None, hidden=True,
+              help="With --scale city: listings of each kind (default 100000).")
 @with_appcontext
-def demo_command() -> None:
+def demo_command(scale: str, size: int | None) -> None:
     from .demo.loader import DemoRefused, build_demo
     upgrade_and_seed()
     try:
         with db.session_scope() as session:
-            counts = build_demo(session)
+            if scale == "city":
+                from .demo.city import CITY_SIZE, build_city
+                counts = build_city(session, size or CITY_SIZE)
+            else:
+                counts = build_demo(session)
     except DemoRefused as error:
         raise click.ClickException(str(error)) from error
     for name, count in counts.items():
