@@ -6,7 +6,9 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import literal, or_
+from typing import Callable
+
+from sqlalchemy import func, literal, or_
 from sqlmodel import Session, select
 
 from ..geocoding import OfflineGeocoder, rough_distance
@@ -16,6 +18,10 @@ from ..timeutil import LOCAL_TZ
 from .forms import PAGE_SIZE
 from .presentation import categories_for, cost_text, locations_for, metres_between, schedules_for, tier_text
 from .search import search_voorzieningen
+
+MAP_LIMIT = 300          # markers on the map: the first matches in result order
+IN_LIST_LIMIT = 500      # ids bound in one IN (...): far below SQLite's 32,766
+METRES_PER_DEGREE = 6_371_000 * math.pi / 180  # the sphere of metres_between()
 
 
 # --------------------------------------------------------------------------- finding
@@ -71,7 +77,15 @@ class Results:
     page: int
     pages: int
     sort: str
-    all_cards: list[Card]  # every match (for the map), not only this page
+    _ordered_ids: list[int] = field(default_factory=list, repr=False)
+    _card_loader: Callable[[list[int]], list[Card]] | None = field(default=None, repr=False)
+
+    @property
+    def all_cards(self) -> list[Card]:
+        """The first MAP_LIMIT matches in result order (for the map), built only when asked for."""
+        if self._card_loader is None:
+            return self.cards
+        return self._card_loader(self._ordered_ids[:MAP_LIMIT])
 
 
 def public_conditions():
@@ -95,7 +109,48 @@ def locate(session: Session, postcode: str | None, lat: str | None, lon: str | N
 
 
 def find(session: Session, filters: Filters, now: datetime | None = None) -> Results:
-    stmt = (select(Voorziening, Organisation.name).join(Organisation, Organisation.id == Voorziening.organisation_id)
+    """Filter, order and page in the database; only the shown page becomes cards.
+
+    Distance: a bounding box and a flat-earth distance (exact enough within a city) in SQL, the
+    exact haversine for the cards. Text: the search index gives the matching ids, best first.
+    """
+    sort = filters.effective_sort()
+    matching = _filtered(session, filters)
+    distance = _distance_expr(filters.origin) if filters.origin else None
+    if filters.origin and filters.max_km:
+        matching = matching.where(Voorziening.id.in_(_within(filters.origin, filters.max_km)))
+    if filters.q.strip():
+        ordered = _text_matches(session, filters, matching, sort, distance)
+        total = len(ordered)
+        pages, page = _pages(total, filters.page)
+        page_ids = ordered[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    else:
+        total = session.exec(select(func.count()).select_from(matching.subquery())).one()
+        pages, page = _pages(total, filters.page)
+        ordered_stmt = _ordered(matching, sort, distance)
+        page_ids = list(session.exec(ordered_stmt.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all())
+        ordered = None
+
+    def load(ids: list[int]) -> list[Card]:
+        return _cards_for(session, ids, filters.origin, now)
+
+    def map_ids() -> list[int]:
+        if ordered is not None:
+            return ordered
+        return list(session.exec(_ordered(matching, sort, distance).limit(MAP_LIMIT)).all())
+
+    results = Results(load(page_ids), total, page, pages, sort, _card_loader=lambda ids: load(map_ids()[:MAP_LIMIT]))
+    return results
+
+
+def _pages(total: int, wanted: int) -> tuple[int, int]:
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    return pages, min(max(1, wanted), pages)
+
+
+def _filtered(session: Session, filters: Filters):
+    """Ids of the public voorzieningen that pass every filter except text and distance."""
+    stmt = (select(Voorziening.id).join(Organisation, Organisation.id == Voorziening.organisation_id)
             .where(*public_conditions()))
     if filters.categories:
         stmt = stmt.where(Voorziening.id.in_(
@@ -116,24 +171,82 @@ def find(session: Session, filters: Filters, now: datetime | None = None) -> Res
     if filters.age is not None:
         stmt = stmt.where(or_(Voorziening.min_age.is_(None), Voorziening.min_age <= filters.age),
                           or_(Voorziening.max_age.is_(None), Voorziening.max_age >= filters.age))
-    rows = session.exec(stmt).all()
-    cards = _cards(session, rows, filters.origin, now)
-    if filters.origin and filters.max_km:
-        cards = [c for c in cards if c.distance_m is not None and c.distance_m <= filters.max_km * 1000]
-    sort = filters.effective_sort()
-    if filters.q.strip():
-        ranked = search_voorzieningen(session, filters.q, among={c.id for c in cards})
-        position = {vid: i for i, vid in enumerate(ranked)}
-        cards = [c for c in cards if c.id in position]
-        if sort == "relevantie":
-            cards.sort(key=lambda c: position[c.id])
-    if sort == "afstand":
-        cards.sort(key=lambda c: (c.distance_m if c.distance_m is not None else 10**9, c.name.lower()))
-    elif sort == "naam":
-        cards.sort(key=lambda c: c.name.lower())
-    pages = max(1, math.ceil(len(cards) / PAGE_SIZE))
-    page = min(max(1, filters.page), pages)
-    return Results(cards[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], len(cards), page, pages, sort, cards)
+    return stmt
+
+
+def _distance_expr(origin: tuple[float, float]):
+    """Squared flat-earth distance in degrees of latitude: orders like the great-circle distance
+    within a city, and is plain arithmetic on both engines."""
+    lat0, lon0 = origin
+    k = math.cos(math.radians(lat0))
+    dlat = Location.lat - literal(lat0)
+    dlon = (Location.lon - literal(lon0)) * literal(k)
+    return dlat * dlat + dlon * dlon
+
+
+def _within(origin: tuple[float, float], max_km: int):
+    """Voorzieningen with a location within max_km: a bounding box first, then the distance."""
+    lat0, lon0 = origin
+    reach = max_km * 1000 / METRES_PER_DEGREE
+    wide = reach / max(math.cos(math.radians(lat0)), 0.01)
+    return (select(VoorzieningLocation.voorziening_id).join(Location, Location.id == VoorzieningLocation.location_id)
+            .where(Location.lat.between(lat0 - reach, lat0 + reach), Location.lon.between(lon0 - wide, lon0 + wide),
+                   _distance_expr(origin) <= literal(reach * reach)))
+
+
+def _nearest_distance(distance):
+    """Per voorziening the (squared) distance of its nearest location."""
+    return (select(VoorzieningLocation.voorziening_id.label("vid"), func.min(distance).label("d2"))
+            .join(Location, Location.id == VoorzieningLocation.location_id)
+            .group_by(VoorzieningLocation.voorziening_id).subquery())
+
+
+def _ordered(matching, sort: str, distance):
+    """The matching ids in the page's order (name, or distance with the name as tie-break)."""
+    if sort == "afstand" and distance is not None:
+        near = _nearest_distance(distance)
+        return matching.outerjoin(near, near.c.vid == Voorziening.id).order_by(
+            near.c.d2.is_(None), near.c.d2, func.lower(Voorziening.name), Voorziening.id)
+    return matching.order_by(func.lower(Voorziening.name), Voorziening.id)
+
+
+def _text_matches(session: Session, filters: Filters, matching, sort: str, distance) -> list[int]:
+    """Ids matching the text and the filters, in the page's order."""
+    ranked = search_voorzieningen(session, filters.q)
+    if not ranked:
+        return []
+    if len(ranked) <= IN_LIST_LIMIT:
+        allowed = set(session.exec(matching.where(Voorziening.id.in_(ranked))).all())
+    else:  # too many to bind: let the database list the filtered ids once
+        allowed = set(session.exec(matching).all())
+    ids = [vid for vid in ranked if vid in allowed]
+    if sort == "relevantie" or not ids:
+        return ids
+    keys: dict[int, tuple] = {}
+    near = _nearest_distance(distance) if sort == "afstand" and distance is not None else None
+    for chunk_start in range(0, len(ids), IN_LIST_LIMIT):
+        chunk = ids[chunk_start: chunk_start + IN_LIST_LIMIT]
+        if near is not None:
+            stmt = (select(Voorziening.id, func.lower(Voorziening.name), near.c.d2)
+                    .outerjoin(near, near.c.vid == Voorziening.id).where(Voorziening.id.in_(chunk)))
+            for vid, name, d2 in session.exec(stmt).all():
+                keys[vid] = (d2 is None, d2 or 0.0, name, vid)
+        else:
+            for vid, name in session.exec(select(Voorziening.id, func.lower(Voorziening.name))
+                                          .where(Voorziening.id.in_(chunk))).all():
+                keys[vid] = (name, vid)
+    return sorted(ids, key=keys.__getitem__)
+
+
+def _cards_for(session: Session, ids: list[int], origin, now) -> list[Card]:
+    """Cards for these ids, in this order."""
+    if not ids:
+        return []
+    rows = session.exec(select(Voorziening, Organisation.name)
+                        .join(Organisation, Organisation.id == Voorziening.organisation_id)
+                        .where(Voorziening.id.in_(ids))).all()
+    position = {vid: i for i, vid in enumerate(ids)}
+    return _cards(session, sorted(rows, key=lambda r: position[r[0].id]), origin, now)
 
 
 def _cards(session: Session, rows, origin, now) -> list[Card]:
