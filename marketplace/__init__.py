@@ -156,12 +156,7 @@ def _freeze_user_and_release_session() -> None:
         g._login_user = ErrorPageUser(values, roles)
     elif user is None:  # not loaded yet: loading it now would query the (perhaps unreachable) database
         g._login_user = Anonymous()
-    session_obj = g.pop("db_session", None)
-    if session_obj is not None:
-        try:
-            session_obj.rollback()
-        finally:
-            session_obj.close()
+    db.discard_session()
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -7,11 +7,10 @@ import secrets
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
+from . import audit, db
 from .models import ROLES, User, UserOrganisation, UserRole, UserWijk, utcnow
 
 SELF_SERVICE_ROLES = ("bewoner", "vrijwilliger")  # the rest is granted by a beheerder
@@ -61,13 +60,9 @@ def register_user(session: Session, email: str, password: str, display_name: str
                 display_name=display_name.strip(), postcode=postcode, email_confirmed=False)
     user.roles = [UserRole(role=r) for r in sorted(set(roles) or {"bewoner"})]
     session.add(user)
-    try:
-        session.flush()
-    except IntegrityError:  # the same address registered at the same moment
-        session.rollback()
-        raise EmailTaken(_("Er is al een account met dit e-mailadres. Wilt u inloggen?")) from None
+    # The same address registered at the same moment: the unique index decides.
+    db.flush(session, EmailTaken(_("Er is al een account met dit e-mailadres. Wilt u inloggen?")))
     audit.record(session, "account.register", "user", user.id, actor_id=user.id)
-    session.commit()
     return user
 
 
@@ -91,7 +86,6 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     user.last_login_at = utcnow()
     session.add(user)
-    session.commit()
     return user
 
 
@@ -128,7 +122,6 @@ def end_all_sessions(session: Session, user: User) -> None:
 
 def log_out(session: Session, user: User) -> None:
     end_all_sessions(session, user)
-    session.commit()
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
@@ -156,7 +149,6 @@ def confirm_email(session: Session, token: str, secret_key: str, max_age: int) -
         user.email_confirmed = True
         session.add(user)
         audit.record(session, "account.confirm", "user", user.id, actor_id=user.id)
-        session.commit()
     return user
 
 
@@ -184,7 +176,6 @@ def set_password(session: Session, user: User, password: str) -> None:
     end_all_sessions(session, user)  # whoever knew the old password is logged out everywhere
     session.add(user)
     audit.record(session, "account.password_reset", "user", user.id, actor_id=user.id)
-    session.commit()
 
 
 def set_roles(session: Session, user: User, roles: set[str]) -> None:
@@ -195,7 +186,6 @@ def set_roles(session: Session, user: User, roles: set[str]) -> None:
         UserRole(role=r) for r in sorted(roles - user.role_names)]
     session.add(user)
     audit.record(session, "account.roles", "user", user.id, detail=",".join(sorted(roles)))
-    session.commit()
 
 
 def set_links(session: Session, user: User, organisation_ids: set[int], wijk_ids: set[int]) -> None:
@@ -208,4 +198,3 @@ def set_links(session: Session, user: User, organisation_ids: set[int], wijk_ids
             session.add(model(user_id=user.id, **{key: new}))
     audit.record(session, "account.links", "user", user.id,
                  detail=f"organisaties={sorted(organisation_ids)} wijken={sorted(wijk_ids)}")
-    session.commit()

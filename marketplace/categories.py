@@ -26,7 +26,7 @@ def sync_categories(session: Session) -> int:
                 setattr(row, key, value)
             session.add(row)
             changed += 1
-    session.commit()
+    session.flush()
     return changed
 
 

@@ -1,19 +1,27 @@
-"""Engine, per-request session, the write lock and the Alembic bridge.
+"""Engine, per-request session, the unit of work, the write lock and the Alembic bridge.
 
 One engine per app (``app.extensions["db_engine"]``), one Session per request on
-``flask.g``, closed at teardown. CLI commands and jobs use ``session_scope()``.
+``flask.g``, closed (and so rolled back) at teardown. CLI commands and jobs use ``session_scope()``.
+
+The unit of work: this module is the only place that commits. A view wraps the services it
+calls in ``with unit_of_work():`` (a CLI job gets the same from ``session_scope()``): the
+block commits once at its end, and rolls back on any error, which then reaches the view to
+show. Services only add and ``flush(session, conflict)``. Side effects (mail, caches outside the
+database) are queued with ``after_commit(session, action)``: they run once the commit succeeded
+and are dropped on rollback.
 
 A service that checks a rule and then writes (places left, one accepted match per request)
-calls ``lock_for_write(session, Model, id)`` first and ``commit(session, conflict)`` last:
-the lock makes concurrent requests for the same row wait their turn, and a unique index that
-still catches a race becomes the service's own Dutch error instead of a 500.
+calls ``lock_for_write(session, Model, id)`` first and ``flush(session, conflict)`` last:
+the lock makes concurrent requests for the same row wait their turn until the unit of work
+ends, and a unique index that still catches a race becomes the service's own Dutch error
+instead of a 500.
 """
 
 from __future__ import annotations
 
 import logging
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Callable, Iterator
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
@@ -23,6 +31,7 @@ from flask import Flask, current_app, g
 from sqlalchemy import event, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine, select
 
 from .config import REPO_ROOT
@@ -54,6 +63,7 @@ def init_app(app: Flask) -> None:
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     app.extensions["db_engine"] = make_engine(url, app.config.get("SQL_ECHO", False))
     app.teardown_appcontext(_close_session)
+    app.after_request(_refuse_uncommitted_writes)
 
 
 def get_engine() -> Engine:
@@ -67,22 +77,41 @@ def get_session() -> Session:
     return g.db_session
 
 
-def _close_session(_exc) -> None:
+def discard_session() -> None:
+    """End the request's session: what it did not commit is rolled back (its side effects dropped);
+    loaded objects keep their values (close, unlike rollback, does not expire them)."""
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
 
 
+def _close_session(_exc) -> None:
+    discard_session()
+
+
+def has_uncommitted_writes(session: Session) -> bool:
+    """Flushed or pending changes that no unit of work committed (they would be lost at teardown)."""
+    return bool(session.info.get(_WROTE) or session.new or session.deleted
+                or any(session.is_modified(obj) for obj in session.dirty))
+
+
+def _refuse_uncommitted_writes(response):
+    # A view that changed data outside ``unit_of_work`` loses it silently at teardown: say so loudly
+    # (an error under test, so such a view cannot be merged; a log line in production).
+    session = g.get("db_session")
+    if session is not None and response.status_code < 400 and has_uncommitted_writes(session):
+        if current_app.config.get("TESTING"):
+            raise RuntimeError("This request changed data outside db.unit_of_work(); it would be lost.")
+        log.error("A request changed data outside db.unit_of_work(); rolled back: %s", response.status)
+    return response
+
+
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session for CLI commands and jobs: commit on success, roll back on error."""
+    """A session for a CLI command or job, as one unit of work: commit on success, roll back on error."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
-        try:
+        with unit_of_work(session):
             yield session
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
 
 
 # --------------------------------------------------------------------------- write lock and commit
@@ -127,24 +156,15 @@ def _conflict(error: IntegrityError, conflict: Exception | None) -> Exception:
     return conflict
 
 
-def commit(session: Session, conflict: Exception | None = None) -> None:
-    """Commit the unit of work. A constraint broken by a concurrent request rolls back and raises
-    ``conflict`` (the caller's Dutch error), or a WriteConflict with a general Dutch message.
-    Mail queued with ``mail.queue_mail`` goes out after this commit (see mail.py)."""
-    try:
-        session.commit()
-    except IntegrityError as error:
-        session.rollback()
-        raise _conflict(error, conflict) from error
-
-
 @contextmanager
-def atomic(session: Session, conflict: Exception | None = None) -> Iterator[Session]:
-    """``with atomic(session, MatchError(...)):`` — the writes inside, then one commit.
+def unit_of_work(session: Session | None = None, conflict: Exception | None = None) -> Iterator[Session]:
+    """``with unit_of_work():`` around what a view asks the services to do: one commit at the end.
 
-    Any error rolls everything back; a constraint broken by a concurrent request (also in a
-    flush inside the block) becomes ``conflict``, as in ``commit``.
+    Any error rolls everything back (and drops the queued side effects) and is raised again for
+    the view to show; a constraint broken by a concurrent request, at the commit or in a flush
+    inside the block, becomes ``conflict`` (or a WriteConflict with a general Dutch message).
     """
+    session = session if session is not None else get_session()
     try:
         yield session
         session.commit()
@@ -154,6 +174,69 @@ def atomic(session: Session, conflict: Exception | None = None) -> Iterator[Sess
     except BaseException:
         session.rollback()
         raise
+
+
+def flush(session: Session, conflict: Exception | None = None) -> None:
+    """Write what the service changed so far, inside the caller's unit of work (never commits).
+    A constraint broken by a concurrent request rolls back and raises ``conflict``."""
+    try:
+        session.flush()
+    except IntegrityError as error:
+        session.rollback()
+        raise _conflict(error, conflict) from error
+
+
+@contextmanager
+def flushing(session: Session, conflict: Exception | None = None) -> Iterator[Session]:
+    """``with flushing(session, MatchError(...)):`` in a service — the writes inside, flushed at its end.
+
+    A constraint broken by a concurrent request, in any flush inside the block, rolls back and
+    raises ``conflict``: the service's own Dutch error, before the view's unit of work commits.
+    """
+    try:
+        yield session
+        session.flush()
+    except IntegrityError as error:
+        session.rollback()
+        raise _conflict(error, conflict) from error
+
+
+# --------------------------------------------------------------------------- after the commit
+
+_AFTER_COMMIT = "buurtplein_after_commit"
+_WROTE = "buurtplein_wrote"
+
+
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run ``action()`` once this session's transaction has committed; forget it on rollback."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
+
+
+def pending_after_commit(session: Session) -> list:
+    return list(session.info.get(_AFTER_COMMIT, []))
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _run_after_commit(session) -> None:
+    # The data is saved: a failing side effect is logged, never turned into an error for the user.
+    for action in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            action()
+        except Exception:
+            log.exception("A side effect after the commit failed: %r", action)
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _note_write(session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _drop_after_rollback(session, transaction) -> None:
+    # After a commit the queue is already empty; anything left belongs to a rolled-back change.
+    if transaction.parent is None and not transaction.nested:
+        session.info.pop(_AFTER_COMMIT, None)
+        session.info.pop(_WROTE, None)
 
 
 # --------------------------------------------------------------------------- Alembic

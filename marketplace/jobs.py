@@ -88,6 +88,10 @@ def cron_job(name: str, lease: timedelta = DEFAULT_LEASE) -> Callable:
 
 
 # --------------------------------------------------------------------------- PostgreSQL
+#
+# The connections below commit and roll back themselves, outside db.unit_of_work(): they are locks
+# (an advisory lock, a lease row), not units of work. The job's own writes happen in the body of
+# @cron_job, in db.session_scope(), and commit there.
 
 
 def advisory_key(schema: str, name: str) -> int:

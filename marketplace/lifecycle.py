@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
-from . import audit
+from . import audit, db
 from .mail import send_mail
 from .models import (AuditEvent, HelpRequest, Organisation, User, UserOrganisation, VolunteerOffer, Voorziening,
                      utcnow)
@@ -101,7 +101,7 @@ def organisation_for_token(session: Session, token: str, config=None) -> Organis
 
 
 def confirm_organisation(session: Session, organisation: Organisation, now: datetime | None = None,
-                         actor_id: int | None = None, commit: bool = True) -> int:
+                         actor_id: int | None = None) -> int:
     """The organisation says its information is still right: reset the clock for it and its voorzieningen."""
     now = now or utcnow()
     organisation.last_verified_at = now
@@ -112,8 +112,6 @@ def confirm_organisation(session: Session, organisation: Organisation, now: date
         session.add(v)
     audit.record(session, "listing.confirm", "organisation", organisation.id,
                  f"{len(voorzieningen)} voorzieningen bevestigd", actor_id=actor_id)
-    if commit:
-        session.commit()
     return len(voorzieningen)
 
 
@@ -147,7 +145,8 @@ def _ids(ids: list[int]) -> str:
 
 def run(session: Session, now: datetime | None = None, dry_run: bool = False,
         send: Callable[[str, str, str], None] = send_mail) -> Summary:
-    """One pass of every lifecycle step. Each change is committed on its own, after its mail was sent."""
+    """One pass of every lifecycle step. Each change is its own unit of work (``db.unit_of_work``),
+    committed after its mail was sent: a mail that fails leaves only its own row for the next run."""
     now = aware(now) or utcnow()
     summary = Summary()
     remind_requests(session, now, summary, dry_run, send)
@@ -214,10 +213,10 @@ def _mail_then_mark(session, row, to, mail, now, summary, send) -> None:
         current_app.logger.exception("Reminder mail to %s failed", to)
         summary.mail_errors += 1
         return
-    row.reminder_sent_at = now
-    session.add(row)
-    audit.record(session, "lifecycle.reminder", _kind(row), row.id, f"verloopt op {row.expires_at}")
-    session.commit()
+    with db.unit_of_work(session):
+        row.reminder_sent_at = now
+        session.add(row)
+        audit.record(session, "lifecycle.reminder", _kind(row), row.id, f"verloopt op {row.expires_at}")
 
 
 def expire(session, now, summary, dry_run) -> None:
@@ -231,12 +230,12 @@ def expire(session, now, summary, dry_run) -> None:
     summary.offers_expired = [o.id for o in offers]
     if dry_run:
         return
-    for row in [*requests, *offers]:
-        row.status = "expired"
-        row.updated_at = now
-        session.add(row)
-        audit.record(session, "lifecycle.expire", _kind(row), row.id, f"verlopen op {row.expires_at}")
-    session.commit()
+    with db.unit_of_work(session):
+        for row in [*requests, *offers]:
+            row.status = "expired"
+            row.updated_at = now
+            session.add(row)
+            audit.record(session, "lifecycle.expire", _kind(row), row.id, f"verlopen op {row.expires_at}")
 
 
 def ask_organisations_to_verify(session, now, summary, dry_run, send) -> None:
@@ -264,8 +263,8 @@ def ask_organisations_to_verify(session, now, summary, dry_run, send) -> None:
                 summary.mail_errors += 1
         if sent:
             # No column for "asked at" on organisation: the audit log remembers it (see report).
-            audit.record(session, VERIFY_REMINDER_ACTION, "organisation", org.id, f"{sent} e-mails")
-            session.commit()
+            with db.unit_of_work(session):
+                audit.record(session, VERIFY_REMINDER_ACTION, "organisation", org.id, f"{sent} e-mails")
 
 
 def _verify_reminder_sent(session, org) -> bool:

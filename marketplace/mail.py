@@ -28,15 +28,14 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, has_app_context, url_for
 from flask.cli import AppGroup
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
+from . import db
 from .jobs import cron_job
 
 log = logging.getLogger(__name__)
 
-_QUEUE_KEY = "buurtplein_mail_queue"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
@@ -99,32 +98,21 @@ class QueuedMail:
     subject: str
     body: str
 
+    def __call__(self) -> None:
+        if has_app_context():
+            send_or_keep(self.to, self.subject, self.body)
+        else:
+            with self.app.app_context():
+                send_or_keep(self.to, self.subject, self.body)
+
 
 def queue_mail(session: Session, to: str, subject: str, body: str) -> None:
-    """Send this mail once the session's transaction has committed; forget it on rollback."""
-    session.info.setdefault(_QUEUE_KEY, []).append(
-        QueuedMail(current_app._get_current_object(), to, str(subject), str(body)))
+    """Send this mail once the unit of work has committed; forget it on rollback (see db.after_commit)."""
+    db.after_commit(session, QueuedMail(current_app._get_current_object(), to, str(subject), str(body)))
 
 
 def queued_mail(session: Session) -> list[QueuedMail]:
-    return list(session.info.get(_QUEUE_KEY, []))
-
-
-@event.listens_for(Session, "after_commit")
-def _send_after_commit(session: Session) -> None:
-    for mail in session.info.pop(_QUEUE_KEY, []):
-        if has_app_context():
-            send_or_keep(mail.to, mail.subject, mail.body)
-        else:
-            with mail.app.app_context():
-                send_or_keep(mail.to, mail.subject, mail.body)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _drop_after_rollback(session: Session, transaction) -> None:
-    # After a commit the queue is already empty; anything left belongs to a rolled-back change.
-    if transaction.parent is None and not transaction.nested:
-        session.info.pop(_QUEUE_KEY, None)
+    return [action for action in db.pending_after_commit(session) if isinstance(action, QueuedMail)]
 
 
 def send_or_keep(to: str, subject: str, body: str) -> bool:

@@ -206,6 +206,16 @@ def _log_supply_changes(session, _context) -> None:
         now = utcnow()
         session.connection().execute(SupplyChange.__table__.insert(), [
             {"kind": kind, "item_id": item_id, "created_at": now} for kind, item_id in sorted(keys)])
+        session.info[_UNCOMMITTED_SUPPLY] = True
+
+
+_UNCOMMITTED_SUPPLY = "buurtplein_uncommitted_supply"
+
+
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_uncommitted_supply(session, transaction) -> None:
+    if transaction.parent is None and not transaction.nested:
+        session.info.pop(_UNCOMMITTED_SUPPLY, None)
 
 
 def latest_change(session: Session) -> int:
@@ -313,6 +323,11 @@ def get_matcher(session: Session) -> Matcher:
     """The app's Matcher, kept current with the supply_change log (see above)."""
     state = current_app.extensions.setdefault("matching", {})
     classifier = load_classifier()
+    if session.info.get(_UNCOMMITTED_SUPPLY):
+        # This session's own listing changes are not committed yet: the shared Matcher takes them
+        # only after the commit (from the log, like every worker), never before: a rollback would
+        # leave them in, and the log ids it skipped could be used again.
+        return state.get("matcher") or Matcher(supply_from_db(session), classifier)
     latest = latest_change(session)
     with _lock:
         matcher = state.get("matcher")

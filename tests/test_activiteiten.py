@@ -54,6 +54,12 @@ def person(session, email, name, buurt=None, roles=("bewoner",)):
     return user
 
 
+def committed(s, action, *args):
+    """A service call as a view makes it: in its own unit of work (mail goes out at the commit)."""
+    with db.unit_of_work(s):
+        return action(s, *args)
+
+
 def count(app, model) -> int:
     with app.app_context():
         return len(db.get_session().exec(select(model)).all())
@@ -424,9 +430,9 @@ def test_sign_up_fills_places_then_waiting_list_and_twice_is_harmless(app, full_
     activity, users = full_world
     with app.test_request_context():
         s = db.get_session()
-        results = [signups.sign_up(s, activity.id, u).status for u in users]
+        results = [committed(s, signups.sign_up, activity.id, u).status for u in users]
         assert results == ["aangemeld", "aangemeld", "wachtlijst", "wachtlijst"]
-        again = signups.sign_up(s, activity.id, users[2])
+        again = committed(s, signups.sign_up, activity.id, users[2])
         assert again.status == "wachtlijst" and signups.waiting_rank(s, again) == 1
         assert signups.waiting_rank(s, signups.my_signup(s, activity.id, users[3].id)) == 2
         assert len(s.exec(select(ActivitySignup)).all()) == 4
@@ -437,16 +443,16 @@ def test_sign_off_moves_first_waiting_up_and_mails_them(app, full_world, outbox)
     with app.test_request_context():
         s = db.get_session()
         for u in users:
-            signups.sign_up(s, activity.id, u)
-        signups.sign_off(s, activity.id, users[0])
+            committed(s, signups.sign_up, activity.id, u)
+        committed(s, signups.sign_off, activity.id, users[0])
         assert dict(_statuses(s, activity)) == {users[0].id: "afgemeld", users[1].id: "aangemeld",
                                                 users[2].id: "aangemeld", users[3].id: "wachtlijst"}
         assert signups.waiting_rank(s, signups.my_signup(s, activity.id, users[3].id)) == 1
         # Signing off from the waiting list frees no place.
-        signups.sign_off(s, activity.id, users[3])
+        committed(s, signups.sign_off, activity.id, users[3])
         assert signups.taken_counts(s, [activity.id]) == {activity.id: 2}
         # Coming back after signing off: at the end, not in front.
-        assert signups.sign_up(s, activity.id, users[0]).status == "wachtlijst"
+        assert committed(s, signups.sign_up, activity.id, users[0]).status == "wachtlijst"
     messages = outbox()
     assert [m["To"] for m in messages] == ["u2@example.nl"]
     assert messages[0]["Subject"] == "Er is een plek vrij voor u bij Koffie"
@@ -458,16 +464,16 @@ def test_lowered_capacity_removes_nobody_and_gives_no_new_places(app, full_world
     with app.test_request_context():
         s = db.get_session()
         for u in users[:3]:
-            signups.sign_up(s, activity.id, u)
+            committed(s, signups.sign_up, activity.id, u)
         row = s.get(Activity, activity.id)
         row.capacity = 1
         s.add(row)
         s.commit()
         assert signups.places_left(1, 2) == 0
-        signups.sign_off(s, activity.id, users[0])  # 1 taken of 1: still no place
+        committed(s, signups.sign_off, activity.id, users[0])  # 1 taken of 1: still no place
         assert signups.my_signup(s, activity.id, users[2].id).status == "wachtlijst"
         assert signups.taken_counts(s, [activity.id]) == {activity.id: 1}
-        signups.sign_off(s, activity.id, users[1])  # now a place is free
+        committed(s, signups.sign_off, activity.id, users[1])  # now a place is free
         assert signups.my_signup(s, activity.id, users[2].id).status == "aangemeld"
     assert [m["To"] for m in outbox()] == ["u2@example.nl"]
 
@@ -476,7 +482,7 @@ def test_double_submit_race_is_handled(app, full_world, monkeypatch):
     activity, users = full_world
     with app.test_request_context():
         s = db.get_session()
-        signups.sign_up(s, activity.id, users[0])
+        committed(s, signups.sign_up, activity.id, users[0])
         real = signups.my_signup
         calls = {"n": 0}
 
@@ -486,7 +492,7 @@ def test_double_submit_race_is_handled(app, full_world, monkeypatch):
             return None if calls["n"] == 1 else real(session, activity_id, user_id)
 
         monkeypatch.setattr(signups, "my_signup", blind_first_time)
-        result = signups.sign_up(s, activity.id, users[0])
+        result = committed(s, signups.sign_up, activity.id, users[0])
         assert result.status == "aangemeld" and calls["n"] == 2
         assert len(s.exec(select(ActivitySignup)).all()) == 1
 
@@ -581,12 +587,14 @@ def test_owner_asks_support_and_sees_status_in_words(app, client, session, outbo
         s = db.get_session()
         support = s.exec(select(SupportRequest)).one()
         assert support.status == "open" and support.asked_by_id == owner.id
-        answer_support_request(s, support.id, s.get(User, pm.id), None, "in_behandeling")
+        with db.unit_of_work(s):
+            answer_support_request(s, support.id, s.get(User, pm.id), None, "in_behandeling")
     assert "De buurtmakelaar helpt u" in page_text(client.get(f"/activiteiten/{activity.id}"))
     with app.test_request_context():
         s = db.get_session()
-        answer_support_request(s, support.id, s.get(User, pm.id), "De Velve heeft een zaal vrij.",
-                                        "afgerond")
+        with db.unit_of_work(s):
+            answer_support_request(s, support.id, s.get(User, pm.id), "De Velve heeft een zaal vrij.",
+                                   "afgerond")
     page = page_text(client.get(f"/activiteiten/{activity.id}"))
     assert "Afgerond" in page and "De Velve heeft een zaal vrij." in page
     assert len(mail_to(outbox(), "ali@example.nl")) == 2
@@ -625,6 +633,6 @@ def test_answer_support_request_checks_wijk_status_and_id(app, session):
         with pytest.raises(errors.ActivityError):
             answer_support_request(s, support.id, s.get(User, pm.id), "", "afgerond")
         assert s.get(SupportRequest, support.id).status == "open"
-        done = answer_support_request(s, support.id, s.get(User, pm.id), "Geregeld.", "afgerond")
+        done = committed(s, answer_support_request, support.id, s.get(User, pm.id), "Geregeld.", "afgerond")
         assert done.status == "afgerond" and done.handled_by_id == pm.id
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "support.answer")).one()

@@ -231,7 +231,8 @@ def test_a_race_the_lock_misses_is_refused_by_the_unique_index_with_a_dutch_mess
     first, second = _proposals(db_session, request, volunteers)
     with app.test_request_context():
         s = db.get_session()
-        services.respond(s, s.get(Match, first.id), s.get(User, resident.id), True)
+        with db.unit_of_work(s):  # as the view does: the first answer is committed
+            services.respond(s, s.get(Match, first.id), s.get(User, resident.id), True)
         # A stale view of the request, as a parallel request without the lock would have had.
         monkeypatch.setattr(db, "lock_for_write", lambda session, model, ident: _stale(session, model, ident))
         with pytest.raises(services.MatchError, match="al hulp"):

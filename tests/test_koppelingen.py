@@ -148,6 +148,12 @@ def test_proposal_mail_is_delivered_over_real_smtp(make_app, smtp_server):
     assert "Mehmet wil helpen" in body and "/koppelingen/" in body
 
 
+def _remind(s, now, days):
+    """The job as cron runs it: its own unit of work, so the mails go out after the commit."""
+    with db.unit_of_work(s):
+        return remind_and_escalate(s, now, days=days)
+
+
 def test_reminder_then_escalation_is_bounded(app, scene, client):
     login(client, "mehmet@example.nl")
     _propose(client, scene)
@@ -157,11 +163,11 @@ def test_reminder_then_escalation_is_bounded(app, scene, client):
         s = db.get_session()
         now = datetime.now(timezone.utc)
         before = len(os.listdir(outbox))
-        assert remind_and_escalate(s, now + timedelta(days=1), days=3) == {"herinnerd": 0, "doorgezet": 0}
-        assert remind_and_escalate(s, now + timedelta(days=4), days=3) == {"herinnerd": 1, "doorgezet": 0}
-        assert remind_and_escalate(s, now + timedelta(days=5), days=3) == {"herinnerd": 0, "doorgezet": 0}
-        assert remind_and_escalate(s, now + timedelta(days=7), days=3) == {"herinnerd": 0, "doorgezet": 1}
-        assert remind_and_escalate(s, now + timedelta(days=30), days=3) == {"herinnerd": 0, "doorgezet": 0}
+        assert _remind(s, now + timedelta(days=1), days=3) == {"herinnerd": 0, "doorgezet": 0}
+        assert _remind(s, now + timedelta(days=4), days=3) == {"herinnerd": 1, "doorgezet": 0}
+        assert _remind(s, now + timedelta(days=5), days=3) == {"herinnerd": 0, "doorgezet": 0}
+        assert _remind(s, now + timedelta(days=7), days=3) == {"herinnerd": 0, "doorgezet": 1}
+        assert _remind(s, now + timedelta(days=30), days=3) == {"herinnerd": 0, "doorgezet": 0}
         assert s.get(HelpRequest, scene["request"].id).status == "escalated"
         mails = sorted(os.listdir(outbox))[before:]
         assert len(mails) == 2 and "pm_at_example.nl" in mails[-1]

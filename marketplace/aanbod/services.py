@@ -51,18 +51,17 @@ def create_offer(session: Session, user, data: OfferData, lifetime_days: int) ->
         session.add(UserRole(user_id=user.id, role="vrijwilliger"))
         audit.record(session, "user.role_add", "user", user.id, "vrijwilliger (eigen aanbod)")
     audit.record(session, "offer.create", "offer", offer.id, f"moderation={offer.moderation}")
-    session.commit()
+    session.flush()
     return offer
 
 
 def update_offer(session: Session, offer: VolunteerOffer, data: OfferData) -> None:
     _apply(session, offer, data)
     audit.record(session, "offer.update", "offer", offer.id)
-    session.commit()
 
 
 def _apply(session: Session, offer: VolunteerOffer, data: OfferData) -> None:
-    """Copy the form's data onto the offer and replace its categories and slots (not committed)."""
+    """Copy the form's data onto the offer and replace its categories and slots (the caller's unit of work commits)."""
     offer.lat, offer.lon, offer.buurt_id, _pc4 = public_point(session, data.postcode)
     offer.title, offer.description = data.title.strip(), data.description.strip()
     offer.radius_m, offer.max_matches_per_month = data.radius_m, data.max_matches_per_month
@@ -101,7 +100,6 @@ def _set_status(session: Session, offer: VolunteerOffer, expected: str, status: 
     offer.status, offer.updated_at = status, utcnow()
     session.add(offer)
     audit.record(session, action, "offer", offer.id, f"{expected}->{status}")
-    session.commit()
 
 
 # --------------------------------------------------------------------------- reading

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from sqlmodel import select
 
 from ..categories import all_categories
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
 from ..hulpvragen.forms import LANGUAGE_NAMES
 from ..hulpvragen.services import buurten_by_id, wijken
@@ -67,10 +67,10 @@ def new():
     form = offer_form(categories, postcode=current_user.postcode if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            offer = svc.create_offer(session, current_user, _offer_data(form),
-                                     current_app.config["OFFER_LIFETIME_DAYS"])
+            with unit_of_work(session):
+                offer = svc.create_offer(session, current_user, _offer_data(form),
+                                         current_app.config["OFFER_LIFETIME_DAYS"])
         except svc.OfferError as error:
-            session.rollback()
             form.postcode.errors.append(str(error))
         else:
             flash(_("Uw aanbod is opgeslagen. Dank u wel!") if offer.moderation == "approved" else
@@ -96,9 +96,9 @@ def edit(id: int):
         form = offer_form(categories)
     if form.validate_on_submit():
         try:
-            svc.update_offer(session, offer, _offer_data(form))
+            with unit_of_work(session):
+                svc.update_offer(session, offer, _offer_data(form))
         except svc.OfferError as error:
-            session.rollback()
             form.postcode.errors.append(str(error))
         else:
             flash(_("Uw aanbod is bijgewerkt."), "success")
@@ -142,9 +142,9 @@ def _change_status(id: int, action, message: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        action(get_session(), offer)
+        with unit_of_work():
+            action(get_session(), offer)
         flash(message, "success")
     except svc.OfferError as error:
-        get_session().rollback()
         flash(str(error), "error")
     return redirect(url_for("aanbod.detail", id=id))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import audit
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..forms import ProfileForm
 from ..geocoding import OfflineGeocoder, normalise_postcode
 from ..models import Area
@@ -28,9 +28,9 @@ def profile():
         place = OfflineGeocoder(session).locate(user.postcode) if user.postcode else None
         user.buurt_id = place.buurt_id if place else None
         user.digest_opt_in = bool(form.digest_opt_in.data)
-        session.add(user)
-        audit.record(session, "account.profile", "user", user.id)
-        session.commit()
+        with unit_of_work(session):
+            session.add(user)
+            audit.record(session, "account.profile", "user", user.id)
         flash(_("Uw gegevens zijn opgeslagen."), "success")
         return redirect(url_for("account.profile"))
     buurt = session.get(Area, user.buurt_id) if user.buurt_id else None

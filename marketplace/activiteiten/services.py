@@ -1,7 +1,7 @@
 """Activities and resident initiatives: create, edit and cancel; places and organisers.
 
-Each action that changes data commits exactly once (and rolls back on error); e-mails are
-queued on the session and go out after the commit, so nobody is told about a change that did
+Each action only flushes; the view's ``db.unit_of_work`` commits it once (and rolls back on
+error). E-mails are queued on the session and go out after the commit, so nobody is told about a change that did
 not happen, and a mail server that is down cannot turn a saved change into an error page.
 Who may act is in ``permissions``, dates in ``calendar``, sign-ups in ``signups``; support
 requests live in ``moderatie/support``.
@@ -127,7 +127,7 @@ def schedule_changed(session: Session, activity: Activity, data: ActivityData) -
 
 
 def save_activity(session: Session, user, data: ActivityData, activity: Activity | None = None) -> Activity:
-    """Create (activity=None) or update an activity with its place, categories and dates. One commit."""
+    """Create (activity=None) or update an activity with its place, categories and dates."""
     place = locate(session, data.postcode)
     creating = activity is None
     if not creating:
@@ -142,7 +142,7 @@ def save_activity(session: Session, user, data: ActivityData, activity: Activity
     if replace_dates and data.first_date is None:
         raise ActivityError(_("Kies de eerste datum."), "first_date")
     old_capacity = activity.capacity
-    try:
+    with db.flushing(session):
         _apply_fields(session, activity, data, place)
         if replace_dates:
             _replace_future_dates(session, activity, data)
@@ -150,10 +150,6 @@ def save_activity(session: Session, user, data: ActivityData, activity: Activity
         audit.record(session, "activity.create" if creating else "activity.update", "activity", activity.id,
                      detail=activity.title if creating else f"capacity {old_capacity}→{activity.capacity}")
         notify_promoted(session, activity, promoted)
-        db.commit(session)
-    except Exception:
-        session.rollback()
-        raise
     return activity
 
 
@@ -198,7 +194,6 @@ def cancel_activity(session: Session, activity: Activity, user) -> int:
     """Status cancelled; everyone signed up or waiting gets an e-mail. Returns how many were told."""
     activity = db.lock_for_write(session, Activity, activity.id)
     if activity is None or activity.status == "cancelled":
-        session.rollback()
         return 0
     people = session.exec(select(User).join(ActivitySignup, ActivitySignup.user_id == User.id).where(
         ActivitySignup.activity_id == activity.id,
@@ -212,5 +207,4 @@ def cancel_activity(session: Session, activity: Activity, user) -> int:
             "Hallo %(name)s,\n\nDe activiteit '%(title)s' gaat niet door. U hoeft niets te doen.\n\n"
             "Kijk op Buurtplein voor andere activiteiten in uw wijk:\n%(link)s\n\nBuurtplein",
             name=person.first_name, title=activity.title, link=absolute_url("activiteiten.index")))
-    db.commit(session)
     return len(people)

@@ -80,7 +80,7 @@ def _taken(session: Session, activity_id: int) -> int:
 
 
 def promote_waiting(session: Session, activity: Activity) -> list[ActivitySignup]:
-    """Move the first people on the waiting list up while places are free (caller commits)."""
+    """Move the first people on the waiting list up while places are free (in the caller's unit of work)."""
     if activity.status != "published":
         return []
     session.flush()
@@ -98,16 +98,14 @@ def promote_waiting(session: Session, activity: Activity) -> list[ActivitySignup
 
 
 def sign_up(session: Session, activity_id: int, user) -> ActivitySignup:
-    """aangemeld if a place is free, else wachtlijst at the end. Twice is harmless. One commit."""
+    """aangemeld if a place is free, else wachtlijst at the end. Twice is harmless."""
     activity = _lock_activity(session, activity_id)
     if activity is None:
         raise LookupError(activity_id)
     if activity.status != "published" or activity.moderation != "approved":
-        session.rollback()
         raise ActivityError(_("U kunt zich voor deze activiteit niet aanmelden."))
     existing = my_signup(session, activity_id, user.id)
     if existing is not None and existing.status in ("aangemeld", "wachtlijst"):
-        session.rollback()
         return existing
     promoted = promote_waiting(session, activity)  # people already waiting go first
     signup = existing or ActivitySignup(activity_id=activity_id, user_id=user.id)
@@ -118,9 +116,9 @@ def sign_up(session: Session, activity_id: int, user) -> ActivitySignup:
     audit.record(session, "activity.signup", "activity", activity_id, detail=signup.status)
     notify_promoted(session, activity, promoted)
     try:
-        db.commit(session)
+        db.flush(session)
     except db.WriteConflict:
-        # A double submit won the race: its row stands, this one is dropped.
+        # A double submit won the race: its row stands, this one is dropped (flush rolled it back).
         again = my_signup(session, activity_id, user.id)
         if again is None:
             raise ActivityError(_("Er meldden zich net veel mensen tegelijk aan. Probeer het nog eens.")) from None
@@ -135,23 +133,18 @@ def sign_off(session: Session, activity_id: int, user) -> ActivitySignup | None:
         raise LookupError(activity_id)
     signup = my_signup(session, activity_id, user.id)
     if signup is None or signup.status == "afgemeld":
-        session.rollback()
         return signup
     signup.status, signup.updated_at = "afgemeld", utcnow()
     session.add(signup)
     audit.record(session, "activity.signoff", "activity", activity_id)
     promoted = promote_waiting(session, activity)
     notify_promoted(session, activity, promoted)
-    try:
-        db.commit(session, ActivityError(_("Dat lukte niet, want er veranderde net iets. Probeer het nog eens.")))
-    except Exception:
-        session.rollback()
-        raise
+    db.flush(session, ActivityError(_("Dat lukte niet, want er veranderde net iets. Probeer het nog eens.")))
     return signup
 
 
 def notify_promoted(session: Session, activity: Activity, promoted: list[ActivitySignup]) -> None:
-    """Queue the 'a place is free for you' mails; they go out when the caller commits."""
+    """Queue the 'a place is free for you' mails; they go out when the unit of work commits."""
     for signup in promoted:
         person = session.get(User, signup.user_id)
         if person is None:
@@ -174,7 +167,6 @@ def register_volunteer_interest(session: Session, activity: Activity, user) -> b
         AuditEvent.action == "activity.volunteer_interest", AuditEvent.target_id == activity.id,
         AuditEvent.actor_id == user.id)).first()
     if known is not None:
-        session.rollback()
         return False
     audit.record(session, "activity.volunteer_interest", "activity", activity.id, actor_id=user.id)
     for address in owner_emails(session, activity):
@@ -182,7 +174,6 @@ def register_volunteer_interest(session: Session, activity: Activity, user) -> b
             "Hallo,\n\n%(name)s wil graag helpen als vrijwilliger bij '%(title)s'.\n"
             "U kunt %(name)s een e-mail sturen: %(email)s\n\nBuurtplein",
             name=user.display_name, title=activity.title, email=user.email))
-    db.commit(session)
     return True
 
 

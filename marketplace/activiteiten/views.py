@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
 
 from ..categories import all_categories
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
 from ..models import Activity, Organisation
 from ..moderatie import support as support_requests
@@ -102,7 +102,8 @@ def signup(id: int):
     session = get_session()
     _activity_or_404(id)
     try:
-        result = signups.sign_up(session, id, current_user)
+        with unit_of_work(session):
+            result = signups.sign_up(session, id, current_user)
     except ActivityError as error:
         flash(str(error), "error")
         return redirect(url_for("activiteiten.detail", id=id))
@@ -120,7 +121,8 @@ def signup(id: int):
 def signoff(id: int):
     _activity_or_404(id)
     try:
-        signups.sign_off(get_session(), id, current_user)
+        with unit_of_work():
+            signups.sign_off(get_session(), id, current_user)
     except ActivityError as error:
         flash(str(error), "error")
         return redirect(url_for("activiteiten.detail", id=id))
@@ -135,7 +137,9 @@ def volunteer(id: int):
     activity = _activity_or_404(id)
     if activity.volunteers_wanted <= 0 or activity.status != "published":
         abort(404)
-    if signups.register_volunteer_interest(get_session(), activity, current_user):
+    with unit_of_work():
+        new = signups.register_volunteer_interest(get_session(), activity, current_user)
+    if new:
         flash(_("Dank u wel! De organisator krijgt uw naam en e-mailadres en neemt contact met u op."), "success")
     else:
         flash(_("U heeft al laten weten dat u wilt helpen. De organisator neemt contact met u op."), "info")
@@ -152,8 +156,8 @@ def attendance(id: int):
     if not permissions.is_owner(session, current_user, activity):
         abort(403)
     present = {int(value) for value in request.form.getlist("aanwezig") if value.isdigit()}
-    came = signups.record_attendance(session, activity, present)
-    session.commit()
+    with unit_of_work(session):
+        came = signups.record_attendance(session, activity, present)
     flash(_("Opgeslagen: %(n)s aanwezig.", n=came), "success")
     return redirect(url_for("activiteiten.detail", id=id, _anchor="aanwezigheid"))
 
@@ -197,7 +201,8 @@ def cancel(id: int):
     session = get_session()
     activity = _manageable_or_403(id)
     if request.method == "POST" and activity.status != "cancelled":
-        told = services.cancel_activity(session, activity, current_user)
+        with unit_of_work(session):
+            told = services.cancel_activity(session, activity, current_user)
         flash(_("De activiteit gaat niet door. %(n)s deelnemers krijgen een e-mail.", n=told), "success")
         return redirect(url_for("activiteiten.detail", id=id))
     return render_template("activiteiten/cancel.html", activity=activity)
@@ -264,9 +269,9 @@ def _save(session, form: ActivityForm, activity: Activity | None = None) -> Acti
         form.first_date.errors.append(_("Deze datum is al voorbij. Kies vandaag of later."))
         return None
     try:
-        return services.save_activity(session, current_user, data, activity)
+        with unit_of_work(session):
+            return services.save_activity(session, current_user, data, activity)
     except ActivityError as error:
-        session.rollback()
         form[error.field or "title"].errors.append(str(error))
         return None
 
@@ -296,7 +301,8 @@ def support(id: int):
         abort(403)
     form = SupportForm()
     if form.validate_on_submit():
-        support_requests.ask_support(session, activity, current_user, form.question.data)
+        with unit_of_work(session):
+            support_requests.ask_support(session, activity, current_user, form.question.data)
         flash(_("Uw vraag is verstuurd naar de buurtmakelaar. U ziet het antwoord op deze pagina."), "success")
         return redirect(url_for("activiteiten.detail", id=id) + "#steun")
     return render_template("activiteiten/support.html", activity=activity, form=form), \

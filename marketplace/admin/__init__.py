@@ -9,7 +9,7 @@ from wtforms.fields import SelectChoice
 
 from .. import accounts
 from ..access import roles_required
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..forms import RolesForm
 from ..models import ROLES, Area, Organisation, User, UserOrganisation, UserWijk
 
@@ -48,8 +48,9 @@ def user_roles(user_id: int):
     form.wijken.choices = [SelectChoice(w.id, w.name) for w in
                            session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name))]
     if form.validate_on_submit():
-        accounts.set_roles(session, user, set(form.roles.data or []))
-        accounts.set_links(session, user, set(form.organisations.data or []), set(form.wijken.data or []))
+        with unit_of_work(session):
+            accounts.set_roles(session, user, set(form.roles.data or []))
+            accounts.set_links(session, user, set(form.organisations.data or []), set(form.wijken.data or []))
         flash(_("De rollen van %(name)s zijn opgeslagen.", name=user.display_name), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_roles.html", form=form, user=user), (422 if form.errors else 200)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import accounts
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..extensions import (LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_ACCOUNT, REGISTER_PER_IP,
                           RESET_PER_ACCOUNT, RESET_PER_IP, limiter, per_account)
 from ..forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
@@ -40,7 +40,8 @@ def login():
         wait = throttle.locked_for(form.email.data)
         if wait:
             return _locked(form, wait)
-        user = accounts.authenticate(get_session(), form.email.data, form.password.data)
+        with unit_of_work():
+            user = accounts.authenticate(get_session(), form.email.data, form.password.data)
         if user is None:
             wait = throttle.record_failure(form.email.data)
             if wait:
@@ -69,7 +70,8 @@ def _locked(form: LoginForm, wait: int):
 @login_required
 def logout():
     # Ends this user's sessions on the server too: a copied session cookie is worthless afterwards.
-    accounts.log_out(get_session(), current_user._get_current_object())
+    with unit_of_work():
+        accounts.log_out(get_session(), current_user._get_current_object())
     logout_user()
     flash(_("U bent uitgelogd. Tot ziens!"), "info")
     return redirect(url_for("main.index"))
@@ -85,17 +87,16 @@ def register():
     if form.validate_on_submit():
         session = get_session()
         try:
-            user = accounts.register_user(
-                session, form.email.data, form.password.data, form.display_name.data,
-                roles=tuple(form.wants.data or ["bewoner"]),
-                postcode=normalise_postcode(form.postcode.data) if form.postcode.data else None)
+            with unit_of_work(session):
+                user = accounts.register_user(
+                    session, form.email.data, form.password.data, form.display_name.data,
+                    roles=tuple(form.wants.data or ["bewoner"]),
+                    postcode=normalise_postcode(form.postcode.data) if form.postcode.data else None)
         except accounts.EmailTaken:
-            session.rollback()
             owner = accounts.find_by_email(session, form.email.data)
             if owner is not None:
                 _mail_existing_owner(owner)
         except accounts.AccountError as error:
-            session.rollback()
             form.email.errors.append(str(error))
             return render_template("auth/register.html", form=form), 422
         else:
@@ -118,8 +119,9 @@ def _mail_welcome(user) -> None:
 @bp.route("/account-bevestigen/<token>")
 def confirm_email(token: str):
     """The link in the welcome mail: confirms the address and logs the new resident in."""
-    user = accounts.confirm_email(get_session(), token, current_app.config["SECRET_KEY"],
-                                  current_app.config.get("EMAIL_CONFIRM_MAX_AGE", 7 * 24 * 3600))
+    with unit_of_work():
+        user = accounts.confirm_email(get_session(), token, current_app.config["SECRET_KEY"],
+                                      current_app.config.get("EMAIL_CONFIRM_MAX_AGE", 7 * 24 * 3600))
     if user is None:
         flash(_("Deze link werkt niet meer. Log in, of vraag een nieuw wachtwoord aan."), "error")
         return redirect(url_for("auth.login"))
@@ -168,7 +170,8 @@ def reset_password(token: str):
         return redirect(url_for("auth.reset_request"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        accounts.set_password(session, user, form.password.data)
+        with unit_of_work(session):
+            accounts.set_password(session, user, form.password.data)
         flash(_("Uw nieuwe wachtwoord is opgeslagen. U kunt nu inloggen."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form), (422 if form.errors else 200)

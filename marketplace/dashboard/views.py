@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from .. import audit
 from ..access import roles_required
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..models import REFERRAL_STATUSES, TIERS, Area
 from ..params import date_in_range
 from ..timeutil import local_today
@@ -55,8 +55,8 @@ def index():
     figures = svc.compute(session, [w.id for w in chosen], period)
     trend = svc.monthly_posted(session, [w.id for w in chosen], period)
     more = _more(session, chosen, period)
-    audit.record(session, "dashboard.view", detail=f"wijk={code or 'alle'} {period.start}..{period.end}")
-    session.commit()
+    with unit_of_work(session):
+        audit.record(session, "dashboard.view", detail=f"wijk={code or 'alle'} {period.start}..{period.end}")
     args = {"wijk": code or None, "van": period.start.isoformat(), "tot": period.end.isoformat()}
     return render_template("dashboard/index.html", f=figures, trend=trend, wijken=wijken, code=code, period=period,
                            args=args, measure_heads=[str(svc.MEASURE_WORDS[m]) for m in svc.MEASURES], tiers=TIERS,
@@ -143,8 +143,8 @@ def table_csv(naam: str):
     figures = svc.compute(session, [w.id for w in chosen], period)
     trend = svc.monthly_posted(session, [w.id for w in chosen], period)
     rows = _more_rows(naam, _more(session, chosen, period)) if naam in MORE_TABLES else _rows(naam, figures, trend)
-    audit.record(session, "dashboard.export", detail=f"{naam} wijk={code or 'alle'} {period.start}..{period.end}")
-    session.commit()
+    with unit_of_work(session):
+        audit.record(session, "dashboard.export", detail=f"{naam} wijk={code or 'alle'} {period.start}..{period.end}")
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return Response(out.getvalue(), mimetype="text/csv",

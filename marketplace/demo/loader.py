@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import delete, func
 from sqlmodel import Session, SQLModel, select
 
-from .. import matching_service
+from .. import db, matching_service
 from ..accounts import hash_password
 from ..timeutil import local_datetime, local_today
 from ..models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area,
@@ -42,8 +42,10 @@ def build_demo(session: Session, today: date | None = None) -> dict[str, int]:
     _empty_content_tables(session)
     builder = _Builder(session, today)
     builder.build()
-    session.commit()
-    from ..voorzieningen.search import reindex; reindex(session)  # noqa: E702  (sociale kaart: fill the search index)
+    session.flush()
+    # The search index of the sociale kaart reads committed rows on a connection of its own.
+    from ..voorzieningen.search import reindex
+    db.after_commit(session, lambda: reindex(session))
     return builder.counts()
 
 

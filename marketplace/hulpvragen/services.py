@@ -153,7 +153,7 @@ def create_request(session: Session, user, data: NewRequest, lifetime_days: int)
                  f"moderation={request.moderation} on_behalf={on_behalf}")
     if found:  # masked above; a preventiemakelaar looks whether more needs hiding
         session.add(Report(target_kind="request", target_id=request.id, reason=CONTACT_REPORT_REASON))
-    session.commit()
+    session.flush()
     return request
 
 
@@ -212,7 +212,6 @@ def review_safety(session: Session, request: HelpRequest, user, decision: str) -
     session.add(request)
     audit.record(session, "request.safety_review", "request", request.id, f"{old}->{request.safety}",
                  actor_id=user.id)
-    session.commit()
 
 
 def _set_status(session: Session, request: HelpRequest, status: str, action: str, detail: str = "") -> None:
@@ -221,7 +220,6 @@ def _set_status(session: Session, request: HelpRequest, status: str, action: str
     request.updated_at = utcnow()
     session.add(request)
     audit.record(session, action, "request", request.id, f"{old}->{status} {detail}".strip())
-    session.commit()
 
 
 # --------------------------------------------------------------------------- reading

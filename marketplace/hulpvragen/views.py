@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from .. import contact_details, visibility
 from ..access import roles_required
 from ..categories import all_categories
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
 from ..models import HelpRequest
 from ..params import MAX_PAGE, bounded_int, int_id
@@ -83,10 +83,10 @@ def new():
                         postcode=current_user.postcode if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            row = svc.create_request(session, current_user, _new_request(form),
-                                     current_app.config["REQUEST_LIFETIME_DAYS"])
+            with unit_of_work(session):
+                row = svc.create_request(session, current_user, _new_request(form),
+                                         current_app.config["REQUEST_LIFETIME_DAYS"])
         except svc.RequestError as error:
-            session.rollback()
             form.postcode.errors.append(str(error))
         else:
             flash(_("Uw vraag is opgeslagen.") if row.moderation == "approved" else
@@ -132,11 +132,11 @@ def withdraw(id: int):
         return render_template("hulpvragen/withdraw_confirm.html", r=row, confirm=ConfirmForm(),
                                undo_days=svc.UNDO_DAYS)
     try:
-        svc.withdraw(get_session(), row)
+        with unit_of_work():
+            svc.withdraw(get_session(), row)
         flash(_("Uw vraag is ingetrokken. Niemand ziet hem nu nog. Was dat een vergissing? "
                 "U kunt hem %(n)s dagen lang terugzetten.", n=svc.UNDO_DAYS), "success")
     except svc.RequestError as error:
-        get_session().rollback()
         flash(str(error), "error")
     return redirect(url_for("hulpvragen.detail", id=id))
 
@@ -146,10 +146,10 @@ def withdraw(id: int):
 def undo_withdraw(id: int):
     row = _managed_request(id)
     try:
-        svc.undo_withdraw(get_session(), row, current_app.config["REQUEST_LIFETIME_DAYS"])
+        with unit_of_work():
+            svc.undo_withdraw(get_session(), row, current_app.config["REQUEST_LIFETIME_DAYS"])
         flash(_("Uw vraag staat weer open."), "success")
     except svc.RequestError as error:
-        get_session().rollback()
         flash(str(error), "error")
     return redirect(url_for("hulpvragen.detail", id=id))
 
@@ -159,10 +159,10 @@ def undo_withdraw(id: int):
 def renew(id: int):
     row = _managed_request(id)
     try:
-        svc.renew(get_session(), row, current_app.config["REQUEST_LIFETIME_DAYS"])
+        with unit_of_work():
+            svc.renew(get_session(), row, current_app.config["REQUEST_LIFETIME_DAYS"])
         flash(_("Uw vraag is verlengd."), "success")
     except svc.RequestError as error:
-        get_session().rollback()
         flash(str(error), "error")
     return redirect(url_for("hulpvragen.detail", id=id))
 
@@ -176,11 +176,11 @@ def review_safety(id: int):
     if not svc.may_see(session, row, current_user):
         abort(404)
     try:
-        svc.review_safety(session, row, current_user, request.form.get("besluit", ""))
+        with unit_of_work(session):
+            svc.review_safety(session, row, current_user, request.form.get("besluit", ""))
     except PermissionError:
         abort(403)
     except svc.RequestError as error:
-        session.rollback()
         flash(str(error), "error")
         return redirect(url_for("hulpvragen.detail", id=id))
     flash(_("Vrijwilligers kunnen deze vraag nu zien.") if row.safety == "none" else

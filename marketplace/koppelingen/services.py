@@ -90,7 +90,7 @@ def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: U
     existing = _check_proposal(session, request, offer, by)  # early answer, before any lock
     # The matcher may take a moment: score before locking, so others do not wait for it.
     score = existing.score if existing is not None else _score(session, request, offer)
-    with db.atomic(session, MatchError(_("U heeft al gereageerd op deze hulpvraag."))):
+    with db.flushing(session, MatchError(_("U heeft al gereageerd op deze hulpvraag."))):
         request = db.lock_for_write(session, HelpRequest, request.id)
         offer = db.lock_for_write(session, VolunteerOffer, offer.id)  # the monthly limit, across requests
         existing = _check_proposal(session, request, offer, by)  # again: now nobody else can change it
@@ -126,7 +126,7 @@ def _lock_match(session: Session, match: Match) -> tuple[HelpRequest, Match]:
 
 
 def respond(session: Session, match: Match, user: User, accept: bool) -> Match:
-    with db.atomic(session, MatchError(_("Deze vraag heeft al hulp. U kunt maar één aanbod aannemen."))):
+    with db.flushing(session, MatchError(_("Deze vraag heeft al hulp. U kunt maar één aanbod aannemen."))):
         request, match = _lock_match(session, match)
         if user.id not in request_owner_ids(request):
             raise MatchError(_("Alleen wie de vraag stelde kan dit beslissen."))
@@ -165,7 +165,7 @@ def send_message(session: Session, match: Match, user: User, body: str) -> Messa
     session.add(message)
     _notify(session, party_ids(session, match) - {user.id}, "Nieuw bericht op Buurtplein",
             f"{user.first_name} stuurde u een bericht. Lees het hier:\n{_link(match)}")
-    db.commit(session)
+    session.flush()
     return message
 
 
@@ -182,7 +182,7 @@ def share_contact(session: Session, match: Match, user: User) -> bool:
     conversation = session.exec(select(Conversation).where(Conversation.match_id == match.id)).one()
     conversation.contact_shared = all(_agreed(session, match, pid) for pid in _deciders(session, match))
     session.add(conversation)
-    session.commit()
+    session.flush()
     return conversation.contact_shared
 
 
@@ -214,7 +214,7 @@ def complete(session: Session, match: Match, user: User, rating: int | None, fee
     request.status, request.updated_at = "done", utcnow()
     session.add_all([match, request])
     audit.record(session, "match.complete", "match", match.id, actor_id=user.id, detail=f"rating={rating}")
-    db.commit(session, MatchError(_("Hierover is al beslist.")))
+    db.flush(session, MatchError(_("Hierover is al beslist.")))
     return match
 
 
@@ -246,7 +246,7 @@ def remind_and_escalate(session: Session, now: datetime | None = None, days: int
             audit.record(session, "match.escalate", "match", match.id)
             counts["doorgezet"] += 1
         session.add(match)
-    session.commit()
+    session.flush()
     return counts
 
 
@@ -269,7 +269,7 @@ def run_batch(session: Session, dry_run: bool = True):
             session.add(Match(request_id=request_id, kind="offer", offer_id=offer_id, score=score,
                               reasons=json.dumps(["voorgesteld door de koppelhulp"]), status="suggested"))
         audit.record(session, "match.batch", detail=f"{len(result.pairs)} voorstellen")
-        db.commit(session)
+        session.flush()
     return result
 
 
@@ -309,7 +309,7 @@ def _link(match: Match) -> str:
 
 
 def _notify(session: Session, user_ids: set[int | None], subject: str, body: str) -> None:
-    """Queue a mail to each user; it goes out after the caller's commit (dropped on rollback)."""
+    """Queue a mail to each user; it goes out after the unit of work commits (dropped on rollback)."""
     for uid in sorted(i for i in user_ids if i):
         user = session.get(User, uid)
         if user is not None and user.is_active:
@@ -366,4 +366,3 @@ def confirm_category(session: Session, request: HelpRequest, user, slug: str) ->
     session.add(RequestCategory(request_id=request.id, category_id=category.id))
     matching_service.record_category_choice(session, f"{request.title}. {request.description}", slug)
     audit.record(session, "request.category", "request", request.id, actor_id=user.id, detail=slug)
-    session.commit()

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from .. import audit, matching_service, visibility
 from ..access import roles_required
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..geocoding import OfflineGeocoder, normalise_postcode
 from ..models import Conversation, HelpRequest, HelpRequestPrivate, Match, Message, User, VolunteerOffer
@@ -33,13 +33,13 @@ def _match_for_party(match_id: int, act: bool = False) -> Match:
         return match
     if act or not visibility.covers_request(session, current_user, session.get(HelpRequest, match.request_id)):
         abort(403)
-    audit.record(session, "staff.view_match", "match", match.id, actor_id=current_user.id)
-    session.commit()
+    with unit_of_work(session):
+        audit.record(session, "staff.view_match", "match", match.id, actor_id=current_user.id)
     return match
 
 
 def _fail(error: MatchError, target: str):
-    get_session().rollback()
+    """The unit of work already rolled back: say why and go back."""
     flash(str(error), "error")
     return redirect(target)
 
@@ -84,7 +84,8 @@ def propose_help():
     offer = _get_or_404(VolunteerOffer, request.form.get("offer_id"))
     back = url_for("koppelingen.propose_help", hulpvraag=help_request.id)
     try:
-        match = propose(session, help_request, offer, current_user)
+        with unit_of_work(session):
+            match = propose(session, help_request, offer, current_user)
     except MatchError as error:
         return _fail(error, back)
     flash(_("Dank u wel! %(name)s krijgt bericht en laat weten of het past.", name=help_request.public_name), "success")
@@ -104,7 +105,8 @@ def answer(match_id: int):
     match = _match_for_party(match_id, act=True)
     accept = request.form.get("antwoord") == "ja"
     try:
-        respond(get_session(), match, current_user, accept)
+        with unit_of_work():
+            respond(get_session(), match, current_user, accept)
     except MatchError as error:
         return _fail(error, url_for("koppelingen.detail", match_id=match_id))
     flash(_("Fijn! U kunt nu samen iets afspreken.") if accept else _("U heeft nee gezegd. Dat is goed."), "success")
@@ -118,7 +120,8 @@ def message(match_id: int):
     match = _match_for_party(match_id, act=True)
     body = request.form.get("body", "")
     try:
-        sent = send_message(get_session(), match, current_user, body)
+        with unit_of_work():
+            sent = send_message(get_session(), match, current_user, body)
     except MatchError as error:
         return _fail(error, url_for("koppelingen.detail", match_id=match_id) + "#bericht")
     flash(_("Uw bericht is verstuurd."), "success")
@@ -133,7 +136,8 @@ def message(match_id: int):
 def share(match_id: int):
     match = _match_for_party(match_id, act=True)
     try:
-        both = share_contact(get_session(), match, current_user)
+        with unit_of_work():
+            both = share_contact(get_session(), match, current_user)
     except MatchError as error:
         return _fail(error, url_for("koppelingen.detail", match_id=match_id))
     flash(_("U ziet nu elkaars telefoonnummer.") if both else
@@ -148,7 +152,8 @@ def finish(match_id: int):
     raw = request.form.get("rating", "")
     rating = {"1": 1, "-1": -1, "": None}.get(raw, 0)
     try:
-        complete(get_session(), match, current_user, rating, request.form.get("feedback"))
+        with unit_of_work():
+            complete(get_session(), match, current_user, rating, request.form.get("feedback"))
     except MatchError as error:
         return _fail(error, url_for("koppelingen.detail", match_id=match_id))
     flash(_("Dank u wel! De hulp staat nu op klaar."), "success")
@@ -190,7 +195,8 @@ def choose_category(request_id: int):
     if current_user.id not in request_owner_ids(help_request):
         abort(404 if not visibility.may_see_request(session, help_request) else 403)
     try:
-        confirm_category(get_session(), help_request, current_user, request.form.get("slug", ""))
+        with unit_of_work(session):
+            confirm_category(session, help_request, current_user, request.form.get("slug", ""))
     except MatchError as error:
         return _fail(error, url_for("hulpvragen.detail", id=request_id))
     flash(_("Dank u wel. Nu zoeken we beter passende hulp."), "success")

@@ -14,8 +14,6 @@ from . import bp
 @cron_job("lifecycle")
 def lifecycle_command(dry_run: bool) -> None:
     with db.session_scope() as session:
-        summary = lifecycle.run(session, dry_run=dry_run)
-        if dry_run:
-            session.rollback()
+        summary = lifecycle.run(session, dry_run=dry_run)  # a dry run writes nothing
     for line in summary.lines(dry_run):
         click.echo(line)

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from .. import audit, lifecycle
-from ..mail import send_or_keep
+from ..mail import queue_mail
 from ..visibility import may_see_request
 from ..voorzieningen.services import grant_aanbieder_roles
 from ..models import (Activity, Area, HelpRequest, Location, Organisation, Report, SupportRequest, User,
@@ -212,8 +212,8 @@ def check_scope(session: Session, user, kind: str, row) -> bool:
     return in_scope(WijkIndex(session).of_item(kind, row), moderated_wijken(session, user))
 
 
-def decide(session: Session, user, kind: str, row, action: str, reason: str = "") -> list[tuple[str, str, str]]:
-    """Apply a moderator's decision on a listing; returns the mails to send after the commit."""
+def decide(session: Session, user, kind: str, row, action: str, reason: str = "") -> None:
+    """Apply a moderator's decision on a listing; the owner's mail goes out after the commit."""
     reason = (reason or "").strip()
     if action == "approve":
         _require(row.moderation == "pending", _("Dit bericht wacht niet (meer) op goedkeuring."))
@@ -237,14 +237,14 @@ def decide(session: Session, user, kind: str, row, action: str, reason: str = ""
     elif action == "verify":
         # The moderator checked it: the "mogelijk verouderd" clock starts again.
         if kind == "organisation":
-            lifecycle.confirm_organisation(session, row, actor_id=user.id, commit=False)
+            lifecycle.confirm_organisation(session, row, actor_id=user.id)
         row.last_verified_at = utcnow()
     else:
         raise ModerationError(_("Deze keuze kan hier niet."))
     session.add(row)
     audit.record(session, f"moderation.{action}", kind, row.id, reason or None, actor_id=user.id)
-    session.commit()
-    return decision_mails(session, kind, row, action, reason)
+    for to, subject, body in decision_mails(session, kind, row, action, reason):
+        queue_mail(session, to, subject, body)
 
 
 def dismiss_report(session: Session, user, report: Report, reason: str = "") -> None:
@@ -252,7 +252,6 @@ def dismiss_report(session: Session, user, report: Report, reason: str = "") -> 
     _set_report(report, user, "dismissed")
     session.add(report)
     audit.record(session, "moderation.dismiss", "report", report.id, reason.strip() or None, actor_id=user.id)
-    session.commit()
 
 
 def close_reports(session: Session, user, kind: str, item_id: int, status: str) -> None:
@@ -317,12 +316,6 @@ def _decision_text(kind, row, action, reason) -> tuple[str, str]:
               what=what, title=title))
 
 
-def send_all(mails) -> None:
-    """Send after the commit; a mail problem must not undo a decision that is already saved."""
-    for to, subject, body in mails:
-        send_or_keep(to, subject, body)  # logs and keeps a failed mail for `mail retry`
-
-
 # --------------------------------------------------------------------------- reports
 
 
@@ -345,7 +338,6 @@ def create_report(session: Session, kind: str, item_id: int, reason_key: str, te
     session.add(report)
     session.flush()
     audit.record(session, "report.create", kind, item_id, f"melding {report.id}: {REPORT_REASONS[reason_key]}")
-    session.commit()
     return report
 
 

@@ -55,7 +55,6 @@ def ask_support(session: Session, activity: Activity, user, question: str) -> Su
             "Bekijk de activiteit:\n%(link)s\n\nBuurtplein",
             name=makelaar.first_name, asker=user.display_name, title=activity.title, question=support.question,
             link=absolute_url("activiteiten.detail", id=activity.id)))
-    db.commit(session)
     return support
 
 
@@ -71,7 +70,7 @@ def can_answer_support(session: Session, user, activity: Activity) -> bool:
 
 def answer_support_request(session: Session, support_id: int, user, answer: str | None,
                            status: str) -> SupportRequest:
-    """For the moderation queue: set status (and answer); the asker gets an e-mail. One commit.
+    """For the moderation queue: set status (and answer); the asker gets an e-mail after the commit.
 
     Raises LookupError (unknown id), PermissionError (not this wijk's preventiemakelaar)
     or ActivityError (bad status, or 'afgerond' without an answer).
@@ -98,5 +97,4 @@ def answer_support_request(session: Session, support_id: int, user, answer: str 
             "Bekijk het hier:\n%(link)s\n\nBuurtplein",
             name=asker.first_name, status=support_status_text(status), answer=support.answer or "",
             title=activity.title, link=absolute_url("activiteiten.detail", id=activity.id)))
-    db.commit(session)
     return support

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from .. import lifecycle
 from ..access import roles_required
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..models import Activity, Report, SupportRequest
 from ..params import int_id
@@ -36,15 +36,14 @@ def decide():
     if not svc.check_scope(session, current_user, item_kind, item):
         abort(403)
     try:
-        mails = _apply(session, kind, subject, action, form.reason.data or "")
+        with unit_of_work(session):
+            _apply(session, kind, subject, action, form.reason.data or "")
     except svc.ScopeError:
         abort(403)
     except svc.ModerationError as error:
-        session.rollback()
         form.reason.errors = [str(error)]
         return render_template("moderatie/decide.html", form=form, item=svc.make_item(item_kind, item),
                                labels=svc.KIND_LABELS), 422
-    svc.send_all(mails)
     flash(_("Uw keuze is opgeslagen."), "success")
     return redirect(url_for("moderatie.queue"))
 
@@ -66,15 +65,15 @@ def _apply(session, kind, subject, action, reason):
         if action != "dismiss":
             raise svc.ModerationError(_("Deze keuze kan hier niet."))
         svc.dismiss_report(session, current_user, subject, reason)
-        return []
+        return
     if kind == "support":
         if action != "answer":
             raise svc.ModerationError(_("Deze keuze kan hier niet."))
         svc.answer_support(session, current_user, subject, reason, request.form.get("status", "afgerond"))
-        return []
+        return
     if action == "verify" and kind not in ("organisation", "voorziening"):
         raise svc.ModerationError(_("Deze keuze kan hier niet."))
-    return svc.decide(session, current_user, kind, subject, action, reason)
+    svc.decide(session, current_user, kind, subject, action, reason)
 
 
 @bp.route("/melden", methods=["GET", "POST"])
@@ -88,7 +87,8 @@ def report():
         abort(404)
     form = ReportForm()
     if form.validate_on_submit():
-        svc.create_report(session, kind, item.id, form.reason.data, form.details.data or "", current_user)
+        with unit_of_work(session):
+            svc.create_report(session, kind, item.id, form.reason.data, form.details.data or "", current_user)
         return render_template("moderatie/report_done.html", item=item, kind=kind,
                                link=svc.public_path(kind, item.id))
     return render_template("moderatie/report.html", form=form, title=svc.title_of(item),
@@ -105,8 +105,9 @@ def confirm_listing(token: str):
     form = ConfirmListingForm()
     # GET only shows the button: mail scanners that open links must not confirm anything.
     if form.validate_on_submit():
-        lifecycle.confirm_organisation(session, organisation,
-                                       actor_id=current_user.id if current_user.is_authenticated else None)
+        with unit_of_work(session):
+            lifecycle.confirm_organisation(session, organisation,
+                                           actor_id=current_user.id if current_user.is_authenticated else None)
         return render_template("moderatie/confirm_done.html", organisation=organisation)
     return render_template("moderatie/confirm.html", form=form, organisation=organisation,
                            voorzieningen=svc.organisation_voorzieningen(session, organisation))

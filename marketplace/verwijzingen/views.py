@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from .. import audit
 from ..access import roles_required
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..mail import absolute_url
 from ..models import Area, AuditEvent, Organisation, Referral, ReferralClient, User, Voorziening
@@ -43,8 +43,8 @@ def index():
     session = get_session()
     team = svc.team_referrals(session, current_user)
     inbox = svc.inbox(session, current_user)
-    audit.record(session, "referral.list", detail=f"team={len(team)} inbox={len(inbox)}")
-    session.commit()
+    with unit_of_work(session):
+        audit.record(session, "referral.list", detail=f"team={len(team)} inbox={len(inbox)}")
     return render_template("verwijzingen/index.html", team=team, inbox=inbox,
                            is_professional=current_user.has_role("professional"),
                            is_aanbieder=current_user.has_role("aanbieder"), **_words())
@@ -77,12 +77,11 @@ def new():
             buurt = session.get(Area, form.buurt.data) if form.buurt.data else None
             if form.referring:
                 try:
-                    made = svc.create_referrals(session, current_user, _new_referral(form))
+                    with unit_of_work(session):
+                        made = svc.create_referrals(session, current_user, _new_referral(form))
                 except svc.ReferralError as error:
-                    session.rollback()
                     form.voorzieningen.errors = [str(error)]
                 else:
-                    session.commit()
                     flash(_("De verwijzing is verstuurd. De organisatie laat binnen %(days)s werkdagen iets weten.",
                             days=current_app.config["REFERRAL_RESPONSE_DAYS"]), "success")
                     return redirect(url_for("verwijzingen.detail", id=made[0].id))
@@ -121,8 +120,8 @@ def _referral(id: int, *allowed: str) -> tuple[Referral, str]:
     referral = session.get(Referral, id) or abort(404)
     who = svc.access(session, current_user, referral)
     if who is None or (allowed and who not in allowed):
-        audit.record(session, "referral.refused", "referral", referral.id)
-        session.commit()
+        with unit_of_work(session):
+            audit.record(session, "referral.refused", "referral", referral.id)
         abort(403)
     return referral, who
 
@@ -139,8 +138,8 @@ def detail(id: int):
     events = svc.events(session, referral) if who == "team" else []
     names = svc.names_of(session, [referral.professional_id, *(e.actor_id for e in events),
                                    consent.recorded_by_id if consent else None])
-    audit.record(session, "referral.view", "referral", referral.id, detail=f"as={who}")
-    session.commit()
+    with unit_of_work(session):
+        audit.record(session, "referral.view", "referral", referral.id, detail=f"as={who}")
     return render_template(
         "verwijzingen/detail.html", r=referral, who=who, consent=consent, client=client, voorziening=voorziening,
         organisation=organisation, events=events, names=names,
@@ -167,13 +166,12 @@ def organisation_update(id: int):
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return _back(id)
     try:
-        svc.organisation_update(session, referral, current_user, request.form.get("naar", ""),
-                                form.reason.data or None, form.feedback.data)
+        with unit_of_work(session):
+            svc.organisation_update(session, referral, current_user, request.form.get("naar", ""),
+                                    form.reason.data or None, form.feedback.data)
     except svc.ReferralError as error:
-        session.rollback()
         flash(str(error), "error")
         return _back(id)
-    session.commit()
     flash(_("Opgeslagen. De wijkcoach ziet het meteen."), "success")
     return _back(id)
 
@@ -187,12 +185,11 @@ def withdraw(id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        svc.professional_withdraw(session, referral, current_user, form.reason.data or None)
+        with unit_of_work(session):
+            svc.professional_withdraw(session, referral, current_user, form.reason.data or None)
     except svc.ReferralError as error:
-        session.rollback()
         flash(str(error), "error")
         return _back(id)
-    session.commit()
     flash(_("De verwijzing is ingetrokken."), "success")
     return _back(id)
 
@@ -205,12 +202,11 @@ def withdraw_consent(id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        svc.withdraw_consent(session, referral, current_user)
+        with unit_of_work(session):
+            svc.withdraw_consent(session, referral, current_user)
     except svc.ReferralError as error:
-        session.rollback()
         flash(str(error), "error")
         return _back(id)
-    session.commit()
     flash(_("De toestemming is ingetrokken. De organisatie ziet nu alleen nog dat de verwijzing is ingetrokken."),
           "success")
     return _back(id)
@@ -226,13 +222,12 @@ def report_for_client(id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        svc.client_report(session, referral, request.form.get("uitkomst", ""), form.reason.data or None,
-                          actor_id=current_user.id)
+        with unit_of_work(session):
+            svc.client_report(session, referral, request.form.get("uitkomst", ""), form.reason.data or None,
+                              actor_id=current_user.id)
     except svc.ReferralError as error:
-        session.rollback()
         flash(str(error), "error")
         return _back(id)
-    session.commit()
     flash(_("Opgeslagen."), "success")
     return _back(id)
 
@@ -249,8 +244,8 @@ def letter(id: int):
     times = week_in_words(schedules_for(session, [voorziening.id]).get(voorziening.id, []))
     client = session.get(ReferralClient, referral.client_id)
     professional = session.get(User, referral.professional_id)
-    audit.record(session, "referral.letter", "referral", referral.id)
-    session.commit()
+    with unit_of_work(session):
+        audit.record(session, "referral.letter", "referral", referral.id)
     return render_template("verwijzingen/letter.html", r=referral, voorziening=voorziening,
                            organisation=organisation, places=places, times=times, client=client,
                            professional=professional,
@@ -268,16 +263,15 @@ def client_link(token: str):
     done = False
     if request.method == "POST" and form.validate_on_submit():
         try:
-            svc.client_report(session, referral, request.form.get("uitkomst", ""), form.reason.data or None)
+            with unit_of_work(session):
+                svc.client_report(session, referral, request.form.get("uitkomst", ""), form.reason.data or None)
         except svc.ReferralError as error:
-            session.rollback()
             flash(str(error), "error")
         else:
-            session.commit()
             done = True
     else:
-        audit.record(session, "referral.client_link", "referral", referral.id, actor_id=None)
-        session.commit()
+        with unit_of_work(session):
+            audit.record(session, "referral.client_link", "referral", referral.id, actor_id=None)
     return render_template("verwijzingen/client_link.html", r=referral, voorziening=voorziening, form=form,
                            done=done, can_report=referral.status in svc.CLIENT_CAN_REPORT)
 
@@ -305,8 +299,8 @@ def audit_log():
     page = bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1
     rows, action = _audit_rows(session, page)
     names = svc.names_of(session, [r.actor_id for r in rows])
-    audit.record(session, "audit.view", detail=f"page={page}")
-    session.commit()
+    with unit_of_work(session):
+        audit.record(session, "audit.view", detail=f"page={page}")
     return render_template("verwijzingen/audit_log.html", rows=rows, names=names, page=page, action=action,
                            has_next=len(rows) == AUDIT_PAGE_SIZE)
 
@@ -317,8 +311,8 @@ def audit_log_csv():
     session = get_session()
     rows, action = _audit_rows(session, None)
     names = svc.names_of(session, [r.actor_id for r in rows])
-    audit.record(session, "audit.export", detail=f"rows={len(rows)}")
-    session.commit()
+    with unit_of_work(session):
+        audit.record(session, "audit.export", detail=f"rows={len(rows)}")
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "tijd_utc", "wie_id", "wie", "actie", "soort", "object_id", "details"])

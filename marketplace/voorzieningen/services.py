@@ -90,8 +90,7 @@ def save_voorziening(session: Session, user, form, v: Voorziening | None = None)
     _save_schedule(session, v, location, form.schedule.entries)
     audit.record(session, "voorziening.created" if creating else "voorziening.updated", "voorziening", v.id,
                  f"{v.name} ({v.moderation})")
-    index_voorziening(session, v.id)
-    session.commit()
+    index_voorziening(session, v.id)  # in this transaction: it commits or rolls back with the listing
     return v
 
 
@@ -175,5 +174,4 @@ def create_organisation(session: Session, user, form) -> Organisation:
     if org.moderation == "approved":
         grant_aanbieder_roles(session, org)
     audit.record(session, "organisation.created", "organisation", org.id, f"{org.name} ({org.moderation})")
-    session.commit()
     return org

@@ -9,7 +9,7 @@ from wtforms.fields import SelectChoice
 
 from ..access import roles_required
 from ..categories import all_categories
-from ..db import get_session
+from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..models import Organisation, Voorziening
 from ..params import MAX_PAGE, bounded_int
@@ -121,11 +121,11 @@ def review(id: int):
     form = _review_form()
     if form.validate_on_submit():
         try:
-            reviews.add_review(session, current_user, v, form.verdict.data, form.body.data)
+            with unit_of_work(session):
+                reviews.add_review(session, current_user, v, form.verdict.data, form.body.data)
         except reviews.ReviewError as error:
             form.body.errors = [str(error)]
         else:
-            session.commit()
             flash(_("Dank u wel. Een preventiemakelaar leest uw ervaring eerst. Daarna staat die hier."), "success")
             return redirect(url_for("voorzieningen.detail", id=v.id, _anchor="ervaringen"))
     return _render_detail(session, v, form, 422)
@@ -144,9 +144,9 @@ def _save(form: VoorzieningForm, session, v=None):
     if not form.validate_on_submit():
         return None
     try:
-        return services.save_voorziening(session, current_user, form, v)
+        with unit_of_work(session):
+            return services.save_voorziening(session, current_user, form, v)
     except services.SaveError as error:
-        session.rollback()
         getattr(form, error.field_name).errors.append(str(error))
         return None
 
@@ -206,7 +206,8 @@ def edit(id: int):
 def new_organisation():
     form = OrganisationForm()
     if form.validate_on_submit():
-        org = services.create_organisation(get_session(), current_user, form)
+        with unit_of_work():
+            org = services.create_organisation(get_session(), current_user, form)
         if org.moderation == "approved":
             flash(_("Uw organisatie is aangemeld. U kunt nu voorzieningen toevoegen."), "success")
             return redirect(url_for(".new"))
