@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import Session, select
 
 from marketplace import db, mail, matching_service
-from marketplace.moderatie import support as activities
+from marketplace.moderatie import support
 from marketplace.models import Activity, AuditEvent, SupportRequest, User, VolunteerOffer
 
 from .conftest import login, make_user
@@ -69,7 +69,7 @@ def test_mail_queued_in_a_request_that_then_fails_is_never_sent(app, client, ses
     def support_then_fail():
         # The service queues a mail to the preventiemakelaar; then the request fails.
         s = db.get_session()
-        activities.ask_support(s, s.get(Activity, activity.id), s.get(User, owner.id), "Wij zoeken een ruimte.")
+        support.ask_support(s, s.get(Activity, activity.id), s.get(User, owner.id), "Wij zoeken een ruimte.")
         raise RuntimeError("the request fails after the service")
 
     with pytest.raises(RuntimeError):
