@@ -46,9 +46,7 @@ def build_city(session: Session, size: int = CITY_SIZE, today: date | None = Non
     build_demo(session, today)
     city = _City(session, today, size)
     city.build()
-    session.commit()
-    from ..voorzieningen.search import reindex
-    reindex(session)
+    session.flush()  # the CLI's unit of work commits; build_demo queued the reindex for after it
     return _totals(session)
 
 
