@@ -65,7 +65,7 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from .accounts import user_for_login_id
+        from .account.services import user_for_login_id
         return user_for_login_id(db.get_session(), user_id)  # "id:session_version", else None
 
 

@@ -17,7 +17,7 @@ login_manager = LoginManager()
 def account_key(email: str | None) -> str:
     """A throttling key for an e-mail address, whether or not an account exists for it (so a
     limit or lock reveals nothing). Hashed: no addresses in the limiter's storage (e.g. redis)."""
-    from .accounts import normalise_email
+    from .account.services import normalise_email
     return "account:" + hashlib.sha256(normalise_email(email).encode()).hexdigest()[:32]
 
 

@@ -159,7 +159,7 @@ def session(app):
 
 def make_user(session, email="anna@example.nl", password="geheim-wachtwoord", roles=("bewoner",),
               name="Anna de Vries"):
-    from marketplace.accounts import hash_password
+    from marketplace.account.services import hash_password
     from marketplace.models import User, UserRole
     user = User(email=email, password_hash=hash_password(password, TEST_HASH_METHOD),
                 display_name=name)

@@ -53,7 +53,7 @@ def test_a_forged_confirmation_link_confirms_nothing(client):
 
 
 def test_passwords_are_hashed_with_scrypt_unless_configured_otherwise():
-    from marketplace.accounts import hash_password
+    from marketplace.account.services import hash_password
     from marketplace.config import from_environment
     assert from_environment()["PASSWORD_HASH_METHOD"] == "scrypt"
     assert hash_password("een lange zin hier").startswith("scrypt:")
@@ -126,7 +126,7 @@ def test_register_answers_a_known_address_exactly_like_a_new_one(make_app, tmp_p
 
 
 def test_register_does_the_same_hashing_work_for_a_known_address(app, session, monkeypatch):
-    import marketplace.accounts as accounts
+    import marketplace.account.services as accounts
     make_user(session, email="anna@example.nl")
     calls = []
     real = accounts.generate_password_hash
@@ -138,7 +138,7 @@ def test_register_does_the_same_hashing_work_for_a_known_address(app, session, m
 
 
 def test_login_costs_one_hash_check_for_unknown_wrong_and_inactive_addresses(app, session, monkeypatch):
-    import marketplace.accounts as accounts
+    import marketplace.account.services as accounts
     make_user(session, email="anna@example.nl")
     sleeper = make_user(session, email="slaap@example.nl", name="Slaap")
     sleeper.is_active = False
@@ -324,7 +324,7 @@ def test_an_old_session_cookie_is_useless_after_logout(app, client, session):
 
 
 def test_a_password_reset_ends_every_session_of_that_user(app, client, session):
-    from marketplace.accounts import make_reset_token
+    from marketplace.account.services import make_reset_token
     anna = make_user(session)
     make_user(session, email="bert@example.nl", name="Bert")
     login(client)
@@ -358,7 +358,7 @@ JUNK_IDS = ["", "abc", "1", "1:", ":1", "1:1:1", "-1:1", "1:-1", " 1:1", "１:1"
 
 
 def test_the_user_loader_never_crashes_on_junk(app, session):
-    from marketplace.accounts import user_for_login_id
+    from marketplace.account.services import user_for_login_id
     anna = make_user(session)
     assert user_for_login_id(session, anna.get_id()).id == anna.id
     for junk in JUNK_IDS + [None, 1, ["1:1"]]:

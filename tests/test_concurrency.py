@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import pytest
 from sqlmodel import Session, select
 
-from marketplace.accounts import hash_password
+from marketplace.account.services import hash_password
 from marketplace.models import (ActivitySignup, Conversation, HelpRequest, Match, User, UserRole)
 
 from .factories import add, make_activity, make_offer, make_organisation, make_request, make_world

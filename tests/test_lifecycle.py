@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from marketplace import db, lifecycle
+from marketplace import db
+from marketplace.moderatie import lifecycle
+from marketplace.voorzieningen import verification
 from marketplace.models import AuditEvent, HelpRequest, Organisation, VolunteerOffer, Voorziening
 
 from .conftest import make_user
@@ -205,21 +207,21 @@ def test_forged_token_gets_a_friendly_message(client, session, token):
 def test_token_signed_with_another_key_is_refused(app, session):
     org = make_organisation(session)
     with app.app_context():
-        token = lifecycle.make_confirm_token(org, {"SECRET_KEY": "een andere sleutel"})
-        assert lifecycle.organisation_for_token(db.get_session(), token) is None
-        good = lifecycle.make_confirm_token(org)
-        assert lifecycle.organisation_for_token(db.get_session(), good).id == org.id
+        token = verification.make_confirm_token(org, {"SECRET_KEY": "een andere sleutel"})
+        assert verification.organisation_for_token(db.get_session(), token) is None
+        good = verification.make_confirm_token(org)
+        assert verification.organisation_for_token(db.get_session(), good).id == org.id
 
 
 def test_possibly_outdated_after_interval_plus_grace():
     config = {"VERIFY_INTERVAL_MONTHS": 6, "VERIFY_GRACE_DAYS": 30}
     verified = datetime(2025, 1, 31, 12, tzinfo=timezone.utc)
     row = Organisation(name="x", created_at=verified - timedelta(days=400), last_verified_at=verified)
-    assert lifecycle.verification_due_at(row, config) == datetime(2025, 7, 31, 12, tzinfo=timezone.utc)
-    assert not lifecycle.is_possibly_outdated(row, datetime(2025, 8, 29, tzinfo=timezone.utc), config)
-    assert lifecycle.is_possibly_outdated(row, datetime(2025, 8, 31, tzinfo=timezone.utc), config)
+    assert verification.verification_due_at(row, config) == datetime(2025, 7, 31, 12, tzinfo=timezone.utc)
+    assert not verification.is_possibly_outdated(row, datetime(2025, 8, 29, tzinfo=timezone.utc), config)
+    assert verification.is_possibly_outdated(row, datetime(2025, 8, 31, tzinfo=timezone.utc), config)
     never = Voorziening(name="y", description="", organisation_id=1, created_at=verified)
-    assert lifecycle.is_possibly_outdated(never, datetime(2025, 9, 1, tzinfo=timezone.utc), config)
+    assert verification.is_possibly_outdated(never, datetime(2025, 9, 1, tzinfo=timezone.utc), config)
 
 
 def test_outdated_listing_shows_in_queue_and_can_be_marked_correct(app, client, session, world):

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlmodel import select
 from wtforms.fields import SelectChoice
 
-from .. import accounts
+from ..account import services as accounts
 from ..access import roles_required
 from ..db import get_session, unit_of_work
 from ..forms import RolesForm

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts
+from ..account import services as accounts
 from ..db import get_session, unit_of_work
 from ..extensions import (LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_ACCOUNT, REGISTER_PER_IP,
                           RESET_PER_ACCOUNT, RESET_PER_IP, limiter, per_account)

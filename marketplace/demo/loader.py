@@ -13,7 +13,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, SQLModel, select
 
 from .. import db, matching_service
-from ..accounts import hash_password
+from ..account.services import hash_password
 from ..timeutil import local_datetime, local_today
 from ..models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area,
                       AvailabilitySlot, Category, HelpRequest, HelpRequestPrivate, Location,

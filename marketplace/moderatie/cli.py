@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .. import db, lifecycle
+from .. import db
+from . import lifecycle
 from ..jobs import cron_job
 from . import bp
 

@@ -9,7 +9,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from .. import audit, lifecycle
+from .. import audit
+from ..voorzieningen import verification
 from ..mail import queue_mail
 from ..visibility import may_see_request
 from ..voorzieningen.services import grant_aanbieder_roles
@@ -173,7 +174,7 @@ def build_queue(session: Session, user, now: datetime | None = None) -> Queue:
     for kind in ("organisation", "voorziening"):
         model = MODELS[kind]
         for row in session.exec(select(model).where(model.moderation == "approved").order_by(model.id)).all():
-            if lifecycle.is_possibly_outdated(row, now) and visible(kind, row):
+            if verification.is_possibly_outdated(row, now) and visible(kind, row):
                 queue.outdated.append(make_item(kind, row))
     return queue
 
@@ -202,7 +203,7 @@ def owner_addresses(session: Session, kind: str, row) -> list[tuple[str, str]]:
         return [(user.email, user.locale)]
     org_id = row.id if kind == "organisation" else getattr(row, "organisation_id", None)
     org = session.get(Organisation, org_id) if org_id else None
-    return [(address, "nl") for address in lifecycle.organisation_recipients(session, org)] if org else []
+    return [(address, "nl") for address in verification.organisation_recipients(session, org)] if org else []
 
 
 # --------------------------------------------------------------------------- decisions
@@ -237,7 +238,7 @@ def decide(session: Session, user, kind: str, row, action: str, reason: str = ""
     elif action == "verify":
         # The moderator checked it: the "mogelijk verouderd" clock starts again.
         if kind == "organisation":
-            lifecycle.confirm_organisation(session, row, actor_id=user.id)
+            verification.confirm_organisation(session, row, actor_id=user.id)
         row.last_verified_at = utcnow()
     else:
         raise ModerationError(_("Deze keuze kan hier niet."))

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import lifecycle
+from ..voorzieningen import verification
 from ..access import roles_required
 from ..db import get_session, unit_of_work
 from ..extensions import limiter
@@ -99,14 +99,14 @@ def report():
 @limiter.limit("20 per hour", methods=["POST"])
 def confirm_listing(token: str):
     session = get_session()
-    organisation = lifecycle.organisation_for_token(session, token)
+    organisation = verification.organisation_for_token(session, token)
     if organisation is None:
         return render_template("moderatie/confirm_invalid.html"), 404
     form = ConfirmListingForm()
     # GET only shows the button: mail scanners that open links must not confirm anything.
     if form.validate_on_submit():
         with unit_of_work(session):
-            lifecycle.confirm_organisation(session, organisation,
+            verification.confirm_organisation(session, organisation,
                                            actor_id=current_user.id if current_user.is_authenticated else None)
         return render_template("moderatie/confirm_done.html", organisation=organisation)
     return render_template("moderatie/confirm.html", form=form, organisation=organisation,

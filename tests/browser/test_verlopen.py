@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from marketplace import db, lifecycle
+from marketplace import db
+from marketplace.moderatie import lifecycle
 from marketplace.models import HelpRequest
 from marketplace.timeutil import local_today
 from tests.factories import make_request, make_world

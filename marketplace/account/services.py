@@ -10,8 +10,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit, db
-from .models import ROLES, User, UserOrganisation, UserRole, UserWijk, utcnow
+from .. import audit, db
+from ..models import ROLES, User, UserOrganisation, UserRole, UserWijk, utcnow
 
 SELF_SERVICE_ROLES = ("bewoner", "vrijwilliger")  # the rest is granted by a beheerder
 

@@ -1,0 +1,138 @@
+"""Listing verification: the half-yearly "Klopt uw informatie nog?" check for organisations.
+
+An organisation is asked by mail (a signed link, no account needed) to confirm its information
+and that of its voorzieningen; unconfirmed within the grace period, they are "mogelijk verouderd"
+in the moderation queue. The mails go out from the lifecycle job (``moderatie/lifecycle.py``).
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlmodel import Session, select
+
+from .. import audit, db
+from ..models import AuditEvent, Organisation, User, UserOrganisation, Voorziening, utcnow
+from ..reminders import absolute_url, aware, render_mail, setting
+
+VERIFY_REMINDER_ACTION = "lifecycle.verify_reminder"
+# A signing namespace, not a secret (that is SECRET_KEY).
+TOKEN_SALT = "buurtplein-confirm-listing"  # nosec B105
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def verification_due_at(row, config=None) -> datetime:
+    """When an organisation or voorziening should next be asked to confirm its information."""
+    since = aware(row.last_verified_at or row.created_at)
+    return add_months(since, int(setting("VERIFY_INTERVAL_MONTHS", config)))
+
+
+def is_possibly_outdated(row, now: datetime | None = None, config=None) -> bool:
+    """True when an organisation or voorziening was not confirmed within the grace period
+    after its verification reminder ("mogelijk verouderd")."""
+    now = aware(now) or utcnow()
+    grace = timedelta(days=int(setting("VERIFY_GRACE_DAYS", config)))
+    return now >= verification_due_at(row, config) + grace
+
+
+# --------------------------------------------------------------------------- tokens
+
+
+def _serializer(config=None) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(setting_secret(config), salt=TOKEN_SALT)
+
+
+def setting_secret(config=None) -> str:
+    return (current_app.config if config is None else config)["SECRET_KEY"]
+
+
+def make_confirm_token(organisation: Organisation, config=None) -> str:
+    return _serializer(config).dumps({"org": organisation.id})
+
+
+def organisation_for_token(session: Session, token: str, config=None) -> Organisation | None:
+    """The organisation a confirm link belongs to; None for a forged, broken or old link."""
+    max_age = int(setting("VERIFY_TOKEN_MAX_AGE_DAYS", config)) * 86400
+    try:
+        data = _serializer(config).loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("org"), int):
+        return None
+    return session.get(Organisation, data["org"])
+
+
+def confirm_organisation(session: Session, organisation: Organisation, now: datetime | None = None,
+                         actor_id: int | None = None) -> int:
+    """The organisation says its information is still right: reset the clock for it and its voorzieningen."""
+    now = now or utcnow()
+    organisation.last_verified_at = now
+    session.add(organisation)
+    voorzieningen = session.exec(select(Voorziening).where(Voorziening.organisation_id == organisation.id)).all()
+    for v in voorzieningen:
+        v.last_verified_at = now
+        session.add(v)
+    audit.record(session, "listing.confirm", "organisation", organisation.id,
+                 f"{len(voorzieningen)} voorzieningen bevestigd", actor_id=actor_id)
+    return len(voorzieningen)
+
+
+# --------------------------------------------------------------------------- the job's step
+
+
+def ask_organisations_to_verify(session: Session, now: datetime, summary, dry_run: bool, send) -> None:
+    organisations = session.exec(select(Organisation).where(Organisation.moderation == "approved")
+                                 .order_by(Organisation.id)).all()
+    for org in organisations:
+        if verification_due_at(org) > now or _verify_reminder_sent(session, org):
+            continue
+        recipients = organisation_recipients(session, org)
+        if not recipients:
+            continue
+        summary.verify_mails.append(org.id)
+        if dry_run:
+            continue
+        link = absolute_url(f"/moderatie/bevestigen/{make_confirm_token(org)}")
+        mail = render_mail("nl", "email/verify_listing.txt", _l("Klopt uw informatie nog?"),
+                           name=org.name, link=link, days=int(setting("VERIFY_GRACE_DAYS")))
+        sent = 0
+        for to in recipients:
+            try:
+                send(to, *mail)
+                sent += 1
+            except Exception:  # noqa: BLE001
+                current_app.logger.exception("Verification mail to %s failed", to)
+                summary.mail_errors += 1
+        if sent:
+            # No column for "asked at" on organisation: the audit log remembers it (see report).
+            with db.unit_of_work(session):
+                audit.record(session, VERIFY_REMINDER_ACTION, "organisation", org.id, f"{sent} e-mails")
+
+
+def _verify_reminder_sent(session: Session, org: Organisation) -> bool:
+    since = aware(org.last_verified_at or org.created_at)
+    events = session.exec(select(AuditEvent).where(
+        AuditEvent.action == VERIFY_REMINDER_ACTION, AuditEvent.target_kind == "organisation",
+        AuditEvent.target_id == org.id)).all()
+    return any(aware(e.created_at) > since for e in events)
+
+
+def organisation_recipients(session: Session, org: Organisation) -> list[str]:
+    """The organisation's own address and those of its aanbieders, each once."""
+    staff = session.exec(select(User.email).join(UserOrganisation, UserOrganisation.user_id == User.id)
+                         .where(UserOrganisation.organisation_id == org.id, User.is_active.is_(True))).all()
+    seen: list[str] = []
+    for address in [org.email, *staff]:
+        if address and address.lower() not in seen:
+            seen.append(address.lower())
+    return seen
