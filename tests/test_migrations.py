@@ -55,6 +55,8 @@ def test_models_and_migrations_agree(tmp_path):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, SQLModel.metadata)
     engine.dispose()
+    # The full-text index (FTS5 and its shadow tables) is an index, not domain data: no model.
+    diff = [d for d in diff if not (d[0] == "remove_table" and d[1].name.startswith("voorziening_fts"))]
     assert diff == []
 
 

@@ -17,7 +17,7 @@ from ..schedule_text import day_status
 from ..timeutil import LOCAL_TZ
 from .forms import PAGE_SIZE
 from .presentation import categories_for, cost_text, locations_for, metres_between, schedules_for, tier_text
-from .search import search_voorzieningen
+from .search import search_with_filter
 
 MAP_LIMIT = 300          # markers on the map: the first matches in result order
 IN_LIST_LIMIT = 500      # ids bound in one IN (...): far below SQLite's 32,766
@@ -212,13 +212,13 @@ def _ordered(matching, sort: str, distance):
 
 def _text_matches(session: Session, filters: Filters, matching, sort: str, distance) -> list[int]:
     """Ids matching the text and the filters, in the page's order."""
-    ranked = search_voorzieningen(session, filters.q)
+    ranked, matches = search_with_filter(session, filters.q)
     if not ranked:
         return []
     if len(ranked) <= IN_LIST_LIMIT:
-        allowed = set(session.exec(matching.where(Voorziening.id.in_(ranked))).all())
-    else:  # too many to bind: let the database list the filtered ids once
-        allowed = set(session.exec(matching).all())
+        allowed = set(session.execute(matching.where(Voorziening.id.in_(ranked))).scalars())
+    else:  # too many to bind: the index's own match as a subquery
+        allowed = set(session.execute(matching.where(Voorziening.id.in_(matches))).scalars())
     ids = [vid for vid in ranked if vid in allowed]
     if sort == "relevantie" or not ids:
         return ids

@@ -11,9 +11,13 @@ compounds that contain it: "brigade" → "formulierenbrigade"). Words also match
 Engines:
 - PostgreSQL: table ``voorziening_search`` (made by the migration) with a generated
   ``tsvector`` column (config 'dutch') and a GIN index; no pg_trgm needed.
-- SQLite: an FTS5 table (unicode61 tokenizer, prefix queries) in the connection's TEMP schema. It is
-  not in the migration on purpose: any extra table in the main schema shows up in
-  ``test_models_and_migrations_agree`` (which compares without env.py's filters).
+- SQLite: an FTS5 table ``voorziening_fts`` (unicode61 tokenizer, prefix queries) and its state table,
+  made by migration d0c0de5e55d0 and shared by every connection (a TEMP table per connection
+  was rebuilt by every pooled connection of every worker: 12-20 s each at 10^5 listings).
+
+A search first compares a fingerprint of the listings (count, last id, last ``updated_at``) with
+the one its connection saw last; only when it changed does it look for stale rows. The word list
+for the forgiving part is read once per process and fingerprint, not per search.
 
 Both indexes are a cache of documents built here. Each row remembers the ``updated_at`` it
 was built from, so a search first refreshes only stale rows: writes that bypass the service
@@ -32,7 +36,7 @@ from typing import Iterator
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import text
+from sqlalchemy import Integer, column, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
@@ -48,6 +52,7 @@ MIN_WORD = 3           # "ik", "u": too short to say what someone looks for
 FUZZY_CUTOFF = 0.8     # difflib ratio: "taalkafe"/"taalcafe" = 0.875
 MAX_VARIANTS = 6       # per query word, so a short word does not match everything
 COMPOUND_PART = 5      # "brigade" finds "formulierenbrigade"; "eten" must not find "weten"
+CHUNK = 500            # ids per IN (...): far below SQLite's 32,766 bound parameters
 
 
 # --------------------------------------------------------------------------- text
@@ -64,13 +69,14 @@ def words(value: str | None) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9]+", fold(value)) if len(w) >= MIN_WORD and w not in STOPWORDS]
 
 
-def expand(query_words: list[str], vocabulary: set[str]) -> list[list[str]]:
+def expand(query_words: list[str], vocabulary) -> list[list[str]]:
     """Each query word with the listing words it probably means (the word itself first)."""
-    ordered_vocab = sorted(vocabulary)
+    ordered_vocab = vocabulary if isinstance(vocabulary, list) else sorted(vocabulary)
+    known = set(ordered_vocab) if not isinstance(vocabulary, (set, frozenset)) else vocabulary
     groups = []
     for word in query_words:
         variants = [word]
-        if word not in vocabulary:
+        if word not in known:
             variants += difflib.get_close_matches(word, ordered_vocab, n=3, cutoff=FUZZY_CUTOFF)
         if len(word) >= COMPOUND_PART:
             variants += [v for v in ordered_vocab if word in v and v != word][:MAX_VARIANTS]
@@ -83,24 +89,32 @@ def expand(query_words: list[str], vocabulary: set[str]) -> list[list[str]]:
 
 def build_documents(session: Session, ids: list[int] | None = None) -> dict[int, tuple[str, object]]:
     """{voorziening id: (folded document, updated_at)}: everything a resident might type."""
+    if ids is not None:
+        documents: dict = {}
+        for start in range(0, len(ids), CHUNK):  # never more ids in one IN (...) than SQLite binds
+            documents.update(_build_documents(session, ids[start:start + CHUNK]))
+        return documents
+    return _build_documents(session, None)
+
+
+def _build_documents(session: Session, ids: list[int] | None) -> dict[int, tuple[str, object]]:
     stmt = select(Voorziening, Organisation.name).join(Organisation, Organisation.id == Voorziening.organisation_id)
+    categories = (select(VoorzieningCategory.voorziening_id, Category.name_nl, Category.keywords)
+                  .join(Category, Category.id == VoorzieningCategory.category_id))
+    locations = (select(VoorzieningLocation.voorziening_id, Location.name, Location.address, Area.name)
+                 .join(Location, Location.id == VoorzieningLocation.location_id)
+                 .outerjoin(Area, Area.id == Location.buurt_id))
     if ids is not None:
         if not ids:
             return {}
         stmt = stmt.where(Voorziening.id.in_(ids))
+        categories = categories.where(VoorzieningCategory.voorziening_id.in_(ids))
+        locations = locations.where(VoorzieningLocation.voorziening_id.in_(ids))
     rows = session.exec(stmt).all()
-    wanted = [v.id for v, _ in rows]
     extra: dict[int, list[str]] = defaultdict(list)
-    for vid, name, keywords in session.exec(
-            select(VoorzieningCategory.voorziening_id, Category.name_nl, Category.keywords)
-            .join(Category, Category.id == VoorzieningCategory.category_id)
-            .where(VoorzieningCategory.voorziening_id.in_(wanted))).all():
+    for vid, name, keywords in session.exec(categories).all():
         extra[vid] += [name, keywords]
-    for vid, loc_name, address, buurt in session.exec(
-            select(VoorzieningLocation.voorziening_id, Location.name, Location.address, Area.name)
-            .join(Location, Location.id == VoorzieningLocation.location_id)
-            .outerjoin(Area, Area.id == Location.buurt_id)
-            .where(VoorzieningLocation.voorziening_id.in_(wanted))).all():
+    for vid, loc_name, address, buurt in session.exec(locations).all():
         extra[vid] += [loc_name, address, buurt or ""]
     documents = {}
     for v, org_name in rows:
@@ -109,61 +123,84 @@ def build_documents(session: Session, ids: list[int] | None = None) -> dict[int,
     return documents
 
 
+def _fingerprint(connection: Connection) -> tuple:
+    """Changes whenever a listing is added, removed or updated (the index's own staleness rule)."""
+    return tuple(connection.execute(text(
+        "SELECT count(*), max(id), max(updated_at) FROM voorziening")).one())
+
+
+_VOCABULARY: dict[tuple, list[str]] = {}
+
+
+def _vocabulary(index, connection: Connection, fingerprint: tuple) -> list[str]:
+    """The index's words, sorted; read once per process and state of the listings, not per search."""
+    key = (str(connection.engine.url), connection.dialect.name, fingerprint)
+    if key not in _VOCABULARY:
+        _VOCABULARY.clear()
+        _VOCABULARY[key] = sorted(index.vocabulary())
+    return _VOCABULARY[key]
+
+
 # --------------------------------------------------------------------------- engines
 
 
 class _SQLiteIndex:
-    """FTS5 in the connection's TEMP schema, refreshed from stale rows."""
+    """FTS5 table voorziening_fts (migration d0c0de5e55d0), shared by all connections, refreshed from stale rows."""
 
     def __init__(self, connection: Connection):
         self.c = connection
 
     def create(self) -> None:
-        self.c.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.voorziening_fts "
+        self.c.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS voorziening_fts "
                             "USING fts5(document, tokenize='unicode61 remove_diacritics 2')"))
-        self.c.execute(text("CREATE TABLE IF NOT EXISTS temp.voorziening_fts_state "
+        self.c.execute(text("CREATE TABLE IF NOT EXISTS voorziening_fts_state "
                             "(voorziening_id INTEGER PRIMARY KEY, source_updated_at TEXT)"))
 
     def ensure(self) -> None:
-        self.create()
         stale = [r[0] for r in self.c.execute(text(
-            "SELECT v.id FROM voorziening v LEFT JOIN temp.voorziening_fts_state s ON s.voorziening_id = v.id "
+            "SELECT v.id FROM voorziening v LEFT JOIN voorziening_fts_state s ON s.voorziening_id = v.id "
             "WHERE s.voorziening_id IS NULL OR s.source_updated_at IS NOT CAST(v.updated_at AS TEXT)"))]
         gone = [r[0] for r in self.c.execute(text(
-            "SELECT voorziening_id FROM temp.voorziening_fts_state WHERE voorziening_id NOT IN "
+            "SELECT voorziening_id FROM voorziening_fts_state WHERE voorziening_id NOT IN "
             "(SELECT id FROM voorziening)"))]
         if stale or gone:
             self.write(_documents(self.c, stale), remove=gone)
 
     def write(self, documents: dict, remove: list[int] = ()) -> None:
-        for vid in [*documents, *remove]:
-            self.c.execute(text("DELETE FROM temp.voorziening_fts WHERE rowid = :id"), {"id": vid})
-            self.c.execute(text("DELETE FROM temp.voorziening_fts_state WHERE voorziening_id = :id"), {"id": vid})
-        for vid, (document, updated_at) in documents.items():
-            self.c.execute(text("INSERT INTO temp.voorziening_fts (rowid, document) VALUES (:id, :doc)"),
-                           {"id": vid, "doc": document})
+        # executemany: one statement per kind of change, not two per listing.
+        gone = [{"id": vid} for vid in [*documents, *remove]]
+        if gone:
+            self.c.execute(text("DELETE FROM voorziening_fts WHERE rowid = :id"), gone)
+            self.c.execute(text("DELETE FROM voorziening_fts_state WHERE voorziening_id = :id"), gone)
+        if documents:
+            self.c.execute(text("INSERT INTO voorziening_fts (rowid, document) VALUES (:id, :doc)"),
+                           [{"id": vid, "doc": document} for vid, (document, _at) in documents.items()])
             # The stamp is read back from SQLite, so it compares equal in ensure().
-            self.c.execute(text("INSERT INTO temp.voorziening_fts_state (voorziening_id, source_updated_at) "
+            self.c.execute(text("INSERT INTO voorziening_fts_state (voorziening_id, source_updated_at) "
                                 "SELECT id, CAST(updated_at AS TEXT) FROM voorziening WHERE id = :id"),
-                           {"id": vid})
+                           [{"id": vid} for vid in documents])
 
     def clear(self) -> None:
-        self.c.execute(text("DROP TABLE IF EXISTS temp.voorziening_fts"))
-        self.c.execute(text("DROP TABLE IF EXISTS temp.voorziening_fts_state"))
         self.create()
+        self.c.execute(text("DELETE FROM voorziening_fts"))
+        self.c.execute(text("DELETE FROM voorziening_fts_state"))
 
     def vocabulary(self) -> set[str]:
         vocab: set[str] = set()
-        for (document,) in self.c.execute(text("SELECT document FROM temp.voorziening_fts")):
+        for (document,) in self.c.execute(text("SELECT document FROM voorziening_fts")):
             vocab.update(words(document))
         return vocab
 
+    @staticmethod
+    def terms(groups: list[list[str]]) -> str:
+        return " OR ".join(f'"{w}"*' for group in groups for w in group)
+
+    MATCHES = "SELECT rowid FROM voorziening_fts WHERE voorziening_fts MATCH :search_q"
+
     def query(self, groups: list[list[str]]) -> list[int]:
-        terms = [f'"{w}"*' for group in groups for w in group]
-        if not terms:
+        if not groups:
             return []
-        rows = self.c.execute(text("SELECT rowid FROM temp.voorziening_fts WHERE voorziening_fts MATCH :q "
-                                   "ORDER BY bm25(voorziening_fts)"), {"q": " OR ".join(terms)})
+        rows = self.c.execute(text(self.MATCHES + " ORDER BY bm25(voorziening_fts)"), {"search_q": self.terms(groups)})
         return [r[0] for r in rows]
 
 
@@ -181,12 +218,13 @@ class _PostgresIndex:
             self.write(_documents(self.c, stale))
 
     def write(self, documents: dict, remove: list[int] = ()) -> None:
-        for vid, (document, updated_at) in documents.items():
-            self.c.execute(text(
-                "INSERT INTO voorziening_search (voorziening_id, document, source_updated_at) "
-                "VALUES (:id, :doc, :at) ON CONFLICT (voorziening_id) DO UPDATE "
-                "SET document = EXCLUDED.document, source_updated_at = EXCLUDED.source_updated_at"),
-                {"id": vid, "doc": document, "at": updated_at})
+        if not documents:
+            return
+        self.c.execute(text(
+            "INSERT INTO voorziening_search (voorziening_id, document, source_updated_at) "
+            "VALUES (:id, :doc, :at) ON CONFLICT (voorziening_id) DO UPDATE "
+            "SET document = EXCLUDED.document, source_updated_at = EXCLUDED.source_updated_at"),
+            [{"id": vid, "doc": document, "at": updated_at} for vid, (document, updated_at) in documents.items()])
 
     def clear(self) -> None:
         self.c.execute(text("DELETE FROM voorziening_search"))
@@ -197,14 +235,19 @@ class _PostgresIndex:
             vocab.update(words(document))
         return vocab
 
-    def query(self, groups: list[list[str]]) -> list[int]:
+    @staticmethod
+    def terms(groups: list[list[str]]) -> str:
         # Words are [a-z0-9]+ (see words()), so they are safe inside a tsquery; ':*' adds prefixes.
-        terms = [f"{w}:*" for group in groups for w in group]
-        if not terms:
+        return " | ".join(f"{w}:*" for group in groups for w in group)
+
+    MATCHES = "SELECT voorziening_id FROM voorziening_search WHERE tsv @@ to_tsquery('dutch', :search_q)"
+
+    def query(self, groups: list[list[str]]) -> list[int]:
+        if not groups:
             return []
         rows = self.c.execute(text(
             "SELECT voorziening_id FROM voorziening_search, to_tsquery('dutch', :q) AS q "
-            "WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, voorziening_id"), {"q": " | ".join(terms)})
+            "WHERE tsv @@ q ORDER BY ts_rank(tsv, q) DESC, voorziening_id"), {"q": self.terms(groups)})
         return [r[0] for r in rows]
 
 
@@ -233,15 +276,25 @@ def search_voorzieningen(session: Session, query: str, among: set[int] | None = 
 
     Visibility is the caller's business (pass the ids of approved, active listings as ``among``).
     """
+    ranked, _matches = search_with_filter(session, query)
+    return [vid for vid in ranked if among is None or vid in among]
+
+
+def search_with_filter(session: Session, query: str):
+    """(ids best first, a SQL ``IN`` operand selecting the same ids) so callers can filter in the database."""
     query_words = words(query)
     if not query_words:
-        return []
+        return [], None
     with _search_connection(session) as connection:
         index = _index_for(connection)
-        index.ensure()
-        connection.commit()
-        ranked = index.query(expand(query_words, index.vocabulary()))
-    return [vid for vid in ranked if among is None or vid in among]
+        fingerprint = _fingerprint(connection)
+        if connection.info.get("search_fingerprint") != fingerprint:  # this connection's index may be stale
+            index.ensure()
+            connection.commit()
+            connection.info["search_fingerprint"] = fingerprint
+        groups = expand(query_words, _vocabulary(index, connection, fingerprint))
+        ranked = index.query(groups)
+    return ranked, text(index.MATCHES).bindparams(search_q=index.terms(groups)).columns(column("id", Integer))
 
 
 def index_voorziening(session: Session, voorziening_id: int) -> None:
