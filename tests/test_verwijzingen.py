@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -358,3 +360,16 @@ def test_the_demo_has_referrals_in_every_status(app, runner):
     assert login(org, "aanbieder@demo.buurtplein.nl", "buurtplein-demo").status_code == 302
     inbox = org.get("/verwijzingen/").get_data(as_text=True)
     assert "Ingetrokken" in inbox and inbox.count("VW-") >= 9
+
+
+def test_searching_needs_only_the_first_two_steps(app, session, world):
+    """The consent date is on step 4, which appears after the search: a search without it must work."""
+    pro = _client_for(app, "pro@example.nl")
+    data = {k: v for k, v in _form(world).items() if k not in ("valid_until", "method", "legal_basis",
+                                                                 "shared_fields", "purpose")}
+    page = pro.post("/verwijzingen/nieuw", data={**data, "search": "Zoek"})
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Stap 3" in body and "Taalcafé De Velve" in body
+    assert (date.today() + timedelta(days=182)).isoformat() in body  # the consent date starts at half a year
+    assert re.search(r'<input checked[^>]*value="vraag"', body) and re.search(r'<input checked[^>]*value="mondeling"', body)
+    assert "Aanmelden bij de voorziening en de vraag samen oppakken." in body

@@ -12,8 +12,8 @@ from ..hulpvragen.forms import LANGUAGE_CHOICES
 from ..models import AGE_BANDS, CONSENT_METHODS, CONTACT_PREFERENCES, LEGAL_BASES, REFERRAL_REASONS
 from . import services as svc
 
-# Fields of the second step: checked only when the professional refers, not when searching.
-REFER_FIELDS = ("voorzieningen", "consent_given", "purpose")
+# Fields of steps 3 and 4 (shown only after a search): checked when the professional refers, not when searching.
+REFER_FIELDS = ("voorzieningen", "consent_given", "purpose", "shared_fields", "valid_until", "method", "legal_basis")
 
 
 class NewReferralForm(BaseForm):

@@ -24,7 +24,7 @@ from ..voorzieningen.presentation import locations_for, schedules_for
 from ..schedule_text import week_in_words
 from . import bp
 from . import services as svc
-from .forms import ClientReportForm, ConfirmForm, NewReferralForm, StatusForm
+from .forms import REFER_FIELDS, ClientReportForm, ConfirmForm, NewReferralForm, StatusForm
 
 ROLES = ("professional", "aanbieder")
 
@@ -54,9 +54,21 @@ def _new_form(session) -> NewReferralForm:
     form = NewReferralForm()
     form.buurt.choices = [(b.id, b.name) for b in svc.buurten(session)]
     form.voorzieningen.choices = [(v.id, v.name) for v in svc.referable_voorzieningen(session)]
-    if request.method == "GET" and form.valid_until.data is None:
-        form.valid_until.data = local_today() + timedelta(days=182)
     return form
+
+
+def _step_four_defaults(form: NewReferralForm) -> None:
+    """Steps 3 and 4 appear only after the first search, so that search did not send their fields:
+    they start at their defaults (the consent date at half a year), not empty, and show no errors."""
+    for name in REFER_FIELDS:
+        field = getattr(form, name)
+        field.errors = []
+        if name in request.form or name in ("voorzieningen", "consent_given"):
+            continue
+        default = field.default() if callable(field.default) else field.default
+        field.data = default if default is None or isinstance(default, (list, tuple)) else str(default)
+    if form.valid_until.data is None:
+        form.valid_until.data = local_today() + timedelta(days=182)
 
 
 @bp.route("/nieuw", methods=["GET", "POST"])
@@ -65,13 +77,14 @@ def _new_form(session) -> NewReferralForm:
 def new():
     session = get_session()
     form = _new_form(session)
+    if request.method == "GET":
+        _step_four_defaults(form)
     ladder, found, status = None, [], 200
     if request.method == "POST":
         form.referring = "refer" in request.form
         valid = form.validate_on_submit()
-        if not form.referring:  # 'Zoek passende hulp': only the first step counts
-            for name in ("voorzieningen", "consent_given", "purpose", "shared_fields"):
-                getattr(form, name).errors = []
+        if not form.referring:  # 'Zoek passende hulp': only the first two steps count
+            _step_four_defaults(form)
             valid = not any(f.errors for f in form)
         if valid:
             buurt = session.get(Area, form.buurt.data) if form.buurt.data else None
