@@ -69,6 +69,14 @@ def words(value: str | None) -> list[str]:
     return [w for w in re.findall(r"[a-z0-9]+", fold(value)) if len(w) >= MIN_WORD and w not in STOPWORDS]
 
 
+def _meaningful(terms) -> set[str]:
+    """Index terms that words() would also give: [a-z0-9]+, long enough, not a stopword."""
+    return {t for t in terms if len(t) >= MIN_WORD and t not in STOPWORDS and _WORD.fullmatch(t)}
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
 def expand(query_words: list[str], vocabulary) -> list[list[str]]:
     """Each query word with the listing words it probably means (the word itself first)."""
     ordered_vocab = vocabulary if isinstance(vocabulary, list) else sorted(vocabulary)
@@ -186,10 +194,10 @@ class _SQLiteIndex:
         self.c.execute(text("DELETE FROM voorziening_fts_state"))
 
     def vocabulary(self) -> set[str]:
-        vocab: set[str] = set()
-        for (document,) in self.c.execute(text("SELECT document FROM voorziening_fts")):
-            vocab.update(words(document))
-        return vocab
+        # fts5vocab reads the index's own term list (C speed); TEMP, so the main schema is untouched.
+        self.c.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.voorziening_fts_vocab "
+                            "USING fts5vocab(main, voorziening_fts, row)"))
+        return _meaningful(term for (term,) in self.c.execute(text("SELECT term FROM temp.voorziening_fts_vocab")))
 
     @staticmethod
     def terms(groups: list[list[str]]) -> str:
@@ -230,10 +238,9 @@ class _PostgresIndex:
         self.c.execute(text("DELETE FROM voorziening_search"))
 
     def vocabulary(self) -> set[str]:
-        vocab: set[str] = set()
-        for (document,) in self.c.execute(text("SELECT document FROM voorziening_search")):
-            vocab.update(words(document))
-        return vocab
+        # ts_stat lists the distinct words in the database; 'simple' keeps them unstemmed, as typed.
+        return _meaningful(word for (word,) in self.c.execute(text(
+            "SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', document) FROM voorziening_search')")))
 
     @staticmethod
     def terms(groups: list[list[str]]) -> str:
