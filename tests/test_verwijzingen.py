@@ -61,7 +61,8 @@ def _form(world, **extra):
 def _refer(app, world, **extra) -> Referral:
     pro = _client_for(app, "pro@example.nl")
     response = pro.post("/verwijzingen/nieuw", data=_form(world, voorzieningen=[str(world["taal"].id)],
-                                                          consent_given="y", refer="Verwijzen", **extra))
+                                                          consent_organisations=[str(world["org"].id)],
+                                                          refer="Verwijzen", **extra))
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     return response
 
@@ -85,7 +86,8 @@ def test_the_whole_lifecycle_over_http(app, session, world):
     assert session.exec(select(Referral)).first() is None
     # Step 3-4: pick, consent, refer.
     response = pro.post("/verwijzingen/nieuw", data=_form(world, voorzieningen=[str(world["taal"].id)],
-                                                          consent_given="y", refer="Verwijzen"))
+                                                          consent_organisations=[str(world["org"].id)],
+                                                          refer="Verwijzen"))
     assert response.status_code == 302
     referral = _only_referral(session)
     assert response.headers["Location"].endswith(f"/verwijzingen/{referral.id}")
@@ -260,7 +262,8 @@ def _referral_at(app, session, world, when: datetime) -> Referral:
                                  life_domains=[], contact_preference="via_wijkcoach"),
             question=QUESTION, voorziening_ids=[world["taal"].id],
             consent=svc.NewConsent(shared_fields=["vraag"], purpose="Aanmelden", valid_until=date(2027, 6, 1),
-                                   method="schriftelijk", text_version="2026-12"))
+                                   method="schriftelijk", text_version="2026-12"),
+            consented_organisation_ids={world["org"].id})
         from marketplace.db import get_session
         s = get_session()
         (referral,) = svc.create_referrals(s, s.get(type(world["people"]["pro"]), world["people"]["pro"].id), new,
@@ -373,3 +376,22 @@ def test_searching_needs_only_the_first_two_steps(app, session, world):
     assert (date.today() + timedelta(days=182)).isoformat() in body  # the consent date starts at half a year
     assert re.search(r'<input checked[^>]*value="vraag"', body) and re.search(r'<input checked[^>]*value="mondeling"', body)
     assert "Aanmelden bij de voorziening en de vraag samen oppakken." in body
+
+
+def test_consent_is_given_per_receiving_organisation(app, session, world):
+    """Two voorzieningen of two organisations, consent for one: nothing is shared with the other,
+    and nothing is written until the professional fixes it."""
+    pro = _client_for(app, "pro@example.nl")
+    both = [str(world["taal"].id), str(world["other"].id)]
+    page = pro.post("/verwijzingen/nieuw", data=_form(world, voorzieningen=both, refer="Verwijzen",
+                                                      consent_organisations=[str(world["org"].id)]))
+    assert page.status_code == 422
+    assert "Zonder toestemming voor Ander Welzijn" in page.get_data(as_text=True)
+    assert session.exec(select(Referral)).first() is None
+    page = pro.post("/verwijzingen/nieuw", data=_form(world, voorzieningen=both, refer="Verwijzen"))
+    assert page.status_code == 422 and "Zonder toestemming van de cliënt" in page.get_data(as_text=True)
+    ok = pro.post("/verwijzingen/nieuw", data=_form(world, voorzieningen=[str(world["taal"].id)], refer="Verwijzen",
+                                                    consent_organisations=[str(world["org"].id)]))
+    assert ok.status_code == 302
+    [referral] = session.exec(select(Referral)).all()
+    assert referral.organisation_id == world["org"].id

@@ -13,7 +13,7 @@ from ..models import AGE_BANDS, CONSENT_METHODS, CONTACT_PREFERENCES, LEGAL_BASE
 from . import services as svc
 
 # Fields of steps 3 and 4 (shown only after a search): checked when the professional refers, not when searching.
-REFER_FIELDS = ("voorzieningen", "consent_given", "purpose", "shared_fields", "valid_until", "method", "legal_basis")
+REFER_FIELDS = ("voorzieningen", "consent_organisations", "purpose", "shared_fields", "valid_until", "method", "legal_basis")
 
 
 class NewReferralForm(BaseForm):
@@ -45,7 +45,10 @@ class NewReferralForm(BaseForm):
     method = RadioField(_l("Hoe gaf de cliënt toestemming?"), choices=[
         SelectChoice(m, svc.METHOD_WORDS[m]) for m in CONSENT_METHODS], default="mondeling",
         invalid_choice_message=_l("Kies hoe de cliënt toestemming gaf."))
-    consent_given = BooleanField(_l("De cliënt heeft de toestemmingstekst gehoord of gelezen en geeft toestemming"))
+    # Consent is per receiving organisation: the client may agree to one and not to another.
+    consent_organisations = MultiCheckboxField(
+        _l("De cliënt heeft de toestemmingstekst gehoord of gelezen en geeft toestemming om te delen met:"),
+        choices=[], coerce=int)
     search = SubmitField(_l("Zoek passende hulp"))
     refer = SubmitField(_l("Verwijzen"))
 
@@ -55,7 +58,7 @@ class NewReferralForm(BaseForm):
         if self.referring and not field.data:
             raise ValidationError(_l("Kies minstens één voorziening."))
 
-    def validate_consent_given(self, field) -> None:
+    def validate_consent_organisations(self, field) -> None:
         if self.referring and not field.data:
             raise ValidationError(_l("Zonder toestemming van de cliënt deelt Buurtplein niets met de organisatie."))
 

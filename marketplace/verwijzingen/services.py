@@ -93,6 +93,10 @@ class ReferralError(Exception):
     """A change that is not allowed now; the message is Dutch and safe to show."""
 
 
+class ConsentMissing(ReferralError):
+    """A chosen voorziening's organisation has no consent of the client."""
+
+
 # --------------------------------------------------------------------------- who sees what
 
 
@@ -238,6 +242,7 @@ class NewReferral:
     consent: NewConsent
     legal_basis: str = "wmo_2015"
     warm_handover: bool = False
+    consented_organisation_ids: set[int] = field(default_factory=set)  # the organisations the client agreed to
     extra: dict = field(default_factory=dict)
 
 
@@ -266,6 +271,11 @@ def create_referrals(session: Session, by: User, new: NewReferral, now: datetime
     chosen = [allowed[i] for i in dict.fromkeys(new.voorziening_ids) if i in allowed]
     if len(chosen) != len(set(new.voorziening_ids)):
         raise ReferralError(_("Een van de gekozen voorzieningen bestaat niet meer. Kies opnieuw."))
+    without = [v for v in chosen if v.organisation_id not in new.consented_organisation_ids]
+    if without:
+        org = session.get(Organisation, without[0].organisation_id)
+        raise ConsentMissing(_("Zonder toestemming voor %(org)s deelt Buurtplein niets met die organisatie. "
+                               "Vink de organisatie aan, of haal %(name)s weg.", org=org.name, name=without[0].name))
     c = new.client
     client = ReferralClient(professional_id=by.id, alias=c.alias.strip(), buurt_id=c.buurt_id, age_band=c.age_band,
                             languages=",".join(c.languages) or "nl", life_domains=",".join(c.life_domains),

@@ -53,7 +53,9 @@ def index():
 def _new_form(session) -> NewReferralForm:
     form = NewReferralForm()
     form.buurt.choices = [(b.id, b.name) for b in svc.buurten(session)]
-    form.voorzieningen.choices = [(v.id, v.name) for v in svc.referable_voorzieningen(session)]
+    referable = svc.referable_voorzieningen(session)
+    form.voorzieningen.choices = [(v.id, v.name) for v in referable]
+    form.consent_organisations.choices = [(o, str(o)) for o in dict.fromkeys(v.organisation_id for v in referable)]
     return form
 
 
@@ -63,7 +65,7 @@ def _step_four_defaults(form: NewReferralForm) -> None:
     for name in REFER_FIELDS:
         field = getattr(form, name)
         field.errors = []
-        if name in request.form or name in ("voorzieningen", "consent_given"):
+        if name in request.form or name in ("voorzieningen", "consent_organisations"):
             continue
         default = field.default() if callable(field.default) else field.default
         field.data = default if default is None or isinstance(default, (list, tuple)) else str(default)
@@ -92,6 +94,8 @@ def new():
                 try:
                     with unit_of_work(session):
                         made = svc.create_referrals(session, current_user, _new_referral(form))
+                except svc.ConsentMissing as error:
+                    form.consent_organisations.errors = [str(error)]
                 except svc.ReferralError as error:
                     form.voorzieningen.errors = [str(error)]
                 else:
@@ -124,7 +128,8 @@ def _new_referral(form) -> svc.NewReferral:
         consent=svc.NewConsent(shared_fields=form.shared_fields.data, purpose=form.purpose.data,
                                valid_until=form.valid_until.data, method=form.method.data,
                                text_version=current_app.config["CONSENT_TEXT_VERSION"]),
-        legal_basis=form.legal_basis.data, warm_handover=bool(form.warm_handover.data))
+        legal_basis=form.legal_basis.data, warm_handover=bool(form.warm_handover.data),
+        consented_organisation_ids=set(form.consent_organisations.data or []))
 
 
 def _referral(id: int, *allowed: str) -> tuple[Referral, str]:

@@ -49,7 +49,8 @@ def test_professional_refers_the_organisation_answers_and_the_professional_sees_
     expect(page.get_by_role("heading", name="Stap 3. Kies de voorzieningen")).to_be_visible()
     page.get_by_role("checkbox", name="Taalcafé De Velve").check()
     page.get_by_label("Toestemming geldt tot").fill((date.today() + timedelta(days=90)).isoformat())
-    page.get_by_label("De cliënt heeft de toestemmingstekst gehoord of gelezen en geeft toestemming").check()
+    page.get_by_role("group", name="De cliënt heeft de toestemmingstekst gehoord of gelezen en geeft toestemming"
+                     " om te delen met:").get_by_label("Welzijn Velve").check()
     page.get_by_role("button", name="Verwijzen").click()
     expect(page.get_by_role("heading", name="Verwijzing VW-", exact=False)).to_be_visible()
     referral_url = page.url
