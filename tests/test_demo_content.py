@@ -1,4 +1,4 @@
-"""Checks on the demo municipality content (marketplace/demo/content.py).
+"""Checks on the demo municipality content (marketplace/demo/data/*.json, read by content.py).
 
 The module and the category list are loaded straight from their files, so this test
 needs neither Flask nor a database and does not import the ``marketplace`` package.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -264,5 +265,13 @@ def test_only_fake_contact_details(name):
 def test_module_uses_only_the_standard_library():
     source = (ROOT / "marketplace/demo/content.py").read_text(encoding="utf-8")
     imports = re.findall(r"^\s*(?:from|import)\s+([\w.]+)", source, flags=re.MULTILINE)
-    assert set(imports) <= {"__future__"}, imports
-    assert "random" not in imports
+    assert set(imports) <= {"__future__", "json", "pathlib"}, imports  # data, read; nothing random
+
+
+def test_the_data_files_are_shipped_with_the_package():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["marketplace"]
+    package = ROOT / "marketplace"
+    shipped = {p for pattern in patterns for p in package.glob(pattern)}
+    data = set(content.DATA_DIR.iterdir())
+    assert data and data <= shipped
