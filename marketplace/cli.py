@@ -35,9 +35,8 @@ def db_group() -> None:
 
 
 def upgrade_and_seed() -> None:
-    engine = db.get_engine()
-    db.upgrade(engine)
-    with db.session_scope(engine) as session:
+    db.upgrade(db.get_engine())
+    with db.session_scope() as session:
         sync_categories(session)
 
 

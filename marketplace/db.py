@@ -29,7 +29,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app, g
 from sqlalchemy import event, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, create_engine, select
@@ -70,10 +70,23 @@ def get_engine() -> Engine:
     return current_app.extensions["db_engine"]
 
 
+def bind_of(app: Flask) -> Engine | Connection:
+    """What the app's sessions use: its engine, or the connection a test set as ``db_bind`` (its
+    transaction is rolled back when the test ends, see tests/conftest.py)."""
+    return app.extensions.get("db_bind") or app.extensions["db_engine"]
+
+
+def new_session(bind: Engine | Connection | None = None) -> Session:
+    # On a connection already inside a transaction (a test's), commit and rollback act on a savepoint
+    # of their own; on an engine the mode changes nothing.
+    return Session(bind if bind is not None else bind_of(current_app), expire_on_commit=False,
+                   join_transaction_mode="create_savepoint")
+
+
 def get_session() -> Session:
     """The request's session; created on first use."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session = new_session()
     return g.db_session
 
 
@@ -109,9 +122,32 @@ def _refuse_uncommitted_writes(response):
 @contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A session for a CLI command or job, as one unit of work: commit on success, roll back on error."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+    with new_session(engine) as session:
         with unit_of_work(session):
             yield session
+
+
+def joined_to_test(session: Session) -> bool:
+    """True when the session is joined to a test's connection (its transaction is rolled back)."""
+    return isinstance(session.get_bind(), Connection)
+
+
+@contextmanager
+def side_connection(session: Session) -> Iterator[Connection]:
+    """A connection beside the session's transaction, for work committed on its own (the search
+    index's upkeep). When the session is joined to a test's connection, that connection."""
+    bind = session.get_bind()
+    if joined_to_test(session):
+        yield bind
+        return
+    with bind.connect() as connection:
+        yield connection
+
+
+def side_commit(connection: Connection):
+    """``with side_commit(connection):`` commits the block's work on a fresh side connection; on a
+    test's connection (already in its transaction) the block is a savepoint, rolled back with the test."""
+    return connection.begin_nested() if connection.in_transaction() else connection.begin()
 
 
 # --------------------------------------------------------------------------- write lock and commit

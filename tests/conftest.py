@@ -1,5 +1,14 @@
 """Shared fixtures: a real database (SQLite file, or PostgreSQL when configured), a real SMTP
-server on loopback, and a live server for browser tests.
+server on loopback, and a live server for browser tests. Helpers to import live in
+``tests/factories/`` (rows) and ``tests/support.py`` (the rest), never here.
+
+Isolation: each test runs inside one transaction on one connection, rolled back at its end
+(warehouse's pattern). The app's sessions and the test's ``session`` join it with
+``join_transaction_mode="create_savepoint"``: their commits and rollbacks become savepoints, so the
+code under test commits as in production and nothing is left behind, in milliseconds. A test that
+needs commits other connections can see (a live server's threads, a second process, concurrency,
+migrations, backups, job locks) is marked ``real_commits`` (``live_server`` marks it by itself): it
+gets the database itself, emptied after the test.
 
 Environment:
 - BUURTPLEIN_TEST_DATABASE_URL: run the whole suite on this database (e.g. PostgreSQL);
@@ -13,44 +22,26 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 
 import pytest
-from sqlalchemy import text
-from sqlmodel import Session, SQLModel
+from sqlalchemy import event, text
 
 from marketplace import create_app, db
-from marketplace.categories import sync_categories
 from marketplace.config import normalise_database_url
 
-# Cheap password hashing in tests (production uses scrypt): saves most of the suite's CPU time.
-TEST_HASH_METHOD = "pbkdf2:sha256:1"
-REQUIRE_ALL = os.environ.get("BUURTPLEIN_REQUIRE_ALL") == "1"
+from .support import (TEMPLATES, TEST_HASH_METHOD, clean_database, fresh_postgres_schema, require,
+                      trained_classifier)
+from .factories import login, make_user  # noqa: F401  (kept for branches in flight: import from tests.factories)
+
 # One schema per test process, so parallel runs on one PostgreSQL never wipe each other.
 TEST_SCHEMA = f"buurtplein_tests_{os.getpid()}"
+REAL_COMMITS = "real_commits"
 
 
-def require(condition: bool, reason: str) -> None:
-    """Skip locally, fail under BUURTPLEIN_REQUIRE_ALL: nothing is skipped silently in CI."""
-    if condition:
-        return
-    if REQUIRE_ALL:
-        pytest.fail(reason + " (required: BUURTPLEIN_REQUIRE_ALL=1)")
-    pytest.skip(reason)
-
-
-def postgres_url_in_schema(url: str, schema: str) -> str:
-    separator = "&" if "?" in url else "?"
-    return f"{normalise_database_url(url)}{separator}options=-csearch_path%3D{schema}"
-
-
-def fresh_postgres_schema(url: str, schema: str) -> str:
-    engine = db.make_engine(normalise_database_url(url))
-    with engine.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine.dispose()
-    return postgres_url_in_schema(url, schema)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "live_server" in item.fixturenames or item.get_closest_marker("browser"):
+            item.add_marker(REAL_COMMITS)
 
 
 @pytest.fixture(scope="session")
@@ -82,52 +73,85 @@ def base_config(database_url, tmp_path_factory) -> dict:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _trained_classifier():
-    """One classifier per test run, trained before any test (the app never trains in a request)."""
-    from marketplace.matching_service import base_classifier
-    return base_classifier()
+def classifier():
+    """The run's one category classifier, shared by the matching tests and every app (the app
+    never trains in a request; without this each app process would train its own)."""
+    from marketplace import matching_service
+    clf = trained_classifier()
+    matching_service._BASE["base"] = clf  # what base_classifier() would have trained
+    return clf
 
 
 @pytest.fixture(scope="session")
 def _migrated(base_config):
+    """The schema at head and the categories in, committed once: every test starts from here."""
     app = create_app(base_config)
     with app.app_context():
         db.upgrade(db.get_engine())
+        clean_database(app)
     app.extensions["db_engine"].dispose()
     return True
 
 
-def clean_database(app) -> None:
-    """Empty every table (children first) and put the categories back."""
-    engine = app.extensions["db_engine"]
-    tables = list(reversed(SQLModel.metadata.sorted_tables))
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
-    with db.session_scope(engine) as session:
-        sync_categories(session)
+@pytest.fixture(scope="session")
+def _test_engine(base_config, _migrated):
+    engine = db.make_engine(base_config["DATABASE_URL"])
+    if engine.dialect.name == "sqlite":
+        # pysqlite begins a transaction only before the first write, so a SAVEPOINT could become the
+        # outermost transaction and its RELEASE a real commit. SQLAlchemy's recipe: the driver leaves
+        # transactions alone and SQLAlchemy emits BEGIN itself (only on the tests' own connections).
+        @event.listens_for(engine, "connect")
+        def _driver_autocommit(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection):
+            connection.exec_driver_sql("BEGIN")
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
-def make_app(base_config, _migrated):
-    """Build an app with extra config; the database is emptied after the test."""
+def db_connection(request, _test_engine):
+    """The connection whose transaction holds everything the test writes; rolled back at the end.
+    None for a ``real_commits`` test."""
+    if request.node.get_closest_marker(REAL_COMMITS):
+        yield None
+        return
+    connection = _test_engine.connect()
+    connection.info.clear()  # what the pooled connection remembers (the search index's state) was rolled back
+    transaction = connection.begin()
+    try:
+        yield connection
+    finally:
+        ended_early = not transaction.is_active
+        if not ended_early:
+            transaction.rollback()
+        connection.close()
+    if ended_early:  # its writes may now be in the database for every later test
+        pytest.fail("The test's transaction was committed or closed by the code under test: "
+                    "mark the test real_commits (see tests/conftest.py).")
+
+
+@pytest.fixture
+def make_app(base_config, _migrated, db_connection):
+    """Build an app with extra config, joined to the test's transaction (or, for a ``real_commits``
+    test, on the database itself, emptied after the test)."""
     apps = []
 
     def factory(**overrides):
         app = create_app({**base_config, **overrides})
+        app.jinja_env.bytecode_cache = TEMPLATES
+        if db_connection is not None:
+            app.extensions["db_bind"] = db_connection
         apps.append(app)
-        with app.app_context():
-            clean_database(app)
         return app
 
     yield factory
     for app in apps:
-        with app.app_context():
-            clean_database(app)
+        if db_connection is None:
+            with app.app_context():
+                clean_database(app)
         app.extensions["db_engine"].dispose()
 
 
@@ -150,33 +174,16 @@ def runner(app):
 def session(app):
     """A session of the test's own, outside any app context: HTTP requests made by the
     test client then get their own app context, ``g`` and session, as in production."""
-    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+    with db.new_session(db.bind_of(app)) as s:
         yield s
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def make_user(session, email="anna@example.nl", password="geheim-wachtwoord", roles=("bewoner",),
-              name="Anna de Vries"):
-    from marketplace.account.services import hash_password
-    from marketplace.models import User, UserRole
-    user = User(email=email, password_hash=hash_password(password, TEST_HASH_METHOD),
-                display_name=name)
-    user.roles = [UserRole(role=r) for r in roles]
-    session.add(user)
-    session.commit()
-    return user
-
-
-def login(client, email="anna@example.nl", password="geheim-wachtwoord"):
-    return client.post("/login", data={"email": email, "password": password})
 
 
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
     from aiosmtpd.controller import Controller
+
+    from .support import free_port
 
     class Keep:
         def __init__(self):
@@ -205,7 +212,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture
 def live_server(make_app):
-    """The app with CSRF on, served from a thread on 127.0.0.1."""
+    """The app with CSRF on, served from a thread on 127.0.0.1 (a ``real_commits`` test: the
+    server's threads have connections of their own)."""
     from werkzeug.serving import make_server
 
     app = make_app(WTF_CSRF_ENABLED=True)
@@ -236,14 +244,3 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def unique_schema() -> str:
-    return "mig_" + uuid.uuid4().hex[:10]

@@ -10,8 +10,7 @@ from marketplace import db
 from marketplace.models import AuditEvent, AvailabilitySlot, OfferCategory, User, VolunteerOffer
 from marketplace.timeutil import local_today
 
-from .conftest import login, make_user
-from .factories import make_offer, make_world
+from .factories import login, make_offer, make_user, make_world
 
 GOOD = {"categories": ["boodschappen", "vervoer"], "title": "Ik doe boodschappen",
         "description": "Ik heb een auto en tijd op dinsdag.", "slots": ["1-ochtend", "3-avond"],

@@ -19,8 +19,8 @@ from marketplace.models import (Activity, ActivityOccurrence, ActivitySignup, Au
                                 User)
 from marketplace.timeutil import local_datetime, local_today, to_local
 
-from .conftest import login, make_user
-from .factories import add, days_from_today, make_activity, make_organisation, make_preventiemakelaar, make_world
+from .factories import (add, days_from_today, login, make_activity, make_organisation, make_preventiemakelaar,
+                        make_user, make_world)
 
 
 # --------------------------------------------------------------------------- helpers

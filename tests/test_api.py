@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_activity, make_offer, make_organisation, make_voorziening, make_world
-
-from .conftest import make_user
+from .factories import add, make_activity, make_offer, make_organisation, make_user, make_voorziening, make_world
 
 
 @pytest.fixture
@@ -103,9 +101,24 @@ def test_the_api_says_when_it_does_not_understand_and_when_a_professional_looks_
     assert all(s["kind"] != "offer" for s in doubt["suggestions"])  # no volunteer before a professional looked
 
 
-def test_match_train_saves_a_model_that_every_worker_loads(make_app, tmp_path):
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
+def test_match_train_saves_a_model_that_every_worker_loads(make_app, tmp_path, session, classifier, monkeypatch):
+    from marketplace.models import CategoryExample
+    from matching.classifier import CategoryClassifier
+
+    # The job's plumbing is the point here (fitting is tested in tests/matching and costs 30 s of
+    # CPU): what it trains on, that it saves, that every worker loads what it saved.
+    trained_on = []
+
+    def fit(categories, examples=(), **params):
+        trained_on.extend(examples)
+        return classifier
+
+    monkeypatch.setattr(CategoryClassifier, "from_categories", fit)
     app = make_app(MATCHING_MODEL_PATH=str(tmp_path / "model" / "classifier.joblib"))
+    add(session, CategoryExample(text="zwerfafval prikken", category_slug="klussen", source="correction"))
     result = app.test_cli_runner().invoke(args=["match", "train"])
+    assert ("zwerfafval prikken", "klussen") in trained_on  # residents' corrections teach the model
     assert result.exit_code == 0, result.output
     assert "top-1" in result.output and (tmp_path / "model" / "classifier.json").exists()
     from marketplace import matching_service

@@ -13,9 +13,8 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
-from tests.factories import make_activity, make_offer, make_organisation, make_voorziening, make_world
+from .factories import make_activity, make_offer, make_organisation, make_user, make_voorziening, make_world
 
-from .conftest import make_user
 
 CHECKS = [schemathesis.checks.not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]

@@ -11,7 +11,7 @@ from sqlmodel import select
 from marketplace import db
 from marketplace.models import AuditEvent, User
 
-from .conftest import login, make_user
+from .factories import login, make_user
 
 
 def _user_count(app):

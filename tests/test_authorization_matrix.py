@@ -22,8 +22,8 @@ import pytest
 
 from marketplace import db
 
-from . import authz_world as aw
-from .conftest import login
+from .factories import authz_world as aw
+from .factories import login
 
 STAFF = ("ambassadeur", "professional", "preventiemakelaar", "beheerder")
 Allowed = Callable[[str, str], bool]  # (viewer role, variant) -> allowed
@@ -189,7 +189,7 @@ LOGIN_ONLY_PAGES = {"auth.login"}
 def matrix_app(tmp_path_factory, base_config, _migrated):
     from marketplace import create_app
 
-    from .conftest import clean_database
+    from .support import clean_database
 
     app = create_app({**base_config, "PROPAGATE_EXCEPTIONS": False})
     with app.app_context():

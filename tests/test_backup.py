@@ -12,7 +12,8 @@ from marketplace import create_app, db
 from marketplace.config import normalise_database_url
 
 from . import factories as f
-from .conftest import TEST_HASH_METHOD, fresh_postgres_schema, make_user, require, unique_schema
+from .factories import make_user
+from .support import TEST_HASH_METHOD, fresh_postgres_schema, require, unique_schema
 
 PG = os.environ.get("BUURTPLEIN_TEST_POSTGRES_URL")
 

@@ -11,7 +11,7 @@ import sys
 
 from marketplace.config import REPO_ROOT
 
-from .conftest import require
+from .support import require
 
 
 def test_bandit_is_clean_on_marketplace_and_matching():

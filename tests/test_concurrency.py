@@ -23,6 +23,7 @@ from marketplace.models import (ActivitySignup, Conversation, HelpRequest, Match
 
 from .factories import add, make_activity, make_offer, make_organisation, make_request, make_world
 
+pytestmark = pytest.mark.real_commits  # the server's threads each have a connection of their own
 PASSWORD = "geheim-wachtwoord"
 CHEAP_HASH = hash_password(PASSWORD, method="pbkdf2:sha256:1000")  # the races are the point, not hashing
 

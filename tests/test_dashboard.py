@@ -16,8 +16,7 @@ from marketplace.dashboard import services as dsvc
 from marketplace.dashboard.suppression import PRIMARY, SECONDARY, Table, suppress
 from marketplace.models import Match, UserWijk
 
-from .conftest import login, make_user
-from .factories import add, make_offer, make_request, make_world
+from .factories import add, login, make_offer, make_request, make_user, make_world
 
 PASSWORD = "geheim-wachtwoord"
 BASE = datetime(2026, 6, 1, 10, 0, tzinfo=timezone.utc)

@@ -14,8 +14,7 @@ from marketplace.dashboard import measures
 from marketplace.dashboard.suppression import PRIMARY
 from marketplace.models import ActivitySignup, Area, Match
 
-from .conftest import login, make_user
-from .factories import add, make_activity, make_offer, make_request
+from .factories import add, login, make_activity, make_offer, make_request, make_user
 from .test_dashboard import BASE, PERIOD, figures_world  # noqa: F401  (the hand-counted fixture)
 
 

@@ -20,7 +20,8 @@ from sqlmodel import Session
 
 from marketplace import create_app, db
 
-from .conftest import TEST_HASH_METHOD, free_port, login, make_user, require
+from .factories import login, make_user
+from .support import TEST_HASH_METHOD, free_port, require
 
 DUTCH = "Buurtplein kan zijn gegevens nu niet bereiken"
 

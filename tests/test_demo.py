@@ -14,7 +14,7 @@ from marketplace.models import (Activity, ActivityCategory, Area, Category, Help
                                 RequestCategory, Schedule, User, VolunteerOffer, Voorziening,
                                 VoorzieningCategory)
 
-from .conftest import login, make_user
+from .factories import login, make_user
 
 ROLES = ("bewoner", "vrijwilliger", "ambassadeur", "professional", "aanbieder", "preventiemakelaar", "beheerder")
 

@@ -10,7 +10,7 @@ from marketplace.models import (Activity, ActivityOccurrence, Area, HelpRequest,
                                 OfferCategory, RequestCategory, User, UserRole, VolunteerOffer, Voorziening,
                                 VoorzieningCategory, VoorzieningLocation)
 
-from .conftest import login
+from .factories import login
 
 SIZE = 300
 

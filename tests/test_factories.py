@@ -1,9 +1,8 @@
 """The shared factories build valid rows (guards every test that uses them)."""
 
-from tests.factories import (make_activity, make_offer, make_organisation, make_preventiemakelaar,
-                             make_request, make_voorziening, make_world)
+from .factories import (make_activity, make_offer, make_organisation, make_preventiemakelaar, make_request,
+                        make_user, make_voorziening, make_world)
 
-from .conftest import make_user
 
 
 def test_factories_build_a_small_world(session):

@@ -10,8 +10,7 @@ from marketplace import db
 from marketplace.models import AuditEvent, HelpRequest, HelpRequestPrivate, RequestCategory
 from marketplace.timeutil import local_today
 
-from .conftest import login, make_user
-from .factories import make_offer, make_request, make_world
+from .factories import login, make_offer, make_request, make_user, make_world
 
 GOOD = {"category": "boodschappen", "title": "Wie doet boodschappen?", "urgency": "deze week",
         "description": "Ik kan niet goed lopen na mijn operatie.", "wanted_time": "dinsdagochtend",

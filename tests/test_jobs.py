@@ -20,7 +20,7 @@ from marketplace import db, jobs
 from marketplace.config import normalise_database_url
 from marketplace.models import JobLock, utcnow
 
-from .conftest import fresh_postgres_schema, require, unique_schema
+from .support import fresh_postgres_schema, require, unique_schema
 
 PG = os.environ.get("BUURTPLEIN_TEST_POSTGRES_URL")
 
@@ -165,6 +165,7 @@ def test_every_cron_command_says_so_and_exits_0_when_another_run_holds_it(app, r
     assert f"Er draait al een '{name}' job" in result.output
 
 
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
 def test_a_cron_command_runs_when_free_and_a_dry_run_needs_no_lock(app, runner):
     engine = app.extensions["db_engine"]
     result = runner.invoke(args=["match", "batch"])

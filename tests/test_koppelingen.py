@@ -13,10 +13,9 @@ from sqlmodel import select
 from marketplace import db
 from marketplace.koppelingen.services import remind_and_escalate, run_batch, weekly_digest
 from marketplace.models import Conversation, HelpRequest, Match, Message, User
-from tests.factories import (make_offer, make_organisation, make_preventiemakelaar, make_request,
-                             make_voorziening, make_world)
+from .factories import (login, make_offer, make_organisation, make_preventiemakelaar, make_request, make_user,
+                        make_voorziening, make_world)
 
-from .conftest import login, make_user
 
 
 @pytest.fixture
@@ -173,6 +172,7 @@ def test_reminder_then_escalation_is_bounded(app, scene, client):
         assert len(mails) == 2 and "pm_at_example.nl" in mails[-1]
 
 
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
 def test_batch_is_deterministic_and_dry_run_writes_nothing(app, scene, session, runner):
     extra = make_user(session, email="v2@example.nl", roles=("vrijwilliger",))
     make_offer(session, extra, scene["world"].velve, max_matches_per_month=2)
@@ -196,6 +196,7 @@ def test_batch_is_deterministic_and_dry_run_writes_nothing(app, scene, session, 
         assert {m.status for m in db.get_session().exec(select(Match))} == {"suggested"}
 
 
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
 def test_suggested_match_accepted_by_volunteer_becomes_a_proposal(app, scene, client, runner):
     runner.invoke(args=["match", "batch"])
     match = _match(app)

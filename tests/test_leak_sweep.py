@@ -21,8 +21,8 @@ from werkzeug.routing import IntegerConverter
 from marketplace import db
 from marketplace.models import ROLES, Area
 
-from . import authz_world as aw
-from .conftest import login
+from .factories import authz_world as aw
+from .factories import login
 
 SKIP = {"static", "auth.logout", "moderatie.confirm_listing", "auth.reset_password"}
 MAX_PAGES = 400
@@ -33,7 +33,7 @@ HREF = re.compile(r'href="([^"#]+)"')
 def sweep_app(base_config, _migrated):
     from marketplace import create_app
 
-    from .conftest import clean_database
+    from .support import clean_database
 
     app = create_app({**base_config, "PROPAGATE_EXCEPTIONS": False})
     with app.app_context():

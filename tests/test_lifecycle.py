@@ -16,9 +16,8 @@ from marketplace.moderatie import lifecycle
 from marketplace.voorzieningen import verification
 from marketplace.models import AuditEvent, HelpRequest, Organisation, VolunteerOffer, Voorziening
 
-from .conftest import make_user
-from .factories import (days_from_today, make_offer, make_organisation, make_request, make_voorziening,
-                        make_world)
+from .factories import (days_from_today, make_offer, make_organisation, make_request, make_user,
+                        make_voorziening, make_world)
 
 LONG_AGO = datetime.now(timezone.utc) - timedelta(days=200)
 
@@ -59,6 +58,7 @@ def run_job(runner, *args):
 # --------------------------------------------------------------------------- reminders and expiry
 
 
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
 def test_reminder_is_sent_once_not_twice(app, runner, session, world, people):
     anna, vera = people
     request = make_request(session, anna, world.velve, title="Hulp met de tuin", expires_at=days_from_today(2))
@@ -80,6 +80,7 @@ def test_reminder_is_sent_once_not_twice(app, runner, session, world, people):
     assert "herinnering hulpvraag verstuurd: 0" in output and len(outbox(app)) == 2
 
 
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
 def test_expiry_only_of_open_requests_and_active_offers(app, runner, session, world, people):
     anna, vera = people
     open_request = make_request(session, anna, world.velve, expires_at=days_from_today(0))
@@ -120,6 +121,7 @@ def test_renewed_request_does_not_expire_and_gets_a_new_reminder_later(app, sess
     assert summary.request_reminders == [request.id] and len(outbox(app)) == 2
 
 
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
 def test_dry_run_changes_nothing_and_sends_nothing(app, runner, session, world, people):
     anna, _ = people
     soon = make_request(session, anna, world.velve, expires_at=days_from_today(1))
@@ -153,7 +155,7 @@ def test_reminder_mail_goes_through_a_real_smtp_server(make_app, smtp_server):
 
 
 def test_failed_mail_is_tried_again_next_run(make_app):
-    from .conftest import free_port
+    from .support import free_port
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens there
     with app.app_context():
         with db.session_scope() as s:
@@ -173,6 +175,7 @@ def confirm_link(app) -> str:
     return re.search(r"http://\S+/moderatie/bevestigen/\S+", mail.get_content()).group(0)
 
 
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
 def test_verification_mail_with_token_and_confirm_by_post(app, client, runner, session, world):
     staff = make_user(session, email="staf@example.nl", roles=("aanbieder",))
     org = make_organisation(session, name="Buurthuis Oost", staff=staff, created_at=LONG_AGO)
@@ -226,7 +229,7 @@ def test_possibly_outdated_after_interval_plus_grace():
 
 def test_outdated_listing_shows_in_queue_and_can_be_marked_correct(app, client, session, world):
     from .factories import make_preventiemakelaar
-    from .conftest import login
+    from .factories import login
     make_preventiemakelaar(session, world)
     org = make_organisation(session, name="Stille Stichting", created_at=LONG_AGO - timedelta(days=200))
     login(client, "pm@example.nl")

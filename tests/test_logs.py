@@ -8,11 +8,10 @@ import logging
 from types import SimpleNamespace
 
 import pytest
-from sqlmodel import Session
 
-from marketplace import logs
+from marketplace import db, logs
 
-from .conftest import login, make_user
+from .factories import login, make_user
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def test_a_safe_request_id_is_echoed_and_anything_else_replaced(client):
 
 def test_one_json_line_per_request_with_user_id_and_no_personal_data(json_log):
     app, lines = json_log  # (no `session` fixture: its app would switch the log format back)
-    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
+    with db.new_session(db.bind_of(app)) as session:
         user = make_user(session, email="greet@example.nl", name="Greet Jansen")
     client = app.test_client()
     client.get("/")

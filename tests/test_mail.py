@@ -10,7 +10,7 @@ import inspect
 import pkgutil
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 from wtforms import PasswordField, StringField, TextAreaField
 
 import marketplace
@@ -18,8 +18,8 @@ from marketplace import db, mail
 from marketplace.forms import BaseForm, BaseSubForm, multi_line, single_line
 from marketplace.models import Activity, ActivitySignup, AuditEvent, SupportRequest, User
 
-from .conftest import free_port, login, make_user
-from .factories import add, make_activity, make_preventiemakelaar, make_world
+from .factories import add, login, make_activity, make_preventiemakelaar, make_user, make_world
+from .support import free_port
 
 TITLE_WITH_BREAK = "Koffie\r\nBcc: iedereen@example.nl"
 
@@ -143,7 +143,7 @@ def test_queued_mail_goes_out_after_commit_and_never_after_rollback(app, session
     outbox = tmp_path / "outbox"
     app.config.update(MAIL_OUTBOX=str(outbox))
     with app.app_context():
-        with Session(app.extensions["db_engine"]) as s:
+        with db.new_session(db.bind_of(app)) as s:
             mail.queue_mail(s, "a@example.nl", "Eerst", "Tekst")
             assert not outbox.exists()  # not before the commit
             s.add(AuditEvent(action="test"))
@@ -219,6 +219,7 @@ def test_with_the_mail_server_down_every_action_is_saved_and_its_mail_kept(mail_
     assert "kept for retry" in caplog.text
 
 
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
 def test_kept_mail_is_sent_by_flask_mail_retry(mail_down, smtp_server):
     app, failed = mail_down
     activity_id = _scene(app)
@@ -258,7 +259,7 @@ def test_an_old_title_with_a_line_break_still_reaches_everyone_over_real_smtp(ma
 
 
 def test_a_password_reset_with_the_mail_server_down_is_no_500_and_the_mail_is_kept(make_app):
-    from .conftest import free_port
+    from .support import free_port
     from marketplace import db as database
 
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())

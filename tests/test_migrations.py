@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 
 from marketplace import create_app, db
 
-from .conftest import fresh_postgres_schema, require, unique_schema
+from .support import fresh_postgres_schema, require, unique_schema
 
 EXPECTED_TABLES = set(SQLModel.metadata.tables)
 

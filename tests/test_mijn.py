@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from marketplace.models import ActivitySignup, Match
 
-from .conftest import login, make_user
-from .factories import add, make_activity, make_offer, make_organisation, make_request, make_world
+from .factories import (add, login, make_activity, make_offer, make_organisation, make_request, make_user,
+                        make_world)
 from marketplace.timeutil import local_today
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.models import (Activity, HelpRequest, Match, Organisation, Schedule, User,
                                 Voorziening)
 
-from .conftest import make_user
+from .factories import make_user
 
 
 def _org(session):

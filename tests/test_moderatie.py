@@ -11,9 +11,8 @@ from marketplace import db
 from marketplace.models import (AuditEvent, HelpRequest, Organisation, Report, SupportRequest, User,
                                 VolunteerOffer, Voorziening)
 
-from .conftest import login, make_user
-from .factories import (add, make_activity, make_offer, make_organisation, make_preventiemakelaar, make_request,
-                        make_voorziening, make_world)
+from .factories import (add, login, make_activity, make_offer, make_organisation, make_preventiemakelaar,
+                        make_request, make_user, make_voorziening, make_world)
 
 
 @pytest.fixture

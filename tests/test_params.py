@@ -15,8 +15,8 @@ from marketplace.models import Activity, ActivityOccurrence, HelpRequest, Match,
 from marketplace.params import (MAX_ID, SafeIntConverter, add_weeks, bounded_int, date_in_range, finite_float,
                                 int_id)
 
-from .conftest import login, make_user
-from .factories import make_activity, make_offer, make_organisation, make_request, make_world
+from .factories import (login, make_activity, make_offer, make_organisation, make_request, make_user,
+                        make_world)
 
 TOO_BIG = [str(2**63), "99999999999999999999"]
 NASTY_NUMBERS = ["²", "٣", "-1", "0", "1_0", " ", "1.5", "0x10", *TOO_BIG, "1" * 5000]

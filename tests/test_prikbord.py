@@ -9,8 +9,7 @@ import pytest
 from marketplace.models import ActivityOccurrence
 from marketplace.timeutil import local_datetime, local_today
 
-from .conftest import make_user
-from .factories import add, make_activity, make_organisation, make_request, make_world
+from .factories import add, make_activity, make_organisation, make_request, make_user, make_world
 
 
 @pytest.fixture

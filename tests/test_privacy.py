@@ -19,9 +19,8 @@ from werkzeug.routing import IntegerConverter, UnicodeConverter
 from marketplace import db
 from marketplace.models import Area
 
-from .conftest import login, make_user
-from .factories import (make_activity, make_offer, make_organisation, make_preventiemakelaar, make_request,
-                        make_voorziening, make_world)
+from .factories import (login, make_activity, make_offer, make_organisation, make_preventiemakelaar,
+                        make_request, make_user, make_voorziening, make_world)
 
 PRIVATE = {
     "address": ["Geheimweg 77", "Kluisstraat 5", "Verstopt 3"],

@@ -13,14 +13,15 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import Session, select
+from sqlmodel import select
 
+from marketplace import db
 from marketplace.models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, AvailabilitySlot,
                                 Conversation, HelpRequest, HelpRequestPrivate, Location, Match, OfferCategory,
                                 RequestCategory, User, UserRole, VolunteerOffer)
 
-from .conftest import login, make_user
-from .factories import make_activity, make_offer, make_organisation, make_request, make_world
+from .factories import (login, make_activity, make_offer, make_organisation, make_request, make_user,
+                        make_world)
 
 TABLES = (User, UserRole, HelpRequest, HelpRequestPrivate, RequestCategory, VolunteerOffer, OfferCategory,
           AvailabilitySlot, Activity, ActivityOccurrence, ActivityCategory, Location, ActivitySignup, Match,
@@ -64,7 +65,7 @@ def world(app, session):
 
 
 def counts(app) -> dict[str, int]:
-    with Session(app.extensions["db_engine"]) as s:
+    with db.new_session(db.bind_of(app)) as s:
         return {t.__name__: len(s.exec(select(t)).all()) for t in TABLES}
 
 
@@ -76,7 +77,7 @@ def post_and_check(app, client, url, data, single_line_columns=()):
     if response.status_code != 302:
         assert after == before, (url, data, response.status_code)
     for model, column in single_line_columns:
-        with Session(app.extensions["db_engine"]) as s:
+        with db.new_session(db.bind_of(app)) as s:
             for value in s.exec(select(getattr(model, column))).all():
                 assert value is None or not CONTROL.search(value), (model.__name__, column, value)
     return response, before, after

@@ -14,9 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import login, make_user
-from .factories import (make_activity, make_offer, make_organisation, make_preventiemakelaar, make_request,
-                        make_voorziening, make_world)
+from .factories import (login, make_activity, make_offer, make_organisation, make_preventiemakelaar,
+                        make_request, make_user, make_voorziening, make_world)
 
 PARAMETER_NAMES = ["page", "wijk", "week", "onderwerp", "categorie", "q", "postcode", "lat", "lon", "afstand",
                    "leeftijd", "taal", "sorteer", "weergave", "gratis", "indicatievrij", "soort", "id",

@@ -8,8 +8,8 @@ from sqlmodel import select
 from marketplace import db
 from marketplace.models import VoorzieningReview
 
-from .conftest import login, make_user
-from .factories import make_organisation, make_preventiemakelaar, make_voorziening, make_world
+from .factories import (login, make_organisation, make_preventiemakelaar, make_user, make_voorziening,
+                        make_world)
 
 
 @pytest.fixture

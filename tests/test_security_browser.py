@@ -7,15 +7,8 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace import db
-from tests.factories import (
-    make_activity,
-    make_organisation,
-    make_request,
-    make_voorziening,
-    make_world,
-)
+from .factories import make_activity, make_organisation, make_request, make_user, make_voorziening, make_world
 
-from .conftest import make_user
 
 pytestmark = pytest.mark.browser
 

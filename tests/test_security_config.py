@@ -13,7 +13,8 @@ from flask import Flask
 from marketplace import create_app
 from marketplace.config import REPO_ROOT, ConfigError, from_environment
 
-from .conftest import clean_database, make_user
+from .factories import make_user
+from .support import clean_database
 
 OLD_CONSTANT = "dev-only-not-secret"
 STRONG_KEY = "k" * 40

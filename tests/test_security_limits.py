@@ -6,9 +6,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from sqlmodel import Session
 
-from .conftest import login, make_user
+from marketplace import db
+
+from .factories import login, make_user
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def limited(make_app):
 def session(limited):
     """The limited app's own session. (The shared ``session`` fixture would build a second app
     with the limiter off, and the limiter is one object: the last app's setting wins.)"""
-    with Session(limited.extensions["db_engine"], expire_on_commit=False) as s:
+    with db.new_session(db.bind_of(limited)) as s:
         yield s
 
 

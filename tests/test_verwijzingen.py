@@ -13,8 +13,7 @@ from marketplace.models import (AuditEvent, Consent, Referral, ReferralClient, R
 from marketplace.timeutil import LOCAL_TZ
 from marketplace.verwijzingen import services as svc
 
-from .conftest import login, make_user
-from .factories import add, make_organisation, make_voorziening, make_world
+from .factories import add, login, make_organisation, make_user, make_voorziening, make_world
 
 PASSWORD = "geheim-wachtwoord"
 ALIAS = "Fatimazwaan"
@@ -303,6 +302,7 @@ def test_the_response_clock_reminds_once_then_shows_no_response(app, session, wo
     assert "Herinnering" in recipients and ALIAS not in recipients and "Nederlands leren" not in recipients
 
 
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
 def test_the_remind_command_with_a_frozen_clock(app, session, world):
     _referral_at(app, session, world, _local(2026, 12, 1, 9, 0))
     runner = app.test_cli_runner()

@@ -15,8 +15,8 @@ from marketplace.koppelingen.services import run_batch, weekly_digest
 from marketplace.models import Area, AuditEvent, HelpRequest, Match, User, UserWijk, VolunteerOffer
 from marketplace.visibility import may_see_request
 
-from .conftest import login, make_user
-from .factories import add, make_activity, make_offer, make_preventiemakelaar, make_request, make_world
+from .factories import (add, login, make_activity, make_offer, make_preventiemakelaar, make_request,
+                        make_user, make_world)
 
 SECRET = "Mijn partner dreigt mij iets aan te doen"
 

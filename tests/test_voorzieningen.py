@@ -13,8 +13,7 @@ from marketplace.models import (AuditEvent, Location, Organisation, Schedule, Us
 from marketplace.timeutil import LOCAL_TZ
 from marketplace.voorzieningen import finding, presentation
 
-from .conftest import login, make_user
-from .factories import make_organisation, make_voorziening, make_world
+from .factories import login, make_organisation, make_user, make_voorziening, make_world
 
 
 def titles(response) -> list[str]:

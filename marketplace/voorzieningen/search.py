@@ -30,8 +30,6 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from contextlib import contextmanager
-from typing import Iterator
 
 import click
 from flask import Flask
@@ -40,6 +38,7 @@ from sqlalchemy import Integer, column, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
+from ..db import joined_to_test, side_commit, side_connection
 from ..models import (Area, Category, Location, Organisation, Voorziening, VoorzieningCategory,
                      VoorzieningLocation)
 
@@ -267,14 +266,6 @@ def _index_for(connection: Connection):
     return _PostgresIndex(connection) if connection.dialect.name == "postgresql" else _SQLiteIndex(connection)
 
 
-@contextmanager
-def _search_connection(session: Session) -> Iterator[Connection]:
-    """The index lives beside the request's transaction: its upkeep is committed on its own,
-    so a read-only page does not throw it away again (and SQLite's TEMP table stays warm)."""
-    with session.get_bind().connect() as connection:
-        yield connection
-
-
 # --------------------------------------------------------------------------- public interface
 
 
@@ -292,12 +283,16 @@ def search_with_filter(session: Session, query: str):
     query_words = words(query)
     if not query_words:
         return [], None
-    with _search_connection(session) as connection:
+    # The index lives beside the request's transaction: its upkeep is committed on its own, so a
+    # read-only page does not throw it away again.
+    with side_connection(session) as connection:
         index = _index_for(connection)
-        fingerprint = _fingerprint(connection)
-        if connection.info.get("search_fingerprint") != fingerprint:  # this connection's index may be stale
-            index.ensure()
-            connection.commit()
+        with side_commit(connection):
+            fingerprint = _fingerprint(connection)  # when it changed, this connection's index may be stale
+            stale = connection.info.get("search_fingerprint") != fingerprint
+            if stale:
+                index.ensure()
+        if stale and not joined_to_test(session):  # there the request's savepoint may undo the upkeep
             connection.info["search_fingerprint"] = fingerprint
         groups = expand(query_words, _vocabulary(index, connection, fingerprint))
         ranked = index.query(groups)
@@ -315,12 +310,11 @@ def index_voorziening(session: Session, voorziening_id: int) -> None:
 
 def reindex(session: Session) -> int:
     """Rebuild the whole index; returns the number of listings indexed."""
-    with _search_connection(session) as connection:
+    with side_connection(session) as connection, side_commit(connection):
         index = _index_for(connection)
         index.clear()
         documents = _documents(connection)
         index.write(documents)
-        connection.commit()
     return len(documents)
 
 

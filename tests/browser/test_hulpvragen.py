@@ -8,9 +8,8 @@ from sqlmodel import select
 
 from marketplace import db
 from marketplace.models import HelpRequest
-from tests.factories import make_world
+from tests.factories import make_user, make_world
 
-from ..conftest import make_user
 
 PASSWORD = "geheim-wachtwoord"
 PHONE = "06-24681357"

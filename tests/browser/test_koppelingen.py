@@ -7,9 +7,8 @@ from sqlmodel import select
 
 from marketplace import db
 from marketplace.models import HelpRequest, Match
-from tests.factories import make_offer, make_request, make_world
+from tests.factories import make_offer, make_request, make_user, make_world
 
-from ..conftest import make_user
 
 PASSWORD = "geheim-wachtwoord"
 

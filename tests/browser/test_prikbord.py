@@ -6,9 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace import db
-from tests.factories import make_activity, make_organisation, make_request, make_world
+from tests.factories import make_activity, make_organisation, make_request, make_user, make_world
 
-from ..conftest import make_user
 
 pytestmark = pytest.mark.browser
 

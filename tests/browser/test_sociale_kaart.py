@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from marketplace import db
 
-from ..factories import make_organisation, make_voorziening, make_world
+from tests.factories import make_organisation, make_voorziening, make_world
 
 
 def test_search_and_filter_by_keyboard_then_open_the_detail(live_server, page):

@@ -11,9 +11,7 @@ from marketplace import db
 from marketplace.moderatie import lifecycle
 from marketplace.models import HelpRequest
 from marketplace.timeutil import local_today
-from tests.factories import make_request, make_world
-
-from ..conftest import make_user
+from tests.factories import make_request, make_user, make_world
 
 
 def test_expired_request_is_renewed_by_its_resident(live_server, page):

@@ -1,14 +1,13 @@
-"""Shared fixtures for the matching library tests (plain Python, no Flask)."""
+"""Shared fixtures for the matching library tests (plain Python: the library under test never sees Flask)."""
 
 from __future__ import annotations
 
 import pytest
 
-from matching.categories import CATEGORIES
 from matching.classifier import CategoryClassifier
 
 
 @pytest.fixture(scope="session")
-def clf() -> CategoryClassifier:
-    """Trained once per run (under a second)."""
-    return CategoryClassifier.from_categories(CATEGORIES)
+def clf(classifier) -> CategoryClassifier:
+    """The run's one trained classifier (tests/conftest.py), the same the app uses."""
+    return classifier

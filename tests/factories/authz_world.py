@@ -16,9 +16,7 @@ from sqlmodel import select
 from marketplace.models import (ROLES, ActivitySignup, Area, Conversation, Match, Message, SupportRequest, User,
                                 UserWijk)
 
-from .conftest import make_user
-from .factories import (add, make_activity, make_offer, make_organisation, make_request, make_voorziening,
-                        make_world)
+from . import add, make_activity, make_offer, make_organisation, make_request, make_user, make_voorziening, make_world
 
 PASSWORD = "geheim-wachtwoord"
 VIEWERS = ("anonymous", *ROLES)

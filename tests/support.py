@@ -1,0 +1,142 @@
+"""Helpers for tests that are not factories: skipping or failing on a missing service, free ports,
+PostgreSQL schemas of their own, and emptying a database that took real commits.
+
+Import from here (and from ``tests.factories``), never from ``conftest.py``: conftest holds fixtures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import sys
+import uuid
+from pathlib import Path
+
+import jinja2
+import jinja2.bccache
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from marketplace import db
+from marketplace.categories import sync_categories
+from marketplace.config import normalise_database_url
+
+# Cheap password hashing in tests (production uses scrypt, see test_auth): most of the suite's CPU time.
+TEST_HASH_METHOD = "pbkdf2:sha256:1"
+REQUIRE_ALL = os.environ.get("BUURTPLEIN_REQUIRE_ALL") == "1"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip locally, fail under BUURTPLEIN_REQUIRE_ALL: nothing is skipped silently in CI."""
+    if condition:
+        return
+    if REQUIRE_ALL:
+        pytest.fail(reason + " (required: BUURTPLEIN_REQUIRE_ALL=1)")
+    pytest.skip(reason)
+
+
+def postgres_url_in_schema(url: str, schema: str) -> str:
+    separator = "&" if "?" in url else "?"
+    return f"{normalise_database_url(url)}{separator}options=-csearch_path%3D{schema}"
+
+
+def fresh_postgres_schema(url: str, schema: str) -> str:
+    engine = db.make_engine(normalise_database_url(url))
+    with engine.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return postgres_url_in_schema(url, schema)
+
+
+def unique_schema() -> str:
+    return "mig_" + uuid.uuid4().hex[:10]
+
+
+def clean_database(app) -> None:
+    """Empty every table (children first) and put the categories back: for tests that commit for real."""
+    engine = app.extensions["db_engine"]
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+    with db.session_scope(engine) as session:
+        sync_categories(session)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- the category classifier
+
+MATCHING_DIR = Path(__file__).resolve().parent.parent / "matching"
+
+
+def _classifier_key() -> str:
+    """Changes with any file of the matching library (code and data) and with the libraries it fits with."""
+    import numpy
+    import scipy
+    import sklearn
+    digest = hashlib.sha256(f"{sys.version_info[:2]} {numpy.__version__} {scipy.__version__} "
+                            f"{sklearn.__version__}".encode())
+    for path in sorted(p for p in MATCHING_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(MATCHING_DIR)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def trained_classifier():
+    """The classifier trained on the library's own material, as ``marketplace.matching_service``
+    builds it. Fitting costs about 30 s of CPU, so a run stores it (outside the repository) and the
+    next run with the same matching code and data loads it, as every worker loads a saved model.
+    BUURTPLEIN_TEST_FRESH_CLASSIFIER=1 trains anyway; BUURTPLEIN_TEST_CACHE moves the store."""
+    from matching.categories import CATEGORIES
+    from matching.classifier import CategoryClassifier
+
+    store = Path(os.environ.get("BUURTPLEIN_TEST_CACHE") or Path.home() / ".cache" / "buurtplein-tests")
+    path = store / f"classifier-{_classifier_key()}.joblib"
+    if path.exists() and os.environ.get("BUURTPLEIN_TEST_FRESH_CLASSIFIER") != "1":
+        return CategoryClassifier.load(path)
+    clf = CategoryClassifier.from_categories(CATEGORIES)
+    store.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    clf.save(tmp)
+    tmp.replace(path)  # atomic: parallel runs never load half a file
+    # 40 MB each: keep the newest few (parallel worktrees may each hold another version of the code).
+    try:
+        for old in sorted(store.glob("classifier-*.joblib"), key=lambda p: p.stat().st_mtime)[:-5]:
+            old.unlink(missing_ok=True)
+    except OSError:  # another run tidied at the same moment
+        pass
+    return clf
+
+
+# --------------------------------------------------------------------------- templates
+
+
+class SharedTemplateCache(jinja2.BytecodeCache):
+    """Compiled templates shared by every app of the run. Each test builds its own app, and with it a
+    new Jinja environment that would compile the same templates again (about 40 % of the suite's
+    CPU). Keyed by template name and source checksum, as Jinja's own file cache is."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = SharedTemplateCache()
