@@ -128,14 +128,3 @@ def test_every_status_check_in_the_database_follows_its_statuses_tuple(tmp_path)
             assert values(db_sql) == values(model_sql), f"{table.name}.{constraint.name}"
             compared += 1
     assert compared >= 15
-
-
-def test_the_matching_library_loads_no_flask_and_no_database():
-    import subprocess
-    import sys
-
-    code = ("import sys, matching, matching.engine, matching.evaluate; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy', 'sqlmodel', 'marketplace')]; "
-            "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
