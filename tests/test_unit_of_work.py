@@ -19,8 +19,7 @@ from marketplace import db, mail, matching_service
 from marketplace.moderatie import support
 from marketplace.models import Activity, AuditEvent, SupportRequest, User, VolunteerOffer
 
-from .conftest import login, make_user
-from .factories import make_activity, make_offer, make_preventiemakelaar, make_world
+from .factories import login, make_activity, make_offer, make_preventiemakelaar, make_user, make_world
 
 PACKAGE = Path(__file__).resolve().parents[1] / "marketplace"
 # Commits that are no unit of work, each with its reason.
@@ -75,10 +74,11 @@ def test_mail_queued_in_a_request_that_then_fails_is_never_sent(app, client, ses
     with pytest.raises(RuntimeError):
         client.get("/_test/steun-en-dan-een-fout")
     assert outbox() == []
-    with Session(app.extensions["db_engine"]) as s:
+    with db.new_session(db.bind_of(app)) as s:
         assert s.exec(select(SupportRequest)).all() == []  # and nothing half-written
 
 
+@pytest.mark.real_commits  # another connection must see what the request committed
 def test_a_successful_request_sends_its_mail_after_the_commit(app, client, session, support_scene, outbox,
                                                             monkeypatch):
     _owner, pm, activity = support_scene
@@ -111,7 +111,7 @@ def test_a_conflict_is_a_dutch_message_and_writes_nothing(app, client, session):
     response = client.post("/_test/dubbel-account")
     assert response.status_code == 409
     assert "Iemand anders heeft dit net veranderd" in response.get_data(as_text=True)
-    with Session(app.extensions["db_engine"]) as s:
+    with db.new_session(db.bind_of(app)) as s:
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "test.before")).all() == []
 
 
@@ -127,7 +127,7 @@ def test_a_view_that_writes_outside_a_unit_of_work_is_refused_under_test(app, cl
 
 def test_side_effects_run_after_the_commit_and_are_dropped_on_rollback(app):
     ran = []
-    with app.app_context(), Session(app.extensions["db_engine"]) as s:
+    with app.app_context(), db.new_session(db.bind_of(app)) as s:
         with pytest.raises(ValueError):
             with db.unit_of_work(s):
                 db.after_commit(s, lambda: ran.append("rolled back"))
