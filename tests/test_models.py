@@ -128,3 +128,8 @@ def test_every_status_check_in_the_database_follows_its_statuses_tuple(tmp_path)
             assert values(db_sql) == values(model_sql), f"{table.name}.{constraint.name}"
             compared += 1
     assert compared >= 15
+
+
+def test_no_demo_accounts_without_the_demo(session):
+    from sqlmodel import select
+    assert session.exec(select(User).where(User.email.endswith("@demo.buurtplein.nl"))).all() == []
