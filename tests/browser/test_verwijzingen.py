@@ -10,9 +10,8 @@ from playwright.sync_api import expect
 
 from marketplace import db
 from marketplace.models import UserWijk
-from tests.factories import add, make_organisation, make_voorziening, make_world
+from tests.factories import add, make_organisation, make_user, make_voorziening, make_world
 
-from ..conftest import make_user
 
 PASSWORD = "geheim-wachtwoord"
 pytestmark = pytest.mark.browser
