@@ -40,3 +40,16 @@ def all_categories(session: Session, include_professional_only: bool = True) -> 
 
 def categories_by_slug(session: Session) -> dict[str, Category]:
     return {c.slug: c for c in session.exec(select(Category)).all()}
+
+
+def category_by_slug(session: Session, slug: str | None) -> Category | None:
+    if not slug:
+        return None
+    return session.exec(select(Category).where(Category.slug == slug)).first()
+
+
+def ids_with_category(key, link_category_id, slugs: str | list[str]):
+    """Subquery: the ``key`` column of a link table (e.g. ``RequestCategory.request_id``) for rows
+    that carry one of these category slugs; for ``Model.id.in_(...)``."""
+    slugs = [slugs] if isinstance(slugs, str) else list(slugs)
+    return select(key).join(Category, Category.id == link_category_id).where(Category.slug.in_(slugs))

@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from geopy.distance import geodesic
+import numpy as np
 from sqlmodel import Session
+
+from matching import geo
 
 from .models import PostcodeArea
 
@@ -86,9 +88,10 @@ def get_geocoder(session: Session, config: dict) -> Geocoder:
     return OfflineGeocoder(session)
 
 
-def distance_m(a: tuple[float, float], b: tuple[float, float]) -> int:
-    """Geodesic distance for display (not for bulk scoring: ~190 µs a call)."""
-    return int(round(geodesic(a, b).meters))
+def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle metres between two (lat, lon) points: the app's one distance, the matcher's too."""
+    lat1, lon1, lat2, lon2 = np.radians((*a, *b))
+    return float(geo.haversine_m(lat1, lon1, lat2, lon2))
 
 
 def rough_distance(metres: int) -> str:

@@ -221,6 +221,8 @@ class Location(SQLModel, table=True):
     buurt_id: Optional[int] = Field(default=None, foreign_key="area.id", index=True)
     accessibility: Optional[str] = Field(default=None, max_length=300)
 
+    buurt: Optional["Area"] = Relationship(sa_relationship_kwargs={"viewonly": True})
+
 
 class Voorziening(SQLModel, table=True):
     """A general service (HSDS "service")."""
@@ -328,6 +330,12 @@ class Activity(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
+    location: Optional["Location"] = Relationship(sa_relationship_kwargs={"viewonly": True})
+
+    # Read-only views for pages (load them with selectinload); writes go through the link table.
+    categories: list["Category"] = Relationship(sa_relationship_kwargs={
+        "secondary": "activity_category", "order_by": "Category.sort_order", "viewonly": True})
+
 
 class ActivityCategory(SQLModel, table=True):
     __tablename__ = "activity_category"
@@ -415,6 +423,12 @@ class VolunteerOffer(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
+    user: Optional["User"] = Relationship(sa_relationship_kwargs={"viewonly": True})
+    buurt: Optional["Area"] = Relationship(sa_relationship_kwargs={"viewonly": True})
+    # Read-only views for pages (load them with selectinload); writes go through the link table.
+    categories: list["Category"] = Relationship(sa_relationship_kwargs={
+        "secondary": "offer_category", "order_by": "Category.sort_order", "viewonly": True})
+
 
 class OfferCategory(SQLModel, table=True):
     __tablename__ = "offer_category"
@@ -475,6 +489,11 @@ class HelpRequest(SQLModel, table=True):
     reminder_sent_at: Optional[datetime] = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+    buurt: Optional["Area"] = Relationship(sa_relationship_kwargs={"viewonly": True})
+    # Read-only views for pages (load them with selectinload); writes go through the link table.
+    categories: list["Category"] = Relationship(sa_relationship_kwargs={
+        "secondary": "request_category", "order_by": "Category.sort_order", "viewonly": True})
 
 
 class HelpRequestPrivate(SQLModel, table=True):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from .. import audit
+from ..areas import buurt_ids_in
+from ..categories import ids_with_category
 from ..hulpvragen.services import RequestError, public_point
-from ..models import Area, AvailabilitySlot, PostcodeArea, Category, OfferCategory, UserRole, VolunteerOffer, utcnow
+from ..models import AvailabilitySlot, PostcodeArea, Category, OfferCategory, UserRole, VolunteerOffer, utcnow
+from ..paging import paginate_query
 from ..timeutil import local_today
 from ..visibility import initial_moderation_for_post
 from .forms import DAY_PARTS, WEEKDAY_NAMES
@@ -105,16 +107,9 @@ def _set_status(session: Session, offer: VolunteerOffer, expected: str, status: 
 # --------------------------------------------------------------------------- reading
 
 
-def categories_of(session: Session, offer_ids: list[int]) -> dict[int, list[Category]]:
-    if not offer_ids:
-        return {}
-    rows = session.exec(select(OfferCategory.offer_id, Category)
-                        .join(Category, Category.id == OfferCategory.category_id)
-                        .where(OfferCategory.offer_id.in_(offer_ids)).order_by(Category.sort_order)).all()
-    result: dict[int, list[Category]] = {}
-    for offer_id, category in rows:
-        result.setdefault(offer_id, []).append(category)
-    return result
+# What a card or page shows beside the row: buurt and volunteer joined in, the categories in one more query.
+CARD_LOADS = (selectinload(VolunteerOffer.categories), joinedload(VolunteerOffer.buurt),
+              joinedload(VolunteerOffer.user))
 
 
 def slots_of(session: Session, offer_id: int) -> list[AvailabilitySlot]:
@@ -154,16 +149,12 @@ def active_public(session: Session, category: str | None = None, wijk_id: int | 
                                         VolunteerOffer.expires_at >= local_today())
     if category:
         stmt = stmt.where(VolunteerOffer.id.in_(
-            select(OfferCategory.offer_id).join(Category, Category.id == OfferCategory.category_id)
-            .where(Category.slug == category)))
+            ids_with_category(OfferCategory.offer_id, OfferCategory.category_id, category)))
     if wijk_id:
-        stmt = stmt.where(VolunteerOffer.buurt_id.in_(select(Area.id).where(Area.parent_id == wijk_id)))
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(1, page), pages)
-    rows = session.exec(stmt.order_by(VolunteerOffer.created_at.desc(), VolunteerOffer.id.desc())
-                        .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    return list(rows), pages
+        stmt = stmt.where(VolunteerOffer.buurt_id.in_(buurt_ids_in(wijk_id)))
+    found = paginate_query(session, stmt, page, PER_PAGE, options=CARD_LOADS,
+                           order_by=(VolunteerOffer.created_at.desc(), VolunteerOffer.id.desc()))
+    return found.rows, found.pages
 
 
 def postcode_for(session: Session, offer: VolunteerOffer, user) -> str:

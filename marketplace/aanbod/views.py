@@ -5,14 +5,13 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlmodel import select
 
+from .. import areas
 from ..categories import all_categories
 from ..db import get_session, unit_of_work
 from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
 from ..hulpvragen.forms import LANGUAGE_NAMES
-from ..hulpvragen.services import buurten_by_id, wijken
-from ..models import User, VolunteerOffer
+from ..models import VolunteerOffer
 from ..params import MAX_PAGE, bounded_int, int_id
 from ..visibility import can_see
 from . import bp
@@ -29,28 +28,18 @@ def index():
     rows, pages = svc.active_public(session, category, wijk_id, page)
     return render_template(
         "aanbod/index.html", rows=rows, pages=pages, page=min(page, pages),
-        categories=all_categories(session, include_professional_only=False), wijken=wijken(session),
-        chosen_category=category, chosen_wijk=wijk_id, cats=svc.categories_of(session, [o.id for o in rows]),
-        buurten=buurten_by_id(session, [o.buurt_id for o in rows]), names=_first_names(session, rows))
-
-
-def _first_names(session, offers) -> dict[int, str]:
-    ids = {o.user_id for o in offers}
-    if not ids:
-        return {}
-    return {u.id: u.first_name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+        categories=all_categories(session, include_professional_only=False), wijken=areas.wijken(session),
+        chosen_category=category, chosen_wijk=wijk_id)
 
 
 @bp.route("/<int:id>")
 def detail(id: int):
     session = get_session()
-    offer = session.get(VolunteerOffer, id) or abort(404)
+    offer = session.get(VolunteerOffer, id, options=svc.CARD_LOADS) or abort(404)
     if not can_see(offer, owner_ids=(offer.user_id,), kind="offer"):
         abort(404)
     return render_template(
-        "aanbod/detail.html", o=offer, cats=svc.categories_of(session, [offer.id]).get(offer.id, []),
-        buurt=buurten_by_id(session, [offer.buurt_id]).get(offer.buurt_id),
-        first_name=_first_names(session, [offer]).get(offer.user_id, ""),
+        "aanbod/detail.html", o=offer,
         when=svc.availability_words(svc.slots_of(session, offer.id)), language_names=LANGUAGE_NAMES,
         owner=current_user.is_authenticated and current_user.id == offer.user_id,
         status_words=svc.STATUS_WORDS, public_status_words=svc.PUBLIC_STATUS_WORDS,
@@ -89,7 +78,7 @@ def edit(id: int):
     if request.method == "GET":
         slots = svc.slots_of(session, offer.id)
         form = offer_form(categories, obj=offer, data={
-            "categories": [c.slug for c in svc.categories_of(session, [offer.id]).get(offer.id, [])],
+            "categories": [c.slug for c in offer.categories],
             "slots": svc.slot_keys(slots), "languages": [x for x in offer.languages.split(",") if x],
             "postcode": svc.postcode_for(session, offer, current_user)})
     else:

@@ -17,6 +17,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from .. import audit, db
+from ..areas import wijk_id_of_buurt
 from ..categories import categories_by_slug
 from ..geocoding import OfflineGeocoder, normalise_postcode
 from ..mail import absolute_url, queue_mail
@@ -30,15 +31,6 @@ from .signups import notify_promoted, promote_waiting
 
 
 # --------------------------------------------------------------------------- places and people
-
-
-def wijken(session: Session) -> list[Area]:
-    return list(session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name)).all())
-
-
-def wijk_id_of_buurt(session: Session, buurt_id: int | None) -> int | None:
-    buurt = session.get(Area, buurt_id) if buurt_id else None
-    return buurt.parent_id if buurt is not None else None
 
 
 def default_wijk_id(session: Session, user) -> int | None:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
 
+from .. import areas
 from ..categories import all_categories
 from ..db import get_session, unit_of_work
 from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
@@ -41,7 +42,7 @@ def index():
     category = request.args.get("onderwerp") or None
     if category not in {c.slug for c in categories}:
         category = None
-    wijken = services.wijken(session)
+    wijken = areas.wijken(session)
     first, last = calendar.week_days(week)
     return render_template(
         "activiteiten/index.html", days=calendar.calendar(session, week, wijk_id, category), week=week,

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from sqlmodel import select
 from wtforms.fields import SelectChoice
 
+from .. import areas
 from ..account import services as accounts
 from ..access import roles_required
 from ..db import get_session, unit_of_work
 from ..forms import RolesForm
-from ..models import ROLES, Area, Organisation, User, UserOrganisation, UserWijk
+from ..models import ROLES, Organisation, User, UserOrganisation, UserWijk
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -45,8 +46,7 @@ def user_roles(user_id: int):
     form.roles.choices = [SelectChoice(r, _(ROLE_LABELS[r])) for r in ROLES]
     form.organisations.choices = [SelectChoice(o.id, o.name) for o in
                                   session.exec(select(Organisation).order_by(Organisation.name))]
-    form.wijken.choices = [SelectChoice(w.id, w.name) for w in
-                           session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name))]
+    form.wijken.choices = [SelectChoice(w.id, w.name) for w in areas.wijken(session)]
     if form.validate_on_submit():
         with unit_of_work(session):
             accounts.set_roles(session, user, set(form.roles.data or []))

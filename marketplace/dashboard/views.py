@@ -8,12 +8,11 @@ from datetime import timedelta
 
 from flask import Response, abort, render_template, request
 from flask_login import current_user
-from sqlmodel import select
 
-from .. import audit
+from .. import areas, audit
 from ..access import roles_required
 from ..db import get_session, unit_of_work
-from ..models import REFERRAL_STATUSES, TIERS, Area
+from ..models import REFERRAL_STATUSES, TIERS
 from ..params import date_in_range
 from ..timeutil import local_today
 from ..visibility import staff_wijk_ids
@@ -31,7 +30,7 @@ def _scope():
     """The wijken the viewer may see, the chosen wijk(s) and the period; 403 for another's wijk."""
     session = get_session()
     allowed = staff_wijk_ids(session, current_user)
-    wijken = list(session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name)).all())
+    wijken = areas.wijken(session)
     if allowed is not None:
         wijken = [w for w in wijken if w.id in allowed]
     code = (request.args.get("wijk") or "").strip()
@@ -39,8 +38,7 @@ def _scope():
     if code:
         chosen = [w for w in wijken if w.code == code]
         if not chosen:
-            exists = session.exec(select(Area.id).where(Area.code == code, Area.kind == "wijk")).first()
-            abort(403 if exists else 404)
+            abort(403 if areas.wijk_by_code(session, code) else 404)
     tot = date_in_range(request.args.get("tot")) or local_today()
     van = date_in_range(request.args.get("van")) or tot - timedelta(days=364)
     if van > tot:

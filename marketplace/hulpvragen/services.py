@@ -7,16 +7,18 @@ which only ``private_for`` hands out, and only to the people who manage the requ
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from .. import audit, contact_details, matching_service, visibility
-from ..geocoding import OfflineGeocoder, normalise_postcode, rough_distance
+from ..areas import buurt_ids_in
+from ..categories import category_by_slug, ids_with_category
+from ..geocoding import OfflineGeocoder, metres_between, normalise_postcode, rough_distance
+from ..paging import paginate_query
 from ..models import (Area, Category, HelpRequest, HelpRequestPrivate, OfferCategory, Report, RequestCategory,
                       VolunteerOffer, utcnow)
 from ..timeutil import local_today
@@ -84,14 +86,6 @@ def public_point(session: Session, postcode: str) -> tuple[float, float, int | N
     return rough.lat, rough.lon, None, pc4
 
 
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in metres; accurate enough to sort a few hundred rows."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371000 * math.asin(math.sqrt(a))
-
-
 def viewer_points(session: Session, user) -> list[tuple[float, float]]:
     """Where the viewer helps from: their active offers' places, else their own postcode point."""
     if not (user and user.is_authenticated):
@@ -110,7 +104,7 @@ def distance_m(points: list[tuple[float, float]], row) -> float | None:
     The request list, its page and /hulpvragen/dichtbij all use it, so they say the same."""
     if not points:
         return None
-    return min(haversine_m(lat, lon, row.lat, row.lon) for lat, lon in points)
+    return min(metres_between((lat, lon), (row.lat, row.lon)) for lat, lon in points)
 
 
 def distance_words(points: list[tuple[float, float]], row) -> str | None:
@@ -160,7 +154,7 @@ def create_request(session: Session, user, data: NewRequest, lifetime_days: int)
 def _category(session: Session, slug: str | None) -> Category | None:
     if not slug:
         return None
-    category = session.exec(select(Category).where(Category.slug == slug)).first()
+    category = category_by_slug(session, slug)
     if category is None:
         raise RequestError(_l("Kies een onderwerp. Of kies: Ik weet het niet."))
     return category
@@ -240,28 +234,8 @@ def may_see(session: Session, request: HelpRequest, user) -> bool:
     return visibility.may_see_request(session, request, user)
 
 
-def categories_of(session: Session, request_ids: list[int]) -> dict[int, list[Category]]:
-    if not request_ids:
-        return {}
-    rows = session.exec(select(RequestCategory.request_id, Category)
-                        .join(Category, Category.id == RequestCategory.category_id)
-                        .where(RequestCategory.request_id.in_(request_ids))
-                        .order_by(Category.sort_order)).all()
-    result: dict[int, list[Category]] = {}
-    for request_id, category in rows:
-        result.setdefault(request_id, []).append(category)
-    return result
-
-
-def buurten_by_id(session: Session, ids) -> dict[int, Area]:
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    return {a.id: a for a in session.exec(select(Area).where(Area.id.in_(ids))).all()}
-
-
-def wijken(session: Session) -> list[Area]:
-    return list(session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name)).all())
+# What a card or page shows beside the row: the buurt joined in, the categories in one more query.
+CARD_LOADS = (selectinload(HelpRequest.categories), joinedload(HelpRequest.buurt))
 
 
 def open_public(session: Session, category: str | None = None, wijk_id: int | None = None,
@@ -271,16 +245,12 @@ def open_public(session: Session, category: str | None = None, wijk_id: int | No
         visibility.public_request(), HelpRequest.status == "open", HelpRequest.expires_at >= local_today())
     if category:
         stmt = stmt.where(HelpRequest.id.in_(
-            select(RequestCategory.request_id).join(Category, Category.id == RequestCategory.category_id)
-            .where(Category.slug == category)))
+            ids_with_category(RequestCategory.request_id, RequestCategory.category_id, category)))
     if wijk_id:
-        stmt = stmt.where(HelpRequest.buurt_id.in_(select(Area.id).where(Area.parent_id == wijk_id)))
-    total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(1, page), pages)
-    rows = session.exec(stmt.order_by(HelpRequest.created_at.desc(), HelpRequest.id.desc())
-                        .offset((page - 1) * PER_PAGE).limit(PER_PAGE)).all()
-    return list(rows), pages
+        stmt = stmt.where(HelpRequest.buurt_id.in_(buurt_ids_in(wijk_id)))
+    found = paginate_query(session, stmt, page, PER_PAGE, options=CARD_LOADS,
+                           order_by=(HelpRequest.created_at.desc(), HelpRequest.id.desc()))
+    return found.rows, found.pages
 
 
 @dataclass
@@ -298,7 +268,7 @@ def nearby_for(session: Session, user, limit: int = 100) -> list[Nearby]:
     if not offers:
         return []
     offer_cats = _offer_category_ids(session, [o.id for o in offers])
-    candidates = session.exec(select(HelpRequest, RequestCategory.category_id)
+    candidates = session.exec(select(HelpRequest, RequestCategory.category_id).options(*CARD_LOADS)
                               .join(RequestCategory, RequestCategory.request_id == HelpRequest.id)
                               .join(Category, Category.id == RequestCategory.category_id)
                               .where(visibility.public_request(), HelpRequest.status == "open",
@@ -310,7 +280,7 @@ def nearby_for(session: Session, user, limit: int = 100) -> list[Nearby]:
         for offer in offers:
             if category_id not in offer_cats.get(offer.id, set()):
                 continue
-            metres = haversine_m(offer.lat, offer.lon, request.lat, request.lon)
+            metres = metres_between((offer.lat, offer.lon), (request.lat, request.lon))
             if metres <= offer.radius_m and (request.id not in best or metres < best[request.id].distance_m):
                 best[request.id] = Nearby(request, metres)
     points = [(o.lat, o.lon) for o in offers]  # the same distance as on the request's own page

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import contact_details, visibility
+from .. import areas, contact_details, visibility
 from ..access import roles_required
 from ..categories import all_categories
 from ..db import get_session, unit_of_work
@@ -33,10 +33,8 @@ def index():
     point = svc.viewer_points(session, current_user)
     return render_template(
         "hulpvragen/index.html", rows=rows, pages=pages, page=min(_page_arg(), pages),
-        categories=all_categories(session, include_professional_only=False), wijken=svc.wijken(session),
+        categories=all_categories(session, include_professional_only=False), wijken=areas.wijken(session),
         chosen_category=category, chosen_wijk=wijk_id,
-        cats=svc.categories_of(session, [r.id for r in rows]),
-        buurten=svc.buurten_by_id(session, [r.buurt_id for r in rows]),
         distances={r.id: svc.distance_words(point, r) for r in rows}, urgency_words=svc.URGENCY_WORDS)
 
 
@@ -45,21 +43,17 @@ def index():
 def nearby():
     session = get_session()
     found = svc.nearby_for(session, current_user)
-    ids = [n.request.id for n in found]
-    return render_template("hulpvragen/nearby.html", found=found, cats=svc.categories_of(session, ids),
-                           buurten=svc.buurten_by_id(session, [n.request.buurt_id for n in found]),
-                           rough=svc.rough_distance, urgency_words=svc.URGENCY_WORDS)
+    return render_template("hulpvragen/nearby.html", found=found, rough=svc.rough_distance, urgency_words=svc.URGENCY_WORDS)
 
 
 @bp.route("/<int:id>")
 def detail(id: int):
     session = get_session()
-    row = session.get(HelpRequest, id) or abort(404)
+    row = session.get(HelpRequest, id, options=svc.CARD_LOADS) or abort(404)
     if not svc.may_see(session, row, current_user):
         abort(404)  # a pending or hidden request does not exist for others
     return render_template(
-        "hulpvragen/detail.html", r=row, cats=svc.categories_of(session, [row.id]).get(row.id, []),
-        buurt=svc.buurten_by_id(session, [row.buurt_id]).get(row.buurt_id),
+        "hulpvragen/detail.html", r=row,
         private=svc.private_for(session, row, current_user), manages=svc.manages(row, current_user),
         # Not for the poster: an ambassadeur's own postcode says nothing about the client's place.
         distance=None if svc.manages(row, current_user) else svc.distance_words(svc.viewer_points(session, current_user), row),

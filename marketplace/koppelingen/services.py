@@ -251,7 +251,7 @@ def remind_and_escalate(session: Session, now: datetime | None = None, days: int
 
 
 def _brokers_for(session: Session, request: HelpRequest) -> set[int]:
-    from ..activiteiten.services import wijk_id_of_buurt
+    from ..areas import wijk_id_of_buurt
     from ..moderatie.support import preventiemakelaars_of_wijk
     wijk_id = wijk_id_of_buurt(session, request.buurt_id) if request.buurt_id else None
     return {user.id for user in preventiemakelaars_of_wijk(session, wijk_id)}
@@ -275,7 +275,7 @@ def run_batch(session: Session, dry_run: bool = True):
 
 def weekly_digest(session: Session, now: datetime | None = None) -> int:
     """Opt-in e-mail to volunteers: new open requests near their active offers in the last week."""
-    from ..geocoding import distance_m
+    from ..geocoding import metres_between
     now = now or datetime.now(timezone.utc)
     new = session.exec(select(HelpRequest).where(
         visibility.public_request(), HelpRequest.status == "open",
@@ -284,7 +284,7 @@ def weekly_digest(session: Session, now: datetime | None = None) -> int:
     for user in session.exec(select(User).where(User.digest_opt_in.is_(True), User.is_active.is_(True))).all():
         offers = session.exec(select(VolunteerOffer).where(VolunteerOffer.user_id == user.id,
                                                            VolunteerOffer.status == "active")).all()
-        near = [r for r in new if any(distance_m((o.lat, o.lon), (r.lat, r.lon)) <= o.radius_m for o in offers)]
+        near = [r for r in new if any(metres_between((o.lat, o.lon), (r.lat, r.lon)) <= o.radius_m for o in offers)]
         if not near:
             continue
         lines = [f"- {r.title} ({r.public_name})\n  {_abs('hulpvragen.detail', id=r.id)}" for r in near[:15]]

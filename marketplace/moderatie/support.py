@@ -7,7 +7,8 @@ from sqlmodel import Session, select
 
 from .. import audit, db
 from ..activiteiten.errors import ActivityError
-from ..activiteiten.services import activity_place, wijk_id_of_buurt
+from ..activiteiten.services import activity_place
+from ..areas import wijk_id_of_buurt
 from ..mail import absolute_url, queue_mail
 from ..models import Activity, SupportRequest, User, UserRole, UserWijk, utcnow
 

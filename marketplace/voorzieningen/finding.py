@@ -11,12 +11,14 @@ from typing import Callable
 from sqlalchemy import func, literal, or_
 from sqlmodel import Session, select
 
-from ..geocoding import OfflineGeocoder, rough_distance
-from ..models import Area, Category, Location, Organisation, Voorziening, VoorzieningCategory, VoorzieningLocation
+from ..areas import buurt_ids_in, wijk_by_code
+from ..categories import ids_with_category
+from ..geocoding import OfflineGeocoder, metres_between, rough_distance
+from ..models import Location, Organisation, Voorziening, VoorzieningCategory, VoorzieningLocation
 from ..schedule_text import day_status
 from ..timeutil import LOCAL_TZ
 from .forms import PAGE_SIZE
-from .presentation import categories_for, cost_text, locations_for, metres_between, schedules_for, tier_text
+from .presentation import categories_for, cost_text, locations_for, schedules_for, tier_text
 from .search import search_with_filter
 
 MAP_LIMIT = 300          # markers on the map: the first matches in result order
@@ -93,10 +95,6 @@ def public_conditions():
             Organisation.moderation == "approved")
 
 
-def wijken(session: Session) -> list[Area]:
-    return list(session.exec(select(Area).where(Area.kind == "wijk").order_by(Area.name)).all())
-
-
 def locate(session: Session, postcode: str | None, lat: str | None, lon: str | None):
     """(lat, lon) of the visitor: 'mijn locatie' first (filled in by the browser), else the postcode."""
     if lat and lon:
@@ -154,14 +152,12 @@ def _filtered(session: Session, filters: Filters):
             .where(*public_conditions()))
     if filters.categories:
         stmt = stmt.where(Voorziening.id.in_(
-            select(VoorzieningCategory.voorziening_id).join(Category, Category.id == VoorzieningCategory.category_id)
-            .where(Category.slug.in_(filters.categories))))
+            ids_with_category(VoorzieningCategory.voorziening_id, VoorzieningCategory.category_id, filters.categories)))
     if filters.wijk:
-        wijk = session.exec(select(Area).where(Area.code == filters.wijk, Area.kind == "wijk")).first()
-        buurten = select(Area.id).where(Area.parent_id == (wijk.id if wijk else -1))
+        wijk = wijk_by_code(session, filters.wijk)
         stmt = stmt.where(Voorziening.id.in_(
             select(VoorzieningLocation.voorziening_id).join(Location, Location.id == VoorzieningLocation.location_id)
-            .where(Location.buurt_id.in_(buurten))))
+            .where(Location.buurt_id.in_(buurt_ids_in(wijk.id if wijk else None)))))
     if filters.free:
         stmt = stmt.where(Voorziening.cost_kind.in_(("gratis", "upas")))
     if filters.indicatievrij:
@@ -278,7 +274,7 @@ def _nearest(places, origin):
     if origin is None:
         return places[0], None
     best = min(places, key=lambda p: metres_between(origin, (p[0].lat, p[0].lon)))
-    return best, metres_between(origin, (best[0].lat, best[0].lon))
+    return best, int(round(metres_between(origin, (best[0].lat, best[0].lon))))
 
 
 

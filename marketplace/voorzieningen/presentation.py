@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -74,13 +73,6 @@ def is_outdated(v: Voorziening, interval_months: int, now: datetime | None = Non
     if v.last_verified_at is None:
         return True
     return add_months(v.last_verified_at, interval_months) < (now or utcnow())
-
-
-def metres_between(a: tuple[float, float], b: tuple[float, float]) -> int:
-    """Haversine: good enough to sort and to say 'ongeveer 300 m'."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return int(round(2 * 6371000 * math.asin(math.sqrt(h))))
 
 
 def categories_for(session: Session, ids: list[int]) -> dict[int, list[Category]]:

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
 
 from ..access import roles_required
+from .. import areas
 from ..categories import all_categories
 from ..db import get_session, unit_of_work
 from ..extensions import limiter
@@ -25,7 +26,7 @@ def _search(session):
     """Read the GET filters; returns (form, filters, chosen category slugs, errors?)."""
     form = SearchForm(formdata=request.args)
     form.wijk.choices = [SelectChoice("", _("Alle wijken"))] + [SelectChoice(w.code, w.name)
-                                                                for w in finding.wijken(session)]
+                                                                for w in areas.wijken(session)]
     known = {c.slug for c in all_categories(session)}
     chosen = [slug for slug in request.args.getlist("categorie") if slug in known]
     ok = form.validate() if request.args else True
