@@ -179,13 +179,13 @@ def register_errorhandlers(app: Flask) -> None:
     }
     busy = _l("Het is nu erg druk op Buurtplein. Probeer het over een paar seconden opnieuw.")
     unreachable = _l("Buurtplein kan zijn gegevens nu niet bereiken. Probeer het over een paar minuten opnieuw.")
-    pages = (400, 403, 404, 409, 429, 500, 503)
+    own_pages = (403, 409)  # the others share errors/error.html
 
     def respond(code: int, message=None, headers: dict | None = None, template: str | None = None):
         text = str(message or messages.get(code) or _("Er ging iets mis."))
         if request.path.startswith("/api/"):
             return {"error": text, "status": code}, code, headers or {}
-        template = template or (f"errors/{code}.html" if code in pages else "errors/400.html")
+        template = template or (f"errors/{code}.html" if code in own_pages else "errors/error.html")
         # The 500 page has its own reassuring words; others show the message.
         shown = None if code == 500 and message is None else text
         try:
@@ -262,7 +262,7 @@ def register_schema_check(app: Flask) -> None:
         message = ("De database is niet bijgewerkt. Een beheerder moet eerst "
                    "'flask --app wsgi db upgrade' uitvoeren.")
         app.logger.error(message)
-        return render_template("errors/503.html", error_message=message), 503
+        return render_template("errors/error.html", error_message=message, code=503), 503
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -7,6 +7,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from .db import get_session
 from .extensions import login_manager
 
 
@@ -26,3 +27,14 @@ def roles_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def get_or_404(model, id: int, may=None):
+    """flaskr's ``get_post``: load the row (404 when it does not exist), then 403 unless
+    ``may(row)`` allows the current user. Every view that acts on one object uses it."""
+    row = get_session().get(model, id)
+    if row is None:
+        abort(404)
+    if may is not None and not may(row):
+        abort(403)
+    return row

@@ -50,3 +50,9 @@ RESET_PER_ACCOUNT = "3 per hour"  # also stops anyone flooding one inbox with re
 # Posting a request, offer or activity.
 POSTING_PER_USER = "20 per hour"
 POSTING_PER_IP = "100 per hour"
+
+
+def posting_limits(view):
+    """Limits of a 'new request, offer or activity' route: per account, and per IP behind it."""
+    return limiter.limit(POSTING_PER_USER, key_func=per_user, methods=["POST"])(
+        limiter.limit(POSTING_PER_IP, methods=["POST"])(view))

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import areas
+from ..access import get_or_404
 from ..categories import all_categories
 from ..db import get_session, unit_of_work
-from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
+from ..extensions import limiter, posting_limits
 from ..hulpvragen.forms import LANGUAGE_NAMES
 from ..models import VolunteerOffer
 from ..params import MAX_PAGE, bounded_int, int_id
@@ -48,8 +49,7 @@ def detail(id: int):
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
-@limiter.limit(POSTING_PER_USER, key_func=per_user, methods=["POST"])
-@limiter.limit(POSTING_PER_IP, methods=["POST"])
+@posting_limits
 def new():
     session = get_session()
     categories = all_categories(session, include_professional_only=False)
@@ -108,10 +108,7 @@ def _offer_data(form) -> svc.OfferData:
 
 
 def _own_offer(id: int) -> VolunteerOffer:
-    offer = get_session().get(VolunteerOffer, id) or abort(404)
-    if offer.user_id != current_user.id:
-        abort(403)
-    return offer
+    return get_or_404(VolunteerOffer, id, lambda o: o.user_id == current_user.id)
 
 
 @bp.route("/<int:id>/pauzeren", methods=["POST"])

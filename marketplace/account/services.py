@@ -6,11 +6,10 @@ import secrets
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit, db
+from .. import audit, db, tokens
 from ..models import ROLES, User, UserOrganisation, UserRole, UserWijk, utcnow
 
 SELF_SERVICE_ROLES = ("bewoner", "vrijwilliger")  # the rest is granted by a beheerder
@@ -124,25 +123,14 @@ def log_out(session: Session, user: User) -> None:
     end_all_sessions(session, user)
 
 
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="buurtplein-password-reset")
-
-
-def _confirm_serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt="buurtplein-confirm-email")
-
-
 def make_confirm_token(user: User, secret_key: str) -> str:
-    return _confirm_serializer(secret_key).dumps({"uid": user.id})
+    return tokens.make_token(secret_key, tokens.CONFIRM_EMAIL, {"uid": user.id})
 
 
 def confirm_email(session: Session, token: str, secret_key: str, max_age: int) -> User | None:
     """The account of a valid confirmation link, now confirmed (None: a bad or old link)."""
-    try:
-        data = _confirm_serializer(secret_key).loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired):
-        return None
-    user = session.get(User, data.get("uid")) if isinstance(data, dict) and isinstance(data.get("uid"), int) else None
+    data = tokens.read_token(secret_key, tokens.CONFIRM_EMAIL, token, max_age, "uid")
+    user = session.get(User, data["uid"]) if data else None
     if user is None or not user.is_active:
         return None
     if not user.email_confirmed:
@@ -154,15 +142,12 @@ def confirm_email(session: Session, token: str, secret_key: str, max_age: int) -
 
 def make_reset_token(user: User, secret_key: str) -> str:
     # Part of the current hash in the token: it stops working once the password changed.
-    return _serializer(secret_key).dumps({"uid": user.id, "h": user.password_hash[-16:]})
+    return tokens.make_token(secret_key, tokens.PASSWORD_RESET, {"uid": user.id, "h": user.password_hash[-16:]})
 
 
 def user_for_reset_token(session: Session, token: str, secret_key: str, max_age: int) -> User | None:
-    try:
-        data = _serializer(secret_key).loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+    data = tokens.read_token(secret_key, tokens.PASSWORD_RESET, token, max_age, "uid")
+    if data is None:
         return None
     user = session.get(User, data["uid"])
     if user is None or user.password_hash[-16:] != data.get("h"):

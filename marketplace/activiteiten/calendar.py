@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from ..models import WEEKDAYS, Activity, ActivityCategory, ActivityOccurrence, Area, Category, Location, utcnow
+from ..models import WEEKDAYS, Activity, ActivityCategory, ActivityOccurrence, Area, Location, utcnow
+from ..categories import ids_with_category
 from ..params import MAX_DATE, MIN_DATE, add_weeks, bounded_int
 from ..timeutil import local_datetime, local_today, to_local
 from .dates import format_day, format_occurrence, format_time_range
@@ -65,40 +67,27 @@ def calendar(session: Session, week: int = 0, wijk_id: int | None = None,
             .where(Activity.moderation == "approved", Activity.status == "published",
                    ActivityOccurrence.cancelled.is_(False),
                    ActivityOccurrence.starts_at >= since, ActivityOccurrence.starts_at < until)
-            .order_by(ActivityOccurrence.starts_at, Activity.title))
+            .order_by(ActivityOccurrence.starts_at, Activity.title)
+            .options(selectinload(Activity.categories)))
     if wijk_id:
         stmt = stmt.where(Area.parent_id == wijk_id)
     if category_slug:
-        stmt = stmt.where(Activity.id.in_(select(ActivityCategory.activity_id).join(
-            Category, Category.id == ActivityCategory.category_id).where(Category.slug == category_slug)))
+        stmt = stmt.where(Activity.id.in_(
+            ids_with_category(ActivityCategory.activity_id, ActivityCategory.category_id, category_slug)))
     rows = session.exec(stmt).all()
     ids = list({activity.id for _occ, activity, _loc, _buurt in rows})
     taken = taken_counts(session, ids)
-    icons = first_categories(session, ids)
     days: dict[date, CalendarDay] = {}
     for occurrence, activity, location, buurt in rows:
         day = to_local(occurrence.starts_at).date()
         left = places_left(activity.capacity, taken.get(activity.id, 0))
-        icon = icons.get(activity.id)
+        icon = activity.categories[0] if activity.categories else None  # the pictogram
         place_name = location.name if location and location.name != activity.title else None
         place = ", ".join(p for p in (place_name, buurt.name if buurt else None) if p)
         days.setdefault(day, CalendarDay(day, format_day(day))).items.append(CalendarItem(
             activity, occurrence, format_time_range(occurrence.starts_at, occurrence.ends_at), place,
             icon.slug if icon else None, icon.name_nl if icon else "", places_text(left), left == 0))
     return [days[d] for d in sorted(days)]
-
-
-def first_categories(session: Session, activity_ids: list[int]) -> dict[int, Category]:
-    """The pictogram of each activity: its first category in display order."""
-    if not activity_ids:
-        return {}
-    rows = session.exec(select(ActivityCategory.activity_id, Category).join(
-        Category, Category.id == ActivityCategory.category_id).where(
-        ActivityCategory.activity_id.in_(activity_ids)).order_by(Category.sort_order)).all()
-    found: dict[int, Category] = {}
-    for activity_id, category in rows:
-        found.setdefault(activity_id, category)
-    return found
 
 
 def upcoming_occurrences(session: Session, activity_id: int, limit: int | None = 4,

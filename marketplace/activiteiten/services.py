@@ -14,6 +14,7 @@ from datetime import date, time
 
 from flask_babel import gettext as _
 from sqlalchemy import delete
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from .. import audit, db
@@ -21,7 +22,7 @@ from ..areas import wijk_id_of_buurt
 from ..categories import categories_by_slug
 from ..geocoding import OfflineGeocoder, normalise_postcode
 from ..mail import absolute_url, queue_mail
-from ..models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area, Category, Location,
+from ..models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area, Location,
                       Organisation, User, utcnow)
 from ..timeutil import to_local
 from ..visibility import initial_moderation_for_post
@@ -40,10 +41,13 @@ def default_wijk_id(session: Session, user) -> int | None:
     return wijk_id_of_buurt(session, user.buurt_id)
 
 
+# What the activity's page shows beside the row: its place and buurt joined in, the categories after.
+PAGE_LOADS = (joinedload(Activity.location).joinedload(Location.buurt), selectinload(Activity.categories))
+
+
 def activity_place(session: Session, activity: Activity) -> tuple[Location | None, Area | None]:
-    location = session.get(Location, activity.location_id) if activity.location_id else None
-    buurt = session.get(Area, location.buurt_id) if location is not None and location.buurt_id else None
-    return location, buurt
+    location = activity.location
+    return location, location.buurt if location is not None else None
 
 
 
@@ -55,12 +59,6 @@ def organiser_text(session: Session, activity: Activity) -> str:
             return _("Initiatief van %(name)s", name=owner.first_name)
     org = session.get(Organisation, activity.organisation_id) if activity.organisation_id else None
     return org.name if org is not None else _("Onbekend")
-
-
-def activity_categories(session: Session, activity_id: int) -> list[Category]:
-    return list(session.exec(select(Category).join(
-        ActivityCategory, ActivityCategory.category_id == Category.id).where(
-        ActivityCategory.activity_id == activity_id).order_by(Category.sort_order)).all())
 
 
 

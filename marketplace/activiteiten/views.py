@@ -8,9 +8,10 @@ from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
 
 from .. import areas
+from ..access import get_or_404
 from ..categories import all_categories
 from ..db import get_session, unit_of_work
-from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
+from ..extensions import limiter, posting_limits
 from ..models import Activity, Organisation
 from ..moderatie import support as support_requests
 from ..params import int_id
@@ -24,7 +25,7 @@ POST_LIMIT = "30 per hour"
 
 
 def _activity_or_404(activity_id: int) -> Activity:
-    activity = get_session().get(Activity, activity_id)
+    activity = get_session().get(Activity, activity_id, options=services.PAGE_LOADS)
     if activity is None or not permissions.can_view(get_session(), current_user, activity):
         abort(404)
     return activity
@@ -82,7 +83,7 @@ def _detail_context(session, activity: Activity) -> dict:
     return {
         "activity": activity, "location": location, "buurt": buurt,
         "organiser": services.organiser_text(session, activity),
-        "categories": services.activity_categories(session, activity.id),
+        "categories": activity.categories,
         "dates": calendar.occurrence_labels(calendar.upcoming_occurrences(session, activity.id)),
         "taken": taken, "waiting": waiting, "left": left, "places_text": signups.places_text(left),
         "signup": signup, "rank": rank, "is_owner": owner,
@@ -168,8 +169,7 @@ def attendance(id: int):
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
-@limiter.limit(POSTING_PER_USER, key_func=per_user, methods=["POST"])
-@limiter.limit(POSTING_PER_IP, methods=["POST"])
+@posting_limits
 def new():
     session = get_session()
     form = _activity_form(session)
@@ -210,13 +210,7 @@ def cancel(id: int):
 
 
 def _manageable_or_403(activity_id: int) -> Activity:
-    session = get_session()
-    activity = session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
-    if not permissions.can_manage(session, current_user, activity):
-        abort(403)
-    return activity
+    return get_or_404(Activity, activity_id, lambda a: permissions.can_manage(get_session(), current_user, a))
 
 
 def _activity_form(session, activity: Activity | None = None) -> ActivityForm:
@@ -241,7 +235,7 @@ def _initial_data(session, activity: Activity, schedule: dict) -> dict:
     interval = schedule.get("interval_weeks", 1)
     return {
         "title": activity.title, "description": activity.description,
-        "categories": [c.slug for c in services.activity_categories(session, activity.id)],
+        "categories": [c.slug for c in activity.categories],
         "organisation": str(activity.organisation_id or ""),
         "place_name": location.name if location else "", "address": location.address if location else "",
         "postcode": location.postcode if location else "",

@@ -7,10 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import areas, contact_details, visibility
-from ..access import roles_required
+from ..access import get_or_404, roles_required
 from ..categories import all_categories
 from ..db import get_session, unit_of_work
-from ..extensions import POSTING_PER_IP, POSTING_PER_USER, limiter, per_user
+from ..extensions import posting_limits
 from ..models import HelpRequest
 from ..params import MAX_PAGE, bounded_int, int_id
 from ..koppelingen.services import request_panel
@@ -67,8 +67,7 @@ def detail(id: int):
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 @login_required
-@limiter.limit(POSTING_PER_USER, key_func=per_user, methods=["POST"])
-@limiter.limit(POSTING_PER_IP, methods=["POST"])
+@posting_limits
 def new():
     session = get_session()
     categories = all_categories(session)
@@ -109,9 +108,7 @@ def _new_request(form) -> svc.NewRequest:
 
 
 def _managed_request(id: int) -> HelpRequest:
-    row = get_session().get(HelpRequest, id) or abort(404)
-    if not svc.manages(row, current_user):
-        abort(403)
+    row = get_or_404(HelpRequest, id, lambda r: svc.manages(r, current_user))
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return row

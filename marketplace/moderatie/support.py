@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from .. import audit, db
+from .. import audit
 from ..activiteiten.errors import ActivityError
 from ..activiteiten.services import activity_place
 from ..areas import wijk_id_of_buurt

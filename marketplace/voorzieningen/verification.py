@@ -12,16 +12,13 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
-from .. import audit, db
+from .. import audit, db, tokens
 from ..models import AuditEvent, Organisation, User, UserOrganisation, Voorziening, utcnow
 from ..reminders import absolute_url, aware, render_mail, setting
 
 VERIFY_REMINDER_ACTION = "lifecycle.verify_reminder"
-# A signing namespace, not a secret (that is SECRET_KEY).
-TOKEN_SALT = "buurtplein-confirm-listing"  # nosec B105
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -48,28 +45,19 @@ def is_possibly_outdated(row, now: datetime | None = None, config=None) -> bool:
 # --------------------------------------------------------------------------- tokens
 
 
-def _serializer(config=None) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(setting_secret(config), salt=TOKEN_SALT)
-
-
 def setting_secret(config=None) -> str:
     return (current_app.config if config is None else config)["SECRET_KEY"]
 
 
 def make_confirm_token(organisation: Organisation, config=None) -> str:
-    return _serializer(config).dumps({"org": organisation.id})
+    return tokens.make_token(setting_secret(config), tokens.CONFIRM_LISTING, {"org": organisation.id})
 
 
 def organisation_for_token(session: Session, token: str, config=None) -> Organisation | None:
     """The organisation a confirm link belongs to; None for a forged, broken or old link."""
     max_age = int(setting("VERIFY_TOKEN_MAX_AGE_DAYS", config)) * 86400
-    try:
-        data = _serializer(config).loads(token, max_age=max_age)
-    except (BadSignature, SignatureExpired):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("org"), int):
-        return None
-    return session.get(Organisation, data["org"])
+    data = tokens.read_token(setting_secret(config), tokens.CONFIRM_LISTING, token, max_age, "org")
+    return session.get(Organisation, data["org"]) if data else None
 
 
 def confirm_organisation(session: Session, organisation: Organisation, now: datetime | None = None,

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
 
-from ..access import roles_required
+from ..access import get_or_404, roles_required
 from .. import areas
 from ..categories import all_categories
 from ..db import get_session, unit_of_work
@@ -182,11 +182,7 @@ def new():
 @limiter.limit("20 per hour", methods=["POST"])
 def edit(id: int):
     session = get_session()
-    v = session.get(Voorziening, id)
-    if v is None:
-        abort(404)
-    if not services.can_edit(session, current_user, v):
-        abort(403)
+    v = get_or_404(Voorziening, id, lambda row: services.can_edit(session, current_user, row))
     org = session.get(Organisation, v.organisation_id)
     form = VoorzieningForm(data=None if request.method == "POST" else services.form_data_from(session, v))
     _prepare(form, session, [org])
