@@ -159,6 +159,8 @@ RULES: dict[str, Rule] = {
     "koppelingen.message": Rule(owner(), kind="match"),
     "koppelingen.share": Rule(owner(), kind="match"),
     "koppelingen.finish": Rule(owner(), kind="match"),
+    # From a suggestion on one's own request: ask this volunteer (the request's side only).
+    "koppelingen.ask": Rule(owner(), kind="request", query="request_id"),
     "koppelingen.propose_help": Rule(roles("vrijwilliger"), kind="request", query="hulpvraag"),
     "koppelingen.advice": Rule(roles("professional", "ambassadeur")),
     "koppelingen.choose_category": Rule(owner(), kind="request"),

@@ -308,3 +308,84 @@ def test_messages_show_who_wrote_them_and_when_with_ones_own_apart(app, scene, c
     mine = page[page.index("Fijn, tot dan.") - 400:page.index("Fijn, tot dan.")]
     assert "<strong>Mehmet</strong>" in theirs and "<time" in theirs
     assert "card--mine" in mine and "<strong>U</strong>" in mine
+
+
+def _outbox_for(app, address: str) -> list[str]:
+    from pathlib import Path
+    tag = address.replace("@", "_at_")
+    return [p.read_text(encoding="utf-8") for p in sorted(Path(app.config["MAIL_OUTBOX"]).iterdir()) if tag in p.name]
+
+
+def test_resident_asks_a_suggested_volunteer_who_answers(app, scene, client):
+    """Acting on a suggestion: 'Vraag deze vrijwilliger' → the volunteer is mailed, answers yes,
+    and the resident hears back; only the volunteer may answer an ask."""
+    login(client, "anna@example.nl")
+    page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
+    assert "Vraag deze vrijwilliger" in page
+    mails_before = len(_outbox_for(app, "mehmet@example.nl"))
+    response = client.post("/koppelingen/vragen", data={"request_id": scene["request"].id,
+                                                       "offer_id": scene["offer"].id})
+    assert response.status_code == 302
+    match = _match(app)
+    assert match.status == "proposed" and match.proposed_by_id == scene["resident"].id
+    assert len(_outbox_for(app, "mehmet@example.nl")) == mails_before + 1
+    page = client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
+    assert "U vroeg Mehmet om hulp" in page and "Wilt u deze hulp?" not in page
+    client.post(f"/koppelingen/{match.id}/antwoord", data={"antwoord": "ja"})
+    assert _match(app).status == "proposed"  # the one who asked does not answer for the volunteer
+    again = client.post("/koppelingen/vragen", data={"request_id": scene["request"].id,
+                                                    "offer_id": scene["offer"].id}, follow_redirects=True)
+    assert "al gevraagd" in again.get_data(as_text=True)
+    assert "Wacht op antwoord" in client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
+    client.post("/logout")
+
+    login(client, "mehmet@example.nl")
+    page = client.get(f"/koppelingen/{match.id}").get_data(as_text=True)
+    assert "Anna vraagt of u wilt helpen" in page and "Ja, ik help" in page
+    assert "Anna vraagt of u wilt helpen" in client.get("/mijn/").get_data(as_text=True)
+    anna_before = len(_outbox_for(app, "anna@example.nl"))
+    client.post(f"/koppelingen/{match.id}/antwoord", data={"antwoord": "ja"})
+    assert _match(app).status == "accepted"
+    assert "Mehmet wil u helpen" in _outbox_for(app, "anna@example.nl")[anna_before]
+
+
+def test_only_the_requests_side_may_ask_and_never_for_a_safety_request(app, scene, client, session):
+    login(client, "mehmet@example.nl")
+    other = client.post("/koppelingen/vragen", data={"request_id": scene["request"].id, "offer_id": scene["offer"].id})
+    assert other.status_code == 403
+    client.post("/logout")
+    unsafe = make_request(session, scene["resident"], scene["world"].velve, title="Hulp nodig", safety="danger")
+    login(client, "anna@example.nl")
+    refused = client.post("/koppelingen/vragen", data={"request_id": unsafe.id, "offer_id": scene["offer"].id},
+                          follow_redirects=True)
+    assert "Vrijwilligers zien deze vraag niet" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.get_session().exec(select(Match)).all() == []
+
+
+def test_suggested_activity_and_voorziening_can_be_acted_on(app, scene, client, session):
+    from tests.factories import make_activity
+    org = make_organisation(session)
+    voorziening = make_voorziening(session, org, scene["world"].velve, name="Boodschappendienst De Schakel",
+                                   categories=("boodschappen",))
+    activity = make_activity(session, scene["world"].velve, org=org, title="Samen naar de markt",
+                             categories=("boodschappen",))
+    login(client, "anna@example.nl")
+    page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
+    assert f'action="/activiteiten/{activity.id}/aanmelden"' in page
+    assert f"/voorzieningen/{voorziening.id}#waar" in page
+    client.post(f"/activiteiten/{activity.id}/aanmelden")
+    assert "U bent aangemeld." in client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
+    client.post("/logout")
+    make_user(session, email="coach@example.nl", roles=("professional",))
+    login(client, "coach@example.nl")
+    page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
+    assert f"/verwijzingen/nieuw?voorziening={voorziening.id}" in page
+    form = client.get(f"/verwijzingen/nieuw?voorziening={voorziening.id}&vraag=Kan+niet+lopen+na+operatie")
+    text = form.get_data(as_text=True)
+    assert "Kan niet lopen na operatie" in text and f'value="{voorziening.id}" checked' in text
+    advice = client.get("/koppelingen/advies?vraag=kan niet meer zelf boodschappen doen&postcode=7541AB")
+    text = advice.get_data(as_text=True)
+    assert "Hulpvraag maken voor uw cliënt" in text and "voor=ander" in text
+    prefilled = client.get("/hulpvragen/nieuw?voor=ander&vraag=kan+niet+meer+boodschappen&postcode=7541AB")
+    assert "kan niet meer boodschappen" in prefilled.get_data(as_text=True)

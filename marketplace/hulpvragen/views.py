@@ -74,6 +74,8 @@ def new():
     can_ask_for_others = current_user.has_role(*svc.ON_BEHALF_ROLES, "beheerder")
     form = request_form(categories, can_ask_for_others,
                         postcode=current_user.postcode if request.method == "GET" else None)
+    if request.method == "GET":
+        _prefill(form, can_ask_for_others)
     if form.validate_on_submit():
         try:
             with unit_of_work(session):
@@ -91,6 +93,16 @@ def new():
     return render_template("hulpvragen/new.html", form=form, categories=categories,
                            can_ask_for_others=can_ask_for_others,
                            examples=EXAMPLES, default_examples=DEFAULT_EXAMPLES), (422 if form.errors else 200)
+
+
+def _prefill(form, can_ask_for_others: bool) -> None:
+    """From the advice view: the client's question and postcode come along (?voor=ander&vraag=&postcode=)."""
+    text = (request.args.get("vraag") or "").strip()[:4000]
+    if text:
+        form.description.data = text
+    if can_ask_for_others and request.args.get("voor") == "ander":
+        form.on_behalf.data = True
+        form.postcode.data = (request.args.get("postcode") or "").strip()[:10]
 
 
 def _new_request(form) -> svc.NewRequest:

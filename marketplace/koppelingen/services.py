@@ -54,6 +54,21 @@ def party_ids(session: Session, match: Match) -> set[int]:
     return ids | ({vid} if vid else set())
 
 
+def answerer_ids(session: Session, match: Match) -> set[int]:
+    """Who says yes or no to a proposal: the other side than the one who proposed. A resident
+    (or whoever posted for them) who asked a volunteer waits for the volunteer, and vice versa."""
+    owners = request_owner_ids(session.get(HelpRequest, match.request_id))
+    if match.proposed_by_id is not None and match.proposed_by_id in owners:
+        vid = volunteer_id(session, match)
+        return {vid} if vid else set()
+    return owners
+
+
+def asked_by_owner(session: Session, match: Match) -> bool:
+    return match.proposed_by_id is not None and match.proposed_by_id in request_owner_ids(
+        session.get(HelpRequest, match.request_id))
+
+
 def _month_load(session: Session, offer: VolunteerOffer) -> int:
     start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return session.exec(select(func.count()).select_from(Match).where(
@@ -107,6 +122,48 @@ def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: U
     return match
 
 
+def _check_ask(session: Session, request: HelpRequest | None, offer: VolunteerOffer | None,
+               by: User) -> Match | None:
+    """Refuse what a resident may not ask of a volunteer; returns a live suggested match, if any."""
+    if request is None or by.id not in request_owner_ids(request):
+        raise MatchError(_("Alleen wie de vraag stelde kan een vrijwilliger vragen."))
+    if request.status != "open" or request.moderation != "approved":
+        raise MatchError(_("Deze hulpvraag staat niet meer open."))
+    if visibility.is_sensitive(session, request):
+        raise MatchError(_("Bij deze vraag helpt een professional. Vrijwilligers zien deze vraag niet."))
+    if offer is None or offer.status != "active" or offer.moderation != "approved":
+        raise MatchError(_("Deze vrijwilliger helpt nu even niet. Kies een andere."))
+    existing = session.exec(select(Match).where(Match.request_id == request.id, Match.offer_id == offer.id,
+                                                Match.status.in_(ACTIVE))
+                            .execution_options(populate_existing=True)).first()
+    if existing is not None and existing.status != "suggested":
+        raise MatchError(_("U heeft deze vrijwilliger al gevraagd. U krijgt bericht als er antwoord is."))
+    if _month_load(session, offer) >= offer.max_matches_per_month:
+        raise MatchError(_("Deze vrijwilliger helpt deze maand al genoeg mensen. Kies een andere."))
+    return existing
+
+
+def ask_volunteer(session: Session, request: HelpRequest, offer: VolunteerOffer, by: User) -> Match:
+    """The resident (or whoever posted for them) asks a suggested volunteer; the volunteer answers."""
+    existing = _check_ask(session, request, offer, by)
+    score = existing.score if existing is not None else _score(session, request, offer)
+    with db.atomic(session, MatchError(_("U heeft deze vrijwilliger al gevraagd. U krijgt bericht als er antwoord is."))):
+        request = db.lock_for_write(session, HelpRequest, request.id)
+        offer = db.lock_for_write(session, VolunteerOffer, offer.id)
+        existing = _check_ask(session, request, offer, by)
+        match = existing or Match(request_id=request.id, kind="offer", offer_id=offer.id, score=score)
+        match.status, match.proposed_by_id, match.updated_at = "proposed", by.id, utcnow()
+        session.add(match)
+        session.flush()
+        if session.exec(select(Conversation).where(Conversation.match_id == match.id)).first() is None:
+            session.add(Conversation(match_id=match.id))
+        audit.record(session, "match.ask", "match", match.id, actor_id=by.id)
+        _notify(session, {offer.user_id}, "Iemand vraagt uw hulp",
+                f"{request.public_name} vraagt of u wilt helpen bij '{request.title}'.\n"
+                f"Kijk wat de vraag is en zeg ja of nee:\n{_link(match)}")
+    return match
+
+
 def _score(session: Session, request: HelpRequest, offer: VolunteerOffer) -> float:
     result = matching_service.suggest_for_request(session, request, limit=50)
     for s in result.suggestions:
@@ -128,10 +185,12 @@ def _lock_match(session: Session, match: Match) -> tuple[HelpRequest, Match]:
 def respond(session: Session, match: Match, user: User, accept: bool) -> Match:
     with db.flushing(session, MatchError(_("Deze vraag heeft al hulp. U kunt maar één aanbod aannemen."))):
         request, match = _lock_match(session, match)
-        if user.id not in request_owner_ids(request):
-            raise MatchError(_("Alleen wie de vraag stelde kan dit beslissen."))
+        if user.id not in answerer_ids(session, match):
+            raise MatchError(_("Alleen wie gevraagd is kan dit beslissen."))
         if match.status != "proposed":
             raise MatchError(_("Hierover is al beslist."))
+        if accept and asked_by_owner(session, match) and visibility.is_sensitive(session, request):
+            raise MatchError(_("Bij deze vraag helpt een professional. Vrijwilligers kunnen hier niet op reageren."))
         if accept and request.status not in ("open", "escalated"):
             raise MatchError(_("Deze vraag heeft al hulp. U kunt maar één aanbod aannemen."))
         match.status, match.updated_at = ("accepted" if accept else "declined"), utcnow()
@@ -140,14 +199,29 @@ def respond(session: Session, match: Match, user: User, accept: bool) -> Match:
             session.add(request)
         session.add(match)
         audit.record(session, "match.accept" if accept else "match.decline", "match", match.id, actor_id=user.id)
-        vid = volunteer_id(session, match)
+        _notify_answer(session, match, request, user, accept)
+    return match
+
+
+def _notify_answer(session: Session, match: Match, request: HelpRequest, user: User, accept: bool) -> None:
+    """Tell the side that proposed what the other side answered."""
+    if asked_by_owner(session, match):  # the volunteer answered the resident
+        to = request_owner_ids(request)
         if accept:
-            _notify(session, {vid}, "U kunt gaan helpen", f"{request.public_name} zegt ja op uw hulp bij "
+            _notify(session, to, "U kunt samen iets afspreken", f"{user.first_name} wil u helpen bij "
                     f"'{request.title}'. Spreek samen iets af:\n{_link(match)}")
         else:
-            _notify(session, {vid}, "Deze keer niet", f"{request.public_name} heeft al andere hulp voor "
-                    f"'{request.title}'. Dank u wel voor uw aanbod.")
-    return match
+            _notify(session, to, "Deze keer niet", f"{user.first_name} kan deze keer niet helpen bij "
+                    f"'{request.title}'. Kijk bij uw vraag naar andere hulp:\n"
+                    f"{_abs('hulpvragen.detail', id=request.id)}")
+        return
+    vid = volunteer_id(session, match)
+    if accept:
+        _notify(session, {vid}, "U kunt gaan helpen", f"{request.public_name} zegt ja op uw hulp bij "
+                f"'{request.title}'. Spreek samen iets af:\n{_link(match)}")
+    else:
+        _notify(session, {vid}, "Deze keer niet", f"{request.public_name} heeft al andere hulp voor "
+                f"'{request.title}'. Dank u wel voor uw aanbod.")
 
 
 def send_message(session: Session, match: Match, user: User, body: str) -> Message:
@@ -232,8 +306,12 @@ def remind_and_escalate(session: Session, now: datetime | None = None, days: int
         age = now - match.updated_at
         request = session.get(HelpRequest, match.request_id)
         if match.reminder_count == 0 and age >= timedelta(days=days):
-            _notify(session, request_owner_ids(request), "Herinnering: iemand wil u helpen",
-                    f"Er ligt een aanbod van hulp klaar voor '{request.title}'. Zegt u ja of nee?\n{_link(match)}")
+            if asked_by_owner(session, match):
+                _notify(session, answerer_ids(session, match), "Herinnering: iemand vraagt uw hulp",
+                        f"{request.public_name} vroeg uw hulp bij '{request.title}'. Zegt u ja of nee?\n{_link(match)}")
+            else:
+                _notify(session, request_owner_ids(request), "Herinnering: iemand wil u helpen",
+                        f"Er ligt een aanbod van hulp klaar voor '{request.title}'. Zegt u ja of nee?\n{_link(match)}")
             match.reminder_count = 1
             counts["herinnerd"] += 1
         elif match.reminder_count == 1 and age >= timedelta(days=2 * days):
@@ -347,7 +425,30 @@ def request_panel(session: Session, request: HelpRequest, user) -> dict:
     if manager or (signed_in and visibility.covers_request(session, user, request)):
         panel["matches"] = session.exec(select(Match).where(Match.request_id == request.id)
                                         .order_by(Match.created_at)).all()
+    if panel["suggestions"] is not None:
+        panel["actions"] = suggestion_actions(session, request, user, manager, panel["matches"])
     return panel
+
+
+def suggestion_actions(session: Session, request: HelpRequest, user, manager: bool, matches: list[Match]) -> dict:
+    """What this viewer can do from each suggestion on a request page (see _suggestions.html)."""
+    from ..models import ActivitySignup
+    open_request = request.status == "open" and request.moderation == "approved"
+    signed_up = set(session.exec(select(ActivitySignup.activity_id).where(
+        ActivitySignup.user_id == user.id, ActivitySignup.status != "afgemeld")).all())
+    return {
+        "request_id": request.id,
+        # Asking a volunteer: the request's own side, for a question volunteers may see.
+        "ask_offer": manager and open_request and not visibility.is_sensitive(session, request),
+        "asked_offer_ids": {m.offer_id for m in matches if m.offer_id and m.status in ("proposed", "accepted")},
+        # Signing oneself up: only for one's own question; for a client, the activity page says how.
+        "signup_self": manager and not request.on_behalf,
+        "signed_up_ids": signed_up,
+        "refer": user.has_role("professional"),
+        "question": request.description,
+        "for_client": request.on_behalf,
+        "client_name": request.public_name,
+    }
 
 
 def _has_category(session: Session, request: HelpRequest) -> bool:

@@ -15,8 +15,8 @@ from ..geocoding import OfflineGeocoder, normalise_postcode
 from ..models import Conversation, HelpRequest, HelpRequestPrivate, Match, Message, User, VolunteerOffer
 from ..params import int_id
 from . import bp
-from .services import (MatchError, complete, confirm_category, party_ids, propose, request_owner_ids, respond,
-                       send_message, share_contact)
+from .services import (MatchError, answerer_ids, ask_volunteer, asked_by_owner, complete, confirm_category, party_ids,
+                       propose, request_owner_ids, respond, send_message, share_contact)
 
 STATUS_WORDS = {
     "suggested": "Voorgesteld door Buurtplein", "proposed": "Wacht op antwoord",
@@ -63,6 +63,8 @@ def detail(match_id: int):
                            volunteer=volunteer, poster=poster, messages=messages, senders=senders, shared=shared,
                            private=private, status_words=STATUS_WORDS,
                            is_owner=current_user.id in request_owner_ids(help_request),
+                           can_answer=current_user.id in answerer_ids(session, match),
+                           asked_by_owner=asked_by_owner(session, match),
                            is_volunteer=volunteer is not None and volunteer.id == current_user.id)
 
 
@@ -89,6 +91,26 @@ def propose_help():
     except MatchError as error:
         return _fail(error, back)
     flash(_("Dank u wel! %(name)s krijgt bericht en laat weten of het past.", name=help_request.public_name), "success")
+    return redirect(url_for("koppelingen.detail", match_id=match.id))
+
+
+@bp.route("/vragen", methods=["POST"])
+@login_required
+@limiter.limit("30 per hour", methods=["POST"])
+def ask():
+    """From a suggestion on one's own request: ask this volunteer. The volunteer answers."""
+    session = get_session()
+    help_request = _get_or_404(HelpRequest, request.values.get("request_id"))
+    if current_user.id not in request_owner_ids(help_request):
+        abort(404 if not visibility.may_see_request(session, help_request) else 403)
+    offer = _get_or_404(VolunteerOffer, request.form.get("offer_id"))
+    try:
+        match = ask_volunteer(session, help_request, offer, current_user)
+    except MatchError as error:
+        return _fail(error, url_for("hulpvragen.detail", id=help_request.id) + "#suggesties")
+    volunteer = session.get(User, offer.user_id)
+    flash(_("Gevraagd. %(name)s krijgt bericht en zegt ja of nee. U krijgt een e-mail met het antwoord.",
+            name=volunteer.first_name), "success")
     return redirect(url_for("koppelingen.detail", match_id=match.id))
 
 
@@ -180,7 +202,15 @@ def advice():
         if not errors:
             result = matching_service.suggest_for_text(session, text, place.lat, place.lon, 10)
     return render_template("koppelingen/advice.html", text=text, postcode=postcode_raw, errors=errors,
-                           result=result), (422 if errors else 200)
+                           result=result, actions=_advice_actions(text, postcode_raw)), (422 if errors else 200)
+
+
+def _advice_actions(text: str, postcode: str) -> dict:
+    """From the advice view the question is carried along, so it is asked once (DOMAIN principle 8):
+    a volunteer through a request for the client, a voorziening through a referral."""
+    return {"ask_offer": False, "signup_self": False, "for_client": True, "client_name": _("uw cliënt"),
+            "refer": current_user.has_role("professional"), "question": text,
+            "new_request_url": url_for("hulpvragen.new", voor="ander", vraag=text, postcode=postcode)}
 
 
 

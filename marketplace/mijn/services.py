@@ -31,9 +31,9 @@ class Item:
     extra: dict = field(default_factory=dict)
 
 
-def request_next_step(row: HelpRequest, helpers: list[str] = ()) -> tuple[str, bool]:
+def request_next_step(row: HelpRequest, helpers: list[str] = (), asked: list[str] = ()) -> tuple[str, bool]:
     """(what happens next, may renew) for one of my requests. ``helpers``: first names of the
-    volunteers who proposed and wait for my answer."""
+    volunteers who proposed and wait for my answer; ``asked``: volunteers I asked, who still answer."""
     if row.safety == "danger" and row.status in ("open", "escalated"):
         return _("Een professional neemt contact met u op. Bij direct gevaar: bel 112."), False
     if row.safety == "possible" and row.status == "open":
@@ -42,6 +42,9 @@ def request_next_step(row: HelpRequest, helpers: list[str] = ()) -> tuple[str, b
         return ngettext("%(names)s wil u helpen. Kijk wie het is en zeg ja of nee.",
                         "%(names)s willen u helpen. Kijk wie het zijn en zeg ja of nee.",
                         len(helpers), names=" en ".join(helpers)), False
+    if asked and row.status == "open":
+        return _("U vroeg %(names)s om hulp. U krijgt een e-mail als er antwoord is.",
+                 names=" en ".join(asked)), False
     if row.moderation == "pending":
         return _("Uw vraag wordt eerst bekeken door de buurtmakelaar."), False
     if row.moderation == "hidden":
@@ -68,22 +71,28 @@ def my_requests(session: Session, user) -> list[Item]:
     privates = {p.request_id: p for p in session.exec(select(HelpRequestPrivate).where(
         HelpRequestPrivate.request_id.in_([r.id for r in rows]))).all()} if rows else {}
     waiting = _proposals_waiting(session, [r.id for r in rows])
+    asked = _proposals_waiting(session, [r.id for r in rows], asked_by_me=True)
     items = []
     for row in rows:
-        step, renew = request_next_step(row, [name for name, _m in waiting.get(row.id, [])])
+        step, renew = request_next_step(row, [name for name, _m in waiting.get(row.id, [])],
+                                        [name for name, _m in asked.get(row.id, [])])
         items.append(Item(row, str(requests.STATUS_WORDS[row.status]), step, renew,
                           {"private": privates.get(row.id), "proposals": waiting.get(row.id, [])}))
     return items
 
 
-def _proposals_waiting(session: Session, request_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
-    """Per request: (volunteer's first name, match id) of every proposal that waits for an answer."""
+def _proposals_waiting(session: Session, request_ids: list[int],
+                       asked_by_me: bool = False) -> dict[int, list[tuple[str, int]]]:
+    """Per request: (volunteer's first name, match id) of every proposal that waits for my answer,
+    or (``asked_by_me``) of every volunteer the request's side asked, who still has to answer."""
     if not request_ids:
         return {}
+    by_volunteer = or_(Match.proposed_by_id.is_(None), Match.proposed_by_id == VolunteerOffer.user_id)
     rows = session.exec(select(Match.request_id, Match.id, User.display_name)
                         .join(VolunteerOffer, VolunteerOffer.id == Match.offer_id)
                         .join(User, User.id == VolunteerOffer.user_id)
-                        .where(Match.request_id.in_(request_ids), Match.status == "proposed")
+                        .where(Match.request_id.in_(request_ids), Match.status == "proposed",
+                               ~by_volunteer if asked_by_me else by_volunteer)
                         .order_by(Match.created_at)).all()
     found: dict[int, list[tuple[str, int]]] = {}
     for request_id, match_id, name in rows:
@@ -156,7 +165,8 @@ def my_matches(session: Session, user) -> list[Item]:
                         .order_by(Match.created_at.desc())).all()
     items = []
     for match, request in rows:
-        items.append(Item(match, str(MATCH_WORDS.get(match.status, match.status)), _match_step(match),
+        items.append(Item(match, str(MATCH_WORDS.get(match.status, match.status)),
+                          _match_step(session, match, request, user),
                           extra={"request": request, "with": _other_party(session, match, request, user)}))
     return items
 
@@ -173,7 +183,13 @@ def _other_party(session: Session, match: Match, request: HelpRequest, user) -> 
     return _match_target(session, match)
 
 
-def _match_step(match: Match) -> str:
+def _match_step(session: Session, match: Match, request: HelpRequest, user) -> str:
+    if match.status == "proposed":
+        from ..koppelingen.services import answerer_ids, asked_by_owner
+        if user.id in answerer_ids(session, match):
+            if asked_by_owner(session, match):
+                return _("%(name)s vraagt of u wilt helpen. Kijk en zeg ja of nee.", name=request.public_name)
+            return _("Kijk wie het is en zeg ja of nee.")
     return {"suggested": _("Bekijk het voorstel."), "proposed": _("Wacht op antwoord."),
             "accepted": _("Maak samen een afspraak."), "declined": _("We zoeken verder."),
             "completed": _("Klaar. Dank u wel!")}.get(match.status, "")

@@ -18,7 +18,7 @@ from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..mail import absolute_url
 from ..models import Area, AuditEvent, Organisation, Referral, ReferralClient, User, Voorziening
-from ..params import MAX_PAGE, bounded_int
+from ..params import MAX_PAGE, bounded_int, int_id
 from ..timeutil import local_today
 from ..voorzieningen.presentation import locations_for, schedules_for
 from ..schedule_text import week_in_words
@@ -73,6 +73,16 @@ def _step_four_defaults(form: NewReferralForm) -> None:
         form.valid_until.data = local_today() + timedelta(days=182)
 
 
+def _prefill(session, form: NewReferralForm) -> None:
+    """From a suggestion (?voorziening=<id>&vraag=...): the question is carried along, asked once."""
+    text = (request.args.get("vraag") or "").strip()[:2000]
+    if text:
+        form.question.data = text
+    wanted = int_id(request.args.get("voorziening"))
+    if wanted is not None and wanted in {v.id for v in svc.referable_voorzieningen(session)}:
+        form.voorzieningen.data = [wanted]
+
+
 @bp.route("/nieuw", methods=["GET", "POST"])
 @roles_required("professional")
 @limiter.limit("60 per hour", methods=["POST"])
@@ -81,6 +91,7 @@ def new():
     form = _new_form(session)
     if request.method == "GET":
         _step_four_defaults(form)
+        _prefill(session, form)
     ladder, found, status = None, [], 200
     if request.method == "POST":
         form.referring = "refer" in request.form
