@@ -275,6 +275,7 @@ def register_template_helpers(app: Flask) -> None:
         ("hulpvragen.index", "Hulpvragen", None),
         ("activiteiten.index", "Activiteiten", None),
         ("mijn.index", "Mijn Buurtplein", "member"),
+        ("koppelingen.advice", "Lichtste hulp zoeken", ("professional", "ambassadeur")),
         ("moderatie.queue", "Moderatie", ("preventiemakelaar", "beheerder")),
         ("verwijzingen.index", "Verwijzingen", ("professional", "aanbieder")),
         ("dashboard.index", "Dashboard", ("preventiemakelaar", "beheerder")),
@@ -317,7 +318,16 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def inject_globals():
         return {"current_locale": str(get_locale() or "nl"), "main_nav": main_nav,
-                "has_endpoint": lambda endpoint: endpoint in app.view_functions}
+                "has_endpoint": lambda endpoint: endpoint in app.view_functions, "unread_count": unread_count}
+
+    def unread_count() -> int:
+        """New messages for the signed-in user, for the menu (asked only where the menu shows it)."""
+        from .models import User
+        if not isinstance(current_user._get_current_object(), User):  # anonymous, or an error page's frozen user
+            return 0
+        from . import notifications
+        from .db import get_session
+        return notifications.unread_count(get_session(), current_user.id)
 
     @app.before_request
     def remember_language_choice():

@@ -173,6 +173,8 @@ class ProfileForm(BaseForm):
         Optional(), Regexp(r"^[0-9 +()-]{6,20}$", message=_l("Vul een telefoonnummer in met alleen cijfers."))])
     postcode = StringField(_l("Postcode"), validators=[Optional(), valid_postcode])
     digest_opt_in = BooleanField(_l("Stuur mij elke week een e-mail met nieuwe hulpvragen in de buurt"))
+    # Choices from notifications.MAIL_KINDS (set by the view); a kind left unticked is turned off.
+    mail_kinds = MultiCheckboxField(_l("Stuur mij een e-mail als:"), choices=[])
     submit = SubmitField(_l("Opslaan"))
 
 

@@ -4,6 +4,7 @@ plus safety, capacity, reminders and escalation, the batch job, the digest, real
 from __future__ import annotations
 
 import email
+import re
 import email.policy
 from datetime import datetime, timedelta, timezone
 
@@ -389,3 +390,36 @@ def test_suggested_activity_and_voorziening_can_be_acted_on(app, scene, client, 
     assert "Hulpvraag maken voor uw cliënt" in text and "voor=ander" in text
     prefilled = client.get("/hulpvragen/nieuw?voor=ander&vraag=kan+niet+meer+boodschappen&postcode=7541AB")
     assert "kan niet meer boodschappen" in prefilled.get_data(as_text=True)
+
+
+def test_each_step_mails_the_other_side_unless_turned_off_and_unread_counts_show(app, scene, client):
+    """Proposal, answer, message and done each mail the other side; a kind turned off on the
+    profile is not sent; the menu and Mijn Buurtplein count new messages until the match is opened."""
+    login(client, "anna@example.nl")
+    profile = client.get("/profiel").get_data(as_text=True)
+    ticked = re.compile(r'<input checked[^>]*value="bericht"')
+    assert "Er is een nieuw bericht voor mij" in profile and ticked.search(profile)
+    client.post("/profiel", data={"display_name": "Anna Jansen", "mail_kinds": ["voorstel", "antwoord", "klaar"]})
+    assert not ticked.search(client.get("/profiel").get_data(as_text=True))
+    client.post("/logout")
+
+    login(client, "mehmet@example.nl")
+    anna = len(_outbox_for(app, "anna@example.nl"))
+    _propose(client, scene)
+    match = _match(app)
+    assert len(_outbox_for(app, "anna@example.nl")) == anna + 1  # voorstel
+    client.post(f"/koppelingen/{match.id}/bericht", data={"body": "Dinsdag om tien uur?"})
+    assert len(_outbox_for(app, "anna@example.nl")) == anna + 1  # bericht: turned off
+    client.post("/logout")
+
+    login(client, "anna@example.nl")
+    assert 'class="count-badge">1' in client.get("/mijn/").get_data(as_text=True)
+    assert "1 nieuw bericht" in client.get("/mijn/").get_data(as_text=True)
+    mehmet = len(_outbox_for(app, "mehmet@example.nl"))
+    client.post(f"/koppelingen/{match.id}/antwoord", data={"antwoord": "ja"})  # opens nothing, so still unread
+    assert len(_outbox_for(app, "mehmet@example.nl")) == mehmet + 1  # antwoord
+    client.get(f"/koppelingen/{match.id}")
+    assert "count-badge" not in client.get("/mijn/").get_data(as_text=True)
+    client.post(f"/koppelingen/{match.id}/afronden", data={"rating": "1"})
+    last = _outbox_for(app, "mehmet@example.nl")[-1]
+    assert "op klaar gezet" in last and "/profiel" in last

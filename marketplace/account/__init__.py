@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from .. import audit
+from .. import audit, notifications
 from ..db import get_session, unit_of_work
 from ..forms import ProfileForm
 from ..geocoding import OfflineGeocoder, normalise_postcode
@@ -21,6 +21,9 @@ def profile():
     session = get_session()
     user = current_user
     form = ProfileForm(obj=user)
+    form.mail_kinds.choices = list(notifications.MAIL_KINDS.items())
+    if request.method == "GET":
+        form.mail_kinds.data = [k for k in notifications.MAIL_KINDS if k not in notifications.muted_kinds(session, user.id)]
     if form.validate_on_submit():
         user.display_name = form.display_name.data.strip()
         user.phone = (form.phone.data or "").strip() or None
@@ -29,6 +32,7 @@ def profile():
         user.buurt_id = place.buurt_id if place else None
         user.digest_opt_in = bool(form.digest_opt_in.data)
         with unit_of_work(session):
+            notifications.set_muted(session, user.id, set(notifications.MAIL_KINDS) - set(form.mail_kinds.data or []))
             session.add(user)
             audit.record(session, "account.profile", "user", user.id)
         flash(_("Uw gegevens zijn opgeslagen."), "success")

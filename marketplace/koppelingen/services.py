@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from matching.batch import assign
 
-from .. import audit, contact_details, db, matching_service, visibility
+from .. import audit, contact_details, db, matching_service, notifications, visibility
 from ..mail import absolute_url, queue_mail, send_or_keep
 from ..models import (AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
                       User, VolunteerOffer, utcnow)
@@ -118,7 +118,7 @@ def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: U
         audit.record(session, "match.propose", "match", match.id, actor_id=by.id)
         _notify(session, request_owner_ids(request), "Iemand wil u helpen",
                 f"{by.first_name} wil helpen bij uw vraag '{request.title}'.\n"
-                f"Kijk wie het is en zeg ja of nee:\n{_link(match)}")
+                f"Kijk wie het is en zeg ja of nee:\n{_link(match)}", kind="voorstel")
     return match
 
 
@@ -147,7 +147,7 @@ def ask_volunteer(session: Session, request: HelpRequest, offer: VolunteerOffer,
     """The resident (or whoever posted for them) asks a suggested volunteer; the volunteer answers."""
     existing = _check_ask(session, request, offer, by)
     score = existing.score if existing is not None else _score(session, request, offer)
-    with db.atomic(session, MatchError(_("U heeft deze vrijwilliger al gevraagd. U krijgt bericht als er antwoord is."))):
+    with db.flushing(session, MatchError(_("U heeft deze vrijwilliger al gevraagd. U krijgt bericht als er antwoord is."))):
         request = db.lock_for_write(session, HelpRequest, request.id)
         offer = db.lock_for_write(session, VolunteerOffer, offer.id)
         existing = _check_ask(session, request, offer, by)
@@ -160,7 +160,7 @@ def ask_volunteer(session: Session, request: HelpRequest, offer: VolunteerOffer,
         audit.record(session, "match.ask", "match", match.id, actor_id=by.id)
         _notify(session, {offer.user_id}, "Iemand vraagt uw hulp",
                 f"{request.public_name} vraagt of u wilt helpen bij '{request.title}'.\n"
-                f"Kijk wat de vraag is en zeg ja of nee:\n{_link(match)}")
+                f"Kijk wat de vraag is en zeg ja of nee:\n{_link(match)}", kind="voorstel")
     return match
 
 
@@ -209,19 +209,19 @@ def _notify_answer(session: Session, match: Match, request: HelpRequest, user: U
         to = request_owner_ids(request)
         if accept:
             _notify(session, to, "U kunt samen iets afspreken", f"{user.first_name} wil u helpen bij "
-                    f"'{request.title}'. Spreek samen iets af:\n{_link(match)}")
+                    f"'{request.title}'. Spreek samen iets af:\n{_link(match)}", kind="antwoord")
         else:
             _notify(session, to, "Deze keer niet", f"{user.first_name} kan deze keer niet helpen bij "
                     f"'{request.title}'. Kijk bij uw vraag naar andere hulp:\n"
-                    f"{_abs('hulpvragen.detail', id=request.id)}")
+                    f"{_abs('hulpvragen.detail', id=request.id)}", kind="antwoord")
         return
     vid = volunteer_id(session, match)
     if accept:
         _notify(session, {vid}, "U kunt gaan helpen", f"{request.public_name} zegt ja op uw hulp bij "
-                f"'{request.title}'. Spreek samen iets af:\n{_link(match)}")
+                f"'{request.title}'. Spreek samen iets af:\n{_link(match)}", kind="antwoord")
     else:
         _notify(session, {vid}, "Deze keer niet", f"{request.public_name} heeft al andere hulp voor "
-                f"'{request.title}'. Dank u wel voor uw aanbod.")
+                f"'{request.title}'. Dank u wel voor uw aanbod.", kind="antwoord")
 
 
 def send_message(session: Session, match: Match, user: User, body: str) -> Message:
@@ -238,7 +238,7 @@ def send_message(session: Session, match: Match, user: User, body: str) -> Messa
     message = Message(conversation_id=conversation.id, sender_id=user.id, body=body)
     session.add(message)
     _notify(session, party_ids(session, match) - {user.id}, "Nieuw bericht op Buurtplein",
-            f"{user.first_name} stuurde u een bericht. Lees het hier:\n{_link(match)}")
+            f"{user.first_name} stuurde u een bericht. Lees het hier:\n{_link(match)}", kind="bericht")
     session.flush()
     return message
 
@@ -288,6 +288,9 @@ def complete(session: Session, match: Match, user: User, rating: int | None, fee
     request.status, request.updated_at = "done", utcnow()
     session.add_all([match, request])
     audit.record(session, "match.complete", "match", match.id, actor_id=user.id, detail=f"rating={rating}")
+    _notify(session, party_ids(session, match) - {user.id}, "De hulp is afgerond",
+            f"{user.first_name} heeft de hulp bij '{request.title}' op klaar gezet. Dank u wel!\n{_link(match)}",
+            kind="klaar")
     db.flush(session, MatchError(_("Hierover is al beslist.")))
     return match
 
@@ -308,10 +311,10 @@ def remind_and_escalate(session: Session, now: datetime | None = None, days: int
         if match.reminder_count == 0 and age >= timedelta(days=days):
             if asked_by_owner(session, match):
                 _notify(session, answerer_ids(session, match), "Herinnering: iemand vraagt uw hulp",
-                        f"{request.public_name} vroeg uw hulp bij '{request.title}'. Zegt u ja of nee?\n{_link(match)}")
+                        f"{request.public_name} vroeg uw hulp bij '{request.title}'. Zegt u ja of nee?\n{_link(match)}", kind="voorstel")
             else:
                 _notify(session, request_owner_ids(request), "Herinnering: iemand wil u helpen",
-                        f"Er ligt een aanbod van hulp klaar voor '{request.title}'. Zegt u ja of nee?\n{_link(match)}")
+                        f"Er ligt een aanbod van hulp klaar voor '{request.title}'. Zegt u ja of nee?\n{_link(match)}", kind="voorstel")
             match.reminder_count = 1
             counts["herinnerd"] += 1
         elif match.reminder_count == 1 and age >= timedelta(days=2 * days):
@@ -386,12 +389,15 @@ def _link(match: Match) -> str:
     return _abs("koppelingen.detail", match_id=match.id)
 
 
-def _notify(session: Session, user_ids: set[int | None], subject: str, body: str) -> None:
-    """Queue a mail to each user; it goes out after the unit of work commits (dropped on rollback)."""
+def _notify(session: Session, user_ids: set[int | None], subject: str, body: str, kind: str | None = None) -> None:
+    """Queue a mail to each user; it goes out after the unit of work commits (dropped on rollback).
+    ``kind`` (notifications.MAIL_KINDS) lets a user turn that kind of journey mail off."""
     for uid in sorted(i for i in user_ids if i):
         user = session.get(User, uid)
-        if user is not None and user.is_active:
-            queue_mail(session, user.email, subject, f"Hallo {user.first_name},\n\n{body}\n\nBuurtplein")
+        if user is not None and user.is_active and notifications.wants_mail(session, uid, kind):
+            footer = (f"\n\nDeze e-mail niet meer krijgen? Zet hem uit op uw profiel:\n{_abs('account.profile')}"
+                      if kind else "")
+            queue_mail(session, user.email, subject, f"Hallo {user.first_name},\n\n{body}{footer}\n\nBuurtplein")
 
 
 # --------------------------------------------------------------------------- the request page

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlmodel import select
 
-from .. import audit, matching_service, visibility
+from .. import audit, matching_service, notifications, visibility
 from ..access import roles_required
 from ..db import get_session, unit_of_work
 from ..extensions import limiter
@@ -56,6 +56,10 @@ def detail(match_id: int):
     messages = session.exec(select(Message).where(Message.conversation_id == conversation.id)
                             .order_by(Message.created_at)).all() if conversation else []
     senders = {u.id: u for u in (session.get(User, m.sender_id) for m in messages)}
+    if current_user.id in party_ids(session, match):  # staff looking in read nothing on a party's behalf
+        newest = max((m.created_at for m in messages if m.sender_id != current_user.id), default=None)
+        with unit_of_work(session):
+            notifications.mark_read(session, current_user.id, match.id, newest)
     shared = bool(conversation and conversation.contact_shared)
     poster = session.get(User, help_request.posted_by_id)
     private = session.get(HelpRequestPrivate, help_request.id) if shared else None
@@ -105,7 +109,8 @@ def ask():
         abort(404 if not visibility.may_see_request(session, help_request) else 403)
     offer = _get_or_404(VolunteerOffer, request.form.get("offer_id"))
     try:
-        match = ask_volunteer(session, help_request, offer, current_user)
+        with unit_of_work(session):
+            match = ask_volunteer(session, help_request, offer, current_user)
     except MatchError as error:
         return _fail(error, url_for("hulpvragen.detail", id=help_request.id) + "#suggesties")
     volunteer = session.get(User, offer.user_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user, login_required
 
+from .. import notifications
 from ..db import get_session
 from ..hulpvragen.forms import ConfirmForm
 from ..hulpvragen.services import STATUS_BADGE
@@ -20,4 +21,5 @@ def index():
                            offered=svc.my_offers(session, current_user),
                            joined=svc.my_signups(session, current_user),
                            matches=svc.my_matches(session, current_user),
+                           unread=notifications.unread_by_match(session, current_user.id),
                            request_badge=STATUS_BADGE, confirm=ConfirmForm())
