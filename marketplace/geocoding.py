@@ -99,3 +99,20 @@ def rough_distance(metres: int) -> str:
     if metres < 1000:
         return f"ongeveer {max(100, int(round(metres, -2)))} m"
     return f"ongeveer {metres / 1000:.1f} km".replace(".", ",")
+
+
+def outside_municipality(session: Session, postcode: str | None) -> str | None:
+    """A Dutch message when a filled-in postcode is not in this municipality's gazetteer, else None."""
+    if not postcode or normalise_postcode(postcode) is None:  # empty, or a format error said elsewhere
+        return None
+    if OfflineGeocoder(session).locate(postcode) is not None:
+        return None
+    from flask_babel import gettext as _
+    from sqlmodel import select
+    from .models import Area
+    if session.exec(select(PostcodeArea.postcode).limit(1)).first() is None:
+        return None  # no gazetteer loaded yet: nothing to tell
+    gemeente = session.exec(select(Area.name).where(Area.kind == "gemeente")).first()
+    return _("Deze postcode ligt niet in %(gemeente)s, of we kennen hem niet. Buurtplein is voor mensen die in "
+             "%(gemeente)s wonen. Kijk of de postcode klopt, of laat dit vakje leeg.",
+             gemeente=gemeente or _("de gemeente"))

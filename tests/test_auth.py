@@ -384,3 +384,14 @@ def test_the_roles_page_is_headed_with_the_user_being_edited(app, client, sessio
     assert "Anna de Vries" in heading and "Ben Beheerder" not in heading
     main = page[page.index("<h1>"):]
     assert "anna@example.nl" in main and "beheer@example.nl" not in main
+
+
+def test_register_says_plainly_when_the_postcode_is_outside_the_municipality(app, client, session):
+    from tests.factories import make_world
+    make_world(session)
+    response = client.post("/registreren", data={**REGISTER, "email": "ver@example.nl", "postcode": "1011 AB"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Deze postcode ligt niet in Enschede" in page and 'value="ver@example.nl"' in page
+    assert _user_count(app) == 0
+    assert client.post("/registreren", data={**REGISTER, "email": "hier@example.nl", "postcode": "7541 AB"}).status_code == 302

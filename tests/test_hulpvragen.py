@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from marketplace import db
-from marketplace.models import AuditEvent, HelpRequest, HelpRequestPrivate, RequestCategory
+from marketplace.models import AuditEvent, Category, HelpRequest, HelpRequestPrivate, RequestCategory
 from marketplace.timeutil import local_today
 
 from .factories import login, make_offer, make_request, make_user, make_world
@@ -281,3 +281,29 @@ def test_long_text_gets_a_counter_and_a_clear_message_never_a_silent_cut(app, cl
     assert "js/counter.js" in page
     response = client.post("/hulpvragen/nieuw", data={**GOOD, "description": "x" * 4001})
     assert response.status_code == 422 and "Schrijf 10 tot 4000 tekens." in response.get_data(as_text=True)
+
+
+def test_a_question_about_more_than_one_thing_keeps_every_chosen_category(app, client, session):
+    make_world(session)
+    make_user(session)
+    login(client)
+    form = client.get("/hulpvragen/nieuw").get_data(as_text=True)
+    assert 'type="checkbox" id="category-geldzaken"' in form and "Kies een of meer onderwerpen" in form
+    response = client.post("/hulpvragen/nieuw", data={**GOOD, "category": ["gezelschap", "geldzaken", "weet-niet"]})
+    assert response.status_code == 302
+    with app.app_context():
+        s = db.get_session()
+        slugs = {c.slug for c in s.exec(select(Category).join(RequestCategory, RequestCategory.category_id == Category.id))}
+        assert slugs == {"gezelschap", "geldzaken"}
+    assert client.post("/hulpvragen/nieuw", data={**GOOD, "category": []}).status_code == 422
+
+
+def test_a_request_for_someone_else_speaks_of_the_client(app, client, session):
+    world = make_world(session)
+    amb = make_user(session, email="amb@example.nl", roles=("ambassadeur",), name="Bram Ambassadeur")
+    row = make_request(session, amb, world.velve, on_behalf=True, contact_name="Fatma Yilmaz")
+    make_offer(session, make_user(session, email="v@example.nl", roles=("vrijwilliger",)), world.velve)
+    login(client, "amb@example.nl")
+    page = client.get(f"/hulpvragen/{row.id}").get_data(as_text=True)
+    assert "U stelde deze vraag voor Fatma" in page and "De vraag van Fatma verloopt" in page
+    assert "U kiest samen met Fatma" in page

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from .. import audit, notifications
 from ..db import get_session, unit_of_work
 from ..forms import ProfileForm
-from ..geocoding import OfflineGeocoder, normalise_postcode
+from ..geocoding import OfflineGeocoder, normalise_postcode, outside_municipality
 from ..models import Area
 
 bp = Blueprint("account", __name__)
@@ -24,7 +24,11 @@ def profile():
     form.mail_kinds.choices = list(notifications.MAIL_KINDS.items())
     if request.method == "GET":
         form.mail_kinds.data = [k for k in notifications.MAIL_KINDS if k not in notifications.muted_kinds(session, user.id)]
-    if form.validate_on_submit():
+    outside = outside_municipality(session, form.postcode.data) if form.is_submitted() else None
+    if outside:
+        form.validate()
+        form.postcode.errors = [*form.postcode.errors, outside]
+    elif form.validate_on_submit():
         user.display_name = form.display_name.data.strip()
         user.phone = (form.phone.data or "").strip() or None
         user.postcode = normalise_postcode(form.postcode.data) if form.postcode.data else None

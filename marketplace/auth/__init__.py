@@ -14,7 +14,7 @@ from ..db import get_session, unit_of_work
 from ..extensions import (LOGIN_PER_ACCOUNT, LOGIN_PER_IP, REGISTER_PER_ACCOUNT, REGISTER_PER_IP,
                           RESET_PER_ACCOUNT, RESET_PER_IP, limiter, per_account)
 from ..forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
-from ..geocoding import normalise_postcode
+from ..geocoding import normalise_postcode, outside_municipality
 from ..mail import absolute_url, send_or_keep
 from ..timeutil import to_local
 from . import throttle
@@ -84,7 +84,7 @@ def register():
     # An address that already has an account gets the same answer as a new one (same status,
     # redirect and message, one mail to the address): the form tells nobody who has an account.
     form = RegisterForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _postcode_in_municipality(form):
         session = get_session()
         try:
             with unit_of_work(session):
@@ -105,6 +105,14 @@ def register():
         flash(_("Kijk in uw e-mail om verder te gaan."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form), (422 if form.errors else 200)
+
+
+def _postcode_in_municipality(form) -> bool:
+    """Said at sign-up, not found out later: help and distances need a place in the municipality."""
+    message = outside_municipality(get_session(), form.postcode.data)
+    if message:
+        form.postcode.errors = [*form.postcode.errors, message]
+    return message is None
 
 
 def _mail_welcome(user) -> None:

@@ -28,10 +28,24 @@ URGENCY_CHOICES = [
 PHONE = Regexp(r"^[0-9 +()-]{6,20}$", message=_l("Vul een telefoonnummer in met alleen cijfers."))
 
 
+CHOOSE_CATEGORY = _l("Kies een onderwerp. Of kies: Ik weet het niet.")
+
+
+class CategoriesField(MultiCheckboxField):
+    """One or more categories, as pictogram checkboxes; 'weet-niet' only counts when nothing else is ticked."""
+
+    def pre_validate(self, form) -> None:
+        known = {c[0] if isinstance(c, tuple) else c.value for c in self.choices}
+        if not self.data or any(value not in known for value in self.data):
+            raise ValidationError(CHOOSE_CATEGORY)
+
+    def slugs(self) -> list[str]:
+        return [value for value in (self.data or []) if value != UNKNOWN_CATEGORY]
+
+
 class HelpRequestForm(BaseForm):
     # Rendered as pictogram tiles; choices are set from the Category table by the view.
-    category = RadioField(_l("Waar heeft u hulp bij nodig?"), choices=[], validate_choice=True,
-                          invalid_choice_message=_l("Kies een onderwerp. Of kies: Ik weet het niet."))
+    category = CategoriesField(_l("Waar heeft u hulp bij nodig?"), choices=[])
     title = StringField(_l("Uw vraag in een paar woorden"), validators=[
         InputRequired(REQUIRED), Length(min=5, max=160, message=_l("Schrijf 5 tot 160 tekens."))])
     description = TextAreaField(_l("Vertel in uw eigen woorden"), validators=[

@@ -7,7 +7,7 @@ which only ``private_for`` hands out, and only to the people who manage the requ
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -67,6 +67,11 @@ class NewRequest:
     contact_first_name: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
+    more_category_slugs: list[str] = field(default_factory=list)  # a question about more than one thing
+
+    @property
+    def category_slugs(self) -> list[str]:
+        return list(dict.fromkeys([s for s in (self.category_slug, *self.more_category_slugs) if s]))
 
 
 # --------------------------------------------------------------------------- places
@@ -118,7 +123,7 @@ def distance_words(points: list[tuple[float, float]], row) -> str | None:
 def create_request(session: Session, user, data: NewRequest, lifetime_days: int) -> HelpRequest:
     """One transaction: the public row, its private row, its category and an audit event."""
     lat, lon, buurt_id, pc4 = public_point(session, data.postcode)
-    category = _category(session, data.category_slug)
+    categories = [_category(session, slug) for slug in data.category_slugs]
     on_behalf = data.on_behalf and user.has_role(*ON_BEHALF_ROLES, "beheerder")
     public_name = (data.contact_first_name if on_behalf else user.first_name) or "?"
     found = contact_details.find(" ".join((data.title, data.description, data.wanted_time or "")))
@@ -131,8 +136,7 @@ def create_request(session: Session, user, data: NewRequest, lifetime_days: int)
         languages=",".join(data.languages or ["nl"]), posted_by_id=user.id,
         requester_id=None if on_behalf else user.id, on_behalf=on_behalf,
         moderation=initial_moderation_for_post(user),
-        safety=matching_service.safety_level(f"{data.title}. {data.description}",
-                                             [data.category_slug] if data.category_slug else []),
+        safety=matching_service.safety_level(f"{data.title}. {data.description}", data.category_slugs),
         expires_at=local_today() + timedelta(days=lifetime_days))
     session.add(request)
     session.flush()
@@ -141,7 +145,7 @@ def create_request(session: Session, user, data: NewRequest, lifetime_days: int)
         postcode=normalise_postcode(data.postcode),
         contact_name=(data.contact_name or "").strip() or None if on_behalf else None,
         contact_phone=(data.contact_phone or "").strip() or None if on_behalf else None))
-    if category is not None:
+    for category in categories:
         session.add(RequestCategory(request_id=request.id, category_id=category.id))
     audit.record(session, "request.create", "request", request.id,
                  f"moderation={request.moderation} on_behalf={on_behalf}")

@@ -113,7 +113,7 @@ def _new_request(form) -> svc.NewRequest:
                  "contact_phone": form.contact_phone.data}
     return svc.NewRequest(
         title=form.title.data, description=form.description.data,
-        category_slug=None if form.category.data == UNKNOWN_CATEGORY else form.category.data,
+        category_slug=(form.category.slugs() or [None])[0], more_category_slugs=form.category.slugs()[1:],
         urgency=form.urgency.data, wanted_time=form.wanted_time.data, wanted_from=form.wanted_from.data,
         wanted_until=form.wanted_until.data, postcode=form.postcode.data, address=form.address.data,
         languages=form.languages.data, on_behalf=on_behalf, **extra)

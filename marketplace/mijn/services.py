@@ -38,6 +38,10 @@ def request_next_step(row: HelpRequest, helpers: list[str] = (), asked: list[str
         return _("Een professional neemt contact met u op. Bij direct gevaar: bel 112."), False
     if row.safety == "possible" and row.status == "open":
         return _("Een professional van de wijk kijkt eerst naar uw vraag en neemt zo nodig contact op."), False
+    if helpers and row.status == "open" and row.on_behalf:
+        return ngettext("%(names)s wil %(client)s helpen. Kijk wie het is en zeg ja of nee.",
+                        "%(names)s willen %(client)s helpen. Kijk wie het zijn en zeg ja of nee.",
+                        len(helpers), names=" en ".join(helpers), client=row.public_name), False
     if helpers and row.status == "open":
         return ngettext("%(names)s wil u helpen. Kijk wie het is en zeg ja of nee.",
                         "%(names)s willen u helpen. Kijk wie het zijn en zeg ja of nee.",
