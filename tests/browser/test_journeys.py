@@ -1,0 +1,143 @@
+"""Journeys from the first click to the last, as a person does them: click, type, read the screen.
+
+With BUURTPLEIN_SCREENSHOTS=<folder> every step named in ``shot`` is also saved at desktop width
+and at 375 px (scripts/screenshots.sh refreshes docs/screenshots/ this way).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from marketplace import db
+from marketplace.models import HelpRequest, Match, User
+from tests.factories import make_activity, make_offer, make_organisation, make_request, make_voorziening, make_world
+
+from ..conftest import make_user
+
+PASSWORD = "geheim-wachtwoord"
+DESKTOP, PHONE = {"width": 1100, "height": 900}, {"width": 375, "height": 800}
+
+
+def shot(page, name: str) -> None:
+    folder = os.environ.get("BUURTPLEIN_SCREENSHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    for label, viewport in (("desktop", DESKTOP), ("375", PHONE)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(Path(folder) / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size(size)
+
+
+def _login(page, base, email):
+    page.goto(base + "/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def _logout(page):
+    page.get_by_role("button", name="Uitloggen").click()
+
+
+def _scene(app):
+    with app.app_context():
+        s = db.get_session()
+        world = make_world(s)
+        volunteer = make_user(s, email="mehmet@example.nl", roles=("vrijwilliger",), name="Mehmet Kaya")
+        resident = make_user(s, email="anna@example.nl", name="Anna Jansen")
+        make_offer(s, volunteer, world.velve, title="Boodschappen met de fiets")
+        org = make_organisation(s)
+        make_voorziening(s, org, world.velve, name="Boodschappendienst De Schakel", categories=("boodschappen",))
+        make_activity(s, world.velve, org=org, title="Samen naar de markt", categories=("boodschappen",))
+        request = make_request(s, resident, world.velve, title="Wie haalt mijn boodschappen?")
+        return request.id
+
+
+def test_resident_asks_a_suggested_volunteer_and_is_helped_to_the_end(live_server, page):
+    request_id = _scene(live_server)
+    base = live_server.live_url
+
+    _login(page, base, "anna@example.nl")
+    page.goto(f"{base}/hulpvragen/{request_id}")
+    expect(page.get_by_role("heading", name="Lichtste hulp eerst, dan dichtbij")).to_be_visible()
+    shot(page, "1-bewoner-suggesties")
+    page.get_by_role("button", name="Vraag deze vrijwilliger").click()
+    expect(page.get_by_text("U vroeg Mehmet om hulp")).to_be_visible()
+    page.get_by_role("link", name="Mijn Buurtplein").click()
+    expect(page.get_by_text("U vroeg Mehmet om hulp. U krijgt een e-mail als er antwoord is.")).to_be_visible()
+    _logout(page)
+
+    _login(page, base, "mehmet@example.nl")
+    page.get_by_role("link", name="Mijn Buurtplein").click()
+    page.get_by_role("link", name="Anna vraagt of u wilt helpen. Kijk en zeg ja of nee.").click()
+    shot(page, "2-vrijwilliger-gevraagd")
+    page.get_by_role("button", name="Ja, ik help").click()
+    page.get_by_label("Uw bericht").fill("Ik kom dinsdag om 10 uur.")
+    page.get_by_role("button", name="Versturen").click()
+    _logout(page)
+
+    _login(page, base, "anna@example.nl")
+    expect(page.get_by_role("link", name="Mijn Buurtplein 1 nieuw bericht")).to_be_visible()
+    page.get_by_role("link", name="Mijn Buurtplein 1 nieuw bericht").click()
+    shot(page, "3-bewoner-mijn-buurtplein")
+    page.get_by_role("link", name="Maak samen een afspraak.").click()
+    expect(page.get_by_text("Ik kom dinsdag om 10 uur.")).to_be_visible()
+    page.get_by_role("radio", name="Goed", exact=True).check()
+    page.get_by_role("button", name="Klaar: de hulp is gegeven").click()
+    expect(page.get_by_text("De hulp staat nu op klaar")).to_be_visible()
+    shot(page, "4-afspraak-klaar")
+    with live_server.app_context():
+        s = db.get_session()
+        assert s.exec(select(Match)).one().status == "completed"
+        assert s.get(HelpRequest, request_id).status == "done"
+
+
+def test_resident_signs_up_for_a_suggested_activity(live_server, page):
+    request_id = _scene(live_server)
+    base = live_server.live_url
+    _login(page, base, "anna@example.nl")
+    page.goto(f"{base}/hulpvragen/{request_id}")
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_text("U bent aangemeld. Tot dan!")).to_be_visible()
+    page.get_by_role("link", name="Mijn Buurtplein").click()
+    expect(page.get_by_role("link", name="Samen naar de markt")).to_be_visible()
+
+
+def test_wijkcoach_finds_the_lightest_help_and_refers_with_the_question_carried_along(live_server, page):
+    _scene(live_server)
+    with live_server.app_context():
+        make_user(db.get_session(), email="coach@example.nl", roles=("professional",), name="Wim Coach")
+    base = live_server.live_url
+    _login(page, base, "coach@example.nl")
+    page.get_by_role("link", name="Lichtste hulp zoeken").click()
+    page.get_by_label("Vraag van de cliënt").fill("Meneer kan niet meer zelf boodschappen doen")
+    page.get_by_label("Postcode van de cliënt").fill("7541 AB")
+    page.get_by_role("button", name="Zoek hulp").click()
+    expect(page.get_by_role("link", name="Boodschappendienst De Schakel", exact=True)).to_be_visible()
+    shot(page, "5-wijkcoach-advies")
+    page.get_by_role("link", name="Verwijzen naar deze voorziening").click()
+    expect(page.get_by_label("De vraag, zoals u die samen hebt afgesproken")).to_have_value(
+        "Meneer kan niet meer zelf boodschappen doen")
+    expect(page.get_by_label("Boodschappendienst De Schakel")).to_be_checked()
+
+
+def test_phone_menu_opens_behind_one_button_without_javascript(browser, live_server):
+    context = browser.new_context(locale="nl-NL", viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server.live_url + "/")
+        menu = page.locator("summary", has_text="Menu")
+        expect(menu).to_be_visible()
+        expect(page.get_by_role("link", name="Hulpvragen")).to_be_hidden()
+        shot(page, "0-start")
+        menu.click()
+        page.get_by_role("link", name="Hulpvragen").click()
+        expect(page).to_have_url(live_server.live_url + "/hulpvragen/")
+    finally:
+        context.close()
