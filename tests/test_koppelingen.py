@@ -423,3 +423,11 @@ def test_each_step_mails_the_other_side_unless_turned_off_and_unread_counts_show
     client.post(f"/koppelingen/{match.id}/afronden", data={"rating": "1"})
     last = _outbox_for(app, "mehmet@example.nl")[-1]
     assert "op klaar gezet" in last and "/profiel" in last
+
+
+def test_reasons_speak_of_the_client_for_whoever_asks_for_one():
+    from marketplace.koppelingen.views import for_client
+    assert for_client("300 m van u") == "300 m van de cliënt"
+    assert for_client("vrijwilliger uit uw buurt") == "vrijwilliger uit de buurt van de cliënt"
+    assert for_client("past bij uw vraag: Boodschappen") == "past bij de vraag: Boodschappen"
+    assert for_client("gratis, zonder indicatie") == "gratis, zonder indicatie"

@@ -210,6 +210,22 @@ def advice():
                            result=result, actions=_advice_actions(text, postcode_raw)), (422 if errors else 200)
 
 
+# A suggestion's reasons speak to the resident ("300 m van u"); for someone who asks for a client
+# they must speak of the client, whose postcode the distances are measured from.
+_FOR_CLIENT = ((" van u", " van de cliënt"), ("uit uw buurt", "uit de buurt van de cliënt"),
+               ("bij uw vraag", "bij de vraag"), ("de tijd die u wilt", "de gevraagde tijd"))
+
+
+@bp.app_template_filter("for_client")
+def for_client(reason: str) -> str:
+    for mine, theirs in _FOR_CLIENT:
+        if mine.startswith(" ") and reason.endswith(mine):
+            reason = reason[: -len(mine)] + theirs
+        elif not mine.startswith(" "):
+            reason = reason.replace(mine, theirs)
+    return reason
+
+
 def _advice_actions(text: str, postcode: str) -> dict:
     """From the advice view the question is carried along, so it is asked once (DOMAIN principle 8):
     a volunteer through a request for the client, a voorziening through a referral."""
