@@ -228,7 +228,7 @@ def test_wijkcoach_advice_view(app, scene, client, session):
     page = client.get("/koppelingen/advies?vraag=kan niet meer zelf boodschappen doen&postcode=7541AB")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert "Boodschappendienst" in text and "vrijwilliger uit uw buurt" in text
+    assert "Boodschappendienst" in text and "vrijwilliger uit de buurt van de cliënt" in text
     bad = client.get("/koppelingen/advies?vraag=&postcode=0000")
     assert bad.status_code == 422 and "Beschrijf de vraag" in bad.get_data(as_text=True)
     danger = client.get("/koppelingen/advies?vraag=hij slaat mij&postcode=7541AB").get_data(as_text=True)

@@ -93,3 +93,22 @@ def test_mijn_koppelingen_names_the_person_helped_for_the_volunteer(app, client,
     table = page[page.index("mijn-koppelingen"):]
     assert "Wie haalt mijn medicijnen?" in table and "<td>Anna</td>" in table
     assert f"/koppelingen/{match.id}" in table
+
+
+def test_an_aanbieder_sees_the_organisations_voorzieningen_and_what_to_update(app, client, session):
+    from datetime import datetime, timezone
+
+    from .factories import make_voorziening
+    world = make_world(session)
+    staff = make_user(session, email="org@example.nl", roles=("aanbieder",), name="Olga Org")
+    org = make_organisation(session, staff=staff)
+    make_voorziening(session, org, world.velve, name="Taalcafé De Velve")
+    old = make_voorziening(session, org, world.velve, name="Formulierenbrigade")
+    old.last_verified_at = old.created_at = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    add(session, old)
+    make_voorziening(session, make_organisation(session, name="Ander"), world.velve, name="Niet van mij")
+    login(client, "org@example.nl")
+    page = client.get("/mijn/").get_data(as_text=True)
+    assert "Voorzieningen van mijn organisatie" in page and "Taalcafé De Velve" in page
+    assert "Mogelijk verouderd" in page and "Actueel" in page and "Niet van mij" not in page
+    assert f"/voorzieningen/{old.id}/bewerken" in page

@@ -8,7 +8,7 @@ from datetime import timezone
 from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ..aanbod import services as offers
@@ -208,3 +208,39 @@ def _match_target(session: Session, match: Match) -> str:
         return row.name if row else ""
     row = session.get(Activity, match.activity_id) if match.activity_id else None
     return row.title if row else ""
+
+
+# --------------------------------------------------------------------------- aanbieder
+
+
+OPEN_REFERRALS = ("verwezen", "aangemeld", "wachtlijst")
+
+
+def my_voorzieningen(session: Session, user) -> list[Item]:
+    """The voorzieningen of my organisations (aanbieder): is the information still right, and
+    how many referrals wait for an answer. Counts only; the referrals themselves stay behind
+    their own access rule (verwijzingen.services.access)."""
+    from ..models import Referral, UserOrganisation
+    from ..timeutil import to_local
+    from ..voorzieningen.verification import is_possibly_outdated, verification_due_at
+    if not user.has_role("aanbieder"):
+        return []
+    org_ids = select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == user.id)
+    rows = session.exec(select(Voorziening).where(Voorziening.organisation_id.in_(org_ids))
+                        .order_by(Voorziening.name)).all()
+    waiting = dict(session.exec(select(Referral.voorziening_id, func.count(Referral.id)).where(
+        Referral.voorziening_id.in_([r.id for r in rows]), Referral.status.in_(OPEN_REFERRALS))
+        .group_by(Referral.voorziening_id)).all()) if rows else {}
+    items = []
+    for row in rows:
+        if row.moderation == "pending":
+            status, step = _("Wordt nog bekeken"), _("De buurtmakelaar bekijkt deze voorziening eerst.")
+        elif is_possibly_outdated(row):
+            status, step = _("Mogelijk verouderd"), _("Lang niet gecontroleerd. Kijk of alles nog klopt en sla op.")
+        else:
+            due = to_local(verification_due_at(row)).strftime("%d-%m-%Y")
+            status, step = _("Actueel"), _("Klopt alles nog? Graag controleren vóór %(date)s.", date=due)
+        items.append(Item(row, status, step, extra={"referrals": waiting.get(row.id, 0),
+                                                    "badge": "success" if status == _("Actueel") else "waiting"}))
+    return items
+

@@ -21,5 +21,6 @@ def index():
                            offered=svc.my_offers(session, current_user),
                            joined=svc.my_signups(session, current_user),
                            matches=svc.my_matches(session, current_user),
+                           listings=svc.my_voorzieningen(session, current_user),
                            unread=notifications.unread_by_match(session, current_user.id),
                            request_badge=STATUS_BADGE, confirm=ConfirmForm())
