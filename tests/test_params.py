@@ -87,9 +87,10 @@ def test_every_int_route_answers_404_for_ids_the_database_cannot_hold(app, clien
 
 def test_int_routes_take_ascii_digits_only(client, session):
     world = make_world(session)
-    make_activity(session, world.velve, org=make_organisation(session))
-    assert client.get("/activiteiten/1").status_code == 200
-    assert client.get("/activiteiten/١").status_code == 404  # an Arabic-Indic one is not our 1
+    activity = make_activity(session, world.velve, org=make_organisation(session))
+    assert client.get(f"/activiteiten/{activity.id}").status_code == 200
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in str(activity.id))  # the same number, other digits
+    assert client.get(f"/activiteiten/{arabic_indic}").status_code == 404
 
 
 # --------------------------------------------------------------------------- id, page and number parameters
