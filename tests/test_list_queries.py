@@ -8,8 +8,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from .conftest import make_user
-from .factories import make_activity, make_offer, make_request, make_world
+from .factories import make_activity, make_offer, make_request, make_user, make_world
 
 
 @contextmanager

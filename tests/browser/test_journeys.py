@@ -14,9 +14,9 @@ from sqlmodel import select
 
 from marketplace import db
 from marketplace.models import HelpRequest, Match, User
-from tests.factories import make_activity, make_offer, make_organisation, make_request, make_voorziening, make_world
+from tests.factories import (make_activity, make_offer, make_organisation, make_request, make_user,
+                             make_voorziening, make_world)
 
-from ..conftest import make_user
 
 PASSWORD = "geheim-wachtwoord"
 DESKTOP, PHONE = {"width": 1100, "height": 900}, {"width": 375, "height": 800}
