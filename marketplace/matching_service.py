@@ -144,7 +144,7 @@ def _activities(session: Session, now: datetime, ids=None) -> list[SupplyItem]:
             .order_by(ActivityOccurrence.starts_at)).all():
         upcoming[occ.activity_id].append(occ)
     taken = dict(session.exec(_only(select(ActivitySignup.activity_id, func.count()).where(
-        ActivitySignup.status == "aangemeld"), ActivitySignup.activity_id, ids)
+        ActivitySignup.status == "signed_up"), ActivitySignup.activity_id, ids)
         .group_by(ActivitySignup.activity_id)).all())
     rows = session.exec(_only(select(Activity, Location).join(Location, Location.id == Activity.location_id).where(
         Activity.status == "published", Activity.moderation == "approved"), Activity.id, ids)).all()

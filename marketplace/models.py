@@ -3,8 +3,9 @@
 Every table exists from the first migration so later work adds behaviour, not
 schema churn. Conventions:
 - explicit ``__tablename__`` and ``max_length`` (Alembic autogenerate needs them);
-- statuses are short Dutch strings guarded by CHECK constraints, listed in the
-  ``*_STATUSES`` tuples so forms and services use the same vocabulary;
+- statuses are short English strings guarded by CHECK constraints, listed in the
+  ``*_STATUSES`` tuples so forms and services use the same vocabulary (users read
+  Dutch labels, through the translations; tests/test_models.py checks the CHECKs);
 - private data (a resident's exact address and phone) lives in its own table
   so that no public query can select it by accident.
 """
@@ -36,7 +37,7 @@ LISTING_STATUSES = ("active", "inactive", "temporarily_closed")
 # Moderation is separate from the owner's status: a preventiemakelaar hides, the owner pauses.
 MODERATION_STATES = ("pending", "approved", "hidden")
 ACTIVITY_STATUSES = ("published", "cancelled", "finished")
-SIGNUP_STATUSES = ("aangemeld", "wachtlijst", "afgemeld")
+SIGNUP_STATUSES = ("signed_up", "waiting_list", "signed_off")
 OFFER_STATUSES = ("active", "paused", "expired")
 URGENCIES = ("1-2 dagen", "deze week", "geen haast")
 SAFETY_LEVELS = ("none", "possible", "danger")  # see matching.safety and visibility.py
@@ -44,7 +45,7 @@ REQUEST_STATUSES = ("open", "matched", "done", "expired", "withdrawn", "escalate
 MATCH_KINDS = ("offer", "voorziening", "activity")
 MATCH_STATUSES = ("suggested", "proposed", "accepted", "declined", "completed")
 ACTIVE_MATCH = "status IN ('suggested', 'proposed', 'accepted')"
-REFERRAL_STATUSES = ("verwezen", "aangemeld", "wachtlijst", "gestart", "afgerond", "niet_gestart", "ingetrokken")
+REFERRAL_STATUSES = ("referred", "signed_up", "waiting_list", "started", "completed", "not_started", "withdrawn")
 REFERRAL_REASONS = ("niet_bereikt", "geen_plek", "past_niet", "geen_interesse", "elders_verwezen", "anders")
 REFERRAL_ACTORS = ("professional", "organisatie", "client", "systeem")  # who gave a status or reason
 AGE_BANDS = ("0-17", "18-26", "27-45", "46-65", "66-79", "80+")
@@ -54,7 +55,7 @@ CONSENT_METHODS = ("mondeling", "schriftelijk")
 CLIENT_REPORTS = ("geweest", "niet_gelukt")
 REPORT_STATUSES = ("open", "handled", "dismissed")
 REVIEW_VERDICTS = ("helped", "partly", "not_helped")
-SUPPORT_STATUSES = ("open", "in_behandeling", "afgerond")
+SUPPORT_STATUSES = ("open", "in_progress", "done")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -364,13 +365,13 @@ class ActivitySignup(SQLModel, table=True):
         CheckConstraint(_in("status", SIGNUP_STATUSES), name="ck_signup_status"),
         # Two people never share a place on the waiting list (sign-ups lock the activity row too).
         Index("uq_signup_waiting_position", "activity_id", "position", unique=True,
-              sqlite_where=text("status = 'wachtlijst'"), postgresql_where=text("status = 'wachtlijst'")),
+              sqlite_where=text("status = 'waiting_list'"), postgresql_where=text("status = 'waiting_list'")),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     activity_id: int = Field(foreign_key="activity.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
-    status: str = Field(default="aangemeld", max_length=16)
+    status: str = Field(default="signed_up", max_length=16)
     position: int = 0
     attended: Optional[bool] = None  # recorded by the organiser after the activity; None: not recorded
     created_at: datetime = Field(default_factory=utcnow)
@@ -618,7 +619,7 @@ class Referral(SQLModel, table=True):
     tier: str = Field(default="nulde", max_length=8)  # the voorziening's tier when referred (dashboard)
     warm_handover: bool = False
     legal_basis: str = Field(default="wmo_2015", max_length=24)
-    status: str = Field(default="verwezen", max_length=16)
+    status: str = Field(default="referred", max_length=16)
     reason: Optional[str] = Field(default=None, max_length=24)
     reason_by: Optional[str] = Field(default=None, max_length=16)
     feedback: Optional[str] = Field(default=None, max_length=300)  # the organisation's one sentence

@@ -98,7 +98,7 @@ def move_occurrences(session, activity, days_ahead):
     session.commit()
 
 
-def signup_row(session, activity, user, status="aangemeld", position=0):
+def signup_row(session, activity, user, status="signed_up", position=0):
     return add(session, ActivitySignup(activity_id=activity.id, user_id=user.id, status=status, position=position))
 
 
@@ -362,7 +362,7 @@ def test_edit_keeps_dates_unless_changed_and_raising_capacity_moves_waiting_list
     activity = make_activity(session, world.velve, owner=owner, capacity=1, weeks=3)
     signup_row(session, activity, person(session, "b@example.nl", "Bea"), position=0)
     waiting = person(session, "c@example.nl", "Cor")
-    signup_row(session, activity, waiting, status="wachtlijst", position=1)
+    signup_row(session, activity, waiting, status="waiting_list", position=1)
     login(client, "ali@example.nl")
     form = page_text(client.get(f"/activiteiten/{activity.id}/bewerken"))
     assert 'value="Velvetstraat 1"' in form and 'value="12:00"' in form
@@ -376,7 +376,7 @@ def test_edit_keeps_dates_unless_changed_and_raising_capacity_moves_waiting_list
         assert s.get(Activity, activity.id).title == "Eettafel De Velve (nieuw)"
         assert [o.id for o in s.exec(select(ActivityOccurrence).where(
             ActivityOccurrence.activity_id == activity.id))] == before
-        assert signups.my_signup(s, activity.id, waiting.id).status == "aangemeld"
+        assert signups.my_signup(s, activity.id, waiting.id).status == "signed_up"
     assert [m["Subject"] for m in mail_to(outbox(), "c@example.nl")] == [
         "Er is een plek vrij voor u bij Eettafel De Velve (nieuw)"]
     data.update(start_time="18:00", end_time="20:00", times="2")
@@ -392,8 +392,8 @@ def test_cancel_mails_everyone_signed_up_or_waiting(app, client, session, outbox
     owner = person(session, "ali@example.nl", "Ali Demir")
     activity = make_activity(session, world.velve, owner=owner, capacity=1)
     signup_row(session, activity, person(session, "b@example.nl", "Bea"))
-    signup_row(session, activity, person(session, "c@example.nl", "Cor"), status="wachtlijst", position=1)
-    signup_row(session, activity, person(session, "d@example.nl", "Dirk"), status="afgemeld", position=2)
+    signup_row(session, activity, person(session, "c@example.nl", "Cor"), status="waiting_list", position=1)
+    signup_row(session, activity, person(session, "d@example.nl", "Dirk"), status="signed_off", position=2)
     login(client, "ali@example.nl")
     assert "Weet u zeker" in page_text(client.get(f"/activiteiten/{activity.id}/annuleren"))
     assert client.post(f"/activiteiten/{activity.id}/annuleren").status_code == 302
@@ -431,9 +431,9 @@ def test_sign_up_fills_places_then_waiting_list_and_twice_is_harmless(app, full_
     with app.test_request_context():
         s = db.get_session()
         results = [committed(s, signups.sign_up, activity.id, u).status for u in users]
-        assert results == ["aangemeld", "aangemeld", "wachtlijst", "wachtlijst"]
+        assert results == ["signed_up", "signed_up", "waiting_list", "waiting_list"]
         again = committed(s, signups.sign_up, activity.id, users[2])
-        assert again.status == "wachtlijst" and signups.waiting_rank(s, again) == 1
+        assert again.status == "waiting_list" and signups.waiting_rank(s, again) == 1
         assert signups.waiting_rank(s, signups.my_signup(s, activity.id, users[3].id)) == 2
         assert len(s.exec(select(ActivitySignup)).all()) == 4
 
@@ -445,14 +445,14 @@ def test_sign_off_moves_first_waiting_up_and_mails_them(app, full_world, outbox)
         for u in users:
             committed(s, signups.sign_up, activity.id, u)
         committed(s, signups.sign_off, activity.id, users[0])
-        assert dict(_statuses(s, activity)) == {users[0].id: "afgemeld", users[1].id: "aangemeld",
-                                                users[2].id: "aangemeld", users[3].id: "wachtlijst"}
+        assert dict(_statuses(s, activity)) == {users[0].id: "signed_off", users[1].id: "signed_up",
+                                                users[2].id: "signed_up", users[3].id: "waiting_list"}
         assert signups.waiting_rank(s, signups.my_signup(s, activity.id, users[3].id)) == 1
         # Signing off from the waiting list frees no place.
         committed(s, signups.sign_off, activity.id, users[3])
         assert signups.taken_counts(s, [activity.id]) == {activity.id: 2}
         # Coming back after signing off: at the end, not in front.
-        assert committed(s, signups.sign_up, activity.id, users[0]).status == "wachtlijst"
+        assert committed(s, signups.sign_up, activity.id, users[0]).status == "waiting_list"
     messages = outbox()
     assert [m["To"] for m in messages] == ["u2@example.nl"]
     assert messages[0]["Subject"] == "Er is een plek vrij voor u bij Koffie"
@@ -471,10 +471,10 @@ def test_lowered_capacity_removes_nobody_and_gives_no_new_places(app, full_world
         s.commit()
         assert signups.places_left(1, 2) == 0
         committed(s, signups.sign_off, activity.id, users[0])  # 1 taken of 1: still no place
-        assert signups.my_signup(s, activity.id, users[2].id).status == "wachtlijst"
+        assert signups.my_signup(s, activity.id, users[2].id).status == "waiting_list"
         assert signups.taken_counts(s, [activity.id]) == {activity.id: 1}
         committed(s, signups.sign_off, activity.id, users[1])  # now a place is free
-        assert signups.my_signup(s, activity.id, users[2].id).status == "aangemeld"
+        assert signups.my_signup(s, activity.id, users[2].id).status == "signed_up"
     assert [m["To"] for m in outbox()] == ["u2@example.nl"]
 
 
@@ -493,7 +493,7 @@ def test_double_submit_race_is_handled(app, full_world, monkeypatch):
 
         monkeypatch.setattr(signups, "my_signup", blind_first_time)
         result = committed(s, signups.sign_up, activity.id, users[0])
-        assert result.status == "aangemeld" and calls["n"] == 2
+        assert result.status == "signed_up" and calls["n"] == 2
         assert len(s.exec(select(ActivitySignup)).all()) == 1
 
 
@@ -588,13 +588,13 @@ def test_owner_asks_support_and_sees_status_in_words(app, client, session, outbo
         support = s.exec(select(SupportRequest)).one()
         assert support.status == "open" and support.asked_by_id == owner.id
         with db.unit_of_work(s):
-            answer_support_request(s, support.id, s.get(User, pm.id), None, "in_behandeling")
+            answer_support_request(s, support.id, s.get(User, pm.id), None, "in_progress")
     assert "De buurtmakelaar helpt u" in page_text(client.get(f"/activiteiten/{activity.id}"))
     with app.test_request_context():
         s = db.get_session()
         with db.unit_of_work(s):
             answer_support_request(s, support.id, s.get(User, pm.id), "De Velve heeft een zaal vrij.",
-                                   "afgerond")
+                                   "done")
     page = page_text(client.get(f"/activiteiten/{activity.id}"))
     assert "Afgerond" in page and "De Velve heeft een zaal vrij." in page
     assert len(mail_to(outbox(), "ali@example.nl")) == 2
@@ -623,16 +623,16 @@ def test_answer_support_request_checks_wijk_status_and_id(app, session):
     with app.test_request_context():
         s = db.get_session()
         with pytest.raises(PermissionError):
-            answer_support_request(s, support.id, s.get(User, other_pm.id), "Nee", "afgerond")
+            answer_support_request(s, support.id, s.get(User, other_pm.id), "Nee", "done")
         with pytest.raises(PermissionError):
-            answer_support_request(s, support.id, s.get(User, resident.id), "Nee", "afgerond")
+            answer_support_request(s, support.id, s.get(User, resident.id), "Nee", "done")
         with pytest.raises(LookupError):
-            answer_support_request(s, 9999, s.get(User, pm.id), "Ja", "afgerond")
+            answer_support_request(s, 9999, s.get(User, pm.id), "Ja", "done")
         with pytest.raises(errors.ActivityError):
             answer_support_request(s, support.id, s.get(User, pm.id), "Ja", "onzin")
         with pytest.raises(errors.ActivityError):
-            answer_support_request(s, support.id, s.get(User, pm.id), "", "afgerond")
+            answer_support_request(s, support.id, s.get(User, pm.id), "", "done")
         assert s.get(SupportRequest, support.id).status == "open"
-        done = committed(s, answer_support_request, support.id, s.get(User, pm.id), "Geregeld.", "afgerond")
-        assert done.status == "afgerond" and done.handled_by_id == pm.id
+        done = committed(s, answer_support_request, support.id, s.get(User, pm.id), "Geregeld.", "done")
+        assert done.status == "done" and done.handled_by_id == pm.id
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "support.answer")).one()

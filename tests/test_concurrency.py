@@ -125,7 +125,7 @@ def test_twenty_sign_ups_for_the_last_place_give_one_place_and_a_clean_waiting_l
     world = make_world(db_session)
     activity = make_activity(db_session, world.velve, org=make_organisation(db_session), title="Koffie", capacity=2)
     first = user(db_session, "eerste@example.nl", "Eerste")
-    add(db_session, ActivitySignup(activity_id=activity.id, user_id=first.id, status="aangemeld", position=0))
+    add(db_session, ActivitySignup(activity_id=activity.id, user_id=first.id, status="signed_up", position=0))
     browsers = [Browser(server).login(user(db_session, f"b{i}@example.nl", f"Buur {i}").email) for i in range(20)]
 
     results = all_at_once([lambda b=b: b.post(f"/activiteiten/{activity.id}/aanmelden") for b in browsers])
@@ -134,8 +134,8 @@ def test_twenty_sign_ups_for_the_last_place_give_one_place_and_a_clean_waiting_l
     db_session.expire_all()
     rows = db_session.exec(select(ActivitySignup).where(ActivitySignup.activity_id == activity.id)).all()
     statuses = Counter(r.status for r in rows)
-    assert statuses == {"aangemeld": 2, "wachtlijst": 19}
-    positions = [r.position for r in rows if r.status == "wachtlijst"]
+    assert statuses == {"signed_up": 2, "waiting_list": 19}
+    positions = [r.position for r in rows if r.status == "waiting_list"]
     assert len(set(positions)) == len(positions) == 19
 
 

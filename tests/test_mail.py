@@ -178,8 +178,8 @@ def _scene(app, title="Koffie"):
         activity = make_activity(s, world.velve, owner=owner, title=title, capacity=1, volunteers_wanted=2)
         bea = make_user(s, email="bea@example.nl", name="Bea Jansen")
         cor = make_user(s, email="cor@example.nl", name="Cor Visser")
-        add(s, ActivitySignup(activity_id=activity.id, user_id=bea.id, status="aangemeld", position=0))
-        add(s, ActivitySignup(activity_id=activity.id, user_id=cor.id, status="wachtlijst", position=1))
+        add(s, ActivitySignup(activity_id=activity.id, user_id=bea.id, status="signed_up", position=0))
+        add(s, ActivitySignup(activity_id=activity.id, user_id=cor.id, status="waiting_list", position=1))
         return activity.id
 
 
@@ -207,8 +207,8 @@ def test_with_the_mail_server_down_every_action_is_saved_and_its_mail_kept(mail_
         s = db.get_session()
         statuses = {su.user_id: su.status for su in s.exec(select(ActivitySignup))}
         names = {u.id: u.email for u in s.exec(select(User))}
-        assert {names[k]: v for k, v in statuses.items()} == {"bea@example.nl": "afgemeld",
-                                                              "cor@example.nl": "aangemeld"}
+        assert {names[k]: v for k, v in statuses.items()} == {"bea@example.nl": "signed_off",
+                                                              "cor@example.nl": "signed_up"}
         assert s.get(Activity, activity_id).status == "cancelled"
         assert len(s.exec(select(SupportRequest)).all()) == 1
         assert s.exec(select(AuditEvent).where(AuditEvent.action == "activity.volunteer_interest")).one()

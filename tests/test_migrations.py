@@ -115,3 +115,103 @@ def test_an_older_sqlite_database_with_data_upgrades_and_keeps_its_rows(tmp_path
         db.upgrade(engine)
     finally:
         engine.dispose()
+
+
+# --------------------------------------------------------------------------- statuses in one language
+
+STATUS_ROWS = {  # table: (Dutch value before a7c0de5e55a7, English value after)
+    "activity_signup": ("wachtlijst", "waiting_list"),
+    "support_request": ("in_behandeling", "in_progress"),
+    "referral": ("niet_gestart", "not_started"),
+}
+
+
+def _insert(connection, table: str, **values) -> None:
+    """A row with ``values``; every other NOT NULL column without a default gets a plain value."""
+    import datetime as dt
+
+    from sqlalchemy import MetaData, Table
+    from sqlalchemy import types
+
+    reflected = Table(table, MetaData(), autoload_with=connection)
+    plain = {types.Integer: 1, types.Float: 1.0, types.Numeric: 1, types.Boolean: False,
+             types.DateTime: dt.datetime(2026, 11, 23, 10), types.Date: dt.date(2026, 12, 30),
+             types.Time: dt.time(10)}
+    for column in reflected.columns:
+        if column.name in values or column.nullable or column.server_default is not None:
+            continue
+        values[column.name] = next((v for t, v in plain.items() if isinstance(column.type, t)), "x")
+    connection.execute(reflected.insert().values(**values))
+
+
+def _status_rows(connection) -> None:
+    """One row per renamed table (and a referral_event), as the Dutch-status schema had them."""
+    _insert(connection, "user_account", id=1, email="a@example.nl")
+    _insert(connection, "area", id=1, kind="buurt", code="BU1")
+    _insert(connection, "organisation", id=1, moderation="approved")
+    _insert(connection, "location", id=1)
+    _insert(connection, "activity", id=1, organisation_id=1, location_id=1, status="published",
+            moderation="approved", volunteers_wanted=0, cost_kind="gratis")
+    _insert(connection, "activity_signup", id=1, activity_id=1, user_id=1, status="wachtlijst", position=0)
+    _insert(connection, "support_request", id=1, activity_id=1, asked_by_id=1, status="in_behandeling")
+    _insert(connection, "voorziening", id=1, organisation_id=1, tier="nulde", cost_kind="gratis", status="active",
+            moderation="approved")
+    _insert(connection, "referral_client", id=1, professional_id=1, contact_preference="telefoon")
+    _insert(connection, "referral", id=1, reference="VW-1", professional_id=1, client_id=1, voorziening_id=1,
+            organisation_id=1, tier="nulde", legal_basis="wmo_2015", status="niet_gestart", reason="geen_plek",
+            reason_by="organisatie", client_token="t1")
+    _insert(connection, "referral_event", id=1, referral_id=1, actor_kind="organisatie", from_status="verwezen",
+            to_status="niet_gestart")
+
+
+def _statuses(connection) -> dict[str, str]:
+    found = {table: connection.execute(text(f"SELECT status FROM {table}")).scalar() for table in STATUS_ROWS}
+    found["referral_event"] = tuple(connection.execute(text("SELECT from_status, to_status FROM referral_event")).one())
+    return found
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_statuses_are_renamed_to_english_and_back_with_their_data(kind, tmp_path):
+    engine, pg = _engine_for(kind, tmp_path)
+    try:
+        db.upgrade(engine, "f6c0de5e55f6")  # the last schema with Dutch status values
+        with engine.begin() as connection:
+            _status_rows(connection)
+        db.upgrade(engine, "a7c0de5e55a7")
+        with engine.connect() as connection:
+            assert _statuses(connection) == {**{t: new for t, (_old, new) in STATUS_ROWS.items()},
+                                             "referral_event": ("referred", "not_started")}
+        with pytest.raises(Exception):  # the CHECK now refuses the Dutch value
+            with engine.begin() as connection:
+                connection.execute(text("UPDATE activity_signup SET status = 'wachtlijst'"))
+        db.downgrade(engine, "f6c0de5e55f6")
+        with engine.connect() as connection:
+            assert _statuses(connection) == {**{t: old for t, (old, _new) in STATUS_ROWS.items()},
+                                             "referral_event": ("verwezen", "niet_gestart")}
+        db.upgrade(engine)
+    finally:
+        engine.dispose()
+        if pg:
+            cleanup = db.make_engine(pg[0])
+            with cleanup.begin() as connection:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{pg[1]}" CASCADE'))
+            cleanup.dispose()
+
+
+def test_check_constraints_follow_the_status_tuples(tmp_path):
+    """Every CHECK of the models names exactly the values of its tuple, also in the migrated database:
+    a status added to a tuple without a migration fails here (compare_metadata ignores CHECKs)."""
+    import re
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'checks.db'}")
+    db.upgrade(engine)
+    inspector = inspect(engine)
+    literals = lambda sql: set(re.findall(r"'([^']*)'", str(sql)))  # noqa: E731
+    try:
+        for table in SQLModel.metadata.sorted_tables:
+            wanted = {c.name: literals(c.sqltext) for c in table.constraints
+                      if c.__class__.__name__ == "CheckConstraint" and c.name}
+            found = {c["name"]: literals(c["sqltext"]) for c in inspector.get_check_constraints(table.name)}
+            assert found == wanted, table.name
+    finally:
+        engine.dispose()

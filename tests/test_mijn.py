@@ -26,9 +26,9 @@ def test_mine_lists_everything_with_the_next_step(client, session):
     offer = make_offer(session, me, world.velve, title="Mijn boodschappenhulp")
     activity = make_activity(session, world.velve, org=make_organisation(session), title="Eettafel vol", capacity=1)
     others = [make_user(session, email=f"p{i}@example.nl") for i in range(2)]
-    add(session, ActivitySignup(activity_id=activity.id, user_id=others[0].id, status="aangemeld", position=0))
-    add(session, ActivitySignup(activity_id=activity.id, user_id=others[1].id, status="wachtlijst", position=1))
-    add(session, ActivitySignup(activity_id=activity.id, user_id=me.id, status="wachtlijst", position=2))
+    add(session, ActivitySignup(activity_id=activity.id, user_id=others[0].id, status="signed_up", position=0))
+    add(session, ActivitySignup(activity_id=activity.id, user_id=others[1].id, status="waiting_list", position=1))
+    add(session, ActivitySignup(activity_id=activity.id, user_id=me.id, status="waiting_list", position=2))
     asked = make_request(session, others[0], world.velve, title="Vraag van een buur")
     add(session, Match(request_id=asked.id, kind="offer", offer_id=offer.id, status="proposed"))
     make_request(session, others[0], world.velve, title="Niet van mij")

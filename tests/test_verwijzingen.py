@@ -90,7 +90,7 @@ def test_the_whole_lifecycle_over_http(app, session, world):
     assert response.status_code == 302
     referral = _only_referral(session)
     assert response.headers["Location"].endswith(f"/verwijzingen/{referral.id}")
-    assert referral.status == "verwezen" and referral.organisation_id == world["org"].id
+    assert referral.status == "referred" and referral.organisation_id == world["org"].id
     assert referral.question == QUESTION and referral.reference.startswith("VW-")
     client_row = session.get(ReferralClient, referral.client_id)
     assert client_row.alias == ALIAS and client_row.age_band == "66-79" and client_row.languages == "nl,ar"
@@ -106,22 +106,22 @@ def test_the_whole_lifecycle_over_http(app, session, world):
     details = org.get(f"/verwijzingen/{referral.id}").get_data(as_text=True)
     assert QUESTION in details and ALIAS in details and "Telefoon" not in details
     assert "Bellen" not in details  # contact preference was not shared
-    for to, feedback in (("aangemeld", "Intake is dinsdag om tien uur."), ("gestart", ""), ("afgerond", "Ze komt elke week.")):
+    for to, feedback in (("signed_up", "Intake is dinsdag om tien uur."), ("started", ""), ("completed", "Ze komt elke week.")):
         assert org.post(f"/verwijzingen/{referral.id}/status", data={"naar": to, "feedback": feedback}).status_code == 302
         assert _only_referral(session).status == to
     referral = _only_referral(session)
     assert referral.responded_at is not None and referral.feedback == "Ze komt elke week."
     # A step that is not allowed from here is refused with a message, nothing changes.
-    org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "aangemeld"})
-    assert _only_referral(session).status == "afgerond"
+    org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "signed_up"})
+    assert _only_referral(session).status == "completed"
 
     # Back to the professional: the terugkoppeling and every event.
     back = pro.get(f"/verwijzingen/{referral.id}").get_data(as_text=True)
     assert "Ze komt elke week." in back
     moves = [(e.from_status, e.to_status, e.actor_kind) for e in session.exec(
         select(ReferralEvent).where(ReferralEvent.referral_id == referral.id).order_by(ReferralEvent.id)).all()]
-    assert moves == [(None, "verwezen", "professional"), ("verwezen", "aangemeld", "organisatie"),
-                     ("aangemeld", "gestart", "organisatie"), ("gestart", "afgerond", "organisatie")]
+    assert moves == [(None, "referred", "professional"), ("referred", "signed_up", "organisatie"),
+                     ("signed_up", "started", "organisatie"), ("started", "completed", "organisatie")]
     # The printable letter.
     letter = pro.get(f"/verwijzingen/{referral.id}/brief").get_data(as_text=True)
     assert referral.reference in letter and "Velvetstraat 1" in letter and "053-1234567" in letter
@@ -132,13 +132,13 @@ def test_decline_needs_a_reason_and_records_who_gave_it(app, session, world):
     _refer(app, world)
     referral = _only_referral(session)
     org = _client_for(app, "aanbieder@example.nl")
-    org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "niet_gestart"})
-    assert _only_referral(session).status == "verwezen"
-    org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "wachtlijst"})
-    assert _only_referral(session).status == "wachtlijst"
-    org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "niet_gestart", "reason": "geen_plek"})
+    org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "not_started"})
+    assert _only_referral(session).status == "referred"
+    org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "waiting_list"})
+    assert _only_referral(session).status == "waiting_list"
+    org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "not_started", "reason": "geen_plek"})
     referral = _only_referral(session)
-    assert (referral.status, referral.reason, referral.reason_by) == ("niet_gestart", "geen_plek", "organisatie")
+    assert (referral.status, referral.reason, referral.reason_by) == ("not_started", "geen_plek", "organisatie")
 
 
 def test_the_client_link_without_an_account(app, session, world):
@@ -152,7 +152,7 @@ def test_the_client_link_without_an_account(app, session, world):
                    data={"uitkomst": "niet_gelukt", "reason": "niet_bereikt"})
     referral = _only_referral(session)
     assert (referral.status, referral.reason, referral.reason_by, referral.client_report) == \
-        ("niet_gestart", "niet_bereikt", "client", "niet_gelukt")
+        ("not_started", "niet_bereikt", "client", "niet_gelukt")
 
 
 def test_the_professional_reports_for_the_client_and_can_withdraw(app, session, world):
@@ -160,12 +160,12 @@ def test_the_professional_reports_for_the_client_and_can_withdraw(app, session, 
     referral = _only_referral(session)
     pro = _client_for(app, "pro@example.nl")
     pro.post(f"/verwijzingen/{referral.id}/voor-client", data={"uitkomst": "geweest"})
-    assert _only_referral(session).status == "gestart"
+    assert _only_referral(session).status == "started"
     pro.post(f"/verwijzingen/{referral.id}/intrekken", data={})  # no reason: refused
-    assert _only_referral(session).status == "gestart"
+    assert _only_referral(session).status == "started"
     pro.post(f"/verwijzingen/{referral.id}/intrekken", data={"reason": "elders_verwezen"})
     referral = _only_referral(session)
-    assert (referral.status, referral.reason, referral.reason_by) == ("ingetrokken", "elders_verwezen", "professional")
+    assert (referral.status, referral.reason, referral.reason_by) == ("withdrawn", "elders_verwezen", "professional")
 
 
 def test_consent_withdrawal_stops_sharing_at_once(app, session, world):
@@ -176,11 +176,11 @@ def test_consent_withdrawal_stops_sharing_at_once(app, session, world):
     pro = _client_for(app, "pro@example.nl")
     assert pro.post(f"/verwijzingen/{referral.id}/toestemming-intrekken").status_code == 302
     referral = _only_referral(session)
-    assert referral.status == "ingetrokken" and referral.reason_by == "client"
+    assert referral.status == "withdrawn" and referral.reason_by == "client"
     consent = session.exec(select(Consent).where(Consent.referral_id == referral.id)).one()
     assert consent.withdrawn_at is not None and consent.withdrawn_by_id == world["people"]["pro"].id
     assert org.get(f"/verwijzingen/{referral.id}").status_code == 403
-    assert org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "aangemeld"}).status_code == 403
+    assert org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "signed_up"}).status_code == 403
     inbox = org.get("/verwijzingen/").get_data(as_text=True)
     assert referral.reference in inbox and "Ingetrokken" in inbox
     assert ALIAS not in inbox and QUESTION not in inbox
@@ -207,11 +207,11 @@ def test_access_for_every_other_role(app, session, world):
     assert _client_for(app, "pro_b@example.nl").post(
         f"/verwijzingen/{referral.id}/intrekken", data={"reason": "anders"}).status_code == 403
     assert _client_for(app, "aanbieder2@example.nl").post(
-        f"/verwijzingen/{referral.id}/status", data={"naar": "aangemeld"}).status_code == 403
+        f"/verwijzingen/{referral.id}/status", data={"naar": "signed_up"}).status_code == 403
     # The same team (a colleague in the same wijk) sees it; the organisation may not act as the team.
     assert ALIAS in _client_for(app, "pro2@example.nl").get(f"/verwijzingen/{referral.id}").get_data(as_text=True)
     assert _client_for(app, "aanbieder@example.nl").get(f"/verwijzingen/{referral.id}/brief").status_code == 403
-    assert _only_referral(session).status == "verwezen"
+    assert _only_referral(session).status == "referred"
 
 
 def test_a_professional_without_a_wijk_is_a_team_of_one(app, session, world):
@@ -228,7 +228,7 @@ def test_every_view_and_change_is_audited_and_the_beheerder_exports_the_log(app,
     pro.get(f"/verwijzingen/{referral.id}/brief")
     org = _client_for(app, "aanbieder@example.nl")
     org.get(f"/verwijzingen/{referral.id}")
-    org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "aangemeld"})
+    org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "signed_up"})
     _client_for(app, "pro_b@example.nl").get(f"/verwijzingen/{referral.id}")
     rows = session.exec(select(AuditEvent).where(AuditEvent.target_kind == "referral",
                                                  AuditEvent.target_id == referral.id)).all()
@@ -317,7 +317,7 @@ def test_an_answer_stops_the_clock(app, session, world):
     referral = _referral_at(app, session, world, _local(2026, 12, 1, 9, 0))
     org = _client_for(app, "aanbieder@example.nl")
     # Consent valid until 2027; the referral is old, the organisation answers.
-    assert org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "wachtlijst"}).status_code == 302
+    assert org.post(f"/verwijzingen/{referral.id}/status", data={"naar": "waiting_list"}).status_code == 302
     with app.test_request_context():
         from marketplace.db import get_session
         s = get_session()
@@ -352,7 +352,7 @@ def test_the_demo_has_referrals_in_every_status(app, runner):
         assert s.exec(select(Referral).where(Referral.organisation_id != org_id)).first() is not None
         assert any(svc.no_response(r) for r in own)
         for r in own:
-            if r.status in ("niet_gestart", "ingetrokken"):
+            if r.status in ("not_started", "withdrawn"):
                 assert r.reason and r.reason_by
         span = [r.created_at for r in s.exec(select(Referral)).all()]
         assert (max(span) - min(span)).days > 300  # a year of history

@@ -187,7 +187,7 @@ def cancel_activity(session: Session, activity: Activity, user) -> int:
         return 0
     people = session.exec(select(User).join(ActivitySignup, ActivitySignup.user_id == User.id).where(
         ActivitySignup.activity_id == activity.id,
-        ActivitySignup.status.in_(("aangemeld", "wachtlijst")))).all()
+        ActivitySignup.status.in_(("signed_up", "waiting_list")))).all()
     activity.status = "cancelled"
     activity.updated_at = utcnow()
     session.add(activity)

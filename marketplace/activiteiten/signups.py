@@ -21,7 +21,7 @@ from .errors import ActivityError
 # --------------------------------------------------------------------------- places left
 
 
-def taken_counts(session: Session, activity_ids: list[int], status: str = "aangemeld") -> dict[int, int]:
+def taken_counts(session: Session, activity_ids: list[int], status: str = "signed_up") -> dict[int, int]:
     if not activity_ids:
         return {}
     rows = session.exec(select(ActivitySignup.activity_id, func.count()).where(
@@ -57,7 +57,7 @@ def my_signup(session: Session, activity_id: int, user_id: int) -> ActivitySignu
 def waiting_rank(session: Session, signup: ActivitySignup) -> int:
     """1-based place on the waiting list (ordered by position, then id)."""
     ahead = session.exec(select(func.count()).select_from(ActivitySignup).where(
-        ActivitySignup.activity_id == signup.activity_id, ActivitySignup.status == "wachtlijst",
+        ActivitySignup.activity_id == signup.activity_id, ActivitySignup.status == "waiting_list",
         (ActivitySignup.position < signup.position)
         | ((ActivitySignup.position == signup.position) & (ActivitySignup.id < signup.id)))).one()
     return ahead + 1
@@ -86,11 +86,11 @@ def promote_waiting(session: Session, activity: Activity) -> list[ActivitySignup
     session.flush()
     free = places_left(activity.capacity, _taken(session, activity.id))
     waiting = session.exec(select(ActivitySignup).where(
-        ActivitySignup.activity_id == activity.id, ActivitySignup.status == "wachtlijst").order_by(
+        ActivitySignup.activity_id == activity.id, ActivitySignup.status == "waiting_list").order_by(
         ActivitySignup.position, ActivitySignup.id)).all()
     promoted = list(waiting) if free is None else list(waiting[:free])
     for signup in promoted:
-        signup.status, signup.updated_at = "aangemeld", utcnow()
+        signup.status, signup.updated_at = "signed_up", utcnow()
         session.add(signup)
         audit.record(session, "activity.promote", "activity", activity.id,
                      detail=f"user {signup.user_id} van wachtlijst naar aangemeld")
@@ -105,12 +105,12 @@ def sign_up(session: Session, activity_id: int, user) -> ActivitySignup:
     if activity.status != "published" or activity.moderation != "approved":
         raise ActivityError(_("U kunt zich voor deze activiteit niet aanmelden."))
     existing = my_signup(session, activity_id, user.id)
-    if existing is not None and existing.status in ("aangemeld", "wachtlijst"):
+    if existing is not None and existing.status in ("signed_up", "waiting_list"):
         return existing
     promoted = promote_waiting(session, activity)  # people already waiting go first
     signup = existing or ActivitySignup(activity_id=activity_id, user_id=user.id)
     free = places_left(activity.capacity, _taken(session, activity_id))
-    signup.status = "aangemeld" if free is None or free > 0 else "wachtlijst"
+    signup.status = "signed_up" if free is None or free > 0 else "waiting_list"
     signup.position, signup.updated_at = _next_position(session, activity_id), utcnow()
     session.add(signup)
     audit.record(session, "activity.signup", "activity", activity_id, detail=signup.status)
@@ -132,9 +132,9 @@ def sign_off(session: Session, activity_id: int, user) -> ActivitySignup | None:
     if activity is None:
         raise LookupError(activity_id)
     signup = my_signup(session, activity_id, user.id)
-    if signup is None or signup.status == "afgemeld":
+    if signup is None or signup.status == "signed_off":
         return signup
-    signup.status, signup.updated_at = "afgemeld", utcnow()
+    signup.status, signup.updated_at = "signed_off", utcnow()
     session.add(signup)
     audit.record(session, "activity.signoff", "activity", activity_id)
     promoted = promote_waiting(session, activity)
@@ -192,7 +192,7 @@ def owner_emails(session: Session, activity: Activity) -> list[str]:
 def participants(session: Session, activity_id: int) -> list[tuple[ActivitySignup, str]]:
     """Who is signed up, by first name only: enough for the organiser to tick who came."""
     rows = session.exec(select(ActivitySignup, User.display_name).join(User, User.id == ActivitySignup.user_id)
-                        .where(ActivitySignup.activity_id == activity_id, ActivitySignup.status == "aangemeld")
+                        .where(ActivitySignup.activity_id == activity_id, ActivitySignup.status == "signed_up")
                         .order_by(ActivitySignup.id)).all()
     return [(signup, (name or "").split(" ")[0]) for signup, name in rows]
 

@@ -72,11 +72,11 @@ def detail(id: int):
 def _detail_context(session, activity: Activity) -> dict:
     location, buurt = services.activity_place(session, activity)
     taken = signups.taken_counts(session, [activity.id]).get(activity.id, 0)
-    waiting = signups.taken_counts(session, [activity.id], "wachtlijst").get(activity.id, 0)
+    waiting = signups.taken_counts(session, [activity.id], "waiting_list").get(activity.id, 0)
     signup = rank = None
     if current_user.is_authenticated:
         signup = signups.my_signup(session, activity.id, current_user.id)
-        if signup is not None and signup.status == "wachtlijst":
+        if signup is not None and signup.status == "waiting_list":
             rank = signups.waiting_rank(session, signup)
     owner = permissions.is_owner(session, current_user, activity)
     left = signups.places_left(activity.capacity, taken)
@@ -109,7 +109,7 @@ def signup(id: int):
     except ActivityError as error:
         flash(str(error), "error")
         return redirect(url_for("activiteiten.detail", id=id))
-    if result.status == "aangemeld":
+    if result.status == "signed_up":
         flash(_("U bent aangemeld. Tot dan!"), "success")
     else:
         flash(_("Het is vol. U staat op plek %(rank)s op de wachtlijst. Komt er een plek vrij? "

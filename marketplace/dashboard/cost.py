@@ -3,7 +3,7 @@
     avoided = Σ over provisions: cases × share_avoided × (units_per_case × tariff − general_cost_per_case)
 
 - cases: requests completed (status done) in the provision's categories, plus referrals that ended
-  'afgerond' at a nulde- or eerste-lijn voorziening in those categories, in the period;
+  'completed' at a nulde- or eerste-lijn voorziening in those categories, in the period;
 - share_avoided: the share of such cases assumed to need the formal provision otherwise (an
   assumption, shown next to the number);
 - tariff × units: what the formal provision would cost per case (a year of it);

@@ -137,14 +137,14 @@ def compute(session: Session, wijk_ids: list[int], period: Period) -> Figures:
     for referral, _buurt in referral_rows:
         ref_cells[tiers.index(referral.tier)][REFERRAL_STATUSES.index(referral.status)] += 1
     referral_done_slugs = _referral_categories(session, [r for r, _b in referral_rows
-                                                         if r.status == "afgerond" and r.tier in ("nulde", "eerste")])
+                                                         if r.status == "completed" and r.tier in ("nulde", "eerste")])
     cases = completed_per_slug + referral_done_slugs
     lines, total = cost.estimate(dict(cases), current_app.config.get("COST_MODEL"))
     done_requests = sum(row[MEASURES.index("completed")] for row in by_wijk)
     ended_requests = done_requests + sum(row[MEASURES.index("expired")] + row[MEASURES.index("escalated")]
                                          for row in by_wijk)
-    ended_referrals = [r for r, _b in referral_rows if r.status in ("afgerond", "niet_gestart", "ingetrokken")]
-    resolved = done_requests + sum(1 for r in ended_referrals if r.status == "afgerond" and r.tier != "tweede")
+    ended_referrals = [r for r, _b in referral_rows if r.status in ("completed", "not_started", "withdrawn")]
+    resolved = done_requests + sum(1 for r in ended_referrals if r.status == "completed" and r.tier != "tweede")
     ended = ended_requests + len(ended_referrals)
     share = "–" if ended < 5 else f"{round(100 * resolved / ended)}%"
 

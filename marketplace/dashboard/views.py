@@ -21,6 +21,12 @@ from . import measures
 from . import services as svc
 from .suppression import PRIMARY, SECONDARY
 
+# Column heads of the referral table, on the page and in verwijzingen.csv: the words the CSV has
+# always had (a municipality's spreadsheet may read them), whatever the stored values are.
+REFERRAL_COLUMNS = {"referred": "verwezen", "signed_up": "aangemeld", "waiting_list": "wachtlijst",
+                    "started": "gestart", "completed": "afgerond", "not_started": "niet_gestart",
+                    "withdrawn": "ingetrokken"}
+
 TABLES = ("wijken", "categorieen", "verwijzingen", "trend", "kosten", "vrijwilligers", "activiteiten", "maanden",
           "hiaten")
 MORE_TABLES = ("vrijwilligers", "activiteiten", "maanden", "hiaten")
@@ -58,7 +64,7 @@ def index():
     args = {"wijk": code or None, "van": period.start.isoformat(), "tot": period.end.isoformat()}
     return render_template("dashboard/index.html", f=figures, trend=trend, wijken=wijken, code=code, period=period,
                            args=args, measure_heads=[str(svc.MEASURE_WORDS[m]) for m in svc.MEASURES], tiers=TIERS,
-                           statuses=REFERRAL_STATUSES, PRIMARY=PRIMARY, SECONDARY=SECONDARY,
+                           statuses=[REFERRAL_COLUMNS[s] for s in REFERRAL_STATUSES], PRIMARY=PRIMARY, SECONDARY=SECONDARY,
                            max_trend=max([n for _m, _s, n in trend] or [1]) or 1,
                            max_posted=max([row[0] for row in figures.by_wijk.cells] or [1]) or 1, more=more,
                            month_heads=[str(measures.MONTH_WORDS[c]) for c in measures.MONTH_COLUMNS])
@@ -110,7 +116,7 @@ def _rows(name: str, f: svc.Figures, trend) -> list[list[str]]:
         return rows
     if name == "verwijzingen":
         t = f.referrals
-        rows = [["lijn", *REFERRAL_STATUSES, "totaal"]]
+        rows = [["lijn", *(REFERRAL_COLUMNS[s] for s in REFERRAL_STATUSES), "totaal"]]
         for i, tier in enumerate(TIERS):
             rows.append([tier, *(t.shown(("c", i, j)) for j in range(len(REFERRAL_STATUSES))), t.shown(("r", i))])
         rows.append(["totaal", *(t.shown(("k", j)) for j in range(len(REFERRAL_STATUSES))), t.shown(("g",))])

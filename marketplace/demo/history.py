@@ -97,7 +97,7 @@ def _past_request(s, rng, template, buurt: Area, poster: User, created, offers_b
 
 def _attendance(s, rng, now) -> None:
     """Sign-ups made over the past months; the organisers ticked who came for most of them."""
-    for signup in s.exec(select(ActivitySignup).where(ActivitySignup.status == "aangemeld")
+    for signup in s.exec(select(ActivitySignup).where(ActivitySignup.status == "signed_up")
                          .order_by(ActivitySignup.id)).all():
         signup.created_at = now - timedelta(days=rng.randint(5, 30 * MONTHS - 5))
         signup.attended = rng.choices([True, False, None], weights=[65, 15, 20])[0]

@@ -249,7 +249,7 @@ class _Builder:
         # Small activities fill up and get a waiting list; others are partly booked.
         wanted = capacity + 2 if capacity <= 8 else self.rng.randint(0, capacity // 2)
         for position, user in enumerate(self.rng.sample(participants, min(wanted, len(participants)))):
-            status = "aangemeld" if position < capacity else "wachtlijst"
+            status = "signed_up" if position < capacity else "waiting_list"
             self.s.add(ActivitySignup(activity_id=activity.id, user_id=user.id, status=status, position=position))
 
     def offers(self) -> None:

@@ -26,30 +26,30 @@ QUESTIONS = [
 ]
 # (status, the path that led there, reason, who gave it)
 EVERY_STATUS = [
-    ("verwezen", [], None, None, 0),  # fresh, within the response time
-    ("verwezen", [], None, None, 6),  # no answer: 'geen reactie', the reminder went out
-    ("aangemeld", ["aangemeld"], None, None, 5),
-    ("wachtlijst", ["wachtlijst"], None, None, 8),
-    ("gestart", ["aangemeld", "gestart"], None, None, 20),
-    ("afgerond", ["aangemeld", "gestart", "afgerond"], None, None, 60),
-    ("niet_gestart", ["niet_gestart"], "geen_plek", "organisatie", 15),
-    ("niet_gestart", ["aangemeld", "niet_gestart"], "niet_bereikt", "client", 30),
-    ("ingetrokken", ["ingetrokken"], "anders", "client", 12),  # consent withdrawn
+    ("referred", [], None, None, 0),  # fresh, within the response time
+    ("referred", [], None, None, 6),  # no answer: 'geen reactie', the reminder went out
+    ("signed_up", ["signed_up"], None, None, 5),
+    ("waiting_list", ["waiting_list"], None, None, 8),
+    ("started", ["signed_up", "started"], None, None, 20),
+    ("completed", ["signed_up", "started", "completed"], None, None, 60),
+    ("not_started", ["not_started"], "geen_plek", "organisatie", 15),
+    ("not_started", ["signed_up", "not_started"], "niet_bereikt", "client", 30),
+    ("withdrawn", ["withdrawn"], "anders", "client", 12),  # consent withdrawn
 ]
 OUTCOMES = [  # the year's history: paths with weights
-    (["aangemeld", "gestart", "afgerond"], None, None, 46),
-    (["aangemeld", "gestart"], None, None, 8),
-    (["wachtlijst", "aangemeld", "gestart", "afgerond"], None, None, 8),
-    (["niet_gestart"], "geen_plek", "organisatie", 6),
-    (["niet_gestart"], "past_niet", "organisatie", 6),
-    (["aangemeld", "niet_gestart"], "niet_bereikt", "client", 8),
-    (["aangemeld", "niet_gestart"], "geen_interesse", "client", 6),
-    (["ingetrokken"], "elders_verwezen", "professional", 6),
-    (["ingetrokken"], "anders", "client", 3),
+    (["signed_up", "started", "completed"], None, None, 46),
+    (["signed_up", "started"], None, None, 8),
+    (["waiting_list", "signed_up", "started", "completed"], None, None, 8),
+    (["not_started"], "geen_plek", "organisatie", 6),
+    (["not_started"], "past_niet", "organisatie", 6),
+    (["signed_up", "not_started"], "niet_bereikt", "client", 8),
+    (["signed_up", "not_started"], "geen_interesse", "client", 6),
+    (["withdrawn"], "elders_verwezen", "professional", 6),
+    (["withdrawn"], "anders", "client", 3),
     ([], None, None, 3),
 ]
-FEEDBACK = {"aangemeld": "De intake is gepland.", "afgerond": "Het ging goed, de cliënt komt nu zelf.",
-            "wachtlijst": "Er is over ongeveer drie weken plek."}
+FEEDBACK = {"signed_up": "De intake is gepland.", "completed": "Het ging goed, de cliënt komt nu zelf.",
+            "waiting_list": "Er is over ongeveer drie weken plek."}
 ALIASES = ["Ans", "Henk", "Fatima", "Jan", "Ayse", "Gerrit", "Mira", "Kees", "Yusuf", "Truus", "Olga", "Bram",
            "Saida", "Wim", "Lotte", "Ahmed", "Riet", "Daan", "Nadia", "Piet"]
 AGE_BANDS = ["27-45", "46-65", "66-79", "80+"]
@@ -87,7 +87,7 @@ def build_referrals(builder) -> None:
         referral = Referral(reference=reference(), professional_id=professional.id, client_id=client.id,
                             voorziening_id=voorziening.id, organisation_id=voorziening.organisation_id,
                             question=rng.choice(QUESTIONS), tier=voorziening.tier,
-                            warm_handover=rng.random() < 0.4, legal_basis="wmo_2015", status="verwezen",
+                            warm_handover=rng.random() < 0.4, legal_basis="wmo_2015", status="referred",
                             client_token=secrets.token_urlsafe(24), created_at=created, updated_at=created)
         s.add(referral)
         s.flush()
@@ -99,18 +99,18 @@ def build_referrals(builder) -> None:
                           given_at=created)
         s.add(consent)
         s.add(ReferralEvent(referral_id=referral.id, actor_id=professional.id, actor_kind="professional",
-                            to_status="verwezen", created_at=created))
-        moment, before = created, "verwezen"
+                            to_status="referred", created_at=created))
+        moment, before = created, "referred"
         span = max(days_ago, 0.5)
         for step in path:
             moment = min(moment + timedelta(days=rng.uniform(0.2, span / (len(path) + 1))), now)
             kind = "organisatie"
-            if step == "ingetrokken":
+            if step == "withdrawn":
                 kind = reason_by or "professional"
-            elif step == "niet_gestart":
+            elif step == "not_started":
                 kind = reason_by or "organisatie"
             actor = professional.id if kind in ("professional", "client") else None
-            step_reason = reason if step in ("niet_gestart", "ingetrokken") else None
+            step_reason = reason if step in ("not_started", "withdrawn") else None
             s.add(ReferralEvent(referral_id=referral.id, actor_id=actor, actor_kind=kind, from_status=before,
                                 to_status=step, reason=step_reason, created_at=moment))
             if kind == "organisatie" and referral.responded_at is None:
@@ -119,11 +119,11 @@ def build_referrals(builder) -> None:
                 referral.feedback = FEEDBACK[step]
             before = step
         referral.status, referral.updated_at = before, moment
-        if before in ("niet_gestart", "ingetrokken"):
+        if before in ("not_started", "withdrawn"):
             referral.reason, referral.reason_by = reason, reason_by
-        if before == "ingetrokken" and reason_by == "client":
+        if before == "withdrawn" and reason_by == "client":
             consent.withdrawn_at, consent.withdrawn_by_id = moment, professional.id
-        if before == "verwezen" and days_ago >= 4:
+        if before == "referred" and days_ago >= 4:
             referral.reminder_sent_at = created + timedelta(days=3)
         s.add(referral)
         s.add(consent)
@@ -131,8 +131,8 @@ def build_referrals(builder) -> None:
 
     for i, (status, path, reason, reason_by, days_ago) in enumerate(EVERY_STATUS):
         make(own[i % len(own)], path, reason, reason_by, days_ago, alias=ALIASES[i])
-    make(others[0], ["aangemeld"], None, None, 3)
-    make(others[1 % len(others)], ["niet_gestart"], "past_niet", "organisatie", 9)
+    make(others[0], ["signed_up"], None, None, 3)
+    make(others[1 % len(others)], ["not_started"], "past_niet", "organisatie", 9)
     weights = [w for *_rest, w in OUTCOMES]
     for _ in range(140):  # a year of history, to voorzieningen across the municipality
         path, reason, reason_by, _w = rng.choices(OUTCOMES, weights=weights)[0]

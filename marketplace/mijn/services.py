@@ -123,11 +123,11 @@ def my_offers(session: Session, user) -> list[Item]:
 
 def my_signups(session: Session, user) -> list[Item]:
     rows = session.exec(select(ActivitySignup, Activity).join(Activity, Activity.id == ActivitySignup.activity_id)
-                        .where(ActivitySignup.user_id == user.id, ActivitySignup.status != "afgemeld")
+                        .where(ActivitySignup.user_id == user.id, ActivitySignup.status != "signed_off")
                         .order_by(ActivitySignup.created_at.desc())).all()
     items = []
     for signup, activity in rows:
-        if signup.status == "wachtlijst":
+        if signup.status == "waiting_list":
             place = waiting_place(session, signup)
             status, step = _("Op de wachtlijst"), _("U staat op plek %(n)d van de wachtlijst.", n=place)
         else:
@@ -140,7 +140,7 @@ def my_signups(session: Session, user) -> list[Item]:
 def waiting_place(session: Session, signup: ActivitySignup) -> int:
     """1-based place on the waiting list (position orders it; ties by sign-up time)."""
     ahead = session.exec(select(ActivitySignup).where(
-        ActivitySignup.activity_id == signup.activity_id, ActivitySignup.status == "wachtlijst",
+        ActivitySignup.activity_id == signup.activity_id, ActivitySignup.status == "waiting_list",
         ActivitySignup.id != signup.id)).all()
     return 1 + sum(1 for s in ahead if (s.position, s.id) < (signup.position, signup.id))
 

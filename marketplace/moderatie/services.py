@@ -166,7 +166,7 @@ def build_queue(session: Session, user, now: datetime | None = None) -> Queue:
         row = get_item(session, report.target_kind, report.target_id)
         if row is not None and visible(report.target_kind, row):
             queue.reports.append((report, make_item(report.target_kind, row)))
-    for support in session.exec(select(SupportRequest).where(SupportRequest.status != "afgerond")
+    for support in session.exec(select(SupportRequest).where(SupportRequest.status != "done")
                                 .order_by(SupportRequest.created_at)).all():
         activity = session.get(Activity, support.activity_id)
         if activity is not None and visible("activity", activity):
@@ -267,11 +267,12 @@ def _set_report(report: Report, user, status: str) -> None:
 
 
 def answer_support(session: Session, user, support: SupportRequest, answer: str,
-                   status: str = "afgerond") -> None:
+                   status: str = "done") -> None:
     """Answer an initiator's support question; ``support`` owns the rule and mails the asker."""
     from ..activiteiten.errors import ActivityError
     from .support import answer_support_request
-    _require(status in ("in_behandeling", "afgerond"), _("Deze keuze kan hier niet."))
+    status = {"in_behandeling": "in_progress", "afgerond": "done"}.get(status, status)  # the Dutch values of old
+    _require(status in ("in_progress", "done"), _("Deze keuze kan hier niet."))
     _require(bool((answer or "").strip()), _("Schrijf een antwoord voor de organisator."))
     try:
         answer_support_request(session, support.id, user, answer, status)

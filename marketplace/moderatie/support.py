@@ -17,8 +17,8 @@ from ..models import Activity, SupportRequest, User, UserRole, UserWijk, utcnow
 
 SUPPORT_STATUS_TEXT = {
     "open": "Verstuurd, nog niet bekeken",
-    "in_behandeling": "De buurtmakelaar helpt u",
-    "afgerond": "Afgerond",
+    "in_progress": "De buurtmakelaar helpt u",
+    "done": "Afgerond",
 }
 
 
@@ -74,7 +74,7 @@ def answer_support_request(session: Session, support_id: int, user, answer: str 
     """For the moderation queue: set status (and answer); the asker gets an e-mail after the commit.
 
     Raises LookupError (unknown id), PermissionError (not this wijk's preventiemakelaar)
-    or ActivityError (bad status, or 'afgerond' without an answer).
+    or ActivityError (bad status, or 'done' without an answer).
     """
     support = session.get(SupportRequest, support_id)
     activity = session.get(Activity, support.activity_id) if support is not None else None
@@ -82,10 +82,10 @@ def answer_support_request(session: Session, support_id: int, user, answer: str 
         raise LookupError(support_id)
     if not can_answer_support(session, user, activity):
         raise PermissionError(support_id)
-    if status not in ("open", "in_behandeling", "afgerond"):
+    if status not in ("open", "in_progress", "done"):
         raise ActivityError(_("Kies een geldige status."))
     answer = (answer or "").strip() or None
-    if status == "afgerond" and not (answer or support.answer):
+    if status == "done" and not (answer or support.answer):
         raise ActivityError(_("Schrijf een antwoord voordat u de vraag afrondt."))
     support.status, support.handled_by_id, support.updated_at = status, user.id, utcnow()
     support.answer = answer or support.answer

@@ -69,7 +69,7 @@ def _apply(session, kind, subject, action, reason):
     if kind == "support":
         if action != "answer":
             raise svc.ModerationError(_("Deze keuze kan hier niet."))
-        svc.answer_support(session, current_user, subject, reason, request.form.get("status", "afgerond"))
+        svc.answer_support(session, current_user, subject, reason, request.form.get("status", "done"))
         return
     if action == "verify" and kind not in ("organisation", "voorziening"):
         raise svc.ModerationError(_("Deze keuze kan hier niet."))

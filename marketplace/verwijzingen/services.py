@@ -35,27 +35,30 @@ from ..models import (REFERRAL_REASONS, Area, Consent, Organisation, Referral, R
                       User, UserOrganisation, UserRole, UserWijk, Voorziening, utcnow)
 from ..timeutil import LOCAL_TZ, to_local
 
-OPEN = ("verwezen", "aangemeld", "wachtlijst", "gestart")
-ENDS = ("afgerond", "niet_gestart", "ingetrokken")
-NEEDS_REASON = ("niet_gestart", "ingetrokken")
-WAITING_FOR_ORGANISATION = ("verwezen",)
+# The Dutch values statuses had until December 2026: a form or script that still posts them works.
+DUTCH_VALUES = {"verwezen": "referred", "aangemeld": "signed_up", "wachtlijst": "waiting_list", "gestart": "started",
+                "afgerond": "completed", "niet_gestart": "not_started", "ingetrokken": "withdrawn"}
+OPEN = ("referred", "signed_up", "waiting_list", "started")
+ENDS = ("completed", "not_started", "withdrawn")
+NEEDS_REASON = ("not_started", "withdrawn")
+WAITING_FOR_ORGANISATION = ("referred",)
 
 # What the organisation may do, from each status.
 ORGANISATION_MOVES = {
-    "verwezen": ("aangemeld", "wachtlijst", "niet_gestart"),
-    "wachtlijst": ("aangemeld", "niet_gestart"),
-    "aangemeld": ("gestart", "niet_gestart"),
-    "gestart": ("afgerond",),
+    "referred": ("signed_up", "waiting_list", "not_started"),
+    "waiting_list": ("signed_up", "not_started"),
+    "signed_up": ("started", "not_started"),
+    "started": ("completed",),
 }
-CLIENT_CAN_REPORT = ("verwezen", "aangemeld", "wachtlijst", "gestart")
+CLIENT_CAN_REPORT = ("referred", "signed_up", "waiting_list", "started")
 
 STATUS_WORDS = {
-    "verwezen": _l("Verwezen, wacht op de organisatie"), "aangemeld": _l("Aangemeld"),
-    "wachtlijst": _l("Op de wachtlijst"), "gestart": _l("Gestart"), "afgerond": _l("Afgerond"),
-    "niet_gestart": _l("Niet gestart"), "ingetrokken": _l("Ingetrokken"),
+    "referred": _l("Verwezen, wacht op de organisatie"), "signed_up": _l("Aangemeld"),
+    "waiting_list": _l("Op de wachtlijst"), "started": _l("Gestart"), "completed": _l("Afgerond"),
+    "not_started": _l("Niet gestart"), "withdrawn": _l("Ingetrokken"),
 }
-STATUS_BADGE = {"verwezen": "waiting", "aangemeld": "info", "wachtlijst": "waiting", "gestart": "info",
-                "afgerond": "done", "niet_gestart": "closed", "ingetrokken": "closed"}
+STATUS_BADGE = {"referred": "waiting", "signed_up": "info", "waiting_list": "waiting", "started": "info",
+                "completed": "done", "not_started": "closed", "withdrawn": "closed"}
 REASON_WORDS = {
     "niet_bereikt": _l("Niet bereikt"), "geen_plek": _l("Geen plek"), "past_niet": _l("Past niet"),
     "geen_interesse": _l("Geen interesse"), "elders_verwezen": _l("Elders verwezen"), "anders": _l("Anders"),
@@ -63,8 +66,8 @@ REASON_WORDS = {
 ACTOR_WORDS = {"professional": _l("wijkcoach"), "organisatie": _l("organisatie"), "client": _l("cliënt"),
                "systeem": _l("Buurtplein")}
 ACTION_WORDS = {  # the organisation's buttons
-    "aangemeld": _l("Aannemen: intake bevestigd"), "wachtlijst": _l("Op de wachtlijst"),
-    "niet_gestart": _l("Afwijzen of niet gestart"), "gestart": _l("Gestart"), "afgerond": _l("Afgerond"),
+    "signed_up": _l("Aannemen: intake bevestigd"), "waiting_list": _l("Op de wachtlijst"),
+    "not_started": _l("Afwijzen of niet gestart"), "started": _l("Gestart"), "completed": _l("Afgerond"),
 }
 AGE_BAND_WORDS = {"0-17": _l("jonger dan 18"), "18-26": _l("18 tot 27 jaar"), "27-45": _l("27 tot 46 jaar"),
                   "46-65": _l("46 tot 66 jaar"), "66-79": _l("66 tot 80 jaar"), "80+": _l("80 jaar of ouder")}
@@ -298,7 +301,7 @@ def create_referrals(session: Session, by: User, new: NewReferral, now: datetime
                             text_version=new.consent.text_version, method=new.consent.method,
                             recorded_by_id=by.id, given_at=now))
         session.add(ReferralEvent(referral_id=referral.id, actor_id=by.id, actor_kind="professional",
-                                  from_status=None, to_status="verwezen", created_at=now))
+                                  from_status=None, to_status="referred", created_at=now))
         audit.record(session, "referral.create", "referral", referral.id, actor_id=by.id,
                      detail=f"voorziening={voorziening.id} organisation={voorziening.organisation_id}")
         audit.record(session, "consent.record", "referral", referral.id, actor_id=by.id,
@@ -326,7 +329,7 @@ def _move(session: Session, referral: Referral, to: str, actor_kind: str, actor_
         raise ReferralError(_("Kies een reden uit de lijst."))
     before = referral.status
     referral.status = to
-    if to in NEEDS_REASON or (to == "afgerond" and reason):
+    if to in NEEDS_REASON or (to == "completed" and reason):
         referral.reason, referral.reason_by = reason, actor_kind
     referral.updated_at = now
     session.add(referral)
@@ -345,6 +348,7 @@ def organisation_update(session: Session, referral: Referral, by: User, to: str,
     """The receiving organisation answers: accept, waiting list, decline, start, finish; with an
     optional one-sentence terugkoppeling to the professional."""
     now = now or utcnow()
+    to = DUTCH_VALUES.get(to, to)
     if to not in organisation_moves(referral):
         raise ReferralError(_("Dat kan nu niet meer. Kijk opnieuw naar de status."))
     feedback = (feedback or "").strip() or None
@@ -370,13 +374,13 @@ def professional_withdraw(session: Session, referral: Referral, by: User, reason
     """The team stops a referral (elders verwezen, past niet, ...)."""
     if referral.status in ENDS:
         raise ReferralError(_("Deze verwijzing is al afgesloten."))
-    _move(session, referral, "ingetrokken", "professional", by.id, reason, None, now or utcnow())
+    _move(session, referral, "withdrawn", "professional", by.id, reason, None, now or utcnow())
     session.flush()
 
 
 def withdraw_consent(session: Session, referral: Referral, by: User, now: datetime | None = None) -> None:
     """The client withdraws consent (told to the team): sharing stops at once and the referral ends
-    as 'ingetrokken' (reason 'anders', given by the client) unless it had already ended."""
+    as 'withdrawn' (reason 'anders', given by the client) unless it had already ended."""
     now = now or utcnow()
     consent = consent_for(session, referral)
     if consent is None or consent.withdrawn_at is not None:
@@ -385,7 +389,7 @@ def withdraw_consent(session: Session, referral: Referral, by: User, now: dateti
     session.add(consent)
     audit.record(session, "consent.withdraw", "referral", referral.id, actor_id=by.id)
     if referral.status not in ENDS:
-        _move(session, referral, "ingetrokken", "client", by.id, "anders", _("Toestemming ingetrokken"), now)
+        _move(session, referral, "withdrawn", "client", by.id, "anders", _("Toestemming ingetrokken"), now)
     session.flush()
 
 
@@ -397,12 +401,12 @@ def client_report(session: Session, referral: Referral, outcome: str, reason: st
     if referral.status not in CLIENT_CAN_REPORT:
         raise ReferralError(_("Deze verwijzing is al afgesloten. Bel uw wijkcoach als u vragen heeft."))
     if outcome == "geweest":
-        if referral.status != "gestart":
-            _move(session, referral, "gestart", "client", actor_id, None, _("Ik ben geweest"), now)
+        if referral.status != "started":
+            _move(session, referral, "started", "client", actor_id, None, _("Ik ben geweest"), now)
     elif outcome == "niet_gelukt":
-        if referral.status == "gestart":
+        if referral.status == "started":
             raise ReferralError(_("U bent al begonnen. Bel uw wijkcoach als het niet goed gaat."))
-        _move(session, referral, "niet_gestart", "client", actor_id, reason or "anders", _("Het lukte niet"), now)
+        _move(session, referral, "not_started", "client", actor_id, reason or "anders", _("Het lukte niet"), now)
     else:
         raise ReferralError(_("Kies wat er gebeurd is."))
     referral.client_report, referral.client_reported_at = outcome, now

@@ -151,7 +151,7 @@ def build(session) -> AuthzWorld:
     users = Objects(other=people[("bewoner", "other")].id, other_wijk=pm_b.id)
     users.own = {role: people[(role, "own")].id for role in ROLES}
     world.objects["user"] = users
-    add(session, ActivitySignup(activity_id=world.objects["activity"].other, user_id=other_a.id, status="aangemeld"))
+    add(session, ActivitySignup(activity_id=world.objects["activity"].other, user_id=other_a.id, status="signed_up"))
     session.commit()
     return world
 
@@ -178,7 +178,7 @@ def _referrals(session, world, people, pro_b, org_own, org_other, counter) -> Ob
         add(session, Consent(referral_id=row.id, organisation_id=org.id, shared_fields="vraag,voornaam",
                              purpose="Aanmelden", valid_until=date(2099, 1, 1), text_version="2026-12",
                              method="mondeling", recorded_by_id=by.id))
-        add(session, ReferralEvent(referral_id=row.id, actor_id=by.id, actor_kind="professional", to_status="verwezen"))
+        add(session, ReferralEvent(referral_id=row.id, actor_id=by.id, actor_kind="professional", to_status="referred"))
         world.secrets.setdefault(secret_kind, []).extend([alias, question.split(":")[0], row.client_token])
         return row.id
 
