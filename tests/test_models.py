@@ -133,3 +133,18 @@ def test_every_status_check_in_the_database_follows_its_statuses_tuple(tmp_path)
 def test_no_demo_accounts_without_the_demo(session):
     from sqlmodel import select
     assert session.exec(select(User).where(User.email.endswith("@demo.buurtplein.nl"))).all() == []
+
+
+def test_every_table_is_used_by_the_app():
+    """No table that nothing reads or writes (the first referral tables were such): each model
+    class is named in marketplace/ outside models.py."""
+    import re
+    from pathlib import Path
+
+    from sqlmodel import SQLModel
+
+    package = Path(__file__).resolve().parents[1] / "marketplace"
+    code = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name != "models.py")
+    classes = {mapper.class_.__name__ for registry in [SQLModel._sa_registry] for mapper in registry.mappers}
+    unused = sorted(name for name in classes if not re.search(rf"\b{name}\b", code))
+    assert unused == []
