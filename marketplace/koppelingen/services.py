@@ -441,7 +441,7 @@ def suggestion_actions(session: Session, request: HelpRequest, user, manager: bo
     from ..models import ActivitySignup
     open_request = request.status == "open" and request.moderation == "approved"
     signed_up = set(session.exec(select(ActivitySignup.activity_id).where(
-        ActivitySignup.user_id == user.id, ActivitySignup.status != "afgemeld")).all())
+        ActivitySignup.user_id == user.id, ActivitySignup.status != "signed_off")).all())
     return {
         "request_id": request.id,
         # Asking a volunteer: the request's own side, for a question volunteers may see.

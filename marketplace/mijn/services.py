@@ -213,7 +213,7 @@ def _match_target(session: Session, match: Match) -> str:
 # --------------------------------------------------------------------------- aanbieder
 
 
-OPEN_REFERRALS = ("verwezen", "aangemeld", "wachtlijst")
+OPEN_REFERRALS = ("referred", "signed_up", "waiting_list")
 
 
 def my_voorzieningen(session: Session, user) -> list[Item]:
