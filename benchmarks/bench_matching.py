@@ -109,7 +109,7 @@ class BruteForce(Matcher):
             member = ((c["cats"] >> cat) & 1).astype(bool) & ok
             hit = member & (fit_any < weight)
             fit_any[hit], cat_any[hit] = weight, cat
-            hit = member & (dist <= (radius or self._radius[cat])) & (fit_in < weight)
+            hit = member & (dist <= (radius or max(self._radius[cat], self._reach_max))) & (fit_in < weight)
             fit_in[hit], cat_in[hit] = weight, cat
         pos = np.flatnonzero(fit_in > 0)
         if len(pos):
@@ -329,7 +329,7 @@ def run_size(n: int, args) -> dict:
     if n == BATCH_SIZE and args.batch_requests:
         from matching.batch import assign
         del matcher, brute
-        offers = Matcher(synthetic_supply(n, seed=2, kind_share=(1.0, 0.0, 0.0)), clf)
+        offers = Matcher(synthetic_supply(n, seed=2, kind_share=(1.0, 0.0, 0.0)), clf, now=datetime(2025, 3, 1, tzinfo=UTC))
         c = time.process_time()
         result = assign(make_requests(args.batch_requests, seed=12, tag="x"), offers)
         out.update(batch_cpu_s=time.process_time() - c, batch_pairs=len(result.pairs),

@@ -55,6 +55,9 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=50)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--csv", default=str(ROOT / "matching/eval/test.csv"))
+    ap.add_argument("--split", default=None,
+                    help="take the sample from this split of the labelled corpus instead of --csv "
+                         "(dev: for trying changes; the test split is for the judged report only)")
     args = ap.parse_args()
 
     if not os.environ.get("BUURTPLEIN_INSTANCE"):
@@ -67,7 +70,11 @@ def main() -> int:
     import marketplace.db
     import marketplace.matching_service as ms
 
-    rows = load_rows(Path(args.csv))
+    if args.split:
+        from matching.classifier import load_corpus
+        rows = [dict(r, categories=";".join(r["categories"])) for r in load_corpus((args.split,))]
+    else:
+        rows = load_rows(Path(args.csv))
     sample = random.Random(args.seed).sample(rows, args.n)
 
     app = create_app()

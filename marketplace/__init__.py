@@ -306,6 +306,12 @@ def register_template_helpers(app: Flask) -> None:
         from .timeutil import LOCAL_TZ
         return format_datetime(value, "d MMM y HH:mm", tzinfo=LOCAL_TZ, locale=str(get_locale() or "nl")) if value else ""
 
+    @app.template_filter("reason_text")
+    def reason_text(reason) -> str:
+        """A matcher's reason code in the page's language (matching_service.reason_text)."""
+        from .matching_service import reason_text as render
+        return render(reason)
+
     @app.template_filter("category_slug_name")
     def category_slug_name(slug: str) -> str:
         """A slug's name in the page's language, from the library's list of categories."""

@@ -20,25 +20,28 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from babel.dates import get_day_names
+from babel.numbers import format_decimal
 from flask import current_app
+from flask_babel import get_locale, gettext as _, ngettext
 from sqlalchemy import event, func
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
+from matching import audience
 from matching.categories import CATEGORIES
 from matching.classifier import CategoryClassifier
 from matching.engine import Matcher, judge_safety
 from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
 
-from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, AvailabilitySlot,
-                     Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, RequestCategory,
+from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area, AvailabilitySlot,
+                     Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, PostcodeArea,
+                     RequestCategory,
                      Schedule, SupplyChange, VolunteerOffer, Voorziening, VoorzieningCategory,
                      VoorzieningLocation, utcnow)
-from .schedule_text import DAY_NAMES as DAY_BY_CODE, WEEKDAYS as WEEKDAY_CODES
+from .schedule_text import WEEKDAYS as WEEKDAY_CODES
 from .timeutil import local_today, to_local
 
-# Reasons from the matcher are Dutch; the day names come from the one place that has them.
-DAY_NAMES = tuple(DAY_BY_CODE[code] for code in WEEKDAY_CODES)
 _lock = threading.RLock()
 
 
@@ -73,6 +76,37 @@ def supply_from_db(session: Session, now: datetime | None = None, ids: dict[str,
     pick = (lambda kind: None) if ids is None else (lambda kind: ids.get(kind, set()))
     return (_offers(session, now, pick("offer")) + _voorzieningen(session, pick("voorziening"))
             + _activities(session, now, pick("activity")))
+
+
+# --------------------------------------------------------------------------- where: buurt and wijk
+
+
+def _gazetteer(session: Session) -> dict[str, str]:
+    """Normalised wijk and buurt names -> area code (for "Voor inwoners van Velve-Lindenhof")."""
+    from matching.text import normalise
+    return {normalise(a.name): a.code for a in session.exec(select(Area).where(Area.kind.in_(("wijk", "buurt")))).all()}
+
+
+def _area_codes(session: Session, buurt_id: int | None) -> tuple[str, ...]:
+    """A buurt's own code and its wijk's code."""
+    codes, area = [], session.get(Area, buurt_id) if buurt_id else None
+    while area is not None and area.kind in ("buurt", "wijk"):
+        codes.append(area.code)
+        area = session.get(Area, area.parent_id) if area.parent_id else None
+    return tuple(codes)
+
+
+def areas_at(session: Session, lat: float, lon: float) -> tuple[str, ...]:
+    """The buurt and wijk of a point: those of the nearest known postcode (requests sit on a
+    buurt centroid anyway)."""
+    import math
+    rows = session.exec(select(PostcodeArea.lat, PostcodeArea.lon, PostcodeArea.buurt_id)
+                        .where(PostcodeArea.buurt_id.is_not(None), func.length(PostcodeArea.postcode) == 4)).all()
+    if not rows:
+        return ()
+    scale = math.cos(math.radians(lat))
+    best = min(rows, key=lambda r: (r[0] - lat) ** 2 + ((r[1] - lon) * scale) ** 2)
+    return _area_codes(session, best[2])
 
 
 def _offers(session: Session, now: datetime, ids=None) -> list[SupplyItem]:
@@ -110,6 +144,7 @@ def _voorzieningen(session: Session, ids=None) -> list[SupplyItem]:
         rules[rule.voorziening_id].append(rule)
     rows = session.exec(_only(select(Voorziening).where(
         Voorziening.status == "active", Voorziening.moderation == "approved"), Voorziening.id, ids)).all()
+    names = _gazetteer(session)
     items = []
     for v in rows:
         place = places.get(v.id)
@@ -119,18 +154,14 @@ def _voorzieningen(session: Session, ids=None) -> list[SupplyItem]:
         items.append(SupplyItem(
             kind="voorziening", id=v.id, title=v.name, text=f"{v.name}. {v.description}",
             categories=tuple(cats[v.id]), lat=place.lat, lon=place.lon, tier=v.tier, languages=_langs(v.languages),
-            slots=tuple(Slot(WEEKDAY_CODES.index(r.byday), _minutes(r.opens_at), _minutes(r.closes_at)) for r in sched),
+            slots=tuple(sorted((Slot(WEEKDAY_CODES.index(r.byday), _minutes(r.opens_at), _minutes(r.closes_at))
+                                for r in sched), key=lambda s: (s.weekday, s.start_min))),
             updated_at=v.last_verified_at or v.updated_at, free=v.cost_kind == "gratis",
             indicatievrij=v.indicatievrij, professional=v.tier != "nulde",
-            schedule_text=_schedule_text(sched)))
+            min_age=v.min_age, max_age=v.max_age,
+            eligibility=v.eligibility, access=v.accessibility,
+            areas=audience.served_areas(v.eligibility, v.description, names)))
     return items
-
-
-def _schedule_text(rules: list[Schedule]) -> str | None:
-    if not rules:
-        return None
-    first = rules[0]
-    return f"elke {DAY_NAMES[WEEKDAY_CODES.index(first.byday)]} {first.opens_at:%H:%M}"
 
 
 def _activities(session: Session, now: datetime, ids=None) -> list[SupplyItem]:
@@ -154,14 +185,13 @@ def _activities(session: Session, now: datetime, ids=None) -> list[SupplyItem]:
         if not dates:
             continue
         local = [to_local(o.starts_at) for o in dates]
-        slots = {Slot(d.weekday(), d.hour * 60 + d.minute, to_local(o.ends_at).hour * 60 + to_local(o.ends_at).minute)
-                 for d, o in zip(local, dates)}
+        slots = [Slot(d.weekday(), d.hour * 60 + d.minute, to_local(o.ends_at).hour * 60 + to_local(o.ends_at).minute)
+                 for d, o in zip(local, dates)]
         items.append(SupplyItem(
             kind="activity", id=a.id, title=a.title, text=f"{a.title}. {a.description}",
-            categories=tuple(cats[a.id]), lat=place.lat, lon=place.lon, tier="nulde", slots=tuple(sorted(
-                slots, key=lambda s: (s.weekday, s.start_min))),
+            categories=tuple(cats[a.id]), lat=place.lat, lon=place.lon, tier="nulde",
+            slots=tuple(dict.fromkeys(slots)),  # the next date first: the reason names it
             updated_at=a.updated_at, free=a.cost_kind == "gratis",
-            schedule_text=f"elke {DAY_NAMES[local[0].weekday()]} {local[0]:%H:%M}",
             places_left=None if a.capacity is None else max(0, a.capacity - taken.get(a.id, 0))))
     return items
 
@@ -344,21 +374,46 @@ def get_matcher(session: Session) -> Matcher:
 
 def request_input(session: Session, request: HelpRequest) -> HelpRequestIn:
     slugs = _category_map(session, RequestCategory, "request_id").get(request.id, [])
+    areas = _area_codes(session, request.buurt_id) if request.buurt_id else areas_at(session, request.lat, request.lon)
     return HelpRequestIn(id=request.id, text=f"{request.title}. {request.description}", lat=request.lat,
                          lon=request.lon, categories=tuple(slugs), languages=_langs(request.languages),
-                         urgency=request.urgency)
+                         urgency=request.urgency, areas=areas)
 
 
-def suggest_for_request(session: Session, request: HelpRequest, limit: int = 10) -> SuggestResult:
+def suggest_for_request(session: Session, request: HelpRequest, limit: int = 10,
+                        now: datetime | None = None) -> SuggestResult:
     matcher, query = get_matcher(session), request_input(session, request)
     with _lock:  # an update from another thread must not change the index mid-query
-        return matcher.suggest(query, limit=limit)
+        return matcher.suggest(query, limit=limit, now=now or utcnow())
 
 
-def suggest_for_text(session: Session, text: str, lat: float, lon: float, limit: int = 10) -> SuggestResult:
+def suggest_for_text(session: Session, text: str, lat: float, lon: float, limit: int = 10,
+                     now: datetime | None = None) -> SuggestResult:
     matcher = get_matcher(session)
+    query = HelpRequestIn(id=None, text=text, lat=lat, lon=lon, areas=areas_at(session, lat, lon))
     with _lock:
-        return matcher.suggest(HelpRequestIn(id=None, text=text, lat=lat, lon=lon), limit=limit)
+        return matcher.suggest(query, limit=limit, now=now or utcnow())
+
+
+def offers_for_requests(session: Session, requests: list[HelpRequest], now: datetime | None = None,
+                        per_request: int = 20) -> dict[int, set[int]]:
+    """Per request, the volunteer offers the matcher would suggest for it: the same understanding,
+    reach, audience and safety rules as the suggestions page (Matcher.rank, offers only). A request
+    a professional must see first gets none. For the weekly digest and anything else that goes
+    from requests to volunteers."""
+    from matching.index import KIND_CODE
+    matcher, now = get_matcher(session), now or utcnow()
+    found: dict[int, set[int]] = {}
+    for request in requests:
+        query = request_input(session, request)
+        with _lock:
+            und = matcher.understand(query)
+            if und.safety.level != "none" or request.safety != "none":
+                found[request.id] = set()
+                continue
+            ranked = matcher.rank(query, und, per_request, kinds=(KIND_CODE["offer"],), now=now)
+            found[request.id] = {int(matcher.index.cols["id"][p]) for p in ranked.pos}
+    return found
 
 
 def safety_level(text: str, categories: list[str] = ()) -> str:
@@ -370,3 +425,100 @@ def safety_level(text: str, categories: list[str] = ()) -> str:
 def record_category_choice(session: Session, text: str, slug: str, source: str = "correction") -> None:
     """A resident confirmed or corrected the category: keep it as a training example."""
     session.add(CategoryExample(text=text[:2000], category_slug=slug, source=source))
+
+
+# --------------------------------------------------------------------------- reasons, in the reader's language
+#
+# The matcher gives reason codes with parameters (matching/reasons.py); this is the one place
+# that says them in words. Templates (the |reason_text filter), the API and mails all call it.
+
+
+def _locale() -> str:
+    return str(get_locale() or "nl")
+
+
+def _distance(km: float) -> str:
+    if km < 1:
+        return _("%(m)s m", m=max(50, int(round(km * 1000 / 50.0)) * 50))
+    return _("%(km)s km", km=format_decimal(round(km, 1), format="#,##0.#", locale=_locale()))
+
+
+def _category_name(slug: str) -> str:
+    found = next((c for c in CATEGORIES if c["slug"] == slug), None)
+    if found is None:
+        return slug
+    return found["name_en"] if _locale() == "en" else found["name_nl"]
+
+
+def _language_names(codes: list[str]) -> str:
+    from babel import Locale
+    from babel.lists import format_list
+    names = Locale.parse(_locale()).languages
+    return format_list([names.get(c, c) for c in codes], locale=_locale())
+
+
+_GROUP_NAMES = {
+    "dementie": lambda: _("mensen met geheugenproblemen en hun naasten"),
+    "nieuwkomer": lambda: _("nieuwkomers"),
+    "mantelzorger": lambda: _("mantelzorgers"),
+    "vrouwen": lambda: _("vrouwen"),
+    "mannen": lambda: _("mannen"),
+    "verlies": lambda: _("mensen die iemand verloren hebben"),
+}
+
+
+def _target_group(p: dict) -> str:
+    groups = [_GROUP_NAMES[g]() for g in p.get("groups", ()) if g in _GROUP_NAMES]
+    lo, hi = p.get("min_age"), p.get("max_age")
+    if lo and hi:
+        ages = _("%(lo)s tot %(hi)s jaar", lo=lo, hi=hi)
+    elif lo:
+        ages = _("vanaf %(lo)s jaar", lo=lo)
+    elif hi:
+        ages = _("tot %(hi)s jaar", hi=hi)
+    else:
+        ages = ""
+    return _("bedoeld voor: %(who)s", who=", ".join([*groups, ages] if ages else groups))
+
+
+_REASONS = {
+    "kind_offer": lambda p: _("vrijwilliger uit uw buurt"),
+    "kind_activity": lambda p: _("groepsactiviteit: samen met anderen"),
+    "kind_nulde": lambda p: _("algemene voorziening in de wijk"),
+    "kind_eerste": lambda p: _("professionele hulp (eerste lijn)"),
+    "kind_tweede": lambda p: _("specialistische hulp (tweede lijn)"),
+    "distance_km": lambda p: _("%(distance)s van u", distance=_distance(p["km"])),
+    "comes_home": lambda p: _("komt bij u thuis of helpt telefonisch"),
+    "category": lambda p: _("past bij uw vraag: %(name)s", name=_category_name(p["slug"])),
+    "own_wijk": lambda p: _("voor bewoners van uw wijk"),
+    "target_group": _target_group,
+    "languages": lambda p: _("spreekt %(languages)s", languages=_language_names(p["codes"])),
+    "cost_free_no_indicatie": lambda p: _("gratis, zonder indicatie"),
+    "cost_free": lambda p: _("gratis"),
+    "cost_no_indicatie": lambda p: _("zonder indicatie"),
+    "cost_indicatie": lambda p: _("alleen met een indicatie"),
+    "weekly": lambda p: _("elke %(day)s %(time)s", day=get_day_names("wide", locale=_locale())[p["weekday"]],
+                          time=p["time"]),
+    "schedule_text": lambda p: p["text"],
+    "time_fit": lambda p: _("kan op de tijd die u wilt"),
+    "time_fit_partial": lambda p: _("kan deels op de tijd die u wilt"),
+    "places_left": lambda p: ngettext("nog %(num)d plaats vrij", "nog %(num)d plaatsen vrij", p["n"]),
+    "time_this_month": lambda p: _("heeft deze maand nog tijd"),
+    "shared_words": lambda p: _("gaat ook over: %(words)s", words=", ".join(p["words"])),
+    "verified_recently": lambda p: _("gegevens onlangs gecontroleerd"),
+    "data_old": lambda p: _("let op: gegevens ouder dan een jaar"),
+}
+
+
+def reason_text(reason) -> str:
+    """One reason from the matcher, in the reader's language (a plain string passes through:
+    reasons stored before there were codes)."""
+    if isinstance(reason, str):
+        return reason
+    code, params = reason
+    render = _REASONS.get(code)
+    return render(params) if render else code
+
+
+def reason_texts(suggestion) -> list[str]:
+    return [reason_text(r) for r in suggestion.reasons]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -60,8 +61,9 @@ class Assignment:
 
 
 def assign(requests: list[HelpRequestIn], matcher: Matcher, candidates_per_request: int = 10,
-           min_score: float = 0.3, default_capacity: int = 1) -> Assignment:
-    """Pair requests with volunteer offers, maximising the total score under capacity."""
+           min_score: float = 0.3, default_capacity: int = 1, now: datetime | None = None) -> Assignment:
+    """Pair requests with volunteer offers, maximising the total score under capacity.
+    ``now`` as in ``Matcher.suggest`` (the Matcher's own when not given)."""
     ordered = _canonical(requests)
     reasons: dict[int, str] = {}
     edges: list[tuple[int, int, float, float]] = []  # (row, offer position, score, urgency)
@@ -70,7 +72,7 @@ def assign(requests: list[HelpRequestIn], matcher: Matcher, candidates_per_reque
         if und.safety.level != "none":  # danger or doubt: a professional first, never the batch
             reasons[rid] = REASON_SAFETY
             continue
-        ranked = matcher.rank(req, und, candidates_per_request, kinds=(KIND_CODE["offer"],))
+        ranked = matcher.rank(req, und, candidates_per_request, kinds=(KIND_CODE["offer"],), now=now)
         good = ranked.score >= min_score
         boost = _urgency(req.urgency)
         edges += [(row, int(p), float(s), boost) for p, s in zip(ranked.pos[good], ranked.score[good])]

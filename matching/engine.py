@@ -8,12 +8,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from . import scoring
+from . import audience, scoring, topics
 from .categories import CATEGORIES
 from .classifier import CategoryClassifier
 from .geo import radius_for
 from .index import KIND_CODE, SupplyIndex, days_since_epoch
-from .reasons import reasons_for
+from .reasons import audience_reason, reasons_for
 from .safety import SafetyAssessment, assess
 from .slots import slot_bits
 from .types import HelpRequestIn, SuggestResult, Suggestion, SupplyItem
@@ -24,6 +24,7 @@ MAX_INFERRED = 3            # categories searched when the resident confirmed no
 PER_NEED_MIN = 2            # every need of a request gets at least this many places in the list
 RELEVANCE_MARGIN = 0.10     # fit (category + text score) below the best of its need: left out
 ALL_KINDS = tuple(KIND_CODE.values())
+TOPIC_CATEGORY = {"suicide": "gezondheid"}  # danger topics whose care lives in another category
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Understanding:
     safety: SafetyAssessment
     social: bool
     confident: bool
+    person: audience.Person = audience.Person((), 0)
 
     @property
     def danger(self) -> bool:
@@ -84,7 +86,6 @@ class Matcher:
         self.classifier = classifier
         self.categories = list(categories)
         self.slugs = [c["slug"] for c in self.categories]
-        self.names = {c["slug"]: c.get("name_nl", c["slug"]) for c in self.categories}
         self.pro_only = {i for i, c in enumerate(self.categories) if c.get("professional_only")}
         self.now = now
         self.weights = dict(weights or scoring.WEIGHTS)
@@ -97,6 +98,7 @@ class Matcher:
         self.index.build(supply)
         self._ladder = self._load = np.zeros(0)
         self._open = np.zeros(0, bool)
+        self._reach_max = 0.0  # the farthest any item reaches on its own (a volunteer's radius, at home)
         self._item_parts()
 
     # ---- supply changes -------------------------------------------------
@@ -125,23 +127,27 @@ class Matcher:
         # a guessed one means a professional looks first (possible).
         safety = judge_safety(request.text, self.classifier, [self.slugs[i] for i in confirmed if i in self.pro_only])
         social = bool(chosen) and self.slugs[chosen[0][0]] in scoring.SOCIAL
-        return Understanding(predicted, chosen, safety, social, confident)
+        return Understanding(predicted, chosen, safety, social, confident, audience.person_of(request.text))
 
     # ---- ranking --------------------------------------------------------
-    def suggest(self, request: HelpRequestIn, limit: int = 10) -> SuggestResult:
+    def suggest(self, request: HelpRequestIn, limit: int = 10, now: datetime | None = None) -> SuggestResult:
+        """Ranked, explained suggestions. ``now`` (or the Matcher's own ``now``) fixes the clock,
+        so the same call always gives the same answer."""
+        now = self._clock(now)
         und = self.understand(request)
-        ranked = self.rank(request, und, limit)
+        ranked = self.rank(request, und, limit, now=now)
         rows = {k: np.round(v, 4).tolist() for k, v in ranked.parts.items()}
         parts = [{k: rows[k][j] for k in rows} for j in range(len(ranked.pos))]
-        suggestions = [self._suggestion(request, ranked, j, parts[j]) for j in range(len(ranked.pos))]
+        suggestions = [self._suggestion(request, ranked, j, parts[j], now) for j in range(len(ranked.pos))]
         needs = [self.slugs[i] for i, _ in und.chosen]
         return SuggestResult(und.predicted, suggestions, und.danger, und.safety.numbers,
                              safety=und.safety.level, confident=und.confident, needs=needs,
                              professional_first=und.safety.level != "none")
 
     def rank(self, request: HelpRequestIn, und: Understanding, limit: int,
-             kinds: tuple[int, ...] = ALL_KINDS) -> Ranked:
+             kinds: tuple[int, ...] = ALL_KINDS, now: datetime | None = None) -> Ranked:
         """Best `limit` candidates: candidates -> filters -> vectorised score parts."""
+        now = self._clock(now)
         if not (np.isfinite(request.lat) and np.isfinite(request.lon)):
             raise ValueError("request lat/lon must be finite numbers")
         latlon = np.radians([request.lat, request.lon])
@@ -150,16 +156,41 @@ class Matcher:
             empty = np.zeros(0, np.int64)
             return Ranked(empty, np.zeros(0), empty, np.zeros(0), {})
         pos, dist, cat, fit = self._candidates(latlon, chosen, kinds, radius)
-        keep = self._allowed(pos, dist, und.safety.level)
+        keep = self._allowed(pos, dist, cat, und, request)
         pos, dist, cat, fit = pos[keep], dist[keep], cat[keep], fit[keep]
-        parts = self._parts(request, und, pos, dist, cat, fit)
+        near = np.where(self.index.cols["home"][pos], 0.0, dist)  # a service that comes to you is at the door
+        parts = self._parts(request, und, pos, near, cat, fit, now)
         score = scoring.total(parts, self.weights)
         fit_score = self.weights["category"] * parts["category"] + self.weights["text"] * parts["text"]
-        picked = self._pick(pos, dist, cat, score, fit_score, [i for i, _ in chosen], limit)
+        if und.safety.level != "danger":  # danger lists go by the danger's own topic instead
+            on = self._on_subject(pos, cat, topics.topics_of(request.text))
+            pos, dist, near, cat, score, fit_score = (a[on] for a in (pos, dist, near, cat, score, fit_score))
+            parts = {k: v[on] for k, v in parts.items()}
+        picked = self._pick(pos, near, cat, score, fit_score, [i for i, _ in chosen], limit)
         rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
-        order = picked[self._display_order(pos[picked], dist[picked], rung, und.safety.level != "none")]
+        topic = (self.index.cols["topics"][pos[picked]] & audience.topic_mask(und.safety.topics)) != 0
+        order = picked[self._display_order(pos[picked], near[picked], rung, und.safety.level != "none", topic)]
         return Ranked(pos[order], dist[order], cat[order], score[order],
                       {k: v[order] for k, v in parts.items()})
+
+    def _on_subject(self, pos, cat, asked: int) -> np.ndarray:
+        """Leave out listings of the right category about something else (topics.py): per need,
+        when some listing is about what the request names and its title names nothing else,
+        only those stay; otherwise listings whose title names only other things go."""
+        c = self.index.cols
+        if not asked or not len(pos):
+            return np.ones(len(pos), bool)
+        title, about = c["title_subjects"][pos], c["subjects"][pos]
+        on = (about & asked) != 0
+        foreign = (title & ~asked) != 0
+        level = np.where(on & ~foreign, 2, np.where(on | (title == 0), 1, 0))
+        keep = np.ones(len(pos), bool)
+        for need in np.unique(cat):
+            mine = cat == need
+            best = level[mine].max()
+            if best > 0:
+                keep[mine] = level[mine] >= best
+        return keep
 
     def _pick(self, pos, dist, cat, score, fit_score, needs: list[int], limit: int) -> np.ndarray:
         """The best-scoring candidates, with room for every need: each need first gets its
@@ -182,21 +213,26 @@ class Matcher:
         picked.append(np.flatnonzero(~taken))  # then everything else by score
         return best[np.concatenate(picked)[:limit]].astype(np.int64)
 
-    def _display_order(self, pos, dist, ladder, professional_first: bool) -> np.ndarray:
+    def _display_order(self, pos, dist, ladder, professional_first: bool, topic=None) -> np.ndarray:
         """The one sort of what people see, exactly as the heading says: lightest help first (the
         ladder; for social needs a group activity is the lightest step), then nearest. When safety
-        is in doubt professional help comes first. The score only chose who is in the list."""
+        is in doubt professional help comes first, the service made for that danger (violence at
+        home, suicide) before a general one. The score only chose who is in the list."""
         c = self.index.cols
         professional = c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)
         first = np.where(professional, 0, 1) if professional_first else np.zeros(len(pos))
-        return np.lexsort((c["id"][pos], np.round(dist, 1), -np.round(ladder, 6), first))
+        fits = np.where(topic, 0, 1) if professional_first and topic is not None else np.zeros(len(pos))
+        return np.lexsort((c["id"][pos], np.round(dist, 1), -np.round(ladder, 6), fits, first))
 
     def _search_plan(self, und: Understanding, kinds: tuple[int, ...]):
-        """Danger looks only at professional voorzieningen, city-wide."""
+        """Danger looks only at professional voorzieningen, city-wide (for suicide signals also
+        at health care)."""
         if not und.danger:
             return und.chosen, kinds, None
         chosen = [(i, 1.0) for i in sorted(self.pro_only)]
-        chosen += [(i, w) for i, w in und.chosen if i not in self.pro_only]
+        chosen += [(self.slugs.index(s), 1.0) for t, s in TOPIC_CATEGORY.items()
+                   if t in und.safety.topics and s in self.slugs]
+        chosen += [(i, w) for i, w in und.chosen if i not in {c for c, _ in chosen}]
         return chosen, (KIND_CODE["voorziening"],), SAFETY_RADIUS_M
 
     def _candidates(self, latlon, chosen, kinds, radius):
@@ -212,7 +248,9 @@ class Matcher:
         kind_ok = np.zeros(len(KIND_CODE), bool)
         kind_ok[list(kinds)] = True
         for cat, weight in chosen:
-            r = None if fallback else (radius or self._radius[cat])
+            # Wide enough for a volunteer's own radius and for services that come to the home;
+            # _allowed makes the exact cut per item.
+            r = None if fallback else (radius or max(self._radius[cat], self._reach_max))
             pos, dist = self.index.nearest(cat, latlon, k, r)
             wanted = kind_ok[self.index.cols["kind"][pos]]
             pos, dist = pos[wanted], dist[wanted]
@@ -235,21 +273,33 @@ class Matcher:
         c, start = self.index.cols, len(self._open)
         if start > self.index.n:  # the store was rebuilt
             start, self._ladder, self._load, self._open = 0, np.zeros(0), np.zeros(0), np.zeros(0, bool)
+            self._reach_max = 0.0
         new = slice(start, self.index.n)
         kind, cap, load = c["kind"][new], c["capacity"][new], c["load"][new]
         ladder = scoring.ladder_part(kind, c["tier"][new], c["professional"][new], c["indicatievrij"][new])
         can_take = ~((kind == scoring.OFFER) & (cap >= 0) & (load >= cap))  # month is full
         can_take &= ~((kind == scoring.ACTIVITY) & (c["places"][new] == 0))  # activity is full
+        reach = np.where(c["home"][new], audience.HOME_REACH_M, np.where(kind == scoring.OFFER, c["radius"][new], 0.0))
+        reach = reach[np.isfinite(reach)]
+        if len(reach):
+            self._reach_max = min(audience.HOME_REACH_M, max(self._reach_max, float(reach.max())))
         self._ladder = np.concatenate([self._ladder, ladder])
         self._load = np.concatenate([self._load, scoring.load_part(kind, cap, load)])
         self._open = np.concatenate([self._open, can_take])
 
-    def _allowed(self, pos, dist, safety: str) -> np.ndarray:
+    def _allowed(self, pos, dist, cat, und: Understanding, request: HelpRequestIn) -> np.ndarray:
         c = self.index.cols
         if len(self._open) != self.index.n:
             self._item_parts()
-        kind = c["kind"][pos]
-        ok = (dist <= c["radius"][pos]) & self._open[pos]  # a volunteer's own travel radius; room
+        kind, safety = c["kind"][pos], und.safety.level
+        # Reach: a volunteer's own travel radius; a service that comes to the home, the city;
+        # anything else, the radius of the need (city-wide when in danger).
+        reach = np.where(kind == scoring.OFFER, c["radius"][pos],
+                         np.where(c["home"][pos], audience.HOME_REACH_M, self._radius[cat]))
+        if safety == "danger":
+            reach = np.maximum(reach, SAFETY_RADIUS_M)
+        ok = (dist <= reach) & self._open[pos]
+        ok &= self._for_this_person(pos, und.person, request.areas)
         if safety == "danger":
             professional = c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)
             ok &= (kind == scoring.VOORZIENING) & professional
@@ -257,7 +307,21 @@ class Matcher:
             ok &= kind != scoring.OFFER
         return ok
 
-    def _parts(self, request, und, pos, dist, cat, fit) -> dict[str, np.ndarray]:
+    def _for_this_person(self, pos, person: audience.Person, areas: tuple[str, ...]) -> np.ndarray:
+        """Only listings for this person: ages, special groups, and the wijk of a wijk-bound service."""
+        c = self.index.cols
+        ok = (c["groups"][pos] & ~person.groups) == 0
+        if person.spans:
+            lo, hi = c["age_lo"][pos][:, None], c["age_hi"][pos][:, None]
+            spans = np.array(person.spans)
+            ok &= ((spans[None, :, 0] <= hi) & (spans[None, :, 1] >= lo)).any(axis=1)
+        if areas:
+            here = set(areas)
+            for j in np.flatnonzero(c["bound"][pos]):
+                ok[j] &= bool(self.index.areas.get(int(pos[j]), frozenset()) & here)
+        return ok
+
+    def _parts(self, request, und, pos, dist, cat, fit, now) -> dict[str, np.ndarray]:
         c = self.index.cols
         kind = c["kind"][pos]
         return {
@@ -270,7 +334,7 @@ class Matcher:
             "together": scoring.together_part(kind, und.social),
             "load": self._load[pos],
             # Whole days: a score must not change from one second to the next (the batch is repeatable).
-            "freshness": scoring.freshness_part(c["updated"][pos], float(int(days_since_epoch(self._now())))),
+            "freshness": scoring.freshness_part(c["updated"][pos], float(int(days_since_epoch(now)))),
         }
 
     def _word_overlap(self, text: str, rows: np.ndarray) -> np.ndarray:
@@ -309,20 +373,24 @@ class Matcher:
         c = self.index.cols
         return np.lexsort((c["id"][pos], c["kind"][pos], np.round(dist, 1), -np.round(score, 6)))
 
-    def _now(self) -> datetime:
-        return self.now or datetime.now(timezone.utc)
+    def _clock(self, now: datetime | None) -> datetime:
+        """The moment a suggestion is made for: given by the caller, never read from the clock."""
+        now = now or self.now
+        if now is None:
+            raise ValueError("Matcher needs `now`: pass suggest(..., now=...) or Matcher(..., now=...)")
+        return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
 
     def _suggestion(self, request: HelpRequestIn, ranked: Ranked, j: int,
-                    parts: dict[str, float]) -> Suggestion:
+                    parts: dict[str, float], now: datetime) -> Suggestion:
         item = self.index.items[ranked.pos[j]]
         slug = self.slugs[ranked.cat[j]]
-        words = (self.shared_words(request.text, int(self.index.cols["text_row"][ranked.pos[j]]))
+        pos, c = int(ranked.pos[j]), self.index.cols
+        words = (self.shared_words(request.text, int(c["text_row"][pos]))
                  if parts.get("text", 0.0) >= scoring.TEXT_REASON_MIN else [])
-        reasons = reasons_for(item, self.names[slug], float(ranked.dist[j]), parts,
-                              request.languages, bool(request.slots), self._now_aware(), words)
+        groups = [g for g, bit in audience.GROUP_BIT.items() if int(c["groups"][pos]) & bit]
+        who = audience_reason((int(c["age_lo"][pos]), int(c["age_hi"][pos])), groups)
+        reasons = reasons_for(item, slug, float(ranked.dist[j]), parts, request.languages, bool(request.slots),
+                              now, words, at_home=bool(c["home"][pos]) and item.kind != "offer", audience=who,
+                              own_wijk=bool(c["bound"][pos]) and bool(request.areas))
         return Suggestion(item.kind, item.id, item.title, slug, item.tier, int(round(ranked.dist[j])),
                           round(float(ranked.score[j]), 4), reasons, parts)
-
-    def _now_aware(self) -> datetime:
-        now = self._now()
-        return now if now.tzinfo else now.replace(tzinfo=timezone.utc)

@@ -22,6 +22,7 @@ import argparse
 import csv
 import sys
 import time
+from datetime import datetime, timezone
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def leaked(rows: list[tuple[str, str]] | list[dict]) -> list[tuple[str, str, flo
 
 def safety_check(clf: CategoryClassifier, rows: list[dict]) -> tuple[list, int]:
     """Professional-only requests on a synthetic city: no volunteers, no resident activities."""
-    matcher = Matcher(synthetic_supply(20_000, seed=7), clf)
+    matcher = Matcher(synthetic_supply(20_000, seed=7), clf, now=datetime(2025, 3, 1, tzinfo=timezone.utc))
     pro_rows = [r for r in rows if r["categories"] and r["categories"][0] in PROFESSIONAL_ONLY]
     points = random_points(np.random.default_rng(3), len(pro_rows), radius_km=10)
     failures = []

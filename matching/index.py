@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 import numpy as np
 from scipy.spatial import cKDTree
 
+from . import audience, topics
 from .geo import EARTH_RADIUS_M, haversine_m
 from .slots import WORDS, slot_bits
 from .types import KINDS, TIERS, SupplyItem
@@ -92,6 +93,7 @@ class SupplyIndex:
         self.slot_table = np.zeros((1, WORDS), np.uint64)  # row 0: no slots
         self._slot_row[()] = 0
         self.partitions: dict[int, Partition] = {}
+        self.areas: dict[int, frozenset[str]] = {}  # position -> area codes of a wijk-bound item
         self.n = 0
 
     # ---- building -------------------------------------------------------
@@ -103,6 +105,7 @@ class SupplyIndex:
         if len(self._key_pos) != self.n:
             raise ValueError("duplicate (kind, id) in supply")
         self.cols = self._columns(self.items)
+        self.areas = {i: frozenset(it.areas) for i, it in enumerate(self.items) if it.areas}
         self.partitions = {}
         for cat in range(len(self.slugs)):
             self.partitions[cat] = Partition.build(self._rows_of(cat), self.cols["latlon"])
@@ -129,6 +132,15 @@ class SupplyIndex:
         cols["slot_row"] = np.fromiter((self._slots(it.slots) for it in items), np.int32, n)
         cols["text_row"] = self._texts(items)
         cols["active"] = np.ones(n, bool)
+        who = self._cached(items, _audience_key, _audience, object)
+        cols["age_lo"] = np.fromiter((w[0] for w in who), np.int16, n)
+        cols["age_hi"] = np.fromiter((w[1] for w in who), np.int16, n)
+        cols["groups"] = np.fromiter((w[2] for w in who), np.int32, n)
+        cols["home"] = np.fromiter((w[3] for w in who), bool, n)
+        cols["topics"] = np.fromiter((w[4] for w in who), np.int32, n)
+        cols["title_subjects"] = np.fromiter((w[5] for w in who), np.int64, n)  # topics.py, of the title
+        cols["subjects"] = np.fromiter((w[6] for w in who), np.int64, n)  # of title, text and eligibility
+        cols["bound"] = np.fromiter((bool(it.areas) for it in items), bool, n)
         return cols
 
     def _dates(self, items: list) -> np.ndarray:
@@ -200,6 +212,8 @@ class SupplyIndex:
         for offset, it in enumerate(items):
             pos = start + offset
             self._key_pos[(it.kind, it.id)] = pos
+            if it.areas:
+                self.areas[pos] = frozenset(it.areas)
             for slug in set(it.categories):
                 if slug in self.cat_bit:
                     self.partitions[self.cat_bit[slug]].delta.append(pos)
@@ -259,6 +273,19 @@ class SupplyIndex:
             order = np.argsort(dist, kind="stable")[:k]
             pos, dist = pos[order], dist[order]
         return pos, dist
+
+
+def _audience_key(it: SupplyItem):
+    # Most listings share their audience texts (synthetic supply: all of them), so compute once per key.
+    return it.title, it.eligibility, it.access, it.min_age, it.max_age, it.text
+
+
+def _audience(key) -> tuple[int, int, int, bool, int]:
+    title, eligibility, access, min_age, max_age, text = key
+    lo, hi = audience.item_ages(title, text, eligibility, min_age, max_age)
+    return (lo, hi, audience.item_groups(title, eligibility), audience.comes_home(access),
+            audience.item_topics(f"{title} {text} {eligibility or ''}"), topics.topics_of(title),
+            topics.topics_of(f"{title} {text}"))
 
 
 def unit_vectors(latlon: np.ndarray) -> np.ndarray:

@@ -40,6 +40,13 @@ class SupplyItem:
     professional: bool = False
     schedule_text: str | None = None
     places_left: int | None = None
+    # Who it is for (see audience.py): age limits, the eligibility and access texts, and the
+    # area codes of a wijk-bound service (empty: everyone).
+    min_age: int | None = None
+    max_age: int | None = None
+    eligibility: str | None = None
+    access: str | None = None
+    areas: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +59,7 @@ class HelpRequestIn:
     languages: tuple[str, ...] = ("nl",)
     slots: tuple[Slot, ...] = ()
     urgency: str = "geen haast"
+    areas: tuple[str, ...] = ()  # the buurt and wijk codes where the request is (empty: unknown)
 
 
 @dataclass(slots=True)
@@ -63,7 +71,7 @@ class Suggestion:
     tier: str
     distance_m: int
     score: float
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[tuple[str, dict]] = field(default_factory=list)  # codes with parameters (reasons.py)
     parts: dict[str, float] = field(default_factory=dict)
 
 

@@ -72,7 +72,7 @@ def suggest():
         "suggestions": [{
             "kind": s.kind, "id": s.id, "title": s.title, "category": s.category, "tier": s.tier,
             "distance_m": int(s.distance_m), "score": round(float(s.score), 4),
-            "reasons": warning + list(s.reasons),
+            "reasons": warning + matching_service.reason_texts(s),
         } for s in result.suggestions],
         # What the platform decided: "danger" means professional help only; "possible" means a
         # professional looks first. confident=false: the text was not understood, nothing is guessed.

@@ -344,7 +344,7 @@ def run_batch(session: Session, dry_run: bool = True):
         visibility.public_request(), HelpRequest.status == "open").order_by(HelpRequest.id)).all()
     busy = set(session.exec(select(Match.request_id).where(Match.status.in_(ACTIVE))).all())
     inputs = [matching_service.request_input(session, r) for r in requests if r.id not in busy]
-    result = assign(inputs, matching_service.get_matcher(session))
+    result = assign(inputs, matching_service.get_matcher(session), now=utcnow())
     if not dry_run:
         for request_id, offer_id, score in result.pairs:
             session.add(Match(request_id=request_id, kind="offer", offer_id=offer_id, score=score,
@@ -355,17 +355,18 @@ def run_batch(session: Session, dry_run: bool = True):
 
 
 def weekly_digest(session: Session, now: datetime | None = None) -> int:
-    """Opt-in e-mail to volunteers: new open requests near their active offers in the last week."""
-    from ..geocoding import metres_between
+    """Opt-in e-mail to volunteers: new open requests of the last week for which the matcher would
+    suggest one of their active offers (the same matching as the request's own page)."""
     now = now or datetime.now(timezone.utc)
     new = session.exec(select(HelpRequest).where(
         visibility.public_request(), HelpRequest.status == "open",
-        HelpRequest.created_at >= now - timedelta(days=7))).all()
+        HelpRequest.created_at >= now - timedelta(days=7)).order_by(HelpRequest.id)).all()
+    fitting = matching_service.offers_for_requests(session, new, now=now) if new else {}
     sent = 0
     for user in session.exec(select(User).where(User.digest_opt_in.is_(True), User.is_active.is_(True))).all():
-        offers = session.exec(select(VolunteerOffer).where(VolunteerOffer.user_id == user.id,
-                                                           VolunteerOffer.status == "active")).all()
-        near = [r for r in new if any(metres_between((o.lat, o.lon), (r.lat, r.lon)) <= o.radius_m for o in offers)]
+        mine = set(session.exec(select(VolunteerOffer.id).where(VolunteerOffer.user_id == user.id,
+                                                                VolunteerOffer.status == "active")).all())
+        near = [r for r in new if fitting.get(r.id, set()) & mine and r.posted_by_id != user.id]
         if not near:
             continue
         lines = [f"- {r.title} ({r.public_name})\n  {_abs('hulpvragen.detail', id=r.id)}" for r in near[:15]]

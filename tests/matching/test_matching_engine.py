@@ -36,7 +36,7 @@ def test_together_where_possible_for_social_needs(clf):
               item("activity", 2, categories=("gezelschap",), text="koffie en een praatje")]
     got = matcher(clf, supply).suggest(ask("ik ben eenzaam", categories=("gezelschap",)))
     assert ids(got)[0] == ("activity", 2)
-    assert "groepsactiviteit: samen met anderen" in got.suggestions[0].reasons
+    assert ("kind_activity", {}) in got.suggestions[0].reasons
 
 
 def test_for_practical_needs_the_neighbour_comes_first(clf):
@@ -151,15 +151,19 @@ def test_many_updates_trigger_a_partition_rebuild(clf):
     assert ids(got) == [("offer", 0), ("offer", 1), ("offer", 2)]
 
 
-def test_reasons_are_dutch_and_parts_are_visible(clf):
+def test_reasons_are_codes_with_parameters_and_parts_are_visible(clf):
     supply = [item("activity", 7, metres=300, languages=("nl", "tr"), free=True,
-                   schedule_text="elke dinsdag 10:00", places_left=3, categories=("ontmoeting",))]
+                   slots=(Slot(1, 600, 720),), places_left=3, categories=("ontmoeting",))]
     result = matcher(clf, supply).suggest(ask("waar kan ik mensen ontmoeten", languages=("tr",),
                                               categories=("ontmoeting",)))
     s = result.suggestions[0]
-    for reason in ("300 m van u", "spreekt Turks", "gratis, zonder indicatie", "elke dinsdag 10:00",
-                   "groepsactiviteit: samen met anderen", "nog 3 plaatsen vrij"):
-        assert reason in s.reasons
+    codes = dict(s.reasons)
+    assert codes["distance_km"]["km"] == pytest.approx(0.3, abs=0.01)
+    assert codes["languages"] == {"codes": ["tr"]}
+    assert codes["weekly"] == {"weekday": 1, "time": "10:00"}
+    assert codes["places_left"] == {"n": 3} and codes["category"] == {"slug": "ontmoeting"}
+    assert "kind_activity" in codes and "cost_free_no_indicatie" in codes
+    assert all(isinstance(code, str) and isinstance(params, dict) for code, params in s.reasons)
     assert set(s.parts) == {"category", "text", "distance", "time", "language", "ladder",
                             "together", "load", "freshness"}
     assert 0 < s.score <= 1

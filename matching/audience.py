@@ -1,0 +1,215 @@
+"""Who a listing is for, and who a request is about: ages, special groups, the wijk, at home.
+
+A wijkcoach never sends an 80-year-old to a youth club, a father of a 16-year-old to the
+consultatiebureau, or a Twekkelerveld resident to the Velve wijkteam. These rules read that from
+the listing (its age limits, eligibility and access text) and from the request's own words. They
+only ever leave a listing out when the request clearly says something that rules it out; a
+request that says nothing about age or group keeps everything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import normalise
+
+NO_AGE = (0, 120)
+WRITER = (24, 99)       # an adult writing about themself or their child, age not said
+CHILD_OF_WRITER = (0, 17)
+HOME_REACH_M = 15_000.0  # a service that comes to the home (or by phone) serves the whole city
+
+# Life stages named in a request, as age spans.
+_STAGES: list[tuple[str, tuple[int, int]]] = [
+    (r"\b(baby|babys|babies|pasgeboren|newborn|zwanger|pregnant|kraam\w*|borstvoeding)\b", (0, 1)),
+    (r"\b(peuter\w*|dreumes\w*|toddler\w*|kleuter\w*)\b", (1, 5)),
+    (r"\b(basisschool|groep [1-8]|primary school)\b", (4, 12)),
+    (r"\b(puber\w*|tiener\w*|teenager\w*|middelbare school|brugklas|havo|vwo|vmbo|high school)\b", (12, 18)),
+    (r"\b(student|studente|studeer|studie|universiteit|hogeschool|university)\b", (17, 30)),
+    (r"\b(pensioen|aow|bejaard\w*|hoogbejaard|verzorgingshuis|verpleeghuis|senior\w*|retired|pensioner)\b",
+     (65, 105)),
+]
+_CHILD_WORDS = re.compile(r"\b(kind|kinderen|kindje|zoon|zoontje|dochter|dochtertje|kids|child|children|son|daughter|"
+                          r"huiswerk|homework|oppas\w*|babysit\w*|school|kleinkind\w*|grandchild\w*)\b")
+_FIRST_AGE = re.compile(r"\b(ik ben|ben ik|i am|i m|im)\s+(\d{1,3})\b(?!\s*(euro|keer|uur|kilo|km|minuten|weken|maanden))")
+_FIRST_STAGE = re.compile(r"\b(ik ben|ik zit|ik studeer|i am|i m)\b.{0,25}\b(student|studente|school|klas|"
+                          r"pensioen|retired|universiteit)")
+_AGES = [
+    # "84 jaar", "80-jarige", but not a duration ("al 30 jaar getrouwd", "2 jaar geleden")
+    re.compile(r"(?<!\bal )(?<!sinds )(?<!ruim )(?<!bijna )(?<!na )(?<!over )(?<!binnen )(?<!for )(?<!dan )"
+               r"(?<!zo n )(?<!ongeveer )(?<!laatste )(?<!afgelopen )\b(\d{1,3})\s*(jaar|jarige|jr|years?)\b"
+               r"(?!\s+(geleden|lang|getrouwd|gewerkt|samen|in nederland|hier|ago|married|in the))"),
+    re.compile(r"\((\d{1,3})\)"),
+    re.compile(r"\b(zoon|zoontje|dochter|dochtertje|kind|moeder|vader|man|vrouw|oma|opa|meneer|mevrouw|jongen|"
+               r"meisje|broer|zus|buurman|buurvrouw|son|daughter|mother|father|mum|mom|dad|aged)\s+(van\s+|of\s+)?(\d{1,3})\b"
+               r"(?!\s*(euro|keer|uur|kilo|km|minuten|weken|maanden|dagen))"),
+]
+
+# Listings for a special group, and the words by which a request says it belongs to it.
+# (item cue, request cue): a listing that names the group is left out unless the request does too.
+GROUPS: dict[str, tuple[str, str]] = {
+    "dementie": (r"dementie|geheugen|alzheimer",
+                 r"dement|alzheimer|geheugen|vergeet\w*|vergeten|verward|memory|forget\w*"),
+    "nieuwkomer": (r"statushouder|nieuwkomer|inburger|vluchteling",
+                   r"statushouder|nieuwkomer|inburger\w*|vlucht\w*|asiel|azc|verblijfsvergunning|refugee|"
+                   r"newcomer|expat|in nederland|to the netherlands|in the netherlands|nederlands (leren|oefenen|spreken)|"
+                   r"learn\w* dutch|dutch (lessons|course)|taal leren|eritre\w*|syri\w*|afghan\w*|oekrain\w*|ukrain\w*"),
+    "mantelzorger": (r"mantelzorg",
+                     r"mantelzorg\w*|zorg (voor|om) (mijn|m n|haar|zijn|onze)|ik zorg|verzorg\w*|zorgen voor|"
+                     r"care for|caring for|carer|caregiver|look after|looking after|respijt|even vrij|"
+                     r"overbelast|zorg\w* (al )?(jaren|dag en nacht)"),
+    "vrouwen": (r"vrouwen|moeders|meiden",
+                r"\b(ik ben (een )?(vrouw|moeder|weduwe)|moeder|mama|vrouw van|zwanger|baby|mother|mum|mom|"
+                r"woman|women|wife|alleenstaande moeder|single mother|meisje|dochter)\b"),
+    "mannen": (r"\bmannen\b|vader voor vader|\bvaders\b",
+               r"\b(ik ben (een )?(man|vader|weduwnaar)|vader|papa|weduwnaar|mijn vrouw|father|dad|husband|"
+               r"widower|man van)\b"),
+    "verlies": (r"\bverlies|rouw|verloren",
+                r"overl\w*|verlies|verloren|rouw\w*|weduw\w*|gestorven|dood gegaan|begrafenis|passed away|"
+                r"died|death|grief|lost my"),
+}
+_ITEM_GROUP = {g: re.compile(item) for g, (item, _req) in GROUPS.items()}
+_REQUEST_GROUP = {g: re.compile(req) for g, (_item, req) in GROUPS.items()}
+GROUP_BIT = {g: 1 << i for i, g in enumerate(GROUPS)}
+
+# A listing's own age words: only in its title or eligibility, or in a "voor ..." phrase.
+_ITEM_STAGES: list[tuple[str, tuple[int, int]]] = [
+    (r"(\d{1,3})\s*\+|(\d{1,3})\s*-?\s*plusser", None),  # 65+, 55-plussers: handled in code
+    (r"\b(peuter\w*|baby\w*|dreumes\w*)\b", (0, 4)),
+    (r"\b(basisschool|kinderclub|kinderen van de basisschool)\b", (4, 12)),
+    (r"\b(jongeren\w*|tieners|scholieren)\b", (12, 23)),
+    (r"\b(senioren\w*|ouderen\w*)\b", (60, 120)),
+]
+_RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|tot en met|t/m|tot)\s*(\d{1,2})\s*(jaar)?\b")
+_PLUS_RAW = re.compile(r"\b(\d{2})\s*(?:\+|-?\s*plusser)")
+_UPTO = re.compile(r"\btot\s+(\d{1,2})\s+jaar\b")
+_FROM = re.compile(r"\bvanaf\s+(\d{1,2})\s+jaar\b")
+
+_HOME = re.compile(r"\b(bij u thuis|komt? (ook )?bij u|aan huis|huisbezoek\w*|thuis op|thuis ophalen|thuis brengen|"
+                   r"thuisbrengen|breng\w* (het|hem|ze|alles)? ?thuis|per telefoon|telefonisch|beeldbellen|"
+                   r"haalt u thuis|halen de \w+ thuis|at home|by phone)\b")
+_AREA_PHRASE = re.compile(r"\b(voor (inwoners|bewoners|huurders) (van|uit)|alleen (voor|in)|voor de wijk)\b(.{0,120})")
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who a request is about: age spans (empty: not said) and special groups (bitmask)."""
+
+    spans: tuple[tuple[int, int], ...]
+    groups: int
+
+
+def person_of(text: str) -> Person:
+    """The ages and groups a request's own words name (the writer and the people it is about)."""
+    norm = normalise(text)
+    ages = _ages(norm)
+    first = _FIRST_AGE.search(norm)
+    first_age = int(first.group(2)) if first and int(first.group(2)) <= 110 else None
+    if first_age is not None and first_age not in ages:
+        ages.append(first_age)
+    spans = [(a, a) for a in ages]
+    spans += [span for rule, span in _STAGES if re.search(rule, norm)]
+    if first_age is None and not _FIRST_STAGE.search(norm) and (not ages or max(ages) < 18):
+        spans.append(WRITER)  # an adult writing, about themself or a child
+    if (_CHILD_WORDS.search(norm) and (first_age is None or first_age < 55)
+            and not any(a >= 60 or a < 18 for a in ages)):  # a child, age not said
+        spans.append(CHILD_OF_WRITER)
+    groups = sum(bit for g, bit in GROUP_BIT.items() if _REQUEST_GROUP[g].search(norm))
+    return Person(tuple(spans), groups)
+
+
+def _ages(norm: str) -> list[int]:
+    found = []
+    for rule in _AGES:
+        for m in rule.finditer(norm):
+            digits = next(g for g in reversed(m.groups()) if g and g.isdigit())
+            if 0 < int(digits) <= 110:
+                found.append(int(digits))
+    return found
+
+
+def item_ages(title: str, text: str, eligibility: str | None, min_age: int | None,
+              max_age: int | None) -> tuple[int, int]:
+    """The ages a listing is for: its own limits, else what its title and eligibility say."""
+    if min_age is not None or max_age is not None:
+        return (min_age or 0, 120 if max_age is None else max_age)
+    if m := _PLUS_RAW.search(f"{title} {eligibility or ''}"):  # "65+" loses its + when normalised
+        return int(m.group(1)), 120
+    own = normalise(f"{title}. {eligibility or ''}")
+    voor = " ".join(m.group(0) for m in re.finditer(r"\b(voor|kinderen|jongeren)\b.{0,40}", normalise(text)))
+    for words in (own, voor):  # numbers first, anywhere, then words such as "jongeren"
+        span = _ages_in(words)
+        if span != NO_AGE:
+            return span
+    for words in (own, voor):
+        for rule, span in _ITEM_STAGES[1:]:
+            if re.search(rule, words):
+                return span
+    return NO_AGE
+
+
+def _ages_in(norm: str) -> tuple[int, int]:
+    raw = norm
+    if m := _RANGE.search(raw):
+        lo, hi = int(m.group(1)), int(m.group(2))
+        if lo < hi:
+            return lo, hi
+    if m := re.search(r"\b(\d{2})\s*(plus|plussers)\b", raw):
+        return int(m.group(1)), 120
+    if m := _UPTO.search(raw):
+        return 0, int(m.group(1))
+    if m := _FROM.search(raw):
+        return int(m.group(1)), 120
+    return NO_AGE
+
+
+def item_groups(title: str, eligibility: str | None) -> int:
+    """The special groups a listing names in its title or eligibility (bitmask)."""
+    own = normalise(f"{title}. {eligibility or ''}")
+    return sum(bit for g, bit in GROUP_BIT.items() if _ITEM_GROUP[g].search(own))
+
+
+def comes_home(access: str | None, text: str = "") -> bool:
+    """The service reaches the resident at home (visits, delivery, by phone): distance does not cut it."""
+    return bool(_HOME.search(normalise(f"{access or ''} {text}")))
+
+
+def served_areas(eligibility: str | None, text: str, gazetteer: dict[str, str]) -> tuple[str, ...]:
+    """Area codes a wijk-bound listing serves ("Voor inwoners van Velve-Lindenhof"), from
+    ``gazetteer`` (normalised area name -> code). Empty: it serves everyone."""
+    found: list[str] = []
+    for source in (eligibility or "", text):
+        for m in _AREA_PHRASE.finditer(normalise(source)):
+            phrase = f" {m.group(5)} "
+            found += [code for name, code in gazetteer.items() if f" {name} " in phrase]
+        if found:
+            break
+    return tuple(dict.fromkeys(found))
+
+
+def ages_fit(spans: tuple[tuple[int, int], ...], lo: int, hi: int) -> bool:
+    """Does any age the request names fall in the listing's ages? (No ages named: yes.)"""
+    return not spans or any(a <= hi and b >= lo for a, b in spans)
+
+
+# What a danger topic needs (safety.py's topics): the specialised service before a generic one.
+TOPIC_SERVICES: dict[str, str] = {
+    "home": r"huiselijk geweld|veilig thuis|thuis niet veilig|mishandel\w*|opvang|onveilig",
+    "threat": r"huiselijk geweld|veilig thuis|thuis niet veilig|bedreig\w*|stalk\w*|opvang|onveilig",
+    "elder": r"huiselijk geweld|veilig thuis|mishandel\w*|ouderen|onveilig",
+    "child": r"kindermishandeling|veilig thuis|gezin\w*|jeugd",
+    "suicide": r"psychisch\w*|ggz|crisis|somber\w*|zelfmoord|113|depress\w*",
+    "immediate": r"huiselijk geweld|veilig thuis|opvang|crisis",
+}
+TOPIC_BIT = {t: 1 << i for i, t in enumerate(TOPIC_SERVICES)}
+_TOPIC_RULES = {t: re.compile(rf"\b({rule})") for t, rule in TOPIC_SERVICES.items()}
+
+
+def item_topics(text: str) -> int:
+    """The danger topics a professional listing is made for (bitmask)."""
+    norm = normalise(text)
+    return sum(bit for t, bit in TOPIC_BIT.items() if _TOPIC_RULES[t].search(norm))
+
+
+def topic_mask(topics) -> int:
+    return sum(TOPIC_BIT.get(t, 0) for t in topics)

@@ -1,0 +1,95 @@
+"""What a listing is specifically about, in words residents use (Dutch and English).
+
+The category says "vervoer"; a wijkcoach also sees whether it is a lift to the hospital, pushing
+a wheelchair or learning to take the bus. Each topic is a handful of word stems. A listing whose
+*title* names topics the request never mentions is off-topic for it when another listing of the
+same need does match the request's topics (engine: ``_pick``). Word overlap alone cannot see that
+"a lift to the MST" and "Ik rij u naar het ziekenhuis" are the same thing; these topics can.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import normalise
+
+TOPICS: dict[str, str] = {
+    "rit": r"rij\w*|rit\w*|lift|ride|drive|driving|auto|car|brengen|breng|ophalen|haalt|halen|pick me up|"
+           r"taxi|vervoer\w*|transport|kofferbak",
+    "zorgafspraak": r"ziekenhuis\w*|hospital|mst|zgt|specialist|dokter|huisarts|arts|afspraak|appointment|"
+                    r"scan|echo|fysio\w*|therap\w*|revalidatie\w*|chemo\w*|bestraling\w*|radiother\w*|polikliniek|"
+                    r"neuroloog|tandarts|dentist|doctor|gp|operatie|narcose|surgery|clinic",
+    "rolstoel": r"rolstoel\w*|wheelchair\w*|duwen|push",
+    "ov_leren": r"bus|ov|ov chipkaart|trein|train|reizen leren|leren reizen|public transport",
+    "begraafplaats": r"begraafplaats|graf|kerkhof|cemetery|grave",
+    "familiebezoek": r"familie\w* bezoeken|naar familie|visit family",
+    "boodschappen": r"boodschap\w*|supermarkt|winkel\w*|jumbo|albert heijn|lidl|aldi|shop|shopping|groceries|markt",
+    "apotheek": r"apothe\w*|apoteek|medicij\w*|medicine\w*|pharmacy|prescription",
+    "maaltijd": r"maaltijd\w*|warm eten|eten koken|koken|kook\w*|cook\w*|meal\w*|dinner|soep",
+    "was": r"was|wassen|strijk\w*|laundry|ironing|washing",
+    "schoonmaak": r"schoonma\w*|stofzuig\w*|dweil\w*|poets\w*|ramen lappen|zemen|clean\w*|vacuum\w*|mop\w*|bed opmaken|bedden",
+    "opruimen": r"opruim\w*|rommel|spullen uitzoeken|vol huis|declutter\w*|tidy|hoarding|verzamel\w*",
+    "tuin": r"tuin\w*|garden\w*|gras|maai\w*|heg|bladeren|onkruid|snoei\w*|planten|potten|lawn|hedge|leaves",
+    "ophangen": r"ophang\w*|hang\w*|muur|boren|boormachine|plank\w*|schilderij|lamp|beugel|tv|gordijn\w*|drill\w*|shelf|shelves|curtain\w*",
+    "schilderen": r"schilder\w*|verf\w*|verven|behang\w*|paint\w*|wallpaper",
+    "fiets": r"fiets\w*|band lek|lekke band|bike|bicycle|cycling|cycle",
+    "verhuizen": r"verhuiz\w*|verhuis\w*|dozen|sjouw\w*|moving house|move house|removal",
+    "reparatie": r"repar\w*|kapot\w*|stuk|broken|fix\w*|lekt|lekkende|kraan",
+    "post": r"post|brief|brieven|brievenbus|envelop\w*|rekening\w*|formulier\w*|papieren|letters|mail|bills|paperwork|forms",
+    "schulden": r"schuld\w*|debt\w*|deurwaarder\w*|aanmaning\w*|incasso|achterstand\w*|arrears",
+    "budget": r"budget\w*|kasboek|rondkomen|geld over|uitgaven|besparen|bespaar\w*|zuinig|savings|money management",
+    "voedsel": r"voedselbank\w*|voedselpakket\w*|eten kopen|honger\w*|food bank|food parcel|hungry|hunger",
+    "kleding": r"kleding\w*|kleren|jas|jassen|winterjas\w*|schoenen|clothes|clothing|coat\w*|shoes",
+    "huur": r"huur\w*|huurachterstand|verhuurder|woningcorporatie|landlord|rent",
+    "woning_zoeken": r"woning zoeken|huurwoning|inschrijven|woningnet|nieuw huis|new home|flat zoeken|dakloos|homeless|"
+                     r"woonruimte|slaapplek|bank slapen|couch",
+    "toeslag": r"toeslag\w*|zorgtoeslag|huurtoeslag|regeling\w*|allowance|benefit\w*|uitkering",
+    "belasting": r"belasting\w*|aangifte|tax\w*",
+    "huiswerk": r"huiswerk\w*|homework|rekenen|wiskunde|math\w*|bijles|tutor\w*",
+    "oppas": r"oppas\w*|babysit\w*|opvang|kinderopvang|childcare",
+    "spelen": r"spelen|speel\w*|play\w*|knutsel\w*",
+    "sport": r"sport\w*|voetbal\w*|football|soccer|gym|fitness|zwem\w*|swim\w*|yoga|boks\w*|tennis|dans\w*|danc\w*",
+    "wandelen": r"wandel\w*|lopen|loop|walk\w*|nordic",
+    "hond": r"hond\w*|dog\w*|puppy|uitlaten",
+    "kat": r"kat|katten|poes\w*|cat|cats|kattenbak",
+    "dier_klein": r"konijn\w*|cavia\w*|vis|vissen|aquarium|vogel\w*|parkiet\w*|rabbit|fish|bird|hamster",
+    "dierenarts": r"dierenarts\w*|vet",
+    "handwerk": r"brei\w*|haak\w*|haken|knit\w*|crochet\w*|naai\w*|sew\w*|handwerk\w*",
+    "spelletjes": r"spelletje\w*|sjoel\w*|klaverjas\w*|kaart\w*|bingo|rummikub|schaak\w*|chess|games|board game\w*",
+    "eten_samen": r"eettafel|samen eten|samen koken|maaltijd samen|eat together|dinner together|lunch",
+    "koffie": r"koffie\w*|thee|praatje|kletsen|coffee|tea|chat",
+    "taal_leren": r"nederlands leren|taal|taalles\w*|inburger\w*|dutch|language|grammatica|spreken oefenen",
+    "lezen_schrijven": r"lezen|schrijven|laaggeletterd|dyslex\w*|reading|writing|voorlez\w*",
+    "digitaal": r"computer\w*|laptop|tablet|telefoon|smartphone|phone|whatsapp|videobel\w*|digid|internet\w*|app|e mail|email|printer|wifi",
+    "solliciteren": r"sollicit\w*|cv|baan|vacature\w*|job\w*|werk zoeken|interview|vast contract",
+    "vrijwilligerswerk": r"vrijwilligerswerk|volunteer work|zinvol\w*|dagbesteding|dag invullen|meaningful",
+    "roken": r"rook\w*|roken|sigaret\w*|smok\w*|stoppen met roken",
+    "alcohol_drugs": r"alcohol\w*|drank|drink\w*|drugs|blowen|wiet|cocaine|verslav\w*|addict\w*",
+    "somber": r"somber\w*|depress\w*|burn ?out|overspannen|angst\w*|paniek\w*|anxi\w*|mentaal|psychisch\w*|low mood",
+    "rouw": r"overl\w*|rouw\w*|verlies|verloren|weduw\w*|grief|widow\w*|passed away",
+    "mantelzorg_rust": r"even vrij|respijt|zorg overnemen|zorg even over|logeer\w*|oppas\w* bij (mijn|m n) (man|vrouw)|"
+                       r"sit with|respite|break from caring|bij hem blijven|bij haar blijven",
+    "school": r"school\w*|leraar|leerkracht|mentor|spijbel\w*|truan\w*|teacher",
+    "baby": r"baby\w*|peuter\w*|zuigeling|borstvoeding|huil\w*|slapen|newborn|toddler\w*|consultatiebureau",
+}
+TOPIC_BIT = {name: 1 << i for i, name in enumerate(TOPICS)}
+
+
+def _compile(rule: str) -> re.Pattern:
+    """Whole words, and Dutch compounds ending in a longer stem ("straatvoetbal", "winterjassen")."""
+    tail = [alt for alt in rule.split("|") if re.fullmatch(r"[a-z]{5,}(\\w\*)?", alt)]
+    compound = rf"|[a-z]+({'|'.join(tail)})" if tail else ""
+    return re.compile(rf"\b({rule}{compound})\b")
+
+
+_RULES = {name: _compile(rule) for name, rule in TOPICS.items()}
+
+
+def topics_of(text: str) -> int:
+    """The topics a text names (bitmask)."""
+    norm = normalise(text)
+    return sum(bit for name, bit in TOPIC_BIT.items() if _RULES[name].search(norm))
+
+
+def names(mask: int) -> list[str]:
+    return [name for name, bit in TOPIC_BIT.items() if mask & bit]
