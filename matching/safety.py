@@ -27,7 +27,7 @@ _ME_NL = r"(me|mij|ons|haar|hem|de kinderen|mijn|m n|het kind|de kids)"
 
 _PATTERNS: list[tuple[str, str]] = [
     # violence and abuse
-    ("home", r"geweld"),  # also compounds: huiselijkgeweld, partnergeweld
+    ("home", r"geweld(?!ig)"),  # also compounds: huiselijkgeweld, partnergeweld; not "geweldig"
     ("home", r"mishandel"),  # also ouderenmishandeling, kindermishandeling
     ("home", r"\bgeslagen\b"),
     ("home", rf"\b(slaat|schopt|sloeg|schopte|duwt|knijpt|wurgt|wurgde)\s+{_ME_NL}\b"),
@@ -51,7 +51,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("threat", r"\bdreigende\s+(berichten|brieven|taal|sms)"),
     ("threat", r"stalk"),  # gestalkt
     ("threat", r"\bbelaagd"),
-    ("threat", r"\b(bang|angstig)\s+voor\s+(mijn|m n|haar|zijn)\s+" + _PERSON_NL),
+    ("threat", r"\b(bang|angstig)\s+voor\s+(mijn|m n|mn|haar|zijn)\s+" + _PERSON_NL),
     ("threat", r"\bdurf\w*\s+niet\s+(meer\s+)?(naar\s+)?huis"),
     ("threat", r"\bniet\s+(meer\s+)?veilig\s+(thuis|in huis)"),
     ("threat", r"\bonveilig"),
@@ -71,7 +71,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("suicide", r"\b(mezelf|mijzelf|mij zelf)\s+(iets\s+)?(aandoen|van kant)"),
     ("suicide", r"\bkill (myself|me)\b"),
     ("suicide", r"\bend (my|it all|my own) li(fe|ves)"),
-    ("suicide", r"\bwant(s)? to die\b"),
+    ("suicide", r"\bwant(s)? to die\b(?! (at home|in peace|peacefully|in (her|his|their) own))"),
     ("suicide", r"\bself harm"),
     # English violence and threats
     ("home", r"\bdomestic violence"),
@@ -87,11 +87,11 @@ _PATTERNS: list[tuple[str, str]] = [
     ("home", r"\b(afraid|scared) (at|to go) home"),
     ("immediate", r"\bin danger\b"),
     # suicide in euphemism
-    ("suicide", r"\bwil\w* er niet meer (zijn|wezen)\b"),
+    ("suicide", r"\bwil\w* er (eigenlijk |gewoon |echt )?niet meer (zijn|wezen)\b"),
     ("suicide", r"\bhoeft (het )?(voor mij )?niet meer\b"),
     ("suicide", r"\b(iedereen|ze|jullie) (is|zijn|zou|zouden)\b.{0,20}\bbeter af zonder (mij|me)\b"),
     ("suicide", r"\b(geen|niet meer) zin (meer )?in (het )?leven\b"),
-    ("suicide", r"\bniet meer wakker (te )?(willen )?worden\b"),
+    ("suicide", r"\bniet meer wakker (te )?(willen )?(word|worden|wordt)\b"),
     ("suicide", r"\b(don t|dont|do not) want to (be here|live|wake up)\b"),
     ("suicide", r"\bbetter off without me\b"),
     ("suicide", r"\bcut(ting)? myself\b|\bmezelf (snij|snijd|pijn doe)"),
@@ -112,6 +112,37 @@ _PATTERNS: list[tuple[str, str]] = [
     ("elder", r"\b(zoon|dochter|kleinzoon|kleindochter|neef|familie)\b.{0,40}\b(pinpas|bankpas|pincode|pensioen|rekening|spaargeld)\b.{0,30}\b(af|weg|leeg|gepakt|genomen|opgenomen)\b"),
     ("elder", r"\b(neemt|nam|pakt|pakte|haalt|haalde)\b.{0,20}\b(haar|zijn|mijn)\s+(pinpas|bankpas|pensioen|geld)\b.{0,10}\b(af|weg)\b"),
     ("elder", r"\b(takes|took|steals|stole) (her|his|my) (money|pension|bank card)\b"),
+    ("elder", r"\b(doen|doet|deden|sluiten|sluit)\b.{0,25}\b(kamer|kamerdeur|deur)\b.{0,10}\bop slot\b"),
+    # physical violence in plain words, also as learners and texters write it
+    ("home", r"\b(me|mij|haar|ons)\b.{0,25}\b(geduwd|gestompt|geschopt|gewurgd|klem gezet|bij de keel)\b"),
+    ("home", r"\btegen de (muur|kast|deur|grond)\s+(geduwd|gegooid|aan)\b|\bvan de trap (geduwd|gegooid)\b"),
+    ("home", r"\b(pushed|shoved|slapped|strangled|choked|punched|kicked)\s+(me|her|us)\b"),
+    ("home", r"\b(blauw oog|blauw op (haar |zijn |mijn )?(gezicht|arm)|black eye)\b"),
+    ("home", r"\b(uithuwelijk\w*|gedwongen (te )?trouwen|moet trouwen met|forced (to )?marr\w*)\b"),
+    ("home", r"\b(stiefvader|stiefmoeder|oom|vriend van (mama|mijn moeder))\b.{0,60}\b(kamer in|aanraakt|aanraken|aan mij zit|eng)\b"),
+    # threats: he knows where I live; "you will see what happens"; going home is not safe
+    ("threat", r"\bweet (waar (ik|wij|we) wo\w*|waar (mijn|m n|de) kinderen|op welke school)"),
+    ("threat", r"\bknows where (i|we) live\b|\bknows (my kids|where my children)"),
+    ("threat", r"\b(wel )?zou (zien|merken) wat er (gebeurt|gebeurd)\b|\bvolgende keer (wordt het |is het )?erger\b"),
+    ("threat", r"\b(te grazen nemen|te grazen neemt|maakt me af|maak je af|vermoord\w*|kill (me|you|her))\b"),
+    ("threat", r"\b(durf|durft|durven)\b.{0,15}\bniet\b.{0,15}\b(terug naar huis|naar huis|thuis te komen|naar binnen)\b"),
+    ("threat", r"\b(scared|afraid) to (go|sleep|stay|be) (home|there|at home)\b"),
+    ("threat", r"\b(blokkeer|geblokkeerd|blok)\w*\b.{0,40}\b(nieuw|nieuwe|ander|andere) (nummer|nummers|account)\b"),
+    ("threat", r"\b(achter (me|mij) aan|rijdt me achterna|volgt me overal)\b"),
+    # suicide in plain and indirect words
+    ("suicide", r"\ber (een )?eind(e)? aan (te )?(maken|make|mak)\b"),
+    ("suicide", r"\b(het|alles)\s+(allemaal\s+)?(voor mij\s+)?niet meer hoeft\b"),
+    ("suicide", r"\b(beter|opvallen|missen)\b.{0,40}\bals ik er niet (meer )?(was|ben|zou zijn)\b"),
+    ("suicide", r"\bals ik er niet (meer )?(was|ben|zou zijn)\b.{0,40}\b(beter|opvallen|missen)\b"),
+    ("suicide", r"\b(snij|snijd|snijdt|sneed|kras|krast)\w*\s+(mezelf|mijzelf|me|in mijn)\b"),
+    ("suicide", r"\bwil\w*\s+(niet\s+meer\s+)?(leef|leve)\b(?! ?n)|\bmezelf dood\b|\bwil dood\b"),
+    ("suicide", r"\b(no reason to live|not be here anymore|end it all|disappear forever|wish i (was|were) dead)\b"),
+    ("suicide", r"\b(everyone|they) (would be|is|are) better off\b"),
+    ("suicide", r"\b(see|seeing) (the|no) point in (living|life|going on)\b|\b(thinking|think) (about|of) ending (it|my life)\b"),
+    ("threat", r"\bdreig\w*\b.{0,50}\b(kapot|mee te nemen|meenemen|iets aan te doen|iets te doen|foto s|fotos|te verspreiden)\b"),
+    ("threat", r"\b(foto s|fotos|photos|pictures)\b.{0,40}\b(dreigt|verspreiden|online zetten|threaten\w*|share them)\b"),
+    ("home", r"\b(wil|willen|wilt)\s+dat ik\b.{0,40}\btrouw\w*\b"),
+    ("home", r"\bschuldig ben\b.{0,60}\b(aardig|vrienden|terugbetalen door)\b"),
 ]
 
 # Implicit signals: a professional clears these before any volunteer sees the request.
@@ -133,6 +164,35 @@ _POSSIBLE: list[tuple[str, str]] = [
     ("suicide", r"\bzie het (echt\s+|helemaal\s+)?niet meer zitten\s+(met|om|qua|wat)\b"),
     ("suicide", r"\b(somber|depressief|wanhopig)\b.{0,40}\b(geen uitweg|geen zin|het niet meer)\b"),
     ("elder", r"\b(zoon|dochter|kleinzoon|familie)\b.{0,40}\b(geld|pinpas|bankpas)\b.{0,40}\b(durft|durf|bang|niets zeggen)\b"),
+    ("elder", r"\b(zoon|dochter|kleinzoon|kleindochter|neef|schoonzoon|broer|vriend|jongen)\b.{0,60}\b(mijn|haar|zijn)\s+"
+              r"(bankpas|pinpas|pincode|inlogcodes|bankzaken)\b"),
+    # a partner who controls money, going out or contact (coercive control)
+    ("home", r"\bmag\b.{0,25}\bniet\b.{0,25}\b(naar buiten|de deur uit|weg|bellen|werken|naar taalles|naar school|"
+             r"bankapp|rekening|afschriften|zien)\b"),
+    ("home", r"\b(alleen|pas) (naar buiten|de deur uit|weg)\b.{0,20}\bals (hij|zij|ze) erbij is\b"),
+    ("home", r"\b(hij|zij|mijn man|mijn vrouw|mijn partner|mijn vriend|m n man|m n vriend)\b.{0,30}\b(houdt|heeft|pakt|beheert)\b"
+             r".{0,15}\b(mijn|m n)\s+(pas|pinpas|bankpas|loon|uitkering|paspoort|verblijfsvergunning)\b"),
+    ("home", r"\b(wordt|werd|word)\s+(heel\s+|erg\s+|zo\s+)?(boos|kwaad|agressief)\b.{0,80}\b(bang|durf|eng)\b"),
+    ("home", r"\b(bang|durf)\b.{0,80}\b(wordt|werd|word)\s+(heel\s+|erg\s+|zo\s+)?(boos|kwaad|agressief)\b"),
+    ("home", r"\b(controls|takes) (all )?(my|our) (money|bank card|wages|salary)\b|\bcheck(s|ed)? my phone\b|"
+             r"\bwon t let me (see|go out|work|call|have)\b"),
+    ("home", r"\bwaar kan ik (heen|naartoe|slapen)\b.{0,30}\b(met|vannacht)\b|\bkan\b.{0,15}\bniet (meer )?terug\b.{0,20}\b(naar huis|vannacht)\b"),
+    ("threat", r"\bstaat\b.{0,25}\b(steeds|elke dag|s nachts|weer|ineens)\b.{0,25}\b(bij|voor|in)\b.{0,10}\b(deur|huis|flat|werk|gang)\b"),
+    ("child", r"\b(kind|kinderen|meisje|jongen|jongetje|zoon|dochter|leerling|kleindochter|kleinzoon)\b.{0,80}\b(zonder (ontbijt|eten|brood|jas)|"
+              r"uit de prullenbak|onverzorgd|niet naar huis wil|wil niet naar huis|in de kast)\b"),
+    ("suicide", r"\b(geen (zin|reden) meer|heeft (het )?geen zin meer|no point)\b.{0,40}\b(leven|alles|anything|living)\b"),
+    ("threat", r"\b(zegt|zei|gezegd)\b.{0,40}\b(me|mij|mijn kinderen|de kinderen|ons)\b.{0,10}\biets (aan)?(doet|doen|aandoet)\b"),
+    ("threat", r"\bstuurt (mij|me|ons) terug naar\b|\bte schande\b"),
+    ("home", r"\b(vrouwenopvang|blijf van mijn lijf|safe house|women s shelter)\b"),
+    ("home", r"\b(don t|do not|dont|no longer) feel safe\b|\bvoel (me|mij) (niet|nergens) (meer )?veilig\b"),
+    ("home", r"\b(me|mij) (nog nooit )?(echt )?pijn gedaan\b"),
+    ("home", r"\b(naast|buren|bovenburen|onderburen|buurvrouw|buurman|next door)\b.{0,80}\b(schreeuw\w*|geschreeuw|gegil|gillen|screaming)\b"),
+    ("child", r"\bschreeuw\w*\b.{0,20}\btegen (de|het|mijn|hun) (kind|kinderen)\b"),
+    ("child", r"\b(blauwe plek|blauwe plekken)\b"),
+    ("child", r"\b(kind|kinderen|jongetje|meisje|kids|children|child)\b.{0,80}\b(niemand (doet open|komt)|nobody comes|"
+              r"alone (in|at) (the|home)|tot laat buiten|crying for hours)\b"),
+    ("elder", r"\b(taking|took|stealing|stole) money\b|\bgeld\b.{0,30}\b(van (haar|zijn|mijn) rekening|verdwijnt|verdwenen)\b"),
+    ("elder", r"\b(uitgebuit|exploited)\b"),
 ]
 
 _DANGER_RULES = [(topic, re.compile(p)) for topic, p in _PATTERNS]
