@@ -166,10 +166,13 @@ class Matcher:
             on = self._on_subject(pos, cat, topics.topics_of(request.text))
             pos, dist, near, cat, score, fit_score = (a[on] for a in (pos, dist, near, cat, score, fit_score))
             parts = {k: v[on] for k, v in parts.items()}
+        topic = (self.index.cols["topics"][pos] & audience.topic_mask(und.safety.topics)) != 0
+        if und.safety.level != "none":  # the service made for this danger is in the list before any other
+            score = score + topic
         picked = self._pick(pos, near, cat, score, fit_score, [i for i, _ in chosen], limit)
         rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
-        topic = (self.index.cols["topics"][pos[picked]] & audience.topic_mask(und.safety.topics)) != 0
-        order = picked[self._display_order(pos[picked], near[picked], rung, und.safety.level != "none", topic)]
+        order = picked[self._display_order(pos[picked], near[picked], rung, und.safety.level != "none",
+                                           topic[picked])]
         return Ranked(pos[order], dist[order], cat[order], score[order],
                       {k: v[order] for k, v in parts.items()})
 
@@ -228,12 +231,18 @@ class Matcher:
         """Danger looks only at professional voorzieningen, city-wide (for suicide signals also
         at health care)."""
         if not und.danger:
+            if und.safety.level == "possible" and und.safety.topics:  # professionals for that signal too
+                extra = [(i, 1.0) for i in sorted(self.pro_only)] + self._topic_needs(und)
+                return und.chosen + [(i, w) for i, w in extra if i not in {c for c, _ in und.chosen}], kinds, None
             return und.chosen, kinds, None
-        chosen = [(i, 1.0) for i in sorted(self.pro_only)]
-        chosen += [(self.slugs.index(s), 1.0) for t, s in TOPIC_CATEGORY.items()
-                   if t in und.safety.topics and s in self.slugs]
+        chosen = self._topic_needs(und)  # where the care for this danger lives, first (suicide: health)
+        chosen += [(i, 1.0) for i in sorted(self.pro_only)]
         chosen += [(i, w) for i, w in und.chosen if i not in {c for c, _ in chosen}]
         return chosen, (KIND_CODE["voorziening"],), SAFETY_RADIUS_M
+
+    def _topic_needs(self, und: Understanding) -> list[tuple[int, float]]:
+        return [(self.slugs.index(s), 1.0) for t, s in TOPIC_CATEGORY.items()
+                if t in und.safety.topics and s in self.slugs]
 
     def _candidates(self, latlon, chosen, kinds, radius):
         found = self._gather(latlon, chosen, kinds, radius, self.per_category_k)
@@ -305,6 +314,8 @@ class Matcher:
             ok &= (kind == scoring.VOORZIENING) & professional
         elif safety == "possible":  # no volunteer before a professional has looked
             ok &= kind != scoring.OFFER
+            if und.safety.topics:  # a signal of violence, threat, neglect or suicide: professionals only
+                ok &= c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)
         return ok
 
     def _for_this_person(self, pos, person: audience.Person, areas: tuple[str, ...]) -> np.ndarray:

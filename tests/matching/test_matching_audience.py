@@ -79,3 +79,22 @@ def test_the_matcher_reads_no_clock(clf):
         m.suggest(ask("boodschappen"))
     first = m.suggest(ask("boodschappen doen"), now=NOW)
     assert first.suggestions[0].parts == m.suggest(ask("boodschappen doen"), now=NOW).suggestions[0].parts
+
+
+def test_an_off_topic_listing_of_the_right_category_stays_out(clf):
+    ride = dict(categories=("vervoer",))
+    supply = [item("offer", 1, title="Rolstoel duwen naar de stad", text="Ik duw graag uw rolstoel", **ride),
+              item("offer", 2, title="Ik rij u naar het ziekenhuis", text="Ik heb een auto", **ride),
+              item("offer", 3, title="Samen leren reizen met de bus", text="De OV-chipkaart", **ride)]
+    got = Matcher(supply, clf, now=NOW).suggest(ask("Wie kan mij met de auto naar mijn afspraak in het ziekenhuis brengen?",
+                                                    categories=("vervoer",)))
+    assert ids(got) == [("offer", 2)]
+
+
+def test_a_danger_list_puts_the_service_for_that_danger_first(clf):
+    pro = dict(categories=("veiligheid",), tier="eerste", professional=True)
+    supply = [item("voorziening", 1, title="Wijkteam", text="Voor vragen over geld, wonen en zorg", metres=100, **pro),
+              item("voorziening", 2, title="Advieslijn huiselijk geweld", text="Voelt u zich thuis niet veilig?",
+                   metres=2_000, **pro)]
+    got = Matcher(supply, clf, now=NOW).suggest(ask("mijn man slaat mij"))
+    assert got.safety == "danger" and ids(got)[0] == ("voorziening", 2)
