@@ -10,6 +10,7 @@ same need does match the request's topics (engine: ``_pick``). Word overlap alon
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import normalise
 
@@ -65,9 +66,9 @@ TOPICS: dict[str, str] = {
     "vrijwilligerswerk": r"vrijwilligerswerk|volunteer work|zinvol\w*|dagbesteding|dag invullen|meaningful",
     "roken": r"rook\w*|roken|sigaret\w*|smok\w*|stoppen met roken",
     "alcohol_drugs": r"alcohol\w*|drank|drink\w*|drugs|blowen|wiet|cocaine|verslav\w*|addict\w*",
-    "somber": r"somber\w*|depress\w*|burn ?out|overspannen|angst\w*|paniek\w*|anxi\w*|mentaal|psychisch\w*|low mood",
+    "somber": r"somber\w*|depress\w*|burnout|burn out|overspannen|angst\w*|paniek\w*|anxi\w*|mentaal|psychisch\w*|low mood",
     "rouw": r"overl\w*|rouw\w*|verlies|verloren|weduw\w*|grief|widow\w*|passed away",
-    "mantelzorg_rust": r"even vrij|respijt|zorg overnemen|zorg even over|logeer\w*|oppas\w* bij (mijn|m n) (man|vrouw)|"
+    "mantelzorg_rust": r"even vrij|respijt|zorg overnemen|zorg even over|logeer\w*|oppas bij mijn man|oppas bij mijn vrouw|"
                        r"sit with|respite|break from caring|bij hem blijven|bij haar blijven",
     "school": r"school\w*|leraar|leerkracht|mentor|spijbel\w*|truan\w*|teacher",
     "baby": r"baby\w*|peuter\w*|zuigeling|borstvoeding|huil\w*|slapen|newborn|toddler\w*|consultatiebureau",
@@ -75,20 +76,44 @@ TOPICS: dict[str, str] = {
 TOPIC_BIT = {name: 1 << i for i, name in enumerate(TOPICS)}
 
 
-def _compile(rule: str) -> re.Pattern:
-    """Whole words, and Dutch compounds ending in a longer stem ("straatvoetbal", "winterjassen")."""
-    tail = [alt for alt in rule.split("|") if re.fullmatch(r"[a-z]{5,}(\\w\*)?", alt)]
-    compound = rf"|[a-z]+({'|'.join(tail)})" if tail else ""
-    return re.compile(rf"\b({rule}{compound})\b")
+def _split(rule: str) -> tuple[str, str, tuple[tuple[str, bool], ...]]:
+    """A topic's alternatives: one-word ones (matched per word, cached), phrases (matched in the
+    text), and longer stems that also count at the end of a Dutch compound ("straatvoetbal")."""
+    alts = rule.split("|")
+    words = [a for a in alts if " " not in a]
+    phrases = [a for a in alts if " " in a]
+    tails = tuple((a.removesuffix("\\w*"), a.endswith("\\w*")) for a in words
+                  if re.fullmatch(r"[a-z]{5,}(\\w\*)?", a))
+    return "|".join(words), "|".join(phrases), tails
 
 
-_RULES = {name: _compile(rule) for name, rule in TOPICS.items()}
+_PARTS = {name: _split(rule) for name, rule in TOPICS.items()}
+_WORD = {name: re.compile(rf"(?:{w})") for name, (w, _p, _t) in _PARTS.items() if w}
+_PHRASES = [(TOPIC_BIT[name], re.compile(rf"\b(?:{p})\b")) for name, (_w, p, _t) in _PARTS.items() if p]
+_TAILS = [(TOPIC_BIT[name], t) for name, (_w, _p, t) in _PARTS.items() if t]
+
+
+@lru_cache(maxsize=65536)
+def _word_topics(word: str) -> int:
+    """The topics one word names (words recur across requests, so this is cached)."""
+    mask = sum(TOPIC_BIT[name] for name, rule in _WORD.items() if rule.fullmatch(word))
+    for bit, tails in _TAILS:
+        if not mask & bit and any((stem in word[1:]) if loose else (word.endswith(stem) and word != stem)
+                                  for stem, loose in tails):
+            mask |= bit
+    return mask
 
 
 def topics_of(text: str) -> int:
     """The topics a text names (bitmask)."""
     norm = normalise(text)
-    return sum(bit for name, bit in TOPIC_BIT.items() if _RULES[name].search(norm))
+    mask = 0
+    for word in set(norm.split()):
+        mask |= _word_topics(word)
+    for bit, rule in _PHRASES:
+        if not mask & bit and rule.search(norm):
+            mask |= bit
+    return mask
 
 
 def names(mask: int) -> list[str]:

@@ -64,14 +64,14 @@ def test_safety_never_a_volunteer_nor_a_resident_activity(clf, request_kw, first
     assert {e["phone"] for e in result.emergency} == {"112", "0800-2000", "0800-0113"}
 
 
-def test_possible_danger_puts_professionals_first_and_no_volunteer(clf):
+def test_possible_danger_with_a_signal_gives_only_professional_help(clf):
     cats = ("boodschappen", "veiligheid")
     supply = [item("offer", 1, categories=cats), item("voorziening", 3, categories=cats),
               item("voorziening", 4, categories=cats, tier="eerste", professional=True, metres=800)]
     result = matcher(clf, supply).suggest(ask("wie doet boodschappen, ik ben bang als hij thuiskomt",
                                               categories=("boodschappen",)))
     assert result.safety == "possible" and not result.safety_flag
-    assert ids(result) == [("voorziening", 4), ("voorziening", 3)]
+    assert ids(result) == [("voorziening", 4)]  # fear of a partner: no volunteer, no volunteer-run service
     assert result.emergency[0]["phone"] == "0800-2000"
 
 
