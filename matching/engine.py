@@ -185,7 +185,7 @@ class Matcher:
             return np.ones(len(pos), bool)
         title, about = c["title_subjects"][pos], c["subjects"][pos]
         on = (about & asked) != 0
-        foreign = (title & ~asked) != 0
+        foreign = (title & ~topics.widen(asked)) != 0
         level = np.where(on & ~foreign, 2, np.where(on | (title == 0), 1, 0))
         keep = np.ones(len(pos), bool)
         for need in np.unique(cat):

@@ -15,8 +15,8 @@ from functools import lru_cache
 from .text import normalise
 
 TOPICS: dict[str, str] = {
-    "rit": r"rij\w*|rit\w*|lift|ride|drive|driving|auto|car|brengen|breng|ophalen|haalt|halen|pick me up|"
-           r"taxi|vervoer\w*|transport|kofferbak",
+    # not "brengen" or "ophalen": meals, parcels and medicines are brought too
+    "rit": r"rij\w*|rit\w*|lift|ride|drive|driving|auto|car|pick me up|taxi|vervoer\w*|transport|kofferbak",
     "zorgafspraak": r"ziekenhuis\w*|hospital|mst|zgt|specialist|dokter|huisarts|arts|afspraak|appointment|"
                     r"scan|echo|fysio\w*|therap\w*|revalidatie\w*|chemo\w*|bestraling\w*|radiother\w*|polikliniek|"
                     r"neuroloog|tandarts|dentist|doctor|gp|operatie|narcose|surgery|clinic",
@@ -102,6 +102,18 @@ def _word_topics(word: str) -> int:
                                   for stem, loose in tails):
             mask |= bit
     return mask
+
+
+# A request about the first also accepts listings about the second (a shopping service fetches medicines).
+RELATED = {"apotheek": "boodschappen"}
+
+
+def widen(asked: int) -> int:
+    """The topics a request accepts: its own and the related ones."""
+    for name, other in RELATED.items():
+        if asked & TOPIC_BIT[name]:
+            asked |= TOPIC_BIT[other]
+    return asked
 
 
 def topics_of(text: str) -> int:
