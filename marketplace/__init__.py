@@ -312,6 +312,12 @@ def register_template_helpers(app: Flask) -> None:
         from .matching_service import reason_text as render
         return render(reason)
 
+    @app.template_filter("language_name")
+    def language_name_filter(code: str) -> str:
+        """'tr' → 'Turks' in the page's language (Babel's names)."""
+        from .formatting import language_name
+        return language_name(code)
+
     @app.template_filter("category_slug_name")
     def category_slug_name(slug: str) -> str:
         """A slug's name in the page's language, from the library's list of categories."""

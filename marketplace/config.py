@@ -76,6 +76,12 @@ def from_environment() -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Buurtplein <noreply@buurtplein.nl>"),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX", str(INSTANCE_DIR / "outbox")),
+        # Queued mail is a row in mail_outbox, written with the change. After the commit it is sent by
+        # "background" (a thread of this worker: no request waits for the mail server), "inline" (this
+        # thread, before the response: tests) or "off" (only `flask mail send`, e.g. as its own process).
+        "MAIL_SEND_AFTER_COMMIT": os.environ.get("MAIL_SEND_AFTER_COMMIT", "background"),
+        "MAIL_MAX_ATTEMPTS": _int("MAIL_MAX_ATTEMPTS", 10),  # then 'failed': `flask mail retry` still tries
+        "MAIL_RETRY_SECONDS": _int("MAIL_RETRY_SECONDS", 60),  # the first wait; doubled each time, at most 6 h
         # Geocoding: "offline" (postcode gazetteer only) or "nominatim" (real service, gazetteer first).
         "GEOCODER": os.environ.get("GEOCODER", "offline"),
         "NOMINATIM_USER_AGENT": os.environ.get("NOMINATIM_USER_AGENT", "buurtplein"),

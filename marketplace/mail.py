@@ -1,12 +1,16 @@
-"""Outgoing e-mail: SMTP when MAIL_SERVER is configured, else .eml files in a local outbox.
+"""Outgoing e-mail: SMTP when MAIL_SERVER is configured, else .eml files in a local folder.
 
-Two ways to send:
+Mail is written first, sent later (the transactional outbox):
 
-- ``queue_mail(session, to, subject, body)`` from a service that changes data: the mail waits on
-  the session and goes out only after that transaction commits (dropped on rollback). A mail that
-  cannot be sent then is logged and kept in the ``failed`` folder for ``flask --app wsgi mail retry``;
-  it never turns a saved change into an error page, and never undoes it.
-- ``send_mail(to, subject, body)``: right now, raising on failure (for callers that count failures).
+- ``queue_mail(session, to, subject, body)`` adds a ``mail_outbox`` row to the caller's
+  transaction: a rollback sends nothing, a crash after the commit loses nothing. The mails
+  themselves are functions in ``emails.py``.
+- After the commit the rows are sent (``MAIL_SEND_AFTER_COMMIT``: on a background thread, in this
+  thread, or not at all) and by ``flask --app wsgi mail send`` (a job, ``--loop`` for a process of its
+  own) and ``flask --app wsgi mail retry`` (now, also what gave up). A failure waits longer each time.
+  Each row is claimed first, so any number of senders never send one row twice at once; a sender
+  that dies between SMTP and marking may send it again (with the same Message-ID).
+- ``send_mail(to, subject, body)``: right now, raising on failure.
 
 Header values are made single-line here, whatever the caller passes: a title with a line break
 cannot inject headers, nor make the mail library refuse the message.
@@ -14,13 +18,18 @@ cannot inject headers, nor make the mail library refuse the message.
 
 from __future__ import annotations
 
+import atexit
 import email
 import email.policy
 import logging
+import os
+import queue
 import re
 import smtplib
+import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -28,11 +37,13 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, has_app_context, url_for
 from flask.cli import AppGroup
+from sqlalchemy import delete, inspect, or_, select, update
 from sqlalchemy.orm import Session
 from werkzeug.routing import BuildError
 
 from . import db
 from .jobs import cron_job
+from .models import OutboxMail, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -88,47 +99,194 @@ def send_mail(to: str, subject: str, body: str) -> None:
     deliver(build_message(to, subject, body))
 
 
-# --------------------------------------------------------------------------- after the commit
+# --------------------------------------------------------------------------- the outbox
+
+
+def queue_mail(session: Session, to: str, subject: str, body: str, kind: str | None = None) -> OutboxMail:
+    """Write this mail into the caller's unit of work; it is sent after the commit (db.after_commit).
+    With ``kind`` the sender writes subject and body itself (``emails.DEFERRED``)."""
+    row = OutboxMail(to_address=one_line(to)[:320], subject=one_line(subject)[:500], body=str(body),
+                     message_id=make_msgid(domain="buurtplein.nl"), kind=kind)
+    session.add(row)
+    db.after_commit(session, _HandOver(current_app._get_current_object(), row))
+    return row
+
+
+def queued_mail(session: Session) -> list[OutboxMail]:
+    """The mails this session has queued and not yet committed or rolled back."""
+    return [action.row for action in db.pending_after_commit(session) if isinstance(action, _HandOver)]
 
 
 @dataclass
-class QueuedMail:
+class _HandOver:
+    """After the commit: give the new row to whoever sends now (MAIL_SEND_AFTER_COMMIT)."""
+
     app: Flask
-    to: str
-    subject: str
-    body: str
+    row: OutboxMail
 
     def __call__(self) -> None:
+        key = inspect(self.row).identity  # no SQL after the commit: the id as flushed
+        if not key:
+            return
         if has_app_context():
-            send_or_keep(self.to, self.subject, self.body)
+            _hand_over(current_app._get_current_object(), [key[0]])
         else:
-            with self.app.app_context():
-                send_or_keep(self.to, self.subject, self.body)
+            with self.app.app_context():  # a job may commit outside the app context
+                _hand_over(self.app, [key[0]])
 
 
-def queue_mail(session: Session, to: str, subject: str, body: str) -> None:
-    """Send this mail once the unit of work has committed; forget it on rollback (see db.after_commit)."""
-    db.after_commit(session, QueuedMail(current_app._get_current_object(), to, str(subject), str(body)))
+def _hand_over(app: Flask, ids: list[int]) -> None:
+    mode = app.config.get("MAIL_SEND_AFTER_COMMIT", "background")
+    if mode == "inline":
+        send_due(ids=ids)
+    elif mode == "background":
+        _background(app).put(ids)
+    # "off": `flask mail send` picks them up
 
 
-def queued_mail(session: Session) -> list[QueuedMail]:
-    return [action for action in db.pending_after_commit(session) if isinstance(action, QueuedMail)]
+# --------------------------------------------------------------------------- the sender
 
 
-def send_or_keep(to: str, subject: str, body: str) -> bool:
-    """Send; on any failure log it and keep the message for a retry. Never raises."""
-    try:
-        message = build_message(to, subject, body)
-    except Exception:  # noqa: BLE001 - a bad address must not break the caller's saved change
-        log.exception("Mail to %r could not be built; dropped", to)
-        return False
-    try:
-        deliver(message)
-        return True
-    except Exception:  # noqa: BLE001 - SMTP down, refused, timeout: keep it for later
-        path = keep_for_retry(message)
-        current_app.logger.exception("Mail to %s failed; kept for retry in %s", message["To"], path)
-        return False
+_table = OutboxMail.__table__
+_CLAIM = timedelta(minutes=5)  # longer than one SMTP conversation; a crashed sender's rows come back after it
+_MAX_WAIT = timedelta(hours=6)
+
+
+def send_due(ids: list[int] | None = None, everything: bool = False, now: datetime | None = None,
+             limit: int = 500) -> tuple[int, int]:
+    """Send queued mail: the rows ``ids`` (just committed), else every row that is due; with
+    ``everything`` also rows still waiting or given up. Returns (sent, failed now). Never raises
+    for one mail: a failure is written on its row."""
+    engine = db.get_engine()
+    now = now or utcnow()
+    sent = failed = 0
+    for row_id in _due(engine, ids, everything, now, limit):
+        row = _claim(engine, row_id, everything, now)
+        if row is None:
+            continue  # another sender has it, or it is done
+        try:
+            message = _message(row)
+            if message is None:  # a deferred mail with nobody to send it to
+                with engine.begin() as connection:
+                    connection.execute(delete(_table).where(_table.c.id == row.id))
+                continue
+            deliver(message)
+        except Exception as error:  # noqa: BLE001 - SMTP down, refused, timeout, bad address: try later
+            _failed(engine, row, error, now)
+            failed += 1
+        else:
+            with engine.begin() as connection:
+                connection.execute(update(_table).where(_table.c.id == row.id).values(
+                    status="sent", sent_at=utcnow(), body="", locked_until=None, last_error=None))
+            sent += 1
+    return sent, failed
+
+
+def _due(engine, ids, everything, now, limit) -> list[int]:
+    statuses = ("pending", "failed") if everything else ("pending",)
+    query = select(_table.c.id).where(_table.c.status.in_(statuses), _free(now)).order_by(_table.c.id).limit(limit)
+    if ids is not None:
+        query = query.where(_table.c.id.in_(ids))
+    elif not everything:
+        query = query.where(_table.c.next_attempt_at <= now)
+    with engine.connect() as connection:
+        return list(connection.execute(query).scalars())
+
+
+def _free(now):
+    return or_(_table.c.locked_until.is_(None), _table.c.locked_until < now)
+
+
+def _claim(engine, row_id: int, everything: bool, now: datetime):
+    """Take the row for one attempt (one UPDATE decides between senders); None when taken or done."""
+    statuses = ("pending", "failed") if everything else ("pending",)
+    with engine.begin() as connection:
+        won = connection.execute(update(_table).where(
+            _table.c.id == row_id, _table.c.status.in_(statuses), _free(now)).values(
+            locked_until=now + _CLAIM, attempts=_table.c.attempts + 1)).rowcount
+        if won != 1:
+            return None
+        return connection.execute(select(_table).where(_table.c.id == row_id)).first()
+
+
+def _failed(engine, row, error: Exception, now: datetime) -> None:
+    cfg = current_app.config
+    wait = min(timedelta(seconds=cfg.get("MAIL_RETRY_SECONDS", 60)) * 2 ** (row.attempts - 1), _MAX_WAIT)
+    gave_up = row.attempts >= cfg.get("MAIL_MAX_ATTEMPTS", 10)
+    with engine.begin() as connection:
+        connection.execute(update(_table).where(_table.c.id == row.id).values(
+            status="failed" if gave_up else "pending", next_attempt_at=now + wait, locked_until=None,
+            last_error=one_line(f"{type(error).__name__}: {error}")[:500]))
+    log.warning("Mail %s to %s failed (attempt %s)%s", row.id, row.to_address, row.attempts,
+                "; given up, `flask mail retry` still tries" if gave_up else "; kept for retry",
+                exc_info=error)
+
+
+def _message(row) -> EmailMessage | None:
+    to, subject, body = row.to_address, row.subject, row.body
+    if row.kind:
+        from .emails import write_deferred
+        written = write_deferred(row.kind, row.to_address)
+        if written is None:
+            return None
+        to, subject, body = written
+    message = build_message(to, subject, body)
+    message.replace_header("Message-ID", row.message_id)
+    return message
+
+
+class _Background:
+    """One sender thread per app and process: the request that committed does not wait for SMTP."""
+
+    def __init__(self, app: Flask):
+        self.app, self.ids = app, queue.Queue()
+        threading.Thread(target=self._run, name="buurtplein-mail", daemon=True).start()
+        atexit.register(self.wait, 30)  # a CLI job or a stopping worker first sends what it queued
+
+    def put(self, ids: list[int]) -> None:
+        self.ids.put(ids)
+
+    def wait(self, timeout: float | None = None) -> None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self.ids.all_tasks_done:
+            while self.ids.unfinished_tasks:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return  # whatever is left stays queued for `flask mail send`
+                self.ids.all_tasks_done.wait(left)
+
+    def _run(self) -> None:
+        while True:
+            ids = self.ids.get()
+            try:
+                with self.app.app_context():
+                    send_due(ids=ids)
+            except Exception:  # noqa: BLE001 - database away: the rows wait for `mail send`
+                log.exception("Background mail sender failed; the mails stay queued")
+            finally:
+                self.ids.task_done()
+
+
+_senders: dict[tuple[int, int], _Background] = {}
+_senders_lock = threading.Lock()
+
+
+def _background(app: Flask) -> _Background:
+    key = (os.getpid(), id(app))  # a thread does not survive a fork (gunicorn --preload): one per worker
+    with _senders_lock:
+        if key not in _senders:
+            _senders[key] = _Background(app)
+        return _senders[key]
+
+
+def wait_for_background(app: Flask, timeout: float | None = 30) -> None:
+    """Until this app's sender thread has handled everything handed to it (tests, shutdown)."""
+    sender = _senders.get((os.getpid(), id(app)))
+    if sender is not None:
+        sender.wait(timeout)
+
+
+# --------------------------------------------------------------------------- files kept before the outbox table
 
 
 def failed_folder() -> Path:
@@ -136,16 +294,8 @@ def failed_folder() -> Path:
     return Path(cfg.get("MAIL_FAILED_DIR") or Path(cfg["MAIL_OUTBOX"]) / "failed")
 
 
-def keep_for_retry(message: EmailMessage) -> Path:
-    folder = failed_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / _file_name(message["To"])
-    path.write_bytes(bytes(message))
-    return path
-
-
-def retry_failed() -> tuple[int, int]:
-    """Send every kept message again; returns (sent, still failing). Sent ones are removed."""
+def retry_failed_files() -> tuple[int, int]:
+    """Send the .eml files older versions kept after a failure; returns (sent, still failing)."""
     sent = failing = 0
     for path in sorted(failed_folder().glob("*.eml")):
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
@@ -168,8 +318,22 @@ def _file_name(to: str) -> str:
 mail_cli = AppGroup("mail", help="Outgoing e-mail.")
 
 
-@mail_cli.command("retry", help="Send the e-mails that failed earlier (kept in the outbox's failed folder).")
-@cron_job("mail retry")  # two machines must not send the same kept mail twice
+@mail_cli.command("retry", help="Send every queued e-mail now, also those that failed or were given up.")
+@cron_job("mail retry")  # one retry at a time; the rows' claims keep it apart from `mail send`
 def retry_command() -> None:
-    sent, failing = retry_failed()
-    click.echo(f"Verstuurd: {sent}. Nog niet gelukt: {failing}.")
+    sent, failing = send_due(everything=True)
+    files_sent, files_failing = retry_failed_files()
+    click.echo(f"Verstuurd: {sent + files_sent}. Nog niet gelukt: {failing + files_failing}.")
+
+
+@mail_cli.command("send", help="Send the queued e-mails that are due (for cron, or --loop as a process of its own).")
+@click.option("--loop", is_flag=True, help="Keep going: look again every --interval seconds.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between two looks (with --loop).")
+def send_command(loop: bool, interval: float) -> None:
+    while True:
+        sent, failing = send_due()
+        if sent or failing or not loop:
+            click.echo(f"Verstuurd: {sent}. Nog niet gelukt: {failing}.")
+        if not loop:
+            return
+        time.sleep(interval)

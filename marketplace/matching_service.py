@@ -39,7 +39,7 @@ from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySig
                      RequestCategory,
                      Schedule, SupplyChange, VolunteerOffer, Voorziening, VoorzieningCategory,
                      VoorzieningLocation, utcnow)
-from .schedule_text import WEEKDAYS as WEEKDAY_CODES
+from .models import WEEKDAYS as WEEKDAY_CODES
 from .timeutil import local_today, to_local
 
 _lock = threading.RLock()

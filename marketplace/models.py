@@ -786,3 +786,35 @@ class JobLock(SQLModel, table=True):
     holder: str = Field(max_length=200)  # host:pid:token
     acquired_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
+
+
+MAIL_STATUSES = ("pending", "sent", "failed")
+
+
+class OutboxMail(SQLModel, table=True):
+    """A mail written in the same transaction as the change it tells about (``mail.queue_mail``):
+    a rollback leaves no row and a crash after the commit loses none. A sender claims the row
+    (``locked_until``), hands it to SMTP and marks it ``sent`` (the body is then emptied); after a
+    failure it waits longer each time (``next_attempt_at``) and after MAIL_MAX_ATTEMPTS it is
+    ``failed`` (``flask mail retry`` still tries those)."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (
+        CheckConstraint(_in("status", MAIL_STATUSES), name="ck_mail_outbox_status"),
+        CheckConstraint("attempts >= 0", name="ck_mail_outbox_attempts"),
+        Index("ix_mail_outbox_due", "status", "next_attempt_at"),
+    )
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    to_address: str = Field(max_length=320)
+    subject: str = Field(max_length=500)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    message_id: str = Field(max_length=200)  # the same on every attempt: a resend after a crash is one mail to the reader
+    kind: Optional[str] = Field(default=None, max_length=40)  # set: the sender writes the mail itself (emails.DEFERRED)
+    status: str = Field(default="pending", max_length=10)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    locked_until: Optional[datetime] = None
+    last_error: Optional[str] = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: Optional[datetime] = None

@@ -7,15 +7,14 @@ sends nothing twice.
 
 Config (read with defaults, so config.py needs no change):
 REMINDER_DAYS_BEFORE_EXPIRY (3), VERIFY_INTERVAL_MONTHS (6), VERIFY_GRACE_DAYS (30),
-VERIFY_TOKEN_MAX_AGE_DAYS (90), BASE_URL (links in mail sent from the command line).
+VERIFY_TOKEN_MAX_AGE_DAYS (90). Links in mail come from BASE_URL (``mail.absolute_url``).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from flask import current_app, render_template
-from flask_babel import force_locale, format_date
+from flask import current_app
 
 from . import audit, db
 from .timeutil import to_local
@@ -25,7 +24,6 @@ DEFAULTS = {
     "VERIFY_INTERVAL_MONTHS": 6,
     "VERIFY_GRACE_DAYS": 30,
     "VERIFY_TOKEN_MAX_AGE_DAYS": 90,  # nosec B105
-    "BASE_URL": "http://127.0.0.1:5000",
 }
 
 
@@ -54,16 +52,11 @@ def needs_reminder(row, now: datetime) -> bool:
     return to_local(aware(row.reminder_sent_at)).date() < window_start
 
 
-def mail_then_mark(session, row, kind: str, to, mail, now, summary, send) -> None:
-    """Mark only after the mail went out: a failed mail is tried again on the next run. Each mark
-    is its own unit of work, so a later failure never undoes a reminder that was sent."""
-    try:
-        send(to, *mail)
-    except Exception:  # noqa: BLE001  one bad address must not stop the whole job
-        current_app.logger.exception("Reminder mail to %s failed", to)
-        summary.mail_errors += 1
-        return
+def remind(session, row, kind: str, send_reminder, owner, now) -> None:
+    """The reminder mail and its mark in one unit of work per row: the mail is an outbox row
+    (a mail server that is down keeps it for retry), so a reminder is never sent twice, nor lost."""
     with db.unit_of_work(session):
+        send_reminder(session, owner, row)
         row.reminder_sent_at = now
         session.add(row)
         audit.record(session, "lifecycle.reminder", kind, row.id, f"verloopt op {row.expires_at}")
@@ -77,17 +70,3 @@ def expire_rows(session, rows, kind: str, now) -> None:
             row.updated_at = now
             session.add(row)
             audit.record(session, "lifecycle.expire", kind, row.id, f"verlopen op {row.expires_at}")
-
-
-def absolute_url(path: str) -> str:
-    # BASE_URL only: a request's Host header is the sender's to forge.
-    return setting("BASE_URL").rstrip("/") + path
-
-
-def render_mail(locale: str | None, template: str, subject, expires: date | None = None,
-                **context) -> tuple[str, str]:
-    """(subject, body) of a plain-text mail in the reader's language."""
-    with force_locale(locale or "nl"):
-        if expires is not None:
-            context["day"] = format_date(expires, "d MMMM")
-        return str(subject), render_template(template, **context)

@@ -65,6 +65,7 @@ def base_config(database_url, tmp_path_factory) -> dict:
         "SECRET_KEY": "test-secret",
         "MAIL_SERVER": "",
         "MAIL_OUTBOX": str(tmp_path_factory.mktemp("outbox")),
+        "MAIL_SEND_AFTER_COMMIT": "inline",  # a test sees the mail when the request returns
         "RATELIMIT_ENABLED": False,
         "WTF_CSRF_ENABLED": False,
         "SERVER_NAME": None,

@@ -456,7 +456,7 @@ def test_sign_off_moves_first_waiting_up_and_mails_them(app, full_world, outbox)
     messages = outbox()
     assert [m["To"] for m in messages] == ["u2@example.nl"]
     assert messages[0]["Subject"] == "Er is een plek vrij voor u bij Koffie"
-    assert "Er is een plek vrij voor u bij 'Koffie'" in messages[0].get_content()
+    assert 'Er is een plek vrij voor u bij "Koffie"' in messages[0].get_content()
 
 
 def test_lowered_capacity_removes_nobody_and_gives_no_new_places(app, full_world, outbox):

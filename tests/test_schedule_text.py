@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from marketplace.schedule_text import clock, day_status, next_opening, occurs_on, rule_in_words, week_in_words
+from marketplace.voorzieningen.schedule_text import clock, day_status, next_opening, occurs_on, rule_in_words, week_in_words
 from marketplace.timeutil import LOCAL_TZ
 
 

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from .. import emails
 from ..models import User, VolunteerOffer
-from ..reminders import absolute_url, expire_rows, mail_then_mark, needs_reminder, reminder_window, render_mail
+from ..reminders import expire_rows, needs_reminder, remind, reminder_window
 from ..timeutil import to_local
 
 LIVE = ("active", "paused")
 
 
-def remind_offers(session: Session, now: datetime, summary, dry_run: bool, send) -> None:
+def remind_offers(session: Session, now: datetime, summary, dry_run: bool) -> None:
     today, last_day = reminder_window(now)
     rows = session.exec(select(VolunteerOffer).where(
         VolunteerOffer.status.in_(LIVE), VolunteerOffer.moderation != "hidden",
@@ -29,10 +29,7 @@ def remind_offers(session: Session, now: datetime, summary, dry_run: bool, send)
         summary.offer_reminders.append(row.id)
         if dry_run:
             continue
-        mail = render_mail(owner.locale, "email/offer_reminder.txt", _l("Uw hulpaanbod stopt bijna"),
-                           name=owner.first_name, title=row.title, expires=row.expires_at,
-                           link=absolute_url(f"/aanbod/{row.id}"))
-        mail_then_mark(session, row, "offer", owner.email, mail, now, summary, send)
+        remind(session, row, "offer", lambda s, to, r: emails.send_offer_reminder(s, to, offer=r), owner, now)
 
 
 def expire_offers(session: Session, now: datetime, summary, dry_run: bool) -> None:

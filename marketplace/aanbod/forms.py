@@ -9,11 +9,11 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from ..formatting import lazy_weekday_name
 from ..forms import BaseForm, REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
 from ..hulpvragen.forms import LANGUAGE_CHOICES
 
-WEEKDAY_NAMES = [_l("maandag"), _l("dinsdag"), _l("woensdag"), _l("donderdag"), _l("vrijdag"),
-                 _l("zaterdag"), _l("zondag")]
+WEEKDAY_NAMES = [lazy_weekday_name(i) for i in range(7)]  # 0 = Monday, in the reader's language
 # Part of the day → (start, end, word). Slots are stored as AvailabilitySlot rows.
 DAY_PARTS = {
     "ochtend": (time(9), time(12), _l("ochtend")),

@@ -11,7 +11,6 @@ from ..access import get_or_404
 from ..categories import all_categories
 from ..db import get_session, unit_of_work
 from ..extensions import limiter, posting_limits
-from ..hulpvragen.forms import LANGUAGE_NAMES
 from ..models import VolunteerOffer
 from ..params import MAX_PAGE, bounded_int, int_id
 from ..visibility import can_see
@@ -41,7 +40,7 @@ def detail(id: int):
         abort(404)
     return render_template(
         "aanbod/detail.html", o=offer,
-        when=svc.availability_words(svc.slots_of(session, offer.id)), language_names=LANGUAGE_NAMES,
+        when=svc.availability_words(svc.slots_of(session, offer.id)),
         owner=current_user.is_authenticated and current_user.id == offer.user_id,
         status_words=svc.STATUS_WORDS, public_status_words=svc.PUBLIC_STATUS_WORDS,
         status_badge=svc.STATUS_BADGE, confirm=ConfirmForm())

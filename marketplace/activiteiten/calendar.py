@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import takewhile
 
+from dateutil.rrule import rrulestr
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from ..models import WEEKDAYS, Activity, ActivityCategory, ActivityOccurrence, Area, Location, utcnow
 from ..categories import ids_with_category
-from ..params import MAX_DATE, MIN_DATE, add_weeks, bounded_int
+from ..params import MAX_DATE, MIN_DATE, bounded_int, date_in_range
 from ..timeutil import local_datetime, local_today, to_local
 from .dates import format_day, format_occurrence, format_time_range
 from .errors import ActivityError
@@ -116,12 +118,19 @@ def occurrence_times(first: date, start: time, end: time, interval_weeks: int,
     Raises ActivityError when a date of the series falls outside MIN_DATE..MAX_DATE (a series
     starting in the year 9999 would otherwise overflow).
     """
-    step = max(interval_weeks, 1)
-    days = [add_weeks(first, i * step) for i in range(count if interval_weeks else 1)]
-    if any(day is None for day in days):
+    wanted = count if interval_weeks else 1
+    days = series_days(first, make_rrule(first, interval_weeks, count)) if date_in_range(first) else []
+    if len(days) < wanted:
         raise ActivityError(_("Kies een datum tussen %(first)s en %(last)s.", first=MIN_DATE.year,
                               last=MAX_DATE.year), "first_date")
     return [(local_datetime(day, start), local_datetime(day, end)) for day in days]
+
+
+def series_days(first: date, rule: str) -> list[date]:
+    """The dates of an activity's RRULE from ``first`` (dateutil's iCalendar rules, the same text the
+    rrule column stores), never past MAX_DATE."""
+    dates = rrulestr(rule, dtstart=datetime.combine(first, time()))
+    return [moment.date() for moment in takewhile(lambda moment: moment.date() <= MAX_DATE, dates)]
 
 
 def make_rrule(first: date, interval_weeks: int, count: int) -> str:

@@ -1,29 +1,21 @@
-"""Dutch date and time words for activities ("woensdag 25 november, 12:00–13:30").
-
-Kept here on purpose (not in a shared module) so this area does not depend on others.
-Names are Dutch msgids, translated when shown.
-"""
+"""Date and time words for activities ("woensdag 25 november, 12:00–13:30"); the names come from
+Babel (``formatting``), in the reader's language."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import gettext as _
-
+from ..formatting import day_in_words, weekday_name
 from ..timeutil import to_local
-
-DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-MONTH_NAMES = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-               "september", "oktober", "november", "december")
 
 
 def day_name(day: date) -> str:
-    return _(DAY_NAMES[day.weekday()])
+    return weekday_name(day.weekday())
 
 
 def format_day(day: date) -> str:
     """'woensdag 25 november'."""
-    return f"{day_name(day)} {day.day} {_(MONTH_NAMES[day.month - 1])}"
+    return day_in_words(day)
 
 
 def format_time(moment: datetime) -> str:

@@ -17,11 +17,10 @@ from sqlalchemy import delete
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
-from .. import audit, db
+from .. import audit, db, emails
 from ..areas import wijk_id_of_buurt
 from ..categories import categories_by_slug
 from ..geocoding import OfflineGeocoder, normalise_postcode
-from ..mail import absolute_url, queue_mail
 from ..models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area, Location,
                       Organisation, User, utcnow)
 from ..timeutil import to_local
@@ -192,9 +191,5 @@ def cancel_activity(session: Session, activity: Activity, user) -> int:
     activity.updated_at = utcnow()
     session.add(activity)
     audit.record(session, "activity.cancel", "activity", activity.id, detail=f"{len(people)} deelnemers")
-    for person in people:
-        queue_mail(session, person.email, _("%(title)s gaat niet door", title=activity.title), _(
-            "Hallo %(name)s,\n\nDe activiteit '%(title)s' gaat niet door. U hoeft niets te doen.\n\n"
-            "Kijk op Buurtplein voor andere activiteiten in uw wijk:\n%(link)s\n\nBuurtplein",
-            name=person.first_name, title=activity.title, link=absolute_url("activiteiten.index")))
+    emails.send_activity_cancelled(session, list(people), activity=activity)
     return len(people)

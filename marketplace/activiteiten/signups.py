@@ -12,8 +12,7 @@ from flask_babel import ngettext
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import audit, db
-from ..mail import absolute_url, queue_mail
+from .. import audit, db, emails
 from ..models import Activity, ActivitySignup, Organisation, User, utcnow
 from .errors import ActivityError
 
@@ -145,15 +144,8 @@ def sign_off(session: Session, activity_id: int, user) -> ActivitySignup | None:
 
 def notify_promoted(session: Session, activity: Activity, promoted: list[ActivitySignup]) -> None:
     """Queue the 'a place is free for you' mails; they go out when the unit of work commits."""
-    for signup in promoted:
-        person = session.get(User, signup.user_id)
-        if person is None:
-            continue
-        queue_mail(session, person.email, _("Er is een plek vrij voor u bij %(title)s", title=activity.title), _(
-            "Hallo %(name)s,\n\nEr is een plek vrij voor u bij '%(title)s'. U stond op de wachtlijst. "
-            "Nu bent u aangemeld.\n\nKunt u toch niet? Meld u dan af op deze pagina:\n%(link)s\n\nBuurtplein",
-            name=person.first_name, title=activity.title,
-            link=absolute_url("activiteiten.detail", id=activity.id)))
+    people = [session.get(User, signup.user_id) for signup in promoted]
+    emails.send_activity_place_free(session, [p for p in people if p is not None], activity=activity)
 
 
 # --------------------------------------------------------------------------- volunteers
@@ -169,21 +161,19 @@ def register_volunteer_interest(session: Session, activity: Activity, user) -> b
     if known is not None:
         return False
     audit.record(session, "activity.volunteer_interest", "activity", activity.id, actor_id=user.id)
-    for address in owner_emails(session, activity):
-        queue_mail(session, address, _("Iemand wil helpen bij %(title)s", title=activity.title), _(
-            "Hallo,\n\n%(name)s wil graag helpen als vrijwilliger bij '%(title)s'.\n"
-            "U kunt %(name)s een e-mail sturen: %(email)s\n\nBuurtplein",
-            name=user.display_name, title=activity.title, email=user.email))
+    emails.send_activity_volunteer_interest(session, owner_recipients(session, activity), activity=activity,
+                                            volunteer=user)
     return True
 
 
-def owner_emails(session: Session, activity: Activity) -> list[str]:
+def owner_recipients(session: Session, activity: Activity) -> list:
+    """The owner (in their language), else the organisation's address (in Dutch)."""
     if activity.owner_user_id:
         owner = session.get(User, activity.owner_user_id)
         if owner is not None:
-            return [owner.email]
+            return [owner]
     org = session.get(Organisation, activity.organisation_id) if activity.organisation_id else None
-    return [org.email] if org is not None and org.email else []
+    return [emails.Recipient(org.email)] if org is not None and org.email else []
 
 
 # --------------------------------------------------------------------------- attendance

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from .. import emails
 from ..models import HelpRequest, User
-from ..reminders import absolute_url, expire_rows, mail_then_mark, needs_reminder, reminder_window, render_mail
+from ..reminders import expire_rows, needs_reminder, remind, reminder_window
 from ..timeutil import to_local
 
 
-def remind_requests(session: Session, now: datetime, summary, dry_run: bool, send) -> None:
+def remind_requests(session: Session, now: datetime, summary, dry_run: bool) -> None:
     today, last_day = reminder_window(now)
     rows = session.exec(select(HelpRequest).where(
         HelpRequest.status == "open", HelpRequest.moderation != "hidden",
@@ -27,10 +27,7 @@ def remind_requests(session: Session, now: datetime, summary, dry_run: bool, sen
         summary.request_reminders.append(row.id)
         if dry_run:
             continue
-        mail = render_mail(owner.locale, "email/request_reminder.txt", _l("Uw hulpvraag stopt bijna"),
-                           name=owner.first_name, title=row.title, expires=row.expires_at,
-                           link=absolute_url(f"/hulpvragen/{row.id}"))
-        mail_then_mark(session, row, "request", owner.email, mail, now, summary, send)
+        remind(session, row, "request", lambda s, to, r: emails.send_request_reminder(s, to, request=r), owner, now)
 
 
 def expire_requests(session: Session, now: datetime, summary, dry_run: bool) -> None:

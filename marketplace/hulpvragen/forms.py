@@ -7,17 +7,13 @@ from wtforms import BooleanField, DateField, RadioField, StringField, SubmitFiel
 from wtforms.fields import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
+from ..formatting import language_choices
 from ..forms import BaseForm, REQUIRED, MultiCheckboxField, valid_postcode
 
 UNKNOWN_CATEGORY = "weet-niet"
 
-# Languages people can choose; codes are stored comma-separated.
-LANGUAGE_CHOICES = [
-    SelectChoice("nl", _l("Nederlands")), SelectChoice("en", _l("Engels")), SelectChoice("de", _l("Duits")),
-    SelectChoice("tr", _l("Turks")), SelectChoice("ar", _l("Arabisch")), SelectChoice("pl", _l("Pools")),
-    SelectChoice("uk", _l("Oekraïens")), SelectChoice("ti", _l("Tigrinya")),
-]
-LANGUAGE_NAMES = {c.value: c.label for c in LANGUAGE_CHOICES}
+# Languages people can choose (formatting.LANGUAGES, names from Babel); codes are stored comma-separated.
+LANGUAGE_CHOICES = [SelectChoice(code, name) for code, name in language_choices()]
 
 URGENCY_CHOICES = [
     SelectChoice("1-2 dagen", _l("Snel: binnen 1 of 2 dagen")),

@@ -22,8 +22,8 @@ from sqlmodel import Session, select
 
 from matching.batch import assign
 
-from .. import audit, contact_details, db, matching_service, notifications, visibility
-from ..mail import absolute_url, queue_mail, send_or_keep
+from .. import audit, contact_details, db, emails, matching_service, notifications, visibility
+from ..mail import absolute_url, queue_mail
 from ..models import (AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
                       User, VolunteerOffer, utcnow)
 
@@ -369,14 +369,8 @@ def weekly_digest(session: Session, now: datetime | None = None) -> int:
         near = [r for r in new if fitting.get(r.id, set()) & mine and r.posted_by_id != user.id]
         if not near:
             continue
-        lines = [f"- {r.title} ({r.public_name})\n  {_abs('hulpvragen.detail', id=r.id)}" for r in near[:15]]
-        # A mail server that is down keeps the mail for 'flask mail retry' and the digest goes on.
-        if send_or_keep(user.email, "Nieuwe hulpvragen bij u in de buurt",
-                        f"Hallo {user.first_name},\n\nDeze week vroegen buren om hulp:\n\n" + "\n".join(lines)
-                        + "\n\nU krijgt deze e-mail omdat u dat zelf aanzette. Uitzetten kan op uw profiel."
-                        "\n\nBuurtplein"):
-            sent += 1
-    return sent
+        sent += emails.send_weekly_digest(session, user, requests=near[:15])
+    return sent  # queued: they go out after the job's commit
 
 
 # --------------------------------------------------------------------------- mail

@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
-
 from sqlmodel import Session
 
 from ..aanbod.expiry import expire_offers, remind_offers
 from ..hulpvragen.expiry import expire_requests, remind_requests
-from ..mail import send_mail
 from ..models import utcnow
 from ..reminders import aware
 from ..voorzieningen.verification import ask_organisations_to_verify
@@ -28,7 +25,6 @@ class Summary:
     requests_expired: list[int] = field(default_factory=list)
     offers_expired: list[int] = field(default_factory=list)
     verify_mails: list[int] = field(default_factory=list)
-    mail_errors: int = 0
 
     def lines(self, dry_run: bool = False) -> list[str]:
         verb = "Zou doen" if dry_run else "Gedaan"
@@ -39,22 +35,21 @@ class Summary:
             f"  hulpvragen verlopen: {len(self.requests_expired)} {_ids(self.requests_expired)}",
             f"  aanbod verlopen: {len(self.offers_expired)} {_ids(self.offers_expired)}",
             f"  organisaties gevraagd of hun informatie klopt: {len(self.verify_mails)} {_ids(self.verify_mails)}",
-        ] + ([f"  e-mails die niet verstuurd konden worden: {self.mail_errors}"] if self.mail_errors else [])
+        ]
 
 
 def _ids(ids: list[int]) -> str:
     return "(" + ", ".join(str(i) for i in ids) + ")" if ids else ""
 
 
-def run(session: Session, now: datetime | None = None, dry_run: bool = False,
-        send: Callable[[str, str, str], None] = send_mail) -> Summary:
-    """One pass of every step. Each change is its own unit of work (``db.unit_of_work``),
-    committed after its mail was sent: a mail that fails leaves only its own row for the next run."""
+def run(session: Session, now: datetime | None = None, dry_run: bool = False) -> Summary:
+    """One pass of every step. Each change is its own unit of work (``db.unit_of_work``), with
+    its mail queued in it (sent after the commit; a mail server that is down: kept for retry)."""
     now = aware(now) or utcnow()
     summary = Summary()
-    remind_requests(session, now, summary, dry_run, send)
-    remind_offers(session, now, summary, dry_run, send)
+    remind_requests(session, now, summary, dry_run)
+    remind_offers(session, now, summary, dry_run)
     expire_requests(session, now, summary, dry_run)
     expire_offers(session, now, summary, dry_run)
-    ask_organisations_to_verify(session, now, summary, dry_run, send)
+    ask_organisations_to_verify(session, now, summary, dry_run)
     return summary

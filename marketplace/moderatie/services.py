@@ -5,13 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from .. import audit
+from .. import audit, emails
 from ..voorzieningen import verification
-from ..mail import queue_mail
 from ..visibility import may_see_request
 from ..voorzieningen.services import grant_aanbieder_roles
 from ..models import (Activity, Area, HelpRequest, Location, Organisation, Report, SupportRequest, User,
@@ -196,14 +194,15 @@ def owner_user(session: Session, kind: str, row) -> User | None:
     return session.get(User, value) if value else None
 
 
-def owner_addresses(session: Session, kind: str, row) -> list[tuple[str, str]]:
-    """(e-mail, locale) of whoever should hear about a decision on this item."""
+def owner_recipients(session: Session, kind: str, row) -> list:
+    """Whoever should hear about a decision on this item: the owner, else the organisation's
+    addresses (in Dutch)."""
     user = owner_user(session, kind, row)
     if user is not None:
-        return [(user.email, user.locale)]
+        return [user]
     org_id = row.id if kind == "organisation" else getattr(row, "organisation_id", None)
     org = session.get(Organisation, org_id) if org_id else None
-    return [(address, "nl") for address in verification.organisation_recipients(session, org)] if org else []
+    return [emails.Recipient(address) for address in verification.organisation_recipients(session, org)] if org else []
 
 
 # --------------------------------------------------------------------------- decisions
@@ -244,8 +243,7 @@ def decide(session: Session, user, kind: str, row, action: str, reason: str = ""
         raise ModerationError(_("Deze keuze kan hier niet."))
     session.add(row)
     audit.record(session, f"moderation.{action}", kind, row.id, reason or None, actor_id=user.id)
-    for to, subject, body in decision_mails(session, kind, row, action, reason):
-        queue_mail(session, to, subject, body)
+    queue_decision_mails(session, kind, row, action, reason)
 
 
 def dismiss_report(session: Session, user, report: Report, reason: str = "") -> None:
@@ -291,31 +289,13 @@ def _require(condition: bool, message: str) -> None:
         raise ModerationError(message)
 
 
-def decision_mails(session, kind, row, action, reason) -> list[tuple[str, str, str]]:
+def queue_decision_mails(session, kind, row, action, reason) -> int:
+    """Tell the owner about an approval, hiding or restoring (each in their own language); the
+    mails go out after the commit. Returns how many were queued."""
     if action not in ("approve", "hide", "restore"):
-        return []
-    mails = []
-    for address, locale in owner_addresses(session, kind, row):
-        with force_locale(locale or "nl"):
-            mails.append((address, *_decision_text(kind, row, action, reason)))
-    return mails
-
-
-def _decision_text(kind, row, action, reason) -> tuple[str, str]:
-    what = _(KIND_LABELS[kind]).lower()
-    title = title_of(row)
-    if action == "approve":
-        return (_("Uw %(what)s staat op Buurtplein", what=what),
-                _("Hallo,\n\nGoed nieuws. Uw %(what)s \"%(title)s\" is goedgekeurd.\n"
-                  "Iedereen kan het nu zien op Buurtplein.\n\nGroet,\nBuurtplein", what=what, title=title))
-    if action == "hide":
-        return (_("Uw %(what)s is verborgen", what=what),
-                _("Hallo,\n\nUw %(what)s \"%(title)s\" is verborgen. Anderen zien het niet meer.\n\n"
-                  "De reden:\n%(reason)s\n\nBent u het hier niet mee eens? Stuur dan een antwoord op deze e-mail.\n\n"
-                  "Groet,\nBuurtplein", what=what, title=title, reason=reason))
-    return (_("Uw %(what)s is weer zichtbaar", what=what),
-            _("Hallo,\n\nUw %(what)s \"%(title)s\" is weer zichtbaar op Buurtplein.\n\nGroet,\nBuurtplein",
-              what=what, title=title))
+        return 0
+    return emails.send_moderation_decision(session, owner_recipients(session, kind, row), what=KIND_LABELS[kind],
+                                           title=title_of(row), action=action, reason=reason)
 
 
 # --------------------------------------------------------------------------- reports

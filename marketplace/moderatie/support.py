@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
-from .. import audit
+from .. import audit, emails
 from ..activiteiten.errors import ActivityError
 from ..activiteiten.services import activity_place
 from ..areas import wijk_id_of_buurt
-from ..mail import absolute_url, queue_mail
 from ..models import Activity, SupportRequest, User, UserRole, UserWijk, utcnow
 
 
@@ -50,12 +49,8 @@ def ask_support(session: Session, activity: Activity, user, question: str) -> Su
     session.add(support)
     session.flush()
     audit.record(session, "support.create", "support_request", support.id, detail=f"activity {activity.id}")
-    for makelaar in preventiemakelaars_of_wijk(session, activity_wijk_id(session, activity)):
-        queue_mail(session, makelaar.email, _("Vraag om steun: %(title)s", title=activity.title), _(
-            "Hallo %(name)s,\n\n%(asker)s vraagt uw steun bij '%(title)s':\n\n%(question)s\n\n"
-            "Bekijk de activiteit:\n%(link)s\n\nBuurtplein",
-            name=makelaar.first_name, asker=user.display_name, title=activity.title, question=support.question,
-            link=absolute_url("activiteiten.detail", id=activity.id)))
+    emails.send_activity_support_asked(session, preventiemakelaars_of_wijk(session, activity_wijk_id(session, activity)),
+                                       activity=activity, asker=user, question=support.question)
     return support
 
 
@@ -92,10 +87,6 @@ def answer_support_request(session: Session, support_id: int, user, answer: str 
     session.add(support)
     audit.record(session, "support.answer", "support_request", support.id, detail=status, actor_id=user.id)
     asker = session.get(User, support.asked_by_id)
-    if asker is not None:
-        queue_mail(session, asker.email, _("Antwoord op uw vraag over %(title)s", title=activity.title), _(
-            "Hallo %(name)s,\n\nDe buurtmakelaar heeft uw vraag bekeken. Status: %(status)s.\n\n%(answer)s\n\n"
-            "Bekijk het hier:\n%(link)s\n\nBuurtplein",
-            name=asker.first_name, status=support_status_text(status), answer=support.answer or "",
-            title=activity.title, link=absolute_url("activiteiten.detail", id=activity.id)))
+    emails.send_activity_support_answered(session, asker, activity=activity, status=status,
+                                          answer=support.answer or "")
     return support

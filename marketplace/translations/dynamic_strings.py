@@ -1,10 +1,10 @@
 """Dutch source strings that the code translates at run time from a variable, as in
-``_(KIND_LABELS[kind])`` or ``_(MONTHS[i])``. Babel cannot see those, so they are listed here
+``_(KIND_LABELS[kind])``. Babel cannot see those, so they are listed here
 to be extracted by ``flask translate update``. Never imported.
 
 Keep in step with: moderatie/services.py (KIND_LABELS, REPORT_REASONS), admin/__init__.py
-(ROLE_LABELS), koppelingen/views.py (STATUS_WORDS), activiteiten/dates.py and
-voorzieningen/presentation.py (month names), schedule_text.py (day names).
+(ROLE_LABELS), koppelingen/views.py (STATUS_WORDS). Day, month and language names are not here:
+they come from Babel (marketplace/formatting.py).
 Better still: mark them where they are defined with ``_l()`` and drop them from here.
 """
 
@@ -25,13 +25,6 @@ _("Aanbieder (organisatie)"), _("Preventiemakelaar"), _("Beheerder (gemeente)")
 
 # koppelingen/views.py: STATUS_WORDS
 _("Voorgesteld door Buurtplein"), _("Wacht op antwoord"), _("Afgesproken"), _("Niet doorgegaan"), _("Klaar")
-
-# Month names (activiteiten/dates.py MONTH_NAMES, voorzieningen/presentation.py MONTHS)
-_("januari"), _("februari"), _("maart"), _("april"), _("mei"), _("juni")
-_("juli"), _("augustus"), _("september"), _("oktober"), _("november"), _("december")
-
-# Day names (schedule_text.py, activiteiten/dates.py DAY_NAMES)
-_("maandag"), _("dinsdag"), _("woensdag"), _("donderdag"), _("vrijdag"), _("zaterdag"), _("zondag")
 
 # matching/safety.py: the names on the emergency card (templates/koppelingen/_suggestions.html)
 _("Alarmnummer bij direct gevaar"), _("Veilig Thuis (huiselijk geweld, kindermishandeling)")

@@ -29,8 +29,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import audit
-from ..mail import absolute_url, queue_mail
+from .. import audit, emails
 from ..models import (REFERRAL_REASONS, Area, Consent, Organisation, Referral, ReferralClient, ReferralEvent,
                       User, UserOrganisation, UserRole, UserWijk, Voorziening, utcnow)
 from ..timeutil import LOCAL_TZ, to_local
@@ -188,31 +187,31 @@ def remind(session: Session, now: datetime | None = None) -> int:
             continue
         referral.reminder_sent_at = now
         session.add(referral)
-        link = absolute_url("verwijzingen.detail", id=referral.id)
-        body = _("Verwijzing %(ref)s heeft nog geen reactie van de organisatie. Wilt u contact opnemen?\n\n"
-                 "Bekijk de verwijzing: %(link)s\n\nU krijgt hierover geen nieuwe herinnering.",
-                 ref=referral.reference, link=link)
-        for address in _professional_addresses(session, referral) + _organisation_addresses(session, referral):
-            queue_mail(session, address, _("Herinnering: verwijzing %(ref)s wacht op reactie", ref=referral.reference),
-                       body)
+        emails.send_referral_reminder(
+            session, _professionals(session, referral) + _organisation_recipients(session, referral),
+            referral=referral)
         audit.record(session, "referral.remind", "referral", referral.id, actor_id=None)
         sent += 1
     session.flush()
     return sent
 
 
-def _professional_addresses(session: Session, referral: Referral) -> list[str]:
+def _professionals(session: Session, referral: Referral) -> list[User]:
     user = session.get(User, referral.professional_id)
-    return [user.email] if user and user.is_active else []
+    return [user] if user and user.is_active else []
 
 
-def _organisation_addresses(session: Session, referral: Referral) -> list[str]:
+def _organisation_recipients(session: Session, referral: Referral) -> list:
+    """The organisation's aanbieders (each in their own language), then its own address (Dutch),
+    each address once."""
     organisation = session.get(Organisation, referral.organisation_id)
-    staff = session.exec(select(User.email).join(UserOrganisation, UserOrganisation.user_id == User.id)
+    staff = session.exec(select(User).join(UserOrganisation, UserOrganisation.user_id == User.id)
                          .where(UserOrganisation.organisation_id == referral.organisation_id,
                                 User.is_active.is_(True))).all()
-    addresses = list(dict.fromkeys([*(staff or []), *([organisation.email] if organisation and organisation.email else [])]))
-    return addresses
+    people = {user.email: user for user in staff}
+    if organisation and organisation.email and organisation.email not in people:
+        people[organisation.email] = emails.Recipient(organisation.email)
+    return list(people.values())
 
 
 # --------------------------------------------------------------------------- making referrals
@@ -306,13 +305,8 @@ def create_referrals(session: Session, by: User, new: NewReferral, now: datetime
                      detail=f"voorziening={voorziening.id} organisation={voorziening.organisation_id}")
         audit.record(session, "consent.record", "referral", referral.id, actor_id=by.id,
                      detail=f"method={new.consent.method} version={new.consent.text_version}")
-        link = absolute_url("verwijzingen.detail", id=referral.id)
-        for address in _organisation_addresses(session, referral):
-            queue_mail(session, address, _("Nieuwe verwijzing %(ref)s voor %(name)s", ref=referral.reference,
-                                           name=voorziening.name),
-                       _("Een wijkcoach heeft iemand naar %(name)s verwezen.\n\nWilt u binnen %(days)s werkdagen "
-                         "laten weten of de aanmelding lukt? Bekijk de verwijzing: %(link)s",
-                         name=voorziening.name, days=current_app.config["REFERRAL_RESPONSE_DAYS"], link=link))
+        emails.send_referral_new(session, _organisation_recipients(session, referral), referral=referral,
+                                 voorziening=voorziening, days=current_app.config["REFERRAL_RESPONSE_DAYS"])
         made.append(referral)
     session.flush()
     return made
@@ -360,12 +354,8 @@ def organisation_update(session: Session, referral: Referral, by: User, to: str,
     if feedback:
         referral.feedback = feedback
     voorziening = session.get(Voorziening, referral.voorziening_id)
-    for address in _professional_addresses(session, referral):
-        queue_mail(session, address, _("Verwijzing %(ref)s: %(status)s", ref=referral.reference,
-                                       status=str(STATUS_WORDS[to])),
-                   _("%(name)s heeft de verwijzing bijgewerkt: %(status)s.\n%(feedback)s\nBekijk de verwijzing: %(link)s",
-                     name=voorziening.name if voorziening else "", status=str(STATUS_WORDS[to]),
-                     feedback=feedback or "", link=absolute_url("verwijzingen.detail", id=referral.id)))
+    emails.send_referral_status(session, _professionals(session, referral), referral=referral,
+                                voorziening=voorziening, status_word=STATUS_WORDS[to], feedback=feedback or "")
     session.flush()
 
 
@@ -412,11 +402,8 @@ def client_report(session: Session, referral: Referral, outcome: str, reason: st
     referral.client_report, referral.client_reported_at = outcome, now
     session.add(referral)
     audit.record(session, "referral.client_report", "referral", referral.id, actor_id=actor_id, detail=outcome)
-    for address in _professional_addresses(session, referral):
-        queue_mail(session, address, _("Verwijzing %(ref)s: bericht van de cliënt", ref=referral.reference),
-                   _("De cliënt heeft laten weten: %(what)s.\nBekijk de verwijzing: %(link)s",
-                     what=_("ik ben geweest") if outcome == "geweest" else _("het lukte niet"),
-                     link=absolute_url("verwijzingen.detail", id=referral.id)))
+    emails.send_referral_client_report(session, _professionals(session, referral), referral=referral,
+                                       went=outcome == "geweest")
     session.flush()
 
 

@@ -21,7 +21,7 @@ from ..models import Area, AuditEvent, Organisation, Referral, ReferralClient, U
 from ..params import MAX_PAGE, bounded_int, int_id
 from ..timeutil import local_today
 from ..voorzieningen.presentation import locations_for, schedules_for
-from ..schedule_text import week_in_words
+from ..voorzieningen.schedule_text import week_in_words
 from . import bp
 from . import services as svc
 from .forms import REFER_FIELDS, ClientReportForm, ConfirmForm, NewReferralForm, StatusForm

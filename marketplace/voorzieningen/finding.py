@@ -15,7 +15,7 @@ from ..areas import buurt_ids_in, wijk_by_code
 from ..categories import ids_with_category
 from ..geocoding import OfflineGeocoder, metres_between, rough_distance
 from ..models import Location, Organisation, Voorziening, VoorzieningCategory, VoorzieningLocation
-from ..schedule_text import day_status
+from .schedule_text import day_status
 from ..timeutil import LOCAL_TZ
 from .forms import PAGE_SIZE
 from .presentation import categories_for, cost_text, locations_for, schedules_for, tier_text

@@ -11,16 +11,13 @@ from wtforms import (BooleanField, FieldList, FormField, HiddenField, RadioField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, Regexp, URL, ValidationError
 
+from ..formatting import language_choices, lazy_weekday_name
 from ..forms import BaseForm, BaseSubForm, REQUIRED, at_least_one, MultiCheckboxField, valid_postcode
+from ..models import WEEKDAYS
 from ..params import bounded_int, finite_float
 
-# Languages people ask for most in the demo municipality, by ISO code.
-LANGUAGES = (("nl", _l("Nederlands")), ("en", _l("Engels")), ("tr", _l("Turks")), ("ar", _l("Arabisch")),
-             ("ti", _l("Tigrinya")), ("pl", _l("Pools")), ("de", _l("Duits")), ("uk", _l("Oekraïens")),
-             ("fr", _l("Frans")), ("es", _l("Spaans")), ("so", _l("Somalisch")), ("fa", _l("Perzisch")))
-LANGUAGE_NAMES = dict(LANGUAGES)
-DAYS = (("MO", _l("maandag")), ("TU", _l("dinsdag")), ("WE", _l("woensdag")), ("TH", _l("donderdag")),
-        ("FR", _l("vrijdag")), ("SA", _l("zaterdag")), ("SU", _l("zondag")))
+LANGUAGES = tuple(language_choices())  # formatting.LANGUAGES, names from Babel
+DAYS = tuple((code, lazy_weekday_name(i)) for i, code in enumerate(WEEKDAYS))
 TIME_RE = re.compile(r"^\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*$")
 AGE_MESSAGE = _l("Vul een leeftijd in met alleen cijfers, bijvoorbeeld 65.")
 PAGE_SIZE = 20

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from ..models import (Area, Category, Location, Organisation, Schedule, Voorziening, VoorzieningCategory,
                       VoorzieningLocation, utcnow)
-from ..schedule_text import day_status, week_in_words
-from ..timeutil import LOCAL_TZ, to_local
-from .forms import LANGUAGE_NAMES
-
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december")
-
+from ..formatting import add_months, date_in_words, language_name, money
+from .schedule_text import day_status, week_in_words
+from ..timeutil import LOCAL_TZ
 
 # --------------------------------------------------------------------------- words
 
@@ -35,8 +31,7 @@ def cost_text(v: Voorziening) -> str:
     if v.cost_kind == "upas":
         return _("Met U-pas")
     if v.cost_kind == "bedrag" and v.cost_amount_cents:
-        euros, cents = divmod(v.cost_amount_cents, 100)
-        return f"€ {euros},{cents:02d}"
+        return money(v.cost_amount_cents)
     return _("Gratis")
 
 
@@ -51,21 +46,7 @@ def ages_text(v: Voorziening) -> str | None:
 
 
 def language_names(codes: str) -> list[str]:
-    return [str(LANGUAGE_NAMES.get(code.strip(), code.strip())) for code in (codes or "").split(",") if code.strip()]
-
-
-def date_in_words(moment: datetime | date) -> str:
-    """'12 november 2026' (local date)."""
-    day = to_local(moment).date() if isinstance(moment, datetime) else moment
-    return f"{day.day} {_(MONTHS[day.month - 1])} {day.year}"
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    last_day = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
-    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+    return [language_name(code.strip()) for code in (codes or "").split(",") if code.strip()]
 
 
 def is_outdated(v: Voorziening, interval_months: int, now: datetime | None = None) -> bool:

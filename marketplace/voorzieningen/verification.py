@@ -7,25 +7,17 @@ in the moderation queue. The mails go out from the lifecycle job (``moderatie/li
 
 from __future__ import annotations
 
-import calendar
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from .. import audit, db, tokens
+from .. import audit, db, emails, tokens
+from ..formatting import add_months
 from ..models import AuditEvent, Organisation, User, UserOrganisation, Voorziening, utcnow
-from ..reminders import absolute_url, aware, render_mail, setting
+from ..reminders import aware, setting
 
 VERIFY_REMINDER_ACTION = "lifecycle.verify_reminder"
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
-    return moment.replace(year=year, month=month, day=day)
 
 
 def verification_due_at(row, config=None) -> datetime:
@@ -78,7 +70,7 @@ def confirm_organisation(session: Session, organisation: Organisation, now: date
 # --------------------------------------------------------------------------- the job's step
 
 
-def ask_organisations_to_verify(session: Session, now: datetime, summary, dry_run: bool, send) -> None:
+def ask_organisations_to_verify(session: Session, now: datetime, summary, dry_run: bool) -> None:
     organisations = session.exec(select(Organisation).where(Organisation.moderation == "approved")
                                  .order_by(Organisation.id)).all()
     for org in organisations:
@@ -90,21 +82,11 @@ def ask_organisations_to_verify(session: Session, now: datetime, summary, dry_ru
         summary.verify_mails.append(org.id)
         if dry_run:
             continue
-        link = absolute_url(f"/moderatie/bevestigen/{make_confirm_token(org)}")
-        mail = render_mail("nl", "email/verify_listing.txt", _l("Klopt uw informatie nog?"),
-                           name=org.name, link=link, days=int(setting("VERIFY_GRACE_DAYS")))
-        sent = 0
-        for to in recipients:
-            try:
-                send(to, *mail)
-                sent += 1
-            except Exception:  # noqa: BLE001
-                current_app.logger.exception("Verification mail to %s failed", to)
-                summary.mail_errors += 1
-        if sent:
+        with db.unit_of_work(session):  # the mails and the note that they were sent, together
+            sent = emails.send_verify_listing(session, [emails.Recipient(to) for to in recipients], organisation=org,
+                                              token=make_confirm_token(org), days=int(setting("VERIFY_GRACE_DAYS")))
             # No column for "asked at" on organisation: the audit log remembers it (see report).
-            with db.unit_of_work(session):
-                audit.record(session, VERIFY_REMINDER_ACTION, "organisation", org.id, f"{sent} e-mails")
+            audit.record(session, VERIFY_REMINDER_ACTION, "organisation", org.id, f"{sent} e-mails")
 
 
 def _verify_reminder_sent(session: Session, org: Organisation) -> bool:

@@ -21,7 +21,7 @@ def test_expired_request_is_renewed_by_its_resident(live_server, page):
         anna = make_user(s, email="anna@example.nl", name="Anna Jansen")
         request = make_request(s, anna, world.velve, title="Hulp met de tuin", categories=("klussen",),
                                expires_at=local_today() - timedelta(days=1))
-        summary = lifecycle.run(s, send=lambda *args: None)
+        summary = lifecycle.run(s)  # its mails go to the outbox folder (no MAIL_SERVER in tests)
         assert s.get(HelpRequest, request.id).status == "expired", summary
     base = live_server.live_url
 

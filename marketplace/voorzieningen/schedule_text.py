@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Iterable, Protocol
 
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DAY_NAMES = {"MO": "maandag", "TU": "dinsdag", "WE": "woensdag", "TH": "donderdag",
-             "FR": "vrijdag", "SA": "zaterdag", "SU": "zondag"}
+from ..formatting import weekday_name
+from ..models import WEEKDAYS
 
 
 def _(message: str, **values) -> str:
@@ -49,7 +48,7 @@ def clock(moment: time) -> str:
 
 
 def day_name(byday: str) -> str:
-    return _(DAY_NAMES[byday])
+    return weekday_name(WEEKDAYS.index(byday))
 
 
 def occurs_on(rule, day: date) -> bool:
