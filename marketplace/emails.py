@@ -108,7 +108,7 @@ def _write_password_reset(address: str) -> tuple[str, str, str] | None:
 
     from . import db
     from .account import services as accounts
-    with Session(db.get_engine()) as session:
+    with Session(db.bind_of(current_app._get_current_object())) as session:
         user = accounts.find_by_email(session, address)
         if user is None:
             return None

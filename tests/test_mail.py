@@ -166,6 +166,7 @@ def test_queued_mail_goes_out_after_commit_and_never_after_rollback(app, session
     assert (row.to_address, row.status, row.attempts, row.body) == ("a@example.nl", "sent", 1, "")  # body not kept
 
 
+@pytest.mark.real_commits  # a cron job's lock, or senders on connections of their own
 def test_a_crash_after_the_commit_loses_no_mail_and_the_sender_job_sends_it(make_app, smtp_server):
     host, port, received = smtp_server
     app = make_app(MAIL_SERVER=host, MAIL_PORT=port, MAIL_SEND_AFTER_COMMIT="off")  # as if the worker died
@@ -180,6 +181,7 @@ def test_a_crash_after_the_commit_loses_no_mail_and_the_sender_job_sends_it(make
     assert len(received) == 1
 
 
+@pytest.mark.real_commits  # a cron job's lock, or senders on connections of their own
 def test_a_failing_mail_waits_longer_each_time_then_gives_up_and_retry_still_sends_it(make_app, smtp_server):
     from datetime import timedelta
     from marketplace.models import utcnow
@@ -209,6 +211,7 @@ def test_a_failing_mail_waits_longer_each_time_then_gives_up_and_retry_still_sen
     assert outbox_rows(app)[0].status == "sent"
 
 
+@pytest.mark.real_commits  # a cron job's lock, or senders on connections of their own
 def test_two_senders_at_once_send_every_mail_exactly_once(make_app, smtp_server):
     import threading
     host, port, received = smtp_server
@@ -233,6 +236,7 @@ def test_two_senders_at_once_send_every_mail_exactly_once(make_app, smtp_server)
     assert {r.status for r in outbox_rows(app)} == {"sent"}
 
 
+@pytest.mark.real_commits  # a cron job's lock, or senders on connections of their own
 def test_the_password_reset_request_only_writes_a_row_and_the_mail_server_is_the_senders(make_app, smtp_server,
                                                                                         monkeypatch):
     """No timing leak: either address writes one row and the answer does not wait for SMTP; the
@@ -326,6 +330,7 @@ def test_with_the_mail_server_down_every_action_is_saved_and_its_mail_kept(mail_
 
 
 @pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
+@pytest.mark.real_commits  # a cron job's lock, or senders on connections of their own
 def test_kept_mail_is_sent_by_flask_mail_retry(mail_down, smtp_server):
     app = mail_down
     activity_id = _scene(app)
@@ -346,6 +351,7 @@ def test_kept_mail_is_sent_by_flask_mail_retry(mail_down, smtp_server):
     assert _kept(app) == []
 
 
+@pytest.mark.real_commits  # a cron job's lock, or senders on connections of their own
 def test_mail_retry_also_sends_files_kept_by_the_version_before_the_outbox_table(make_app, smtp_server, tmp_path):
     host, port, received = smtp_server
     failed = tmp_path / "failed"
