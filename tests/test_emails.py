@@ -52,7 +52,7 @@ EXAMPLES = {
                                          "mehmet@example.nl"),
     "send_activity_support_asked": ({"activity": activity, "asker": Row(display_name="Ali Demir"),
                                      "question": "Wie helpt met een flyer?"}, "Wie helpt met een flyer?"),
-    "send_activity_support_answered": ({"activity": activity, "status": "afgerond", "answer": "Bel het buurthuis."},
+    "send_activity_support_answered": ({"activity": activity, "status": "done", "answer": "Bel het buurthuis."},
                                        "Status: Afgerond."),
 }
 

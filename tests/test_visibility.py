@@ -254,7 +254,10 @@ def test_supply_changes_are_applied_to_the_index_without_a_rebuild(make_app):
         second = make_offer(s, s.get(User, offer.user_id), s.get(Area, offer.buurt_id),
                             title="Boodschappen lopend", radius_m=20000).id
     got = ids()
-    assert ("offer", second) in got and ("offer", first) in got
+    assert ("offer", second) in got  # the new offer is suggested at once
+    # The edited one is replaced in the index (which of two near-equal offers ranks first is the matcher's call).
+    live = {(it.kind, it.id): it for it in matcher.index.items if it is not None}
+    assert live[("offer", first)].title == "Boodschappen met de bakfiets"
     assert app.extensions["matching"]["matcher"] is matcher  # updated in place, not rebuilt
     with app.app_context():
         assert matching_service.latest_change(db.get_session()) == app.extensions["matching"]["applied"]
