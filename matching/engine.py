@@ -178,15 +178,18 @@ class Matcher:
 
     def _on_subject(self, pos, cat, asked: int) -> np.ndarray:
         """Leave out listings of the right category about something else (topics.py): per need,
-        when some listing is about what the request names and its title names nothing else,
-        only those stay; otherwise listings whose title names only other things go."""
+        when some listing's title names what the request names (or it is about it and its title
+        names nothing else), only those stay; otherwise listings whose title names only other
+        things go. A title that names the asked topic and how ("Boodschappen met de fiets") stays."""
         c = self.index.cols
         if not asked or not len(pos):
             return np.ones(len(pos), bool)
         title, about = c["title_subjects"][pos], c["subjects"][pos]
+        wide = topics.widen(asked)
         on = (about & asked) != 0
-        foreign = (title & ~topics.widen(asked)) != 0
-        level = np.where(on & ~foreign, 2, np.where(on | (title == 0), 1, 0))
+        foreign = (title & ~wide) != 0
+        named = (title & wide) != 0
+        level = np.where(named | (on & ~foreign), 2, np.where(on | (title == 0), 1, 0))
         keep = np.ones(len(pos), bool)
         for need in np.unique(cat):
             mine = cat == need

@@ -40,7 +40,7 @@ def test_ambassadeur_posts_on_behalf_and_the_public_does_not_see_the_phone(live_
     page.get_by_label("Voornaam van de bewoner").fill("Fatma")
     page.get_by_label("Volledige naam van de bewoner").fill("Fatma Yilmaz")
     page.get_by_label("Telefoonnummer van de bewoner").fill(PHONE)
-    tile = page.get_by_role("radio", name="Boodschappen")  # a checked tile adds a ✓ to its name
+    tile = page.get_by_role("checkbox", name="Boodschappen")  # a checked tile adds a ✓ to its name
     _press(page, tile)
     assert tile.is_checked()
     page.get_by_label("Uw vraag in een paar woorden").fill("Wie doet boodschappen voor Fatma?")
