@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from flask import current_app
 
 from . import audit, db
+from .models import User
 from .timeutil import to_local
 
 DEFAULTS = {
@@ -60,6 +61,17 @@ def remind(session, row, kind: str, send_reminder, owner, now) -> None:
         row.reminder_sent_at = now
         session.add(row)
         audit.record(session, "lifecycle.reminder", kind, row.id, f"verloopt op {row.expires_at}")
+
+
+def remind_due(session, rows, kind: str, owner_of, send_reminder, noted: list, now, dry_run: bool) -> None:
+    """The loop every area shares: rows not yet reminded in this window are noted in the job's
+    summary, and (unless a dry run) reminded, each in its own unit of work."""
+    for row in rows:
+        if not needs_reminder(row, now):
+            continue
+        noted.append(row.id)
+        if not dry_run:
+            remind(session, row, kind, send_reminder, session.get(User, owner_of(row)), now)
 
 
 def expire_rows(session, rows, kind: str, now) -> None:

@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from .. import emails
-from ..models import User, VolunteerOffer
-from ..reminders import expire_rows, needs_reminder, remind, reminder_window
+from ..models import VolunteerOffer
+from ..reminders import expire_rows, remind_due, reminder_window
 from ..timeutil import to_local
 
 LIVE = ("active", "paused")
@@ -22,14 +22,8 @@ def remind_offers(session: Session, now: datetime, summary, dry_run: bool) -> No
     rows = session.exec(select(VolunteerOffer).where(
         VolunteerOffer.status.in_(LIVE), VolunteerOffer.moderation != "hidden",
         VolunteerOffer.expires_at > today, VolunteerOffer.expires_at <= last_day).order_by(VolunteerOffer.id)).all()
-    for row in rows:
-        if not needs_reminder(row, now):
-            continue
-        owner = session.get(User, row.user_id)
-        summary.offer_reminders.append(row.id)
-        if dry_run:
-            continue
-        remind(session, row, "offer", lambda s, to, r: emails.send_offer_reminder(s, to, offer=r), owner, now)
+    remind_due(session, rows, "offer", lambda r: r.user_id,
+               lambda s, to, r: emails.send_offer_reminder(s, to, offer=r), summary.offer_reminders, now, dry_run)
 
 
 def expire_offers(session: Session, now: datetime, summary, dry_run: bool) -> None:

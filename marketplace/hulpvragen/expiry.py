@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from .. import emails
-from ..models import HelpRequest, User
-from ..reminders import expire_rows, needs_reminder, remind, reminder_window
+from ..models import HelpRequest
+from ..reminders import expire_rows, remind_due, reminder_window
 from ..timeutil import to_local
 
 
@@ -20,14 +20,8 @@ def remind_requests(session: Session, now: datetime, summary, dry_run: bool) -> 
     rows = session.exec(select(HelpRequest).where(
         HelpRequest.status == "open", HelpRequest.moderation != "hidden",
         HelpRequest.expires_at > today, HelpRequest.expires_at <= last_day).order_by(HelpRequest.id)).all()
-    for row in rows:
-        if not needs_reminder(row, now):
-            continue
-        owner = session.get(User, row.posted_by_id)
-        summary.request_reminders.append(row.id)
-        if dry_run:
-            continue
-        remind(session, row, "request", lambda s, to, r: emails.send_request_reminder(s, to, request=r), owner, now)
+    remind_due(session, rows, "request", lambda r: r.posted_by_id,
+               lambda s, to, r: emails.send_request_reminder(s, to, request=r), summary.request_reminders, now, dry_run)
 
 
 def expire_requests(session: Session, now: datetime, summary, dry_run: bool) -> None:

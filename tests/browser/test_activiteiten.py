@@ -6,18 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from marketplace import db
+from .steps import log_in
 from tests.factories import make_activity, make_organisation, make_user, make_world
 
 
-PASSWORD = "geheim-wachtwoord"
 pytestmark = pytest.mark.browser
-
-
-def _login(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def test_waiting_list_moves_up_when_someone_signs_off(live_server, page, browser):
@@ -32,13 +25,13 @@ def test_waiting_list_moves_up_when_someone_signs_off(live_server, page, browser
 
     other = browser.new_context(locale="nl-NL").new_page()
     try:
-        _login(other, base, "bea@example.nl")
+        log_in(other, base, "bea@example.nl")
         other.goto(detail)
         other.get_by_role("button", name="Ik doe mee").click()
         expect(other.get_by_text("U bent aangemeld.", exact=True)).to_be_visible()
 
         # The resident finds the activity through the calendar, by keyboard-friendly names.
-        _login(page, base, "anna@example.nl")
+        log_in(page, base, "anna@example.nl")
         page.goto(base + "/activiteiten/?wijk=")
         expect(page.get_by_text("vol — wachtlijst")).to_be_visible()
         page.get_by_role("link", name="Koffieochtend").click()

@@ -13,12 +13,12 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from marketplace import db
-from marketplace.models import HelpRequest, Match, User
+from marketplace.models import HelpRequest, Match
+from .steps import log_in
 from tests.factories import (make_activity, make_offer, make_organisation, make_request, make_user,
                              make_voorziening, make_world)
 
 
-PASSWORD = "geheim-wachtwoord"
 DESKTOP, PHONE = {"width": 1100, "height": 900}, {"width": 375, "height": 800}
 
 
@@ -32,13 +32,6 @@ def shot(page, name: str) -> None:
         page.set_viewport_size(viewport)
         page.screenshot(path=str(Path(folder) / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size(size)
-
-
-def _login(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def _logout(page):
@@ -63,7 +56,7 @@ def test_resident_asks_a_suggested_volunteer_and_is_helped_to_the_end(live_serve
     request_id = _scene(live_server)
     base = live_server.live_url
 
-    _login(page, base, "anna@example.nl")
+    log_in(page, base, "anna@example.nl")
     page.goto(f"{base}/hulpvragen/{request_id}")
     expect(page.get_by_role("heading", name="Lichtste hulp eerst, dan dichtbij")).to_be_visible()
     shot(page, "1-bewoner-suggesties")
@@ -73,7 +66,7 @@ def test_resident_asks_a_suggested_volunteer_and_is_helped_to_the_end(live_serve
     expect(page.get_by_text("U vroeg Mehmet om hulp. U krijgt een e-mail als er antwoord is.")).to_be_visible()
     _logout(page)
 
-    _login(page, base, "mehmet@example.nl")
+    log_in(page, base, "mehmet@example.nl")
     page.get_by_role("link", name="Mijn Buurtplein").click()
     page.get_by_role("link", name="Anna vraagt of u wilt helpen. Kijk en zeg ja of nee.").click()
     shot(page, "2-vrijwilliger-gevraagd")
@@ -82,7 +75,7 @@ def test_resident_asks_a_suggested_volunteer_and_is_helped_to_the_end(live_serve
     page.get_by_role("button", name="Versturen").click()
     _logout(page)
 
-    _login(page, base, "anna@example.nl")
+    log_in(page, base, "anna@example.nl")
     expect(page.get_by_role("link", name="Mijn Buurtplein 1 nieuw bericht")).to_be_visible()
     page.get_by_role("link", name="Mijn Buurtplein 1 nieuw bericht").click()
     shot(page, "3-bewoner-mijn-buurtplein")
@@ -101,7 +94,7 @@ def test_resident_asks_a_suggested_volunteer_and_is_helped_to_the_end(live_serve
 def test_resident_signs_up_for_a_suggested_activity(live_server, page):
     request_id = _scene(live_server)
     base = live_server.live_url
-    _login(page, base, "anna@example.nl")
+    log_in(page, base, "anna@example.nl")
     page.goto(f"{base}/hulpvragen/{request_id}")
     page.get_by_role("button", name="Aanmelden").click()
     expect(page.get_by_text("U bent aangemeld. Tot dan!")).to_be_visible()
@@ -114,7 +107,7 @@ def test_wijkcoach_finds_the_lightest_help_and_refers_with_the_question_carried_
     with live_server.app_context():
         make_user(db.get_session(), email="coach@example.nl", roles=("professional",), name="Wim Coach")
     base = live_server.live_url
-    _login(page, base, "coach@example.nl")
+    log_in(page, base, "coach@example.nl")
     page.get_by_role("link", name="Lichtste hulp zoeken").click()
     page.get_by_label("Vraag van de cliënt").fill("Meneer kan niet meer zelf boodschappen doen")
     page.get_by_label("Postcode van de cliënt").fill("7541 AB")

@@ -7,17 +7,10 @@ from sqlmodel import select
 
 from marketplace import db
 from marketplace.models import HelpRequest, Match
+from .steps import log_in
 from tests.factories import make_offer, make_request, make_user, make_world
 
 
-PASSWORD = "geheim-wachtwoord"
-
-
-def _login(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def _logout(page):
@@ -35,14 +28,14 @@ def test_propose_accept_message_and_finish(live_server, page):
         request = make_request(s, resident, world.velve, title="Wie haalt mijn medicijnen?")
     base = live_server.live_url
 
-    _login(page, base, "mehmet@example.nl")
+    log_in(page, base, "mehmet@example.nl")
     page.goto(f"{base}/koppelingen/voorstellen?hulpvraag={request.id}")
     page.get_by_label("Boodschappen met de fiets").check()
     page.get_by_role("button", name="Ja, ik wil helpen").click()
     expect(page.get_by_text("Wacht op antwoord")).to_be_visible()
     _logout(page)
 
-    _login(page, base, "anna@example.nl")
+    log_in(page, base, "anna@example.nl")
     with live_server.app_context():
         match_id = db.get_session().exec(select(Match)).one().id
     page.goto(f"{base}/koppelingen/{match_id}")

@@ -10,18 +10,11 @@ from playwright.sync_api import expect
 
 from marketplace import db
 from marketplace.models import UserWijk
+from .steps import log_in
 from tests.factories import add, make_organisation, make_user, make_voorziening, make_world
 
 
-PASSWORD = "geheim-wachtwoord"
 pytestmark = pytest.mark.browser
-
-
-def _login(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
 
 
 def test_professional_refers_the_organisation_answers_and_the_professional_sees_the_outcome(live_server, page,
@@ -36,7 +29,7 @@ def test_professional_refers_the_organisation_answers_and_the_professional_sees_
     base = live_server.live_url
 
     # The wijkcoach: the client, the question once, the ladder, then consent.
-    _login(page, base, "pro@example.nl")
+    log_in(page, base, "pro@example.nl")
     page.goto(base + "/verwijzingen/")
     page.get_by_role("link", name="Nieuwe verwijzing").click()
     page.get_by_label("Voornaam of roepnaam van de cliënt").fill("Fatima")
@@ -58,7 +51,7 @@ def test_professional_refers_the_organisation_answers_and_the_professional_sees_
     # The organisation, in its own browser: the inbox, then intake, start and finish.
     org = browser.new_context(locale="nl-NL").new_page()
     try:
-        _login(org, base, "aanbieder@example.nl")
+        log_in(org, base, "aanbieder@example.nl")
         org.goto(base + "/verwijzingen/")
         expect(org.get_by_role("heading", name="Verwijzingen naar uw organisatie")).to_be_visible()
         inbox = org.locator("section", has=org.get_by_role("heading", name="Verwijzingen naar uw organisatie"))
