@@ -53,6 +53,8 @@ class Scope:
     buurten: list[int]
     start: datetime
     end: datetime
+    _requests: list[HelpRequest] | None = None  # read once, shared by every measure of the page
+    _matches: dict[int, list[Match]] | None = None
 
     @classmethod
     def of(cls, session: Session, wijk_ids: list[int], period) -> "Scope":
@@ -62,16 +64,20 @@ class Scope:
         return cls(buurten or [-1], start, end)
 
     def requests(self, session: Session) -> list[HelpRequest]:
-        return list(session.exec(select(HelpRequest).where(
-            HelpRequest.created_at >= self.start, HelpRequest.created_at < self.end,
-            HelpRequest.buurt_id.in_(self.buurten))).all())
+        if self._requests is None:
+            self._requests = list(session.exec(select(HelpRequest).where(
+                HelpRequest.created_at >= self.start, HelpRequest.created_at < self.end,
+                HelpRequest.buurt_id.in_(self.buurten))).all())
+        return self._requests
 
-
-def _matches_by_request(session: Session, ids: list[int]) -> dict[int, list[Match]]:
-    found = defaultdict(list)
-    for m in session.exec(select(Match).where(Match.request_id.in_(ids or [-1]))).all():
-        found[m.request_id].append(m)
-    return found
+    def matches(self, session: Session) -> dict[int, list[Match]]:
+        """The matches of the period's requests, by request id."""
+        if self._matches is None:
+            self._matches = defaultdict(list)
+            ids = [r.id for r in self.requests(session)]
+            for m in session.exec(select(Match).where(Match.request_id.in_(ids or [-1]))).all():
+                self._matches[m.request_id].append(m)
+        return self._matches
 
 
 # --------------------------------------------------------------------------- volunteers
@@ -125,7 +131,7 @@ def monthly(session: Session, scope: Scope, period) -> tuple[list[str], Table]:
     index = {m: i for i, m in enumerate(labels)}
     cells = [[0] * len(MONTH_COLUMNS) for _ in labels]
     requests = scope.requests(session)
-    matches = _matches_by_request(session, [r.id for r in requests])
+    matches = scope.matches(session)
     for r in requests:
         row = cells[index[_month(r.created_at)]]
         row[0] += 1
@@ -175,7 +181,7 @@ def gaps(session: Session, scope: Scope) -> Gaps:
     categories = list(session.exec(select(Category).order_by(Category.sort_order, Category.id)).all())
     index = {c.id: i for i, c in enumerate(categories)}
     requests = scope.requests(session)
-    matches = _matches_by_request(session, [r.id for r in requests])
+    matches = scope.matches(session)
     cells = [[0, 0, 0] for _ in categories]
     first: dict[int, int] = {}
     for request_id, category_id in session.exec(select(RequestCategory.request_id, RequestCategory.category_id)
