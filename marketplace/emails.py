@@ -6,6 +6,9 @@ queues the result on the session with ``mail.queue_mail``: it goes out after tha
 and never after a rollback. Call it as ``send_x(session, recipients, **values)``; recipients are
 users, ``Recipient``s or plain addresses (Dutch), one or a list. It returns how many were queued.
 
+A journey mail passes ``kind=`` (one of ``notifications.MAIL_KINDS``): users who turned that kind
+off on their profile are skipped, and the others get a line saying how to turn it off.
+
 Links come only from ``mail.absolute_url`` (BASE_URL), never from the request's Host header.
 """
 
@@ -19,6 +22,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from . import notifications
 from .formatting import day_and_month
 from .mail import absolute_url, queue_mail
 
@@ -30,6 +34,7 @@ class Recipient:
     address: str
     locale: str = DEFAULT_LOCALE
     name: str = ""  # the first name in "Hallo ...,"; empty for an organisation's address
+    user_id: int | None = None  # set for a user: their mail settings apply
 
 
 def recipient(who) -> Recipient:
@@ -37,7 +42,8 @@ def recipient(who) -> Recipient:
         return who
     if isinstance(who, str):
         return Recipient(who)
-    return Recipient(who.email, getattr(who, "locale", None) or DEFAULT_LOCALE, who.first_name)
+    return Recipient(who.email, getattr(who, "locale", None) or DEFAULT_LOCALE, who.first_name,
+                     getattr(who, "id", None))
 
 
 def _recipients(to) -> list[Recipient]:
@@ -58,11 +64,14 @@ def render(name: str, context: dict) -> tuple[str, str]:
 def _email(name: str) -> Callable:
     def decorate(context_of: Callable[..., dict]) -> Callable[..., int]:
         @functools.wraps(context_of)
-        def send(session, to, **values) -> int:
+        def send(session, to, *, kind: str | None = None, **values) -> int:
             queued = 0
             for person in _recipients(to):
+                if kind and person.user_id and not notifications.wants_mail(session, person.user_id, kind):
+                    continue
                 with force_locale(person.locale):
-                    context = {"name": person.name, **context_of(person, **values)}
+                    context = {"name": person.name, **context_of(person, **values),
+                               "optout": absolute_url("account.profile") if kind else ""}
                     subject, body = render(name, context)
                 queue_mail(session, person.address, subject, body)
                 queued += 1
@@ -135,6 +144,11 @@ def send_match_proposed(person: Recipient, *, match, request, volunteer) -> dict
     return {"volunteer": volunteer.first_name, "title": request.title, "link": _match_link(match)}
 
 
+@_email("match-asked")
+def send_match_asked(person: Recipient, *, match, request) -> dict:
+    return {"asker": request.public_name, "title": request.title, "link": _match_link(match)}
+
+
 @_email("match-accepted")
 def send_match_accepted(person: Recipient, *, match, request) -> dict:
     return {"asker": request.public_name, "title": request.title, "link": _match_link(match)}
@@ -145,6 +159,22 @@ def send_match_declined(person: Recipient, *, request) -> dict:
     return {"asker": request.public_name, "title": request.title}
 
 
+@_email("match-volunteer-accepted")
+def send_match_volunteer_accepted(person: Recipient, *, match, request, volunteer) -> dict:
+    return {"volunteer": volunteer.first_name, "title": request.title, "link": _match_link(match)}
+
+
+@_email("match-volunteer-declined")
+def send_match_volunteer_declined(person: Recipient, *, request, volunteer) -> dict:
+    return {"volunteer": volunteer.first_name, "title": request.title,
+            "link": absolute_url("hulpvragen.detail", id=request.id)}
+
+
+@_email("match-completed")
+def send_match_completed(person: Recipient, *, match, request, by) -> dict:
+    return {"by": by.first_name, "title": request.title, "link": _match_link(match)}
+
+
 @_email("match-message")
 def send_match_message(person: Recipient, *, match, sender) -> dict:
     return {"sender": sender.first_name, "link": _match_link(match)}
@@ -153,6 +183,11 @@ def send_match_message(person: Recipient, *, match, sender) -> dict:
 @_email("match-reminder")
 def send_match_reminder(person: Recipient, *, match, request) -> dict:
     return {"title": request.title, "link": _match_link(match)}
+
+
+@_email("match-reminder-asked")
+def send_match_reminder_asked(person: Recipient, *, match, request) -> dict:
+    return {"asker": request.public_name, "title": request.title, "link": _match_link(match)}
 
 
 @_email("match-escalated")

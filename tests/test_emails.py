@@ -10,7 +10,8 @@ from types import SimpleNamespace as Row
 import pytest
 from sqlmodel import Session
 
-from marketplace import emails, mail
+from marketplace import emails, mail, notifications
+from tests.factories import make_user
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "email"
 
@@ -31,6 +32,14 @@ EXAMPLES = {
                             "Mehmet wil helpen"),
     "send_match_accepted": ({"match": match, "request": request}, "zegt ja"),
     "send_match_declined": ({"request": request}, "andere hulp"),
+    "send_match_asked": ({"match": match, "request": request}, "Anna vraagt of u wilt helpen"),
+    "send_match_volunteer_accepted": ({"match": match, "request": request, "volunteer": Row(first_name="Mehmet")},
+                                      "Mehmet wil u helpen"),
+    "send_match_volunteer_declined": ({"request": request, "volunteer": Row(first_name="Mehmet")},
+                                      "kan deze keer niet"),
+    "send_match_completed": ({"match": match, "request": request, "by": Row(first_name="Mehmet")},
+                             "op klaar gezet"),
+    "send_match_reminder_asked": ({"match": match, "request": request}, "Anna vroeg uw hulp"),
     "send_match_message": ({"match": match, "sender": Row(first_name="Mehmet")}, "bericht"),
     "send_match_reminder": ({"match": match, "request": request}, "ja of nee"),
     "send_match_escalated": ({"match": match, "request": request}, "geen antwoord"),
@@ -102,3 +111,19 @@ def test_a_mail_to_an_organisation_address_is_dutch_and_says_hallo(app):
 
 def test_the_reminder_names_the_day_in_the_readers_language(app):
     assert "14 March" in _queued(app, "send_request_reminder", "en", {"request": request}).body
+
+
+def test_a_journey_mail_says_how_to_turn_it_off_and_skips_who_turned_it_off(app, session):
+    app.config["BASE_URL"] = "https://buurtplein.example.nl"
+    muted = make_user(session, email="uit@example.nl")
+    notifications.set_muted(session, muted.id, {"bericht"})
+    values = {"match": match, "sender": Row(first_name="Mehmet")}
+    with app.app_context():
+        assert emails.send_match_message(session, [muted, "aan@example.nl"], kind="bericht", **values) == 1
+        assert emails.send_match_message(session, muted, kind="voorstel", **values) == 1
+    first, second = mail.queued_mail(session)
+    assert first.to_address == "aan@example.nl" and second.to_address == "uit@example.nl"
+    assert "Zet hem uit op uw profiel:\nhttps://buurtplein.example.nl/profiel" in first.body
+    assert first.body.endswith("/profiel\n\nBuurtplein")
+    escalated = _queued(app, "send_match_escalated", "nl", {"match": match, "request": request})
+    assert "Zet hem uit" not in escalated.body  # a task for a professional: not a mail to turn off

@@ -22,8 +22,7 @@ from sqlmodel import Session, select
 
 from matching.batch import assign
 
-from .. import audit, contact_details, db, emails, matching_service, notifications, visibility
-from ..mail import absolute_url, queue_mail
+from .. import audit, contact_details, db, emails, matching_service, visibility
 from ..models import (AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
                       User, VolunteerOffer, utcnow)
 
@@ -116,9 +115,8 @@ def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: U
         if session.exec(select(Conversation).where(Conversation.match_id == match.id)).first() is None:
             session.add(Conversation(match_id=match.id))
         audit.record(session, "match.propose", "match", match.id, actor_id=by.id)
-        _notify(session, request_owner_ids(request), "Iemand wil u helpen",
-                f"{by.first_name} wil helpen bij uw vraag '{request.title}'.\n"
-                f"Kijk wie het is en zeg ja of nee:\n{_link(match)}", kind="voorstel")
+        emails.send_match_proposed(session, _people(session, request_owner_ids(request)), kind="voorstel",
+                                   match=match, request=request, volunteer=by)
     return match
 
 
@@ -158,9 +156,8 @@ def ask_volunteer(session: Session, request: HelpRequest, offer: VolunteerOffer,
         if session.exec(select(Conversation).where(Conversation.match_id == match.id)).first() is None:
             session.add(Conversation(match_id=match.id))
         audit.record(session, "match.ask", "match", match.id, actor_id=by.id)
-        _notify(session, {offer.user_id}, "Iemand vraagt uw hulp",
-                f"{request.public_name} vraagt of u wilt helpen bij '{request.title}'.\n"
-                f"Kijk wat de vraag is en zeg ja of nee:\n{_link(match)}", kind="voorstel")
+        emails.send_match_asked(session, _people(session, {offer.user_id}), kind="voorstel",
+                                match=match, request=request)
     return match
 
 
@@ -206,22 +203,18 @@ def respond(session: Session, match: Match, user: User, accept: bool) -> Match:
 def _notify_answer(session: Session, match: Match, request: HelpRequest, user: User, accept: bool) -> None:
     """Tell the side that proposed what the other side answered."""
     if asked_by_owner(session, match):  # the volunteer answered the resident
-        to = request_owner_ids(request)
+        to = _people(session, request_owner_ids(request))
         if accept:
-            _notify(session, to, "U kunt samen iets afspreken", f"{user.first_name} wil u helpen bij "
-                    f"'{request.title}'. Spreek samen iets af:\n{_link(match)}", kind="antwoord")
+            emails.send_match_volunteer_accepted(session, to, kind="antwoord", match=match, request=request,
+                                                 volunteer=user)
         else:
-            _notify(session, to, "Deze keer niet", f"{user.first_name} kan deze keer niet helpen bij "
-                    f"'{request.title}'. Kijk bij uw vraag naar andere hulp:\n"
-                    f"{_abs('hulpvragen.detail', id=request.id)}", kind="antwoord")
+            emails.send_match_volunteer_declined(session, to, kind="antwoord", request=request, volunteer=user)
         return
-    vid = volunteer_id(session, match)
+    to = _people(session, {volunteer_id(session, match)})
     if accept:
-        _notify(session, {vid}, "U kunt gaan helpen", f"{request.public_name} zegt ja op uw hulp bij "
-                f"'{request.title}'. Spreek samen iets af:\n{_link(match)}", kind="antwoord")
+        emails.send_match_accepted(session, to, kind="antwoord", match=match, request=request)
     else:
-        _notify(session, {vid}, "Deze keer niet", f"{request.public_name} heeft al andere hulp voor "
-                f"'{request.title}'. Dank u wel voor uw aanbod.", kind="antwoord")
+        emails.send_match_declined(session, to, kind="antwoord", request=request)
 
 
 def send_message(session: Session, match: Match, user: User, body: str) -> Message:
@@ -237,8 +230,8 @@ def send_message(session: Session, match: Match, user: User, body: str) -> Messa
         body = contact_details.mask(body)
     message = Message(conversation_id=conversation.id, sender_id=user.id, body=body)
     session.add(message)
-    _notify(session, party_ids(session, match) - {user.id}, "Nieuw bericht op Buurtplein",
-            f"{user.first_name} stuurde u een bericht. Lees het hier:\n{_link(match)}", kind="bericht")
+    emails.send_match_message(session, _people(session, party_ids(session, match) - {user.id}), kind="bericht",
+                              match=match, sender=user)
     session.flush()
     return message
 
@@ -288,9 +281,8 @@ def complete(session: Session, match: Match, user: User, rating: int | None, fee
     request.status, request.updated_at = "done", utcnow()
     session.add_all([match, request])
     audit.record(session, "match.complete", "match", match.id, actor_id=user.id, detail=f"rating={rating}")
-    _notify(session, party_ids(session, match) - {user.id}, "De hulp is afgerond",
-            f"{user.first_name} heeft de hulp bij '{request.title}' op klaar gezet. Dank u wel!\n{_link(match)}",
-            kind="klaar")
+    emails.send_match_completed(session, _people(session, party_ids(session, match) - {user.id}), kind="klaar",
+                                match=match, request=request, by=user)
     db.flush(session, MatchError(_("Hierover is al beslist.")))
     return match
 
@@ -310,18 +302,17 @@ def remind_and_escalate(session: Session, now: datetime | None = None, days: int
         request = session.get(HelpRequest, match.request_id)
         if match.reminder_count == 0 and age >= timedelta(days=days):
             if asked_by_owner(session, match):
-                _notify(session, answerer_ids(session, match), "Herinnering: iemand vraagt uw hulp",
-                        f"{request.public_name} vroeg uw hulp bij '{request.title}'. Zegt u ja of nee?\n{_link(match)}", kind="voorstel")
+                emails.send_match_reminder_asked(session, _people(session, answerer_ids(session, match)),
+                                                 kind="voorstel", match=match, request=request)
             else:
-                _notify(session, request_owner_ids(request), "Herinnering: iemand wil u helpen",
-                        f"Er ligt een aanbod van hulp klaar voor '{request.title}'. Zegt u ja of nee?\n{_link(match)}", kind="voorstel")
+                emails.send_match_reminder(session, _people(session, request_owner_ids(request)),
+                                           kind="voorstel", match=match, request=request)
             match.reminder_count = 1
             counts["herinnerd"] += 1
         elif match.reminder_count == 1 and age >= timedelta(days=2 * days):
             request.status, request.updated_at = "escalated", utcnow()
-            _notify(session, _brokers_for(session, request), "Een hulpvraag heeft uw hulp nodig",
-                    f"Op het hulpaanbod voor '{request.title}' komt geen antwoord. "
-                    f"Wilt u contact opnemen?\n{_link(match)}")
+            emails.send_match_escalated(session, _people(session, _brokers_for(session, request)),
+                                        match=match, request=request)
             match.reminder_count = 2
             session.add(request)
             audit.record(session, "match.escalate", "match", match.id)
@@ -376,23 +367,10 @@ def weekly_digest(session: Session, now: datetime | None = None) -> int:
 # --------------------------------------------------------------------------- mail
 
 
-def _abs(endpoint: str, **values) -> str:
-    return absolute_url(endpoint, **values)
-
-
-def _link(match: Match) -> str:
-    return _abs("koppelingen.detail", match_id=match.id)
-
-
-def _notify(session: Session, user_ids: set[int | None], subject: str, body: str, kind: str | None = None) -> None:
-    """Queue a mail to each user; it goes out after the unit of work commits (dropped on rollback).
-    ``kind`` (notifications.MAIL_KINDS) lets a user turn that kind of journey mail off."""
-    for uid in sorted(i for i in user_ids if i):
-        user = session.get(User, uid)
-        if user is not None and user.is_active and notifications.wants_mail(session, uid, kind):
-            footer = (f"\n\nDeze e-mail niet meer krijgen? Zet hem uit op uw profiel:\n{_abs('account.profile')}"
-                      if kind else "")
-            queue_mail(session, user.email, subject, f"Hallo {user.first_name},\n\n{body}{footer}\n\nBuurtplein")
+def _people(session: Session, user_ids: set[int | None]) -> list[User]:
+    """The active users among ``user_ids``, in a fixed order: who a journey mail goes to."""
+    users = (session.get(User, uid) for uid in sorted(i for i in user_ids if i))
+    return [user for user in users if user is not None and user.is_active]
 
 
 # --------------------------------------------------------------------------- the request page
