@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from ..models import WEEKDAYS, Activity, ActivityCategory, ActivityOccurrence, Area, Location, utcnow
 from ..categories import ids_with_category
+from ..paging import Page, paginate_query
 from ..params import MAX_DATE, MIN_DATE, bounded_int, date_in_range
 from ..timeutil import local_datetime, local_today, to_local
 from .dates import format_day, format_occurrence, format_time_range
@@ -20,6 +21,7 @@ from .errors import ActivityError
 from .signups import places_left, places_text, taken_counts
 
 MAX_WEEKS_AHEAD = 26
+PER_PAGE = 50  # dates on one page of the week
 
 
 # --------------------------------------------------------------------------- calendar
@@ -57,8 +59,9 @@ def week_days(week: int) -> tuple[date, date]:
 
 
 def calendar(session: Session, week: int = 0, wijk_id: int | None = None,
-             category_slug: str | None = None) -> list[CalendarDay]:
-    """Occurrences of approved, published activities in a 7-day window, grouped by local day."""
+             category_slug: str | None = None, page: int = 1, per_page: int | None = None) -> Page[CalendarDay]:
+    """Occurrences of approved, published activities in a 7-day window, grouped by local day: one page
+    of them, counted, ordered and sliced in SQL (a city has thousands a week)."""
     first, last = week_days(week)
     since = local_datetime(first, time(0))
     until = local_datetime(last + timedelta(days=1), time(0))
@@ -68,15 +71,15 @@ def calendar(session: Session, week: int = 0, wijk_id: int | None = None,
             .outerjoin(Area, Area.id == Location.buurt_id)
             .where(Activity.moderation == "approved", Activity.status == "published",
                    ActivityOccurrence.cancelled.is_(False),
-                   ActivityOccurrence.starts_at >= since, ActivityOccurrence.starts_at < until)
-            .order_by(ActivityOccurrence.starts_at, Activity.title)
-            .options(selectinload(Activity.categories)))
+                   ActivityOccurrence.starts_at >= since, ActivityOccurrence.starts_at < until))
     if wijk_id:
         stmt = stmt.where(Area.parent_id == wijk_id)
     if category_slug:
         stmt = stmt.where(Activity.id.in_(
             ids_with_category(ActivityCategory.activity_id, ActivityCategory.category_id, category_slug)))
-    rows = session.exec(stmt).all()
+    found = paginate_query(session, stmt, page, per_page or PER_PAGE, options=(selectinload(Activity.categories),),
+                           order_by=(ActivityOccurrence.starts_at, Activity.title, ActivityOccurrence.id))
+    rows = found.rows
     ids = list({activity.id for _occ, activity, _loc, _buurt in rows})
     taken = taken_counts(session, ids)
     days: dict[date, CalendarDay] = {}
@@ -89,7 +92,8 @@ def calendar(session: Session, week: int = 0, wijk_id: int | None = None,
         days.setdefault(day, CalendarDay(day, format_day(day))).items.append(CalendarItem(
             activity, occurrence, format_time_range(occurrence.starts_at, occurrence.ends_at), place,
             icon.slug if icon else None, icon.name_nl if icon else "", places_text(left), left == 0))
-    return [days[d] for d in sorted(days)]
+    found.rows = [days[d] for d in sorted(days)]
+    return found
 
 
 def upcoming_occurrences(session: Session, activity_id: int, limit: int | None = 4,

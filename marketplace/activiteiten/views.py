@@ -14,7 +14,7 @@ from ..db import get_session, unit_of_work
 from ..extensions import limiter, posting_limits
 from ..models import Activity, Organisation
 from ..moderatie import support as support_requests
-from ..params import int_id
+from ..params import MAX_PAGE, bounded_int, int_id
 from ..timeutil import local_today
 from . import bp, calendar, permissions, services, signups
 from .dates import format_day
@@ -45,8 +45,10 @@ def index():
         category = None
     wijken = areas.wijken(session)
     first, last = calendar.week_days(week)
+    found = calendar.calendar(session, week, wijk_id, category,
+                              bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1)
     return render_template(
-        "activiteiten/index.html", days=calendar.calendar(session, week, wijk_id, category), week=week,
+        "activiteiten/index.html", days=found.rows, page=found.page, pages=found.pages, week=week,
         wijken=wijken, wijk=next((w for w in wijken if w.id == wijk_id), None), categories=categories,
         category=category, first_label=format_day(first), last_label=format_day(last))
 

@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from .. import audit, contact_details, matching_service, visibility
 from ..areas import buurt_ids_in
 from ..categories import category_by_slug, ids_with_category
-from ..geocoding import OfflineGeocoder, metres_between, normalise_postcode, rough_distance
-from ..paging import paginate_query
+from ..geocoding import OfflineGeocoder, bounding_box, metres_between, normalise_postcode, rough_distance
+from ..paging import Page, paginate_list, paginate_query
 from ..models import (Area, Category, HelpRequest, HelpRequestPrivate, OfferCategory, Report, RequestCategory,
                       VolunteerOffer, utcnow)
 from ..timeutil import local_today
@@ -263,41 +264,49 @@ class Nearby:
     distance_m: float
 
 
-def nearby_for(session: Session, user, limit: int = 100) -> list[Nearby]:
+def nearby_for(session: Session, user, page: int = 1, per_page: int | None = None) -> Page[Nearby]:
     """Open requests inside the radius and categories of the user's active offers:
-    urgent first, then nearest. Safety categories never reach volunteers."""
+    urgent first, then nearest. Safety categories never reach volunteers.
+
+    SQL keeps what lies in an offer's bounding box and shares a category with it (the id, place and
+    urgency only); the exact distance then decides the radius and the order, and only the page's
+    rows are loaded whole."""
+    per_page = per_page or PER_PAGE
     offers = session.exec(select(VolunteerOffer).where(
         VolunteerOffer.user_id == user.id, VolunteerOffer.status == "active",
-        VolunteerOffer.expires_at >= local_today())).all()
+        VolunteerOffer.expires_at >= local_today()).order_by(VolunteerOffer.id)).all()
     if not offers:
-        return []
-    offer_cats = _offer_category_ids(session, [o.id for o in offers])
-    candidates = session.exec(select(HelpRequest, RequestCategory.category_id).options(*CARD_LOADS)
-                              .join(RequestCategory, RequestCategory.request_id == HelpRequest.id)
-                              .join(Category, Category.id == RequestCategory.category_id)
-                              .where(visibility.public_request(), HelpRequest.status == "open",
-                                     HelpRequest.expires_at >= local_today(),
-                                     HelpRequest.posted_by_id != user.id,
-                                     Category.professional_only.is_(False))).all()
-    best: dict[int, Nearby] = {}
-    for request, category_id in candidates:
-        for offer in offers:
-            if category_id not in offer_cats.get(offer.id, set()):
-                continue
-            metres = metres_between((offer.lat, offer.lon), (request.lat, request.lon))
-            if metres <= offer.radius_m and (request.id not in best or metres < best[request.id].distance_m):
-                best[request.id] = Nearby(request, metres)
+        return paginate_list([], page, per_page)
+    reach = [and_(_in_box(offer), _shares_category(offer)) for offer in offers]
+    candidates = session.exec(
+        select(HelpRequest.id, HelpRequest.lat, HelpRequest.lon, HelpRequest.urgency, *reach)
+        .where(visibility.public_request(), HelpRequest.status == "open",
+               HelpRequest.expires_at >= local_today(), HelpRequest.posted_by_id != user.id, or_(*reach))).all()
     points = [(o.lat, o.lon) for o in offers]  # the same distance as on the request's own page
-    found = [Nearby(n.request, distance_m(points, n.request)) for n in best.values()]
-    return sorted(found, key=lambda n: (URGENCY_ORDER.get(n.request.urgency, 9), n.distance_m))[:limit]
+    ranked = []
+    for request_id, lat, lon, urgency, *fits in candidates:
+        metres = [metres_between(point, (lat, lon)) for point in points]
+        if any(fit and metres[i] <= offer.radius_m for i, (fit, offer) in enumerate(zip(fits, offers))):
+            ranked.append((URGENCY_ORDER.get(urgency, 9), min(metres), request_id))
+    found = paginate_list(sorted(ranked), page, per_page)
+    rows = {r.id: r for r in session.exec(select(HelpRequest).options(*CARD_LOADS).where(
+        HelpRequest.id.in_([request_id for _u, _m, request_id in found.rows]))).all()}
+    found.rows = [Nearby(rows[request_id], distance_m(points, rows[request_id]))
+                  for _u, _m, request_id in found.rows]
+    return found
 
 
-def _offer_category_ids(session: Session, offer_ids: list[int]) -> dict[int, set[int]]:
-    result: dict[int, set[int]] = {}
-    for offer_id, category_id in session.exec(select(OfferCategory.offer_id, OfferCategory.category_id)
-                                              .where(OfferCategory.offer_id.in_(offer_ids))).all():
-        result.setdefault(offer_id, set()).add(category_id)
-    return result
+def _in_box(offer: VolunteerOffer):
+    lat_min, lat_max, lon_min, lon_max = bounding_box((offer.lat, offer.lon), offer.radius_m)
+    return and_(HelpRequest.lat.between(lat_min, lat_max), HelpRequest.lon.between(lon_min, lon_max))
+
+
+def _shares_category(offer: VolunteerOffer):
+    """The request has one of the offer's categories (never a professional-only one)."""
+    return HelpRequest.id.in_(
+        select(RequestCategory.request_id).join(Category, Category.id == RequestCategory.category_id)
+        .join(OfferCategory, OfferCategory.category_id == RequestCategory.category_id)
+        .where(OfferCategory.offer_id == offer.id, Category.professional_only.is_(False)))
 
 
 def days_left(request: HelpRequest) -> int:

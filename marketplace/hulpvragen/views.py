@@ -42,8 +42,9 @@ def index():
 @roles_required("vrijwilliger")
 def nearby():
     session = get_session()
-    found = svc.nearby_for(session, current_user)
-    return render_template("hulpvragen/nearby.html", found=found, rough=svc.rough_distance, urgency_words=svc.URGENCY_WORDS)
+    found = svc.nearby_for(session, current_user, _page_arg())
+    return render_template("hulpvragen/nearby.html", found=found.rows, page=found.page, pages=found.pages,
+                           rough=svc.rough_distance, urgency_words=svc.URGENCY_WORDS)
 
 
 @bp.route("/<int:id>")

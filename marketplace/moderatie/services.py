@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import and_, or_, true
 from sqlmodel import Session, select
 
 from .. import audit, emails
@@ -99,6 +100,22 @@ def in_scope(item_wijken: set[int], scope: set[int] | None) -> bool:
     return scope is None or not item_wijken or bool(item_wijken & scope)
 
 
+def in_scope_sql(kind: str, scope: set[int] | None):
+    """SQL condition of ``in_scope(WijkIndex.of_item(kind, row), scope)`` for organisations and
+    voorzieningen (no wijk: every moderator's), for lists that page in the database."""
+    if scope is None or kind == "organisation":
+        return true()
+    if kind != "voorziening":
+        raise ValueError(kind)
+
+    def located(*where):
+        return (select(VoorzieningLocation.voorziening_id)
+                .join(Location, Location.id == VoorzieningLocation.location_id)
+                .join(Area, and_(Area.id == Location.buurt_id, Area.kind == "buurt"))
+                .where(Area.parent_id.is_not(None), *where))
+    return or_(Voorziening.id.not_in(located()), Voorziening.id.in_(located(Area.parent_id.in_(scope))))
+
+
 # --------------------------------------------------------------------------- the queue
 
 
@@ -170,11 +187,25 @@ def build_queue(session: Session, user, now: datetime | None = None) -> Queue:
         if activity is not None and visible("activity", activity):
             queue.support.append((support, make_item("activity", activity)))
     for kind in ("organisation", "voorziening"):
-        model = MODELS[kind]
-        for row in session.exec(select(model).where(model.moderation == "approved").order_by(model.id)).all():
-            if verification.is_possibly_outdated(row, now) and visible(kind, row):
-                queue.outdated.append(make_item(kind, row))
+        queue.outdated.extend(make_item(kind, row) for row in outdated(session, kind, scope, now))
     return queue
+
+
+def outdated(session: Session, kind: str, scope: set[int] | None, now: datetime,
+             limit: int = QUEUE_LIMIT) -> list:
+    """The first ``limit`` approved rows (by id) in scope that are possibly outdated: SQL narrows them
+    down, ``is_possibly_outdated`` decides, in batches until the limit is reached."""
+    model = MODELS[kind]
+    stmt = (select(model).where(model.moderation == "approved", verification.maybe_outdated(model, now),
+                                in_scope_sql(kind, scope)).order_by(model.id).limit(limit))
+    found, last_id = [], 0
+    while len(found) < limit:
+        rows = session.exec(stmt.where(model.id > last_id)).all()
+        found += [row for row in rows if verification.is_possibly_outdated(row, now)]
+        if len(rows) < limit:
+            break
+        last_id = rows[-1].id
+    return found[:limit]
 
 
 def _first_post_note(session, kind, row) -> str:

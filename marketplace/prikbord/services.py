@@ -6,14 +6,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import format_date
+from sqlalchemy import case
 from sqlmodel import Session, select
 
 from .. import visibility
 from ..models import Activity, ActivityOccurrence, Area, HelpRequest, Location
+from ..paging import Page, paginate_query
 from ..timeutil import local_datetime, local_today, to_local
 
 URGENCY_ORDER = {"1-2 dagen": 0, "deze week": 1, "geen haast": 2}
 TEXT_LIMIT = 200
+BOARD_PER_PAGE = 30  # about four printed A4 pages
 
 
 @dataclass
@@ -59,13 +62,18 @@ def wijken_with_buurten(session: Session) -> list[tuple[Area, list[Area]]]:
     return [(w, buurten.get(w.id, [])) for w in areas if w.kind == "wijk"]
 
 
-def open_requests(session: Session, buurt: Area) -> list[BoardRequest]:
+def open_requests(session: Session, buurt: Area, page: int = 1, per_page: int | None = None) -> Page[BoardRequest]:
+    """The buurt's open public requests, most urgent first, then the oldest: one page of them."""
     # Only the public columns are read: HelpRequestPrivate is never touched here.
-    rows = session.exec(select(HelpRequest).where(
+    stmt = select(HelpRequest).where(
         HelpRequest.buurt_id == buurt.id, visibility.public_request(), HelpRequest.status == "open",
-        HelpRequest.expires_at > local_today())).all()
-    rows = sorted(rows, key=lambda r: (URGENCY_ORDER.get(r.urgency, 9), r.created_at))
-    return [BoardRequest(f"H-{r.id}", r.title, short(r.description), r.public_name, r.urgency) for r in rows]
+        HelpRequest.expires_at > local_today())
+    urgency = case(URGENCY_ORDER, value=HelpRequest.urgency, else_=9)
+    found = paginate_query(session, stmt, page, per_page or BOARD_PER_PAGE,
+                           order_by=(urgency, HelpRequest.created_at, HelpRequest.id))
+    found.rows = [BoardRequest(f"H-{r.id}", r.title, short(r.description), r.public_name, r.urgency)
+                  for r in found.rows]
+    return found
 
 
 def week_activities(session: Session, buurt: Area, today: date | None = None) -> list[BoardActivity]:
@@ -74,7 +82,7 @@ def week_activities(session: Session, buurt: Area, today: date | None = None) ->
     start, end = local_datetime(today, time(0)), local_datetime(today + timedelta(days=7), time(0))
     buurt_ids = [buurt.id]
     if buurt.parent_id is not None:
-        buurt_ids = list(session.exec(select(Area.id).where(Area.parent_id == buurt.parent_id)).all())
+        buurt_ids = select(Area.id).where(Area.parent_id == buurt.parent_id)
     rows = session.exec(
         select(Activity, Location, ActivityOccurrence)
         .join(Location, Location.id == Activity.location_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import audit, db, emails, tokens
@@ -32,6 +33,16 @@ def is_possibly_outdated(row, now: datetime | None = None, config=None) -> bool:
     now = aware(now) or utcnow()
     grace = timedelta(days=int(setting("VERIFY_GRACE_DAYS", config)))
     return now >= verification_due_at(row, config) + grace
+
+
+def maybe_outdated(model, now: datetime | None = None, config=None):
+    """SQL condition holding every row ``is_possibly_outdated`` holds, and a few more: months are
+    28 to 31 days, so rows within those days of the limit come along; keep only the ones
+    ``is_possibly_outdated`` says (the one rule). Plain date arithmetic on both engines."""
+    now = aware(now) or utcnow()
+    grace = timedelta(days=int(setting("VERIFY_GRACE_DAYS", config)))
+    shortest = timedelta(days=28 * int(setting("VERIFY_INTERVAL_MONTHS", config)))
+    return func.coalesce(model.last_verified_at, model.created_at) <= now - grace - shortest
 
 
 # --------------------------------------------------------------------------- tokens
