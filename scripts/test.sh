@@ -14,12 +14,16 @@ echo "== Chromium voor de browsertests" >&2
 BUURTPLEIN_CHROMIUM="$(PYTHON=.venv/bin/python bash scripts/ci/browser.sh)"
 export BUURTPLEIN_CHROMIUM
 
+# Every core: a test file stays on one worker (its module fixtures are built once); each worker has
+# its own SQLite file and PostgreSQL schema. BUURTPLEIN_TEST_WORKERS=0 runs in this one process.
+PARALLEL=(-n "${BUURTPLEIN_TEST_WORKERS:-auto}" --dist loadfile)
+
 echo "== Alle tests op SQLite" >&2
-.venv/bin/python -m pytest -p no:cacheprovider "$@"
+.venv/bin/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" "$@"
 
 echo "== De app-tests nog eens op PostgreSQL" >&2
 BUURTPLEIN_TEST_DATABASE_URL="$BUURTPLEIN_TEST_POSTGRES_URL" \
-  .venv/bin/python -m pytest -p no:cacheprovider --ignore=tests/matching "$@"
+  .venv/bin/python -m pytest -p no:cacheprovider "${PARALLEL[@]}" --ignore=tests/matching "$@"
 
 if [ -f matching/evaluate.py ]; then
   echo "== Kwaliteit van de herkenning: dev en test apart, per stem; veiligheid (faalt bij een onveilige suggestie of een lek)" >&2
