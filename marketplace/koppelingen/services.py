@@ -78,6 +78,33 @@ def _month_load(session: Session, offer: VolunteerOffer) -> int:
 # --------------------------------------------------------------------------- lifecycle
 
 
+def _live_match(session: Session, request: HelpRequest, offer: VolunteerOffer) -> Match | None:
+    return session.exec(select(Match).where(Match.request_id == request.id, Match.offer_id == offer.id,
+                                            Match.status.in_(ACTIVE))
+                        .execution_options(populate_existing=True)).first()
+
+
+def _start(session: Session, request: HelpRequest, offer: VolunteerOffer, by: User, check, taken: str
+           ) -> tuple[Match, HelpRequest, VolunteerOffer]:
+    """Propose a match of ``offer`` to ``request`` on behalf of ``by``, after ``check`` allowed it:
+    once before the locks (an early answer), once under them (now nobody else can change it)."""
+    existing = check(session, request, offer, by)
+    # The matcher may take a moment: score before locking, so others do not wait for it.
+    score = existing.score if existing is not None else _score(session, request, offer)
+    with db.flushing(session, MatchError(taken)):
+        request = db.lock_for_write(session, HelpRequest, request.id)
+        offer = db.lock_for_write(session, VolunteerOffer, offer.id)  # the monthly limit, across requests
+        existing = check(session, request, offer, by)
+        match = existing or Match(request_id=request.id, kind="offer", offer_id=offer.id, score=score)
+        match.status, match.proposed_by_id, match.updated_at = "proposed", by.id, utcnow()
+        session.add(match)
+        session.flush()
+        if session.exec(select(Conversation).where(Conversation.match_id == match.id)).first() is None:
+            session.add(Conversation(match_id=match.id))
+            session.flush()
+    return match, request, offer
+
+
 def _check_proposal(session: Session, request: HelpRequest | None, offer: VolunteerOffer | None,
                     by: User) -> Match | None:
     """Refuse what may not be proposed; returns the live match of this offer and request, if any."""
@@ -89,9 +116,7 @@ def _check_proposal(session: Session, request: HelpRequest | None, offer: Volunt
         raise MatchError(_("Bij deze vraag helpt een professional. Vrijwilligers kunnen hier niet op reageren."))
     if offer.status != "active" or offer.moderation != "approved":
         raise MatchError(_("Uw aanbod staat op pauze of is nog niet goedgekeurd."))
-    existing = session.exec(select(Match).where(Match.request_id == request.id, Match.offer_id == offer.id,
-                                                Match.status.in_(ACTIVE))
-                            .execution_options(populate_existing=True)).first()
+    existing = _live_match(session, request, offer)
     if existing is not None and existing.status != "suggested":
         raise MatchError(_("U heeft al gereageerd op deze hulpvraag."))
     if _month_load(session, offer) >= offer.max_matches_per_month:
@@ -101,22 +126,11 @@ def _check_proposal(session: Session, request: HelpRequest | None, offer: Volunt
 
 def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: User) -> Match:
     """A volunteer offers to help with a request (or accepts a suggested pairing)."""
-    existing = _check_proposal(session, request, offer, by)  # early answer, before any lock
-    # The matcher may take a moment: score before locking, so others do not wait for it.
-    score = existing.score if existing is not None else _score(session, request, offer)
-    with db.flushing(session, MatchError(_("U heeft al gereageerd op deze hulpvraag."))):
-        request = db.lock_for_write(session, HelpRequest, request.id)
-        offer = db.lock_for_write(session, VolunteerOffer, offer.id)  # the monthly limit, across requests
-        existing = _check_proposal(session, request, offer, by)  # again: now nobody else can change it
-        match = existing or Match(request_id=request.id, kind="offer", offer_id=offer.id, score=score)
-        match.status, match.proposed_by_id, match.updated_at = "proposed", by.id, utcnow()
-        session.add(match)
-        session.flush()
-        if session.exec(select(Conversation).where(Conversation.match_id == match.id)).first() is None:
-            session.add(Conversation(match_id=match.id))
-        audit.record(session, "match.propose", "match", match.id, actor_id=by.id)
-        emails.send_match_proposed(session, _people(session, request_owner_ids(request)), kind="voorstel",
-                                   match=match, request=request, volunteer=by)
+    match, request, _offer = _start(session, request, offer, by, _check_proposal,
+                                    _("U heeft al gereageerd op deze hulpvraag."))
+    audit.record(session, "match.propose", "match", match.id, actor_id=by.id)
+    emails.send_match_proposed(session, _people(session, request_owner_ids(request)), kind="voorstel",
+                               match=match, request=request, volunteer=by)
     return match
 
 
@@ -131,9 +145,7 @@ def _check_ask(session: Session, request: HelpRequest | None, offer: VolunteerOf
         raise MatchError(_("Bij deze vraag helpt een professional. Vrijwilligers zien deze vraag niet."))
     if offer is None or offer.status != "active" or offer.moderation != "approved":
         raise MatchError(_("Deze vrijwilliger helpt nu even niet. Kies een andere."))
-    existing = session.exec(select(Match).where(Match.request_id == request.id, Match.offer_id == offer.id,
-                                                Match.status.in_(ACTIVE))
-                            .execution_options(populate_existing=True)).first()
+    existing = _live_match(session, request, offer)
     if existing is not None and existing.status != "suggested":
         raise MatchError(_("U heeft deze vrijwilliger al gevraagd. U krijgt bericht als er antwoord is."))
     if _month_load(session, offer) >= offer.max_matches_per_month:
@@ -143,21 +155,10 @@ def _check_ask(session: Session, request: HelpRequest | None, offer: VolunteerOf
 
 def ask_volunteer(session: Session, request: HelpRequest, offer: VolunteerOffer, by: User) -> Match:
     """The resident (or whoever posted for them) asks a suggested volunteer; the volunteer answers."""
-    existing = _check_ask(session, request, offer, by)
-    score = existing.score if existing is not None else _score(session, request, offer)
-    with db.flushing(session, MatchError(_("U heeft deze vrijwilliger al gevraagd. U krijgt bericht als er antwoord is."))):
-        request = db.lock_for_write(session, HelpRequest, request.id)
-        offer = db.lock_for_write(session, VolunteerOffer, offer.id)
-        existing = _check_ask(session, request, offer, by)
-        match = existing or Match(request_id=request.id, kind="offer", offer_id=offer.id, score=score)
-        match.status, match.proposed_by_id, match.updated_at = "proposed", by.id, utcnow()
-        session.add(match)
-        session.flush()
-        if session.exec(select(Conversation).where(Conversation.match_id == match.id)).first() is None:
-            session.add(Conversation(match_id=match.id))
-        audit.record(session, "match.ask", "match", match.id, actor_id=by.id)
-        emails.send_match_asked(session, _people(session, {offer.user_id}), kind="voorstel",
-                                match=match, request=request)
+    match, request, offer = _start(session, request, offer, by, _check_ask,
+                                   _("U heeft deze vrijwilliger al gevraagd. U krijgt bericht als er antwoord is."))
+    audit.record(session, "match.ask", "match", match.id, actor_id=by.id)
+    emails.send_match_asked(session, _people(session, {offer.user_id}), kind="voorstel", match=match, request=request)
     return match
 
 
