@@ -23,7 +23,19 @@ LEVELS = ("none", "possible", "danger")
 _PERSON_NL = (r"(partner|man|vrouw|vriend|vriendin|ex|vader|moeder|stiefvader|stiefmoeder|zoon"
               r"|dochter|broer|zus|oom|buurman|hij|zij|ze)")
 _PERSON_EN = r"(he|she|husband|wife|partner|boyfriend|girlfriend|father|dad|mother|mom|mum|ex|stepfather)"
+_CHILD = r"\b(\w*(kind|kinderen|kindje|jongetje|jongen|meisje|zoontje|dochtertje)|kids|children|child)\b"
 _ME_NL = r"(me|mij|ons|haar|hem|de kinderen|mijn|m n|het kind|de kids)"
+# Someone the writer lives with or depends on (not a landlord or a housing corporation).
+_HOUSEMATE = (r"hij|zij|ze|((mijn|m n|mn|haar|zijn) )?(ex|man|vrouw|vriend|vriendin|partner|zoon|dochter|kleinzoon"
+              r"|schoonzoon|schoonmoeder|schoonvader|schoonfamilie|familie|vader|moeder|broer|stiefvader)")
+# A partner, or grown children and in-laws (an older person put out): not parents putting out a grown child.
+_PARTNER = (r"hij|zij|((mijn|m n|mn|haar|zijn) )?(ex|man|vrouw|vriend|vriendin|partner|zoon|dochter|kleinzoon"
+            r"|schoonzoon|schoonmoeder|schoonfamilie)")
+_HOUSEMATE_EN = r"he|she|(my|her) (ex|husband|wife|partner|boyfriend|girlfriend|son|father|family)"
+# Afraid at home because the writer lives alone now (a death, a burglary): loneliness, not danger.
+_NOT_ALONE = (r"^(?!.*\b(woon (nu |sindsdien )?alleen|ben (nu |sindsdien )?alleen|alleen (thuis|in huis|wonen)|overleden"
+              r"|inbraak|ingebroken|inbrekers|weduw\w*)\b).*?")
+_NOT_LANDLORD = r"^(?!.*\b(verhuurder|woningcorporatie|corporatie|huisbaas|deurwaarder|ontruim\w*|landlord|eviction)\b).*?"
 
 _PATTERNS: list[tuple[str, str]] = [
     # violence and abuse
@@ -147,19 +159,34 @@ _PATTERNS: list[tuple[str, str]] = [
 
 # Implicit signals: a professional clears these before any volunteer sees the request.
 _POSSIBLE: list[tuple[str, str]] = [
-    ("home", rf"\b(bang|angstig)\b.{{0,40}}\b(als|wanneer|dat)\s+{_PERSON_NL}\b.{{0,20}}\b(thuis|boos|komt|drinkt|dronken)"),
+    ("home", rf"\b(bang|angstig)\b.{{0,40}}\b((als|wanneer|dat)\s+{_PERSON_NL}|(als|wanneer)\s+(mijn|m n|mn)\s+{_PERSON_NL})\b.{{0,30}}"
+             r"\b(thuis\w*|boos|komt|drinkt|dronken|gedronken|gebruikt|drugs|binnenkomt|kwaad)"),
+    # anger at the writer's own steps (going out, asking about money, talking to people): coercive control
+    ("home", r"\b(wordt|werd|word|gets|got|becomes)\s+(heel\s+|erg\s+|zo\s+|really\s+|very\s+)?(boos|kwaad|woedend|angry|mad|furious)"
+             r"\s+(als|wanneer|when|if)\s+(ik|i)\b.{0,40}\b(zonder (hem|haar)|de deur uit|naar buiten|weg ga|wat zeg|iets zeg"
+             r"|vraag|praat|bel|ask|talk|go out|leave|see my|call)"),
     ("home", r"\b(bang|angstig)\s+(voor|van)\s+(hem|haar|mijn ex|mijn man|mijn vrouw|mijn partner|mijn vriend)\b"),
-    ("home", r"\b(bang|angstig|eng)\b.{0,15}\b(thuis|in huis)\b"),
+    # afraid at home, but not afraid of being home alone (loneliness, burglars: ordinary help)
+    ("home", rf"{_NOT_ALONE}\b(bang|angstig|eng)\b(?:(?!\balleen\b).){{0,15}}\b(thuis|in huis)\b(?!\s+alleen\b)"),
     ("home", r"\blaat\s+(me|mij)\s+niet\b.{0,25}\b(alleen|naar buiten|de deur uit|weg|bellen)"),
     ("home", r"\bmag\s+(ik\s+)?niet\b.{0,20}\b(naar buiten|de deur uit|weg|bellen|van hem|van haar)"),
-    ("home", r"\b(slot|sloten)\b.{0,20}\b(veranderd|vervangen|gewisseld)|\b(buiten|eruit)\s+gezet\b|\bhuis uit gezet\b"),
-    ("home", r"\b(changed|changes) the locks\b|\b(kicked|thrown|locked) (me )?out\b"),
+    # put out of the house by a partner or family: locks changed, key no longer fits, things on the
+    # street; not a landlord's eviction or a new lock (wonen and klussen)
+    ("home", rf"{_NOT_LANDLORD}\b({_HOUSEMATE})\b.{{0,40}}\b(slot|sloten|code)\b.{{0,15}}\b(veranderd|vervangen|gewisseld|verwisseld)\b"),
+    ("home", rf"\b({_HOUSEMATE})\b.{{0,60}}\b(sleutel|sleutels)\b.{{0,15}}\b(past|passen|werkt|werken|doet het)\b.{{0,10}}\bniet meer\b"),
+    ("home", rf"{_NOT_LANDLORD}\b({_PARTNER})\b.{{0,40}}\b(buiten|eruit|uit huis|het huis uit|de deur uit|op straat)\s+gezet\b"
+             rf"|\b(buiten|eruit|uit huis|het huis uit|de deur uit|op straat)\s+gezet\s+door\s+({_PARTNER})\b"),
+    ("home", rf"\b({_PARTNER})\b.{{0,40}}\b(buitengezet|buitengesloten|buiten gesloten|op (het )?nachtslot)\b"),
+    ("home", rf"{_NOT_LANDLORD}\b({_PARTNER})\b.{{0,40}}\b(mijn|m n|haar|zijn) spullen\b.{{0,20}}\b(op straat|buiten|voor de deur)\b"),
+    ("home", rf"{_NOT_LANDLORD}\b({_HOUSEMATE_EN})\b.{{0,40}}\b(changed|changes|changing) the (locks|lock|code)\b|"
+             rf"{_NOT_LANDLORD}\b(kicked|thrown|threw|locked|put) (me|us|her) out\b"),
     ("home", r"\b(schreeuw|geschreeuw|gegil|gillen|huilen)\b.{0,60}\b(buren|naast|bovenburen|onderburen|kind|kinderen)\b"),
     ("home", r"\b(scared|afraid|frightened) (of|when) (him|her|my)\b"),
     ("threat", r"\b(volgt|achtervolgt|wacht)\s+(me|mij)\b.{0,30}\b(op|overal|bij|na)\b|\bstaat\b.{0,20}\bvoor (mijn|m n) deur\b"),
     ("threat", r"\b(blijft|stuurt)\b.{0,30}\b(berichten|appjes|sms|whatsapp)\b.{0,40}\b(bang|eng|nare|boze|dreig)"),
     ("threat", r"\b(keeps|kept) (texting|messaging|following|calling) me\b|\bfollow(s|ing)? me\b"),
-    ("child", r"\b(kind|kinderen|jongen|meisje|zoontje|dochtertje)\b.{0,50}\b(honger|vies|vieze|alleen thuis|blauwe plekken|niet opgehaald)\b.{0,40}\b(school|buurt|dagen|vaak|steeds|altijd|elke)\b"),
+    # a child word also inside a compound: buurjongetje, overbuurmeisje, buurkind
+    ("child", rf"{_CHILD}.{{0,50}}\b(honger|vies|vieze|alleen thuis|blauwe plekken|niet opgehaald)\b.{{0,40}}\b(school|buurt|dagen|vaak|steeds|altijd|elke)\b"),
     ("child", r"\b(blauwe plekken|bruises)\b"),
     ("suicide", r"\bzie het (echt\s+|helemaal\s+)?niet meer zitten\s+(met|om|qua|wat)\b"),
     ("suicide", r"\b(somber|depressief|wanhopig)\b.{0,40}\b(geen uitweg|geen zin|het niet meer)\b"),
@@ -178,7 +205,7 @@ _POSSIBLE: list[tuple[str, str]] = [
              r"\bwon t let me (see|go out|work|call|have)\b"),
     ("home", r"\bwaar kan ik (heen|naartoe|slapen)\b.{0,30}\b(met|vannacht)\b|\bkan\b.{0,15}\bniet (meer )?terug\b.{0,20}\b(naar huis|vannacht)\b"),
     ("threat", r"\bstaat\b.{0,25}\b(steeds|elke dag|s nachts|weer|ineens)\b.{0,25}\b(bij|voor|in)\b.{0,10}\b(deur|huis|flat|werk|gang)\b"),
-    ("child", r"\b(kind|kinderen|meisje|jongen|jongetje|zoon|dochter|leerling|kleindochter|kleinzoon)\b.{0,80}\b(zonder (ontbijt|eten|brood|jas)|"
+    ("child", rf"({_CHILD}|\b(zoon|dochter|leerling|kleindochter|kleinzoon)\b).{{0,80}}\b(zonder (ontbijt|eten|brood|jas)|"
               r"uit de prullenbak|onverzorgd|niet naar huis wil|wil niet naar huis|in de kast)\b"),
     ("suicide", r"\b(geen (zin|reden) meer|heeft (het )?geen zin meer|no point)\b.{0,40}\b(leven|alles|anything|living)\b"),
     ("threat", r"\b(zegt|zei|gezegd)\b.{0,40}\b(me|mij|mijn kinderen|de kinderen|ons)\b.{0,10}\biets (aan)?(doet|doen|aandoet)\b"),
@@ -189,11 +216,65 @@ _POSSIBLE: list[tuple[str, str]] = [
     ("home", r"\b(naast|buren|bovenburen|onderburen|buurvrouw|buurman|next door)\b.{0,80}\b(schreeuw\w*|geschreeuw|gegil|gillen|screaming)\b"),
     ("child", r"\bschreeuw\w*\b.{0,20}\btegen (de|het|mijn|hun) (kind|kinderen)\b"),
     ("child", r"\b(blauwe plek|blauwe plekken)\b"),
-    ("child", r"\b(kind|kinderen|jongetje|meisje|kids|children|child)\b.{0,80}\b(niemand (doet open|komt)|nobody comes|"
+    ("child", rf"{_CHILD}.{{0,80}}\b(niemand (doet open|komt)|nobody comes|"
               r"alone (in|at) (the|home)|tot laat buiten|crying for hours)\b"),
     ("elder", r"\b(taking|took|stealing|stole) money\b|\bgeld\b.{0,30}\b(van (haar|zijn|mijn) rekening|verdwijnt|verdwenen)\b"),
     ("elder", r"\b(uitgebuit|exploited)\b"),
 ]
+
+# Fear of a person at home that is not said outright: help is wanted only while a housemate is
+# away, contact goes around them, and it is kept from them (he must not know, don't call the house,
+# "I can't explain why"). Each cue alone is ordinary ("when my husband is at work I have time");
+# two of them together are a signal a professional should look at first.
+_AWAY = re.compile(
+    rf"\b(als|wanneer|zolang|terwijl|dat)\s+({_HOUSEMATE}|(mijn|m n|mn|haar|zijn) \w+)\s+(\w+\s+){{0,4}}(weg|niet thuis|er niet"
+    r"|(naar|op) (zijn|haar|zn|z n|d r|dr) werk|aan het werk|werken|werkt|uit huis|in (het )?cafe)\b(?! (is )?om)"
+    rf"|\b(als|wanneer|zolang)\s+({_HOUSEMATE}|(mijn|m n|mn) \w+)\s+(\w+\s+){{0,2}}(thuis|er|hier)\s+is\b.{{0,50}}"
+    r"\b(liever niet|beter niet|niet komen|beter dat|niemand|nee)\b"
+    r"|\bdan is (hij|zij|ze|(mijn|m n|mn) \w+) (\w+\s+){0,2}(weg|er niet|niet thuis|naar|op (zijn|haar) werk|aan het werk)\b"
+    r"|\b(as long as|only when|only while|when|while|if)\s+(he|she|(my|her|his) \w+)\s+(is|s|has)\s+(\w+\s+){0,2}(out|away"
+    r"|at work|not (at )?home|gone|left|asleep)\b|\bafter\b.{0,20}\b(he|she|(my|her|his) \w+) (has|s) left\b"
+    r"|\bif (his|her) car is (there|outside)\b")
+_SECRET = re.compile(
+    r"\b(mag|mogen|hoeft|moet|moeten)\s+((het|dit|dat|er)\s+)?(niet|niets|nooit)\s+((van\s+)?(te\s+)?(weten|merken|horen|zien))\b"
+    rf"|\bzonder dat\s+({_HOUSEMATE})(\s+en\s+\w+)?\s+((het|dit|er)\s+)?\w*\s*(weet|weten|merkt|merken|ziet|hoort)\b"
+    r"|\b(leg|vertel) (het|dat) niet uit\b|\bniet alles (zeggen|vertellen|schrijven)\b"
+    r"|\b(bel|belt|bellen)\b.{0,25}\bniet\b.{0,15}\b(naar|op)\s+((mijn|m n|het|ons)\s+)?(huis\w*|vaste\w*|thuis\w*)"
+    r"|\b(nooit|niet)\b.{0,15}\b(bel|belt|bellen)\b.{0,10}\b(op|naar)\s+((mijn|m n|het|ons|haar|zijn)\s+)?(huis\w*|vaste\w*|thuis\w*)"
+    r"|\b(niet|nooit)\s+(naar|op)\s+((mijn|m n|het|ons)\s+)?(huis\w*|vaste (nummer|telefoon|lijn)|thuis\w*)\s+(bellen|belt|bel)\b"
+    r"|\bniet bellen naar huis\b"
+    r"|\b(leest|opent|pakt|neemt)\b.{0,15}\b(mijn|alle|de)\s+(post|brieven|berichten|telefoon)\b|\b(die|dat) leest (hij|zij)\b"
+    r"|\b(geeft|krijg ik|is er|wordt het)\b.{0,25}\b(gedoe|ruzie|problemen|probleem)\b|\b(groot|grote) probleem thuis\b"
+    r"|\b(must not|mustn t|can t|cannot|shouldn t|should not|won t) (know|find out|see)\b|\bwithout (him|her|my \w+) knowing\b"
+    r"|\b(mustn t|must not|can t|cannot|don t|do not|dont) tell (him|her|my \w+)\b"
+    r"|\b(rather|prefer) (he|she) (didn t|did not|doesn t|does not|not) (know|find out)\b"
+    r"|\b(don t|dont|do not|never|not) (ring|call|phone) (the|my|our) (house|home|landline)\b"
+    r"|\b(don t|dont|do not) (knock|ring the bell)\b|\b(reads|opens|checks) my (post|mail|letters|messages|phone)\b")
+# "I can't explain why" says something only about an arrangement just made around someone.
+_UNEXPLAINED = re.compile(r"\b(kan|kun|kon)\w*\b.{0,12}\b(niet|moeilijk)\b.{0,12}\b(uitleggen|vertellen|zeggen)\b.{0,15}\bwaarom\b"
+                          r"|\bniet\s+(kan|kon|kunnen)\s+(goed\s+)?(uitleggen|zeggen|vertellen)\s+waarom\b"
+                          r"|\b(hard|difficult) to explain\b|\b(can t|cant|cannot) (really )?explain\b")
+# Someone keeps the writer (or the person written about) from being spoken to alone.
+_GATE = re.compile(r"\b(mag|kan|krijg)\b.{0,15}\b(ik|we|wij)\b.{0,15}\b(niet|nooit|bijna nooit)\b.{0,20}"
+                   r"\b(alleen met (haar|hem)|aan de lijn|te spreken|spreken)\b"
+                   r"|\b(staat|zit) (hij|zij|ze) (er )?(altijd )?erbij\b|\b(staat|zit) (hij|zij|ze) (altijd )?bij\b(?!\s+(de|het|een|haar|zijn|mijn|ons)\b)|\bneemt (hij|zij) (altijd )?op\b"
+                   r"|\b(won t|doesn t|never) let (me|us) (talk|speak|see) (to )?(her|him) alone\b|\b(is|s) always there when\b")
+
+
+_SURPRISE = re.compile(r"\b(verrassing\w*|surprise\w*|cadeau\w*|verjaardag\w*|feest\w*|jubileum|birthday|present|gift)\b")
+
+
+def _concealed(norm: str) -> bool:
+    if _SURPRISE.search(norm):  # a surprise party is kept secret too
+        return False
+    away, gate = _AWAY.search(norm), _GATE.search(norm)
+    secret = _SECRET.search(norm)
+    if not secret and (away or gate):
+        unexplained = _UNEXPLAINED.search(norm)
+        first = min(m.start() for m in (away, gate) if m)
+        secret = unexplained if unexplained and unexplained.start() > first else None
+    return sum(bool(m) for m in (away, secret, gate)) >= 2
+
 
 _DANGER_RULES = [(topic, re.compile(p)) for topic, p in _PATTERNS]
 _POSSIBLE_RULES = [(topic, re.compile(p)) for topic, p in _POSSIBLE]
@@ -239,6 +320,8 @@ def assess(text: str) -> SafetyAssessment:
     if topics:
         return SafetyAssessment("danger", frozenset(topics))
     topics = {topic for topic, rule in _POSSIBLE_RULES if rule.search(norm)}
+    if _concealed(norm):
+        topics.add("home")
     return SafetyAssessment("possible", frozenset(topics)) if topics else SafetyAssessment()
 
 

@@ -85,3 +85,57 @@ def test_the_classifier_catches_implicit_danger_the_rules_miss(clf):
     assert judge_safety("wie kan boodschappen doen, maar alleen als mijn zoon er niet is want dan wordt hij boos", clf
                         ).level in ("possible", "danger")
     assert judge_safety("wie kan mijn gras maaien", clf).level == "none"
+
+
+# Fear of a person at home that is never said outright: help only while a housemate is away,
+# contact around them, kept from them. Each voice a resident writes in.
+CONCEALED = [
+    "kan er iemand komen als mijn man op zijn werk is? hij mag niet weten dat ik hulp vraag",
+    "ik zoek hulp met mijn post, maar alleen als mijn kleinzoon weg is. niet bellen naar huis aub",
+    "wie kan boodschapen doen als mijn vriend naar zn werk is, als hij er is beter niet komen. ik leg het niet uit",
+    "Mijn oma (88) wil alleen bezoek als haar zoon er niet is. Als ik bel neemt hij op en krijg ik haar niet te spreken.",
+    "could someone help with my forms only while my husband is at work? please don't call the house",
+    "my mum asked me to come only when her partner has left. I mustn't tell him I was there",
+]
+# Look-alikes that must stay ordinary help.
+NOT_CONCEALED = [
+    "mijn man is overleden en ik ben bang alleen thuis 's avonds",
+    "de sloten van mijn voordeur zijn kapot",
+    "slot van de voordeur klemt, wie kan het slot vervangen",
+    "de woningcorporatie heeft alle sloten vervangen, ik heb maar één sleutel",
+    "the landlord changed the locks while i was at work, where do i get advice",
+    "de verhuurder zegt dat ik eruit gezet word als ik de huur niet betaal",
+    "boodschappen op woensdag graag, dan is mijn man naar de dagbesteding",
+    "kan iemand mijn ramen lappen als mijn man naar zijn werk is, dan ben ik thuis",
+    "bel mij liever op mijn mobiel, de vaste telefoon hebben we opgezegd",
+    "ik kan niet goed uitleggen waarom ik zo moe ben, liefst een wandelmaatje als mijn man op zijn werk is",
+    "een verrassingsfeest voor mijn man: hij mag het niet weten, dus kom als hij naar zijn werk is",
+]
+
+
+@pytest.mark.parametrize("text", CONCEALED)
+def test_fear_of_someone_at_home_in_other_words_is_possible_with_veilig_thuis_first(text):
+    from matching.safety import assess
+
+    found = assess(text)
+    assert found.level == "possible" and "home" in found.topics
+    assert found.numbers[0]["phone"] == "0800-2000"
+
+
+@pytest.mark.parametrize("text", NOT_CONCEALED)
+def test_look_alikes_of_hidden_fear_stay_ordinary(text):
+    from matching.safety import assess
+
+    assert assess(text).level == "none"
+
+
+@pytest.mark.parametrize("text, first", [
+    ("ik zie het niet meer zitten en heb mijn pillen gespaard", "0800-0113"),      # suicide: 113
+    ("mijn vriend heeft me eruit gezet en de sloten veranderd", "0800-2000"),      # put out of the house
+    ("zorgen om het kind van de buren, het wordt verwaarloosd", "0800-2000"),       # a child at risk
+    ("hij slaat me en nu staat hij voor de deur, ik ben in gevaar", "112"),        # immediate danger
+])
+def test_the_card_puts_the_fitting_number_first(text, first):
+    from matching.safety import assess
+
+    assert assess(text).numbers[0]["phone"] == first
