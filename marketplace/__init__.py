@@ -306,6 +306,12 @@ def register_template_helpers(app: Flask) -> None:
         from .timeutil import LOCAL_TZ
         return format_datetime(value, "d MMM y HH:mm", tzinfo=LOCAL_TZ, locale=str(get_locale() or "nl")) if value else ""
 
+    @app.template_filter("age")
+    def age_filter(value) -> str:
+        """'3 dagen geleden' in the page's language."""
+        from .formatting import age_in_words
+        return age_in_words(value) if value else ""
+
     @app.template_filter("reason_text")
     def reason_text(reason) -> str:
         """A matcher's reason code in the page's language (matching_service.reason_text)."""

@@ -5,10 +5,11 @@ its own table of "maandag" or "januari".
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 from babel import Locale
 from babel.dates import format_date as _format_date
+from babel.dates import format_timedelta
 from babel.dates import get_day_names
 from babel.numbers import format_currency
 from dateutil.relativedelta import relativedelta
@@ -83,3 +84,11 @@ def language_choices() -> list[tuple[str, LazyString]]:
 def add_months(moment: datetime, months: int) -> datetime:
     """The same day n months later, or that month's last day (31 January + 1 = 28/29 February)."""
     return moment + relativedelta(months=months)
+
+
+def age_in_words(moment: datetime, now: datetime | None = None, locale: str | Locale | None = None) -> str:
+    """How long ago: '3 dagen geleden' / '3 days ago' (a minute at the finest; never in the future)."""
+    if moment.tzinfo is None:  # a naive value is UTC, as stored
+        moment = moment.replace(tzinfo=timezone.utc)
+    delta = min(moment - (now or datetime.now(timezone.utc)), timedelta(seconds=-1))  # 0 would read "over 0 minuten"
+    return format_timedelta(delta, add_direction=True, granularity="minute", locale=_locale(locale))

@@ -65,3 +65,14 @@ def test_no_module_keeps_its_own_day_month_or_money_table():
             if pattern.search(line):
                 found.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
     assert found == []
+
+
+def test_age_in_words_in_both_languages():
+    from datetime import datetime, timedelta, timezone
+
+    from marketplace.formatting import age_in_words
+    now = datetime(2026, 12, 1, 12, tzinfo=timezone.utc)
+    assert age_in_words(now - timedelta(days=3), now, "nl") == "3 dagen geleden"
+    assert age_in_words(now - timedelta(hours=5), now, "en") == "5 hours ago"
+    assert age_in_words(now + timedelta(minutes=5), now, "nl") == "1 minuut geleden"  # a clock ahead is never "over …"
+    assert age_in_words((now - timedelta(days=3)).replace(tzinfo=None), now, "nl") == "3 dagen geleden"

@@ -69,6 +69,73 @@ def test_queue_shows_only_the_wijken_of_the_preventiemakelaar(client, session, w
     assert "Hulp in Pathmos" not in page and "Koffie in Pathmos" not in page
 
 
+def _third_wijk(session, world):
+    """A wijk with a buurt that the test's preventiemakelaar does not moderate."""
+    from marketplace.models import Area
+    wijk = add(session, Area(kind="wijk", name="Wesselerbrink", code="WK015309", parent_id=world.gemeente.id,
+                             lat=52.19, lon=6.88))
+    return wijk, add(session, Area(kind="buurt", name="Wesselerbrink-Zuid", code="BU01530901", parent_id=wijk.id,
+                                   lat=52.19, lon=6.88))
+
+
+def test_queue_pages_oldest_first_and_shows_wijk_and_age(client, session, world):
+    from datetime import timedelta
+
+    from marketplace.models import utcnow
+    make_preventiemakelaar(session, world)
+    newbie = make_user(session, email="nieuw@example.nl")
+    for n in range(25):  # 25 waiting: 20 on the first page, 5 on the second
+        make_request(session, newbie, world.velve, title=f"Vraag nummer {n:02d}", moderation="pending",
+                     created_at=utcnow() - timedelta(days=3) + timedelta(minutes=n))
+    login(client, "pm@example.nl")
+    first = client.get("/moderatie/").get_data(as_text=True)
+    assert "Vraag nummer 00" in first and "Vraag nummer 19" in first and "Vraag nummer 20" not in first
+    assert "3 dagen geleden" in first and "Wijk: Velve-Lindenhof" in first
+    assert 'href="/moderatie/?page=2#wachten"' in first and "(25)" in first
+    second = client.get("/moderatie/?page=2").get_data(as_text=True)
+    assert "Vraag nummer 20" in second and "Vraag nummer 24" in second and "Vraag nummer 19" not in second
+    assert "Vraag nummer 24" in client.get("/moderatie/?page=999").get_data(as_text=True)  # clamped to the last page
+    assert client.get("/moderatie/?page=abc").status_code == 200
+
+
+def test_queue_filters_on_the_wijken_one_moderates_and_never_shows_others(client, session, world):
+    pm = make_preventiemakelaar(session, world)
+    pathmos_wijk = world.pathmos.parent_id
+    from marketplace.models import UserWijk
+    add(session, UserWijk(user_id=pm.id, wijk_id=pathmos_wijk))
+    other_wijk, other_buurt = _third_wijk(session, world)
+    newbie = make_user(session, email="nieuw@example.nl")
+    make_request(session, newbie, world.velve, title="Hulp in Velve", moderation="pending")
+    make_request(session, newbie, world.pathmos, title="Hulp in Pathmos", moderation="pending")
+    make_request(session, newbie, other_buurt, title="Hulp in Wesselerbrink", moderation="pending")
+    make_offer(session, newbie, other_buurt, title="Aanbod in Wesselerbrink", moderation="hidden")
+    make_organisation(session, name="Stichting Overal", moderation="pending")
+    login(client, "pm@example.nl")
+
+    everything = client.get("/moderatie/").get_data(as_text=True)
+    assert "Hulp in Velve" in everything and "Hulp in Pathmos" in everything and "Stichting Overal" in everything
+    assert "Hele gemeente" in everything  # the organisation has no wijk
+    filter_form = everything[everything.index('<select id="wijk"'):everything.index("</select>")]
+    assert "Velve-Lindenhof" in filter_form and "Pathmos" in filter_form and "Wesselerbrink" not in filter_form
+
+    pathmos = client.get(f"/moderatie/?wijk={pathmos_wijk}").get_data(as_text=True)
+    assert "Hulp in Pathmos" in pathmos and "Hulp in Velve" not in pathmos and "Stichting Overal" not in pathmos
+
+    for url in ("/moderatie/", f"/moderatie/?wijk={other_wijk.id}", "/moderatie/?page=2",
+                f"/moderatie/?wijk={other_wijk.id}&page_verborgen=2", "/moderatie/?wijk=abc"):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert "Wesselerbrink" not in page.get_data(as_text=True), url
+    refused = client.get(f"/moderatie/?wijk={other_wijk.id}").get_data(as_text=True)
+    assert "U modereert deze wijk niet" in refused and "Hulp in Velve" in refused
+
+
+def test_queue_has_no_wijk_filter_for_one_wijk(client, session, world):
+    make_preventiemakelaar(session, world)
+    login(client, "pm@example.nl")
+    assert '<select id="wijk"' not in client.get("/moderatie/").get_data(as_text=True)
+
+
 def test_beheerder_sees_every_wijk(client, session, world):
     make_user(session, email="gemeente@example.nl", roles=("beheerder",))
     newbie = make_user(session, email="nieuw@example.nl")

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, or_, true
 from sqlmodel import Session, select
 
-from .. import audit, emails
+from .. import areas, audit, emails
 from ..voorzieningen import verification
-from ..visibility import may_see_request
+from ..visibility import may_see_request, requests_visible_to
 from ..voorzieningen.services import grant_aanbieder_roles
 from ..models import (Activity, Area, HelpRequest, Location, Organisation, Report, SupportRequest, User,
                       UserWijk, VolunteerOffer, Voorziening, VoorzieningLocation, VoorzieningReview, utcnow)
@@ -31,7 +31,9 @@ REPORT_REASONS = {
     "anders": "Anders",
 }
 ACTIONS = ("approve", "hide", "restore", "dismiss", "verify", "answer")
-QUEUE_LIMIT = 100
+QUEUE_LIMIT = 100  # possibly outdated listings, per kind
+# Per kind and state: the queue pages, but one page load never reads a whole city's backlog.
+PENDING_LIMIT = 500
 
 
 class ModerationError(ValueError):
@@ -56,24 +58,30 @@ def public_path(kind: str, item_id: int) -> str | None:
 
 
 class WijkIndex:
-    """Buurt → wijk lookups for one request, loaded once (areas are few)."""
+    """Buurt → wijk lookups for one request; areas and locations are read once, not per item."""
 
     def __init__(self, session: Session):
         self.session = session
         self.parent = {a.id: a.parent_id for a in session.exec(select(Area).where(Area.kind == "buurt")).all()}
+        self._location_buurt: dict[int, int | None] | None = None
+        self._voorziening_buurten: dict[int, set[int]] | None = None
 
     def of_buurt(self, buurt_id: int | None) -> set[int]:
         wijk = self.parent.get(buurt_id)
         return {wijk} if wijk is not None else set()
 
     def of_location(self, location_id: int | None) -> set[int]:
-        location = self.session.get(Location, location_id) if location_id else None
-        return self.of_buurt(location.buurt_id) if location else set()
+        if self._location_buurt is None:
+            self._location_buurt = dict(self.session.exec(select(Location.id, Location.buurt_id)).all())
+        return self.of_buurt(self._location_buurt.get(location_id)) if location_id else set()
 
     def of_voorziening(self, voorziening_id: int) -> set[int]:
-        buurten = self.session.exec(select(Location.buurt_id).join(
-            VoorzieningLocation, VoorzieningLocation.location_id == Location.id)
-            .where(VoorzieningLocation.voorziening_id == voorziening_id)).all()
+        if self._voorziening_buurten is None:
+            self._voorziening_buurten = {}
+            for v_id, buurt_id in self.session.exec(select(VoorzieningLocation.voorziening_id, Location.buurt_id)
+                                                    .join(Location, VoorzieningLocation.location_id == Location.id)):
+                self._voorziening_buurten.setdefault(v_id, set()).add(buurt_id)
+        buurten = self._voorziening_buurten.get(voorziening_id, set())
         return {self.parent[b] for b in buurten if self.parent.get(b) is not None}
 
     def of_item(self, kind: str, row) -> set[int]:
@@ -96,6 +104,12 @@ def moderated_wijken(session: Session, user) -> set[int] | None:
     return set(session.exec(select(UserWijk.wijk_id).where(UserWijk.user_id == user.id)).all())
 
 
+def wijk_choices(session: Session, user) -> list[Area]:
+    """The wijken a moderator may filter the queue on: only the ones they moderate."""
+    scope = moderated_wijken(session, user)
+    return [w for w in areas.wijken(session) if scope is None or w.id in scope]
+
+
 def in_scope(item_wijken: set[int], scope: set[int] | None) -> bool:
     return scope is None or not item_wijken or bool(item_wijken & scope)
 
@@ -116,6 +130,19 @@ def in_scope_sql(kind: str, scope: set[int] | None):
     return or_(Voorziening.id.not_in(located()), Voorziening.id.in_(located(Area.parent_id.in_(scope))))
 
 
+def _near_scope(kind: str, model, scope: set[int] | None):
+    """SQL pre-filter on the moderator's wijken, so the per-kind limit counts only their items;
+    ``in_scope`` (Python) still decides. Requests and offers lie in a buurt; voorzieningen as in
+    ``in_scope_sql``; the others are left to Python."""
+    if scope is None or kind in ("organisation", "activity", "review"):
+        return true()
+    if kind == "voorziening":
+        return in_scope_sql(kind, scope)
+    in_wijk = select(Area.id).where(Area.kind == "buurt", Area.parent_id.in_(scope))
+    placed = select(Area.id).where(Area.kind == "buurt", Area.parent_id.is_not(None))
+    return or_(model.buurt_id.in_(in_wijk), model.buurt_id.is_(None), model.buurt_id.not_in(placed))
+
+
 # --------------------------------------------------------------------------- the queue
 
 
@@ -126,6 +153,8 @@ class QueueItem:
     summary: str
     link: str | None
     note: str = ""
+    wijken: tuple[str, ...] = ()  # names; empty: the whole municipality
+    since: datetime | None = None  # when it came into the queue (its age is shown)
 
     @property
     def id(self) -> int:
@@ -134,6 +163,9 @@ class QueueItem:
     @property
     def title(self) -> str:
         return title_of(self.row)
+
+
+SECTIONS = ("pending", "reports", "support", "outdated", "hidden")
 
 
 @dataclass
@@ -146,7 +178,7 @@ class Queue:
 
     @property
     def empty(self) -> bool:
-        return not (self.pending or self.reports or self.support or self.outdated or self.hidden)
+        return not any(getattr(self, name) for name in SECTIONS)
 
 
 def short(text: str | None, limit: int = 200) -> str:
@@ -156,38 +188,61 @@ def short(text: str | None, limit: int = 200) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def make_item(kind: str, row, note: str = "") -> QueueItem:
-    return QueueItem(kind, row, short(getattr(row, "description", "")), public_path(kind, row.id), note)
+def make_item(kind: str, row, note: str = "", wijken: tuple[str, ...] = (),
+              since: datetime | None = None) -> QueueItem:
+    return QueueItem(kind, row, short(getattr(row, "description", "")), public_path(kind, row.id), note,
+                     wijken, since if since is not None else getattr(row, "created_at", None))
 
 
-def build_queue(session: Session, user, now: datetime | None = None) -> Queue:
+def build_queue(session: Session, user, now: datetime | None = None, wijk_id: int | None = None) -> Queue:
+    """Everything waiting for ``user`` in the wijken they moderate, oldest first. ``wijk_id``
+    narrows it to one of those wijken (items without a wijk then drop out); the caller checks
+    that the user moderates it (``wijk_choices``)."""
     now = now or utcnow()
     scope = moderated_wijken(session, user)
-    wijken = WijkIndex(session)
-    def visible(kind, row) -> bool:
-        if kind == "request":  # the one request rule: no danger for a beheerder, own wijk only
-            return may_see_request(session, row, user) and in_scope(wijken.of_item(kind, row), scope)
-        return in_scope(wijken.of_item(kind, row), scope)
+    if wijk_id is not None and scope is not None and wijk_id not in scope:
+        return Queue()  # never another wijk's items, whatever the URL says
+    index = WijkIndex(session)
+    names = {w.id: w.name for w in areas.wijken(session)}
+    narrowed = {wijk_id} if wijk_id is not None else scope
+
+    def item(kind, row, note="", since=None, seen=False) -> QueueItem | None:
+        found = index.of_item(kind, row)
+        if not in_scope(found, scope) or (wijk_id is not None and wijk_id not in found):
+            return None
+        if kind == "request" and not seen and not may_see_request(session, row, user):  # no danger for a beheerder
+            return None
+        return make_item(kind, row, note, tuple(sorted(names[w] for w in found if w in names)), since)
 
     queue = Queue()
     for kind in ("organisation", "voorziening", "request", "offer", "activity", "review"):
         model = MODELS[kind]
         for state, target in (("pending", queue.pending), ("hidden", queue.hidden)):
-            rows = session.exec(select(model).where(model.moderation == state)
-                                .order_by(model.created_at).limit(QUEUE_LIMIT)).all()
-            target.extend(make_item(kind, row, _first_post_note(session, kind, row)) for row in rows
-                          if visible(kind, row))
+            stmt = select(model).where(model.moderation == state, _near_scope(kind, model, narrowed))
+            if kind == "request":  # the one request rule, in SQL
+                stmt = stmt.where(requests_visible_to(session, user))
+            for row in session.exec(stmt.order_by(model.created_at).limit(PENDING_LIMIT)).all():
+                found = item(kind, row, since=row.created_at if state == "pending" else getattr(row, "updated_at", None),
+                             seen=True)
+                if found is not None:
+                    target.append(found)
     for report in session.exec(select(Report).where(Report.status == "open").order_by(Report.created_at)).all():
         row = get_item(session, report.target_kind, report.target_id)
-        if row is not None and visible(report.target_kind, row):
-            queue.reports.append((report, make_item(report.target_kind, row)))
+        found = item(report.target_kind, row, since=report.created_at) if row is not None else None
+        if found is not None:
+            queue.reports.append((report, found))
     for support in session.exec(select(SupportRequest).where(SupportRequest.status != "done")
                                 .order_by(SupportRequest.created_at)).all():
         activity = session.get(Activity, support.activity_id)
-        if activity is not None and visible("activity", activity):
-            queue.support.append((support, make_item("activity", activity)))
+        found = item("activity", activity, since=support.created_at) if activity is not None else None
+        if found is not None:
+            queue.support.append((support, found))
     for kind in ("organisation", "voorziening"):
-        queue.outdated.extend(make_item(kind, row) for row in outdated(session, kind, scope, now))
+        for row in outdated(session, kind, narrowed, now):
+            found = item(kind, row, since=row.last_verified_at or row.created_at)
+            if found is not None:
+                queue.outdated.append(found)
+    queue.pending.sort(key=lambda i: i.since or now)  # oldest first across the kinds
     return queue
 
 
@@ -208,7 +263,8 @@ def outdated(session: Session, kind: str, scope: set[int] | None, now: datetime,
     return found[:limit]
 
 
-def _first_post_note(session, kind, row) -> str:
+def first_post_note(session, kind, row) -> str:
+    """For the items on the page shown (one owner look-up each)."""
     owner = owner_user(session, kind, row)
     if row.moderation == "pending" and owner is not None and not owner.trusted:
         return _("Eerste bericht van een nieuw account.")

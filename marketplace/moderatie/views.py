@@ -11,17 +11,40 @@ from ..access import roles_required
 from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..models import Activity, Report, SupportRequest
-from ..params import int_id
+from ..paging import paginate_list
+from ..params import MAX_PAGE, bounded_int, int_id
 from . import bp
 from . import services as svc
 from .forms import ConfirmListingForm, DecideForm, ReportForm
 
 
+QUEUE_PER_PAGE = 20
+# Each part of the queue pages on its own; its page number travels in its own parameter.
+PAGE_PARAMS = {"pending": "page", "reports": "page_meldingen", "support": "page_steun",
+               "outdated": "page_verouderd", "hidden": "page_verborgen"}
+
+
 @bp.route("/")
 @roles_required("preventiemakelaar")
 def queue():
-    return render_template("moderatie/queue.html", queue=svc.build_queue(get_session(), current_user),
-                           labels=svc.KIND_LABELS)
+    session = get_session()
+    choices = svc.wijk_choices(session, current_user)
+    raw_wijk = request.args.get("wijk") or None
+    wijk_id = int_id(raw_wijk)
+    wrong_wijk = raw_wijk is not None and wijk_id not in {w.id for w in choices}
+    if wrong_wijk:
+        wijk_id = None  # never another wijk's items: show all of one's own instead, and say so
+    found = svc.build_queue(session, current_user, wijk_id=wijk_id)
+    pages = {name: paginate_list(getattr(found, name), _page(param), QUEUE_PER_PAGE)
+             for name, param in PAGE_PARAMS.items()}
+    for item in pages["pending"].rows:
+        item.note = svc.first_post_note(session, item.kind, item.row)
+    return render_template("moderatie/queue.html", queue=found, pages=pages, page_params=PAGE_PARAMS,
+                           labels=svc.KIND_LABELS, wijken=choices, chosen_wijk=wijk_id, wrong_wijk=wrong_wijk)
+
+
+def _page(param: str) -> int:
+    return bounded_int(request.args.get(param), 1, MAX_PAGE, clamp=True) or 1
 
 
 @bp.route("/besluit", methods=["POST"])
