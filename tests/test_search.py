@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from marketplace.voorzieningen import search
 from marketplace.models import Voorziening, utcnow
 
@@ -79,3 +81,46 @@ def test_reindex_and_cli(app, session, runner):
     result = runner.invoke(args=["search", "reindex"])
     assert result.exit_code == 0, result.output
     assert "3 voorzieningen" in result.output
+
+
+def _two_organisations(session):
+    """'Buurtwerk Oost' runs a coffee morning with a long text; another organisation's listing is
+    called 'Buurtwerkplaats Oost' and so wins on words alone."""
+    world = make_world(session)
+    buurtwerk = make_organisation(session, name="Buurtwerk Oost")
+    koffie = make_voorziening(session, buurtwerk, world.velve, name="Koffieochtend",
+                              description="Elke dinsdag staat de koffie klaar. " * 20)
+    spreekuur = make_voorziening(session, buurtwerk, world.pathmos, name="Spreekuur",
+                                 description="Met vragen over geld, post of wonen kunt u hier terecht. " * 10)
+    other = make_organisation(session, name="Stichting Samen")
+    plaats = make_voorziening(session, other, world.velve, name="Buurtwerkplaats Oost",
+                              description="Samen klussen in de Buurtwerkplaats Oost.")
+    return koffie, spreekuur, plaats
+
+
+def test_an_organisations_name_finds_its_voorzieningen_first(session):
+    koffie, spreekuur, plaats = _two_organisations(session)
+    for query in ("Buurtwerk Oost", "buurtwerk oost", "Buurtwerk", "buurtwerk ost"):  # also with a typo
+        found = search.search_voorzieningen(session, query)
+        assert set(found[:2]) == {koffie.id, spreekuur.id}, query
+        assert plaats.id in found[2:], query  # still found, after the organisation's own
+    # Words that are not the organisation's name keep the ordinary ranking.
+    assert search.search_voorzieningen(session, "buurtwerkplaats")[0] == plaats.id
+
+
+def test_the_organisation_first_also_on_the_sociale_kaart(client, session):
+    koffie, spreekuur, plaats = _two_organisations(session)
+    page = client.get("/voorzieningen/?q=Buurtwerk+Oost").get_data(as_text=True)
+    first, second, third = (page.index(name) for name in ("Koffieochtend", "Spreekuur", "Buurtwerkplaats Oost</a>"))
+    assert max(first, second) < third
+
+
+def test_the_sql_operand_selects_the_same_ids(session):
+    """Long result lists are filtered in the database through the operand: it must hold the
+    organisation's listings as well as the word matches."""
+    koffie, spreekuur, plaats = _two_organisations(session)
+    ranked, operand = search.search_with_filter(session, "Buurtwerk Oost")
+    in_sql = set(session.exec(select(Voorziening.id).where(Voorziening.id.in_(operand))).all())
+    assert in_sql == set(ranked) == {koffie.id, spreekuur.id, plaats.id}
+    ranked, operand = search.search_with_filter(session, "klussen")
+    assert set(session.exec(select(Voorziening.id).where(Voorziening.id.in_(operand))).all()) == {plaats.id} == set(ranked)

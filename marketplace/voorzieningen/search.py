@@ -6,7 +6,8 @@ How it forgives: text and query are folded (lower case, no accents: "Taalcafé" 
 and every query word is widened with look-alike words from the listings themselves
 (difflib: "taalkafe" → "taalcafe", "formulierbrigade" → "formulierenbrigade"; and Dutch
 compounds that contain it: "brigade" → "formulierenbrigade"). Words also match as prefixes
-("wandel" → "wandelgroep"). The database then ranks the documents.
+("wandel" → "wandelgroep"). The database then ranks the documents; when the words name an
+organisation ("Buurtwerk Oost"), that organisation's voorzieningen come first.
 
 Engines:
 - PostgreSQL: table ``voorziening_search`` (made by the migration) with a generated
@@ -26,6 +27,7 @@ was built from, so a search first refreshes only stale rows: writes that bypass 
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -34,7 +36,7 @@ from collections import defaultdict
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import Integer, column, text
+from sqlalchemy import Integer, bindparam, column, text
 from sqlalchemy.engine import Connection
 from sqlmodel import Session, select
 
@@ -203,6 +205,8 @@ class _SQLiteIndex:
         return " OR ".join(f'"{w}"*' for group in groups for w in group)
 
     MATCHES = "SELECT rowid FROM voorziening_fts WHERE voorziening_fts MATCH :search_q"
+    MATCHES_OR_OWN = ("SELECT rowid FROM voorziening_fts WHERE voorziening_fts MATCH :search_q "
+                      "UNION SELECT id FROM voorziening WHERE organisation_id IN :own_orgs")
 
     def query(self, groups: list[list[str]]) -> list[int]:
         if not groups:
@@ -247,6 +251,8 @@ class _PostgresIndex:
         return " | ".join(f"{w}:*" for group in groups for w in group)
 
     MATCHES = "SELECT voorziening_id FROM voorziening_search WHERE tsv @@ to_tsquery('dutch', :search_q)"
+    MATCHES_OR_OWN = ("SELECT voorziening_id FROM voorziening_search WHERE tsv @@ to_tsquery('dutch', :search_q) "
+                      "UNION SELECT id FROM voorziening WHERE organisation_id IN :own_orgs")
 
     def query(self, groups: list[list[str]]) -> list[int]:
         if not groups:
@@ -279,7 +285,10 @@ def search_voorzieningen(session: Session, query: str, among: set[int] | None = 
 
 
 def search_with_filter(session: Session, query: str):
-    """(ids best first, a SQL ``IN`` operand selecting the same ids) so callers can filter in the database."""
+    """(ids best first, a SQL ``IN`` operand selecting the same ids) so callers can filter in the database.
+
+    When the words name an organisation, its voorzieningen come first: someone who types
+    "Buurtwerk Oost" looks for what that organisation offers, not for the best word match."""
     query_words = words(query)
     if not query_words:
         return [], None
@@ -296,7 +305,75 @@ def search_with_filter(session: Session, query: str):
             connection.info["search_fingerprint"] = fingerprint
         groups = expand(query_words, _vocabulary(index, connection, fingerprint))
         ranked = index.query(groups)
-    return ranked, text(index.MATCHES).bindparams(search_q=index.terms(groups)).columns(column("id", Integer))
+    terms = index.terms(groups)
+    org_ids = organisations_named(session, groups)
+    if not org_ids:
+        return ranked, text(index.MATCHES).bindparams(search_q=terms).columns(column("id", Integer))
+    own = _listings_of(session, org_ids)
+    first = set(own)
+    ranked = [vid for vid in ranked if vid in first] + [vid for vid in own if vid not in set(ranked)] \
+        + [vid for vid in ranked if vid not in first]
+    operand = text(index.MATCHES_OR_OWN)  # the word matches and the named organisations' listings
+    return ranked, operand.bindparams(bindparam("own_orgs", value=org_ids, expanding=True),
+                                      search_q=terms).columns(column("id", Integer))
+
+
+def organisations_named(session: Session, groups: list[list[str]]) -> list[int]:
+    """Organisations whose name holds every query word (or a look-alike, or as a prefix), the
+    shortest names first ("Buurtwerk Oost" before "Buurtwerk Oost en Noord")."""
+    names = _organisation_words(session)
+    found: set[int] | None = None
+    for group in groups:
+        ids = set().union(*(names.starting_with(variant) for variant in group))
+        found = ids if found is None else found & ids
+        if not found:
+            return []
+    return sorted(found or (), key=lambda org_id: (names.length[org_id], org_id))
+
+
+class _NameIndex:
+    """The folded words of all organisation names: word → organisations, sorted for prefix look-ups."""
+
+    def __init__(self, rows):
+        self.orgs: dict[str, set[int]] = defaultdict(set)
+        self.length: dict[int, int] = {}
+        for org_id, name in rows:
+            name_words = _WORD.findall(fold(name))
+            self.length[org_id] = len(name_words)
+            for word in name_words:
+                self.orgs[word].add(org_id)
+        self.sorted = sorted(self.orgs)
+
+    def starting_with(self, prefix: str) -> set[int]:
+        found: set[int] = set()
+        for word in self.sorted[bisect.bisect_left(self.sorted, prefix):]:
+            if not word.startswith(prefix):
+                break
+            found |= self.orgs[word]
+        return found
+
+
+_NAMES: dict[tuple, _NameIndex] = {}
+
+
+def _organisation_words(session: Session) -> _NameIndex:
+    """Read once per process and state of the organisations (names are set when one registers)."""
+    connection = session.connection()
+    state = tuple(connection.execute(text(
+        "SELECT count(*), max(id), sum(length(name)), min(name), max(name) FROM organisation")).one())
+    key = (str(connection.engine.url), state)
+    if key not in _NAMES:
+        _NAMES.clear()
+        _NAMES[key] = _NameIndex(session.exec(select(Organisation.id, Organisation.name)).all())
+    return _NAMES[key]
+
+
+def _listings_of(session: Session, org_ids: list[int]) -> list[int]:
+    """The voorzieningen of these organisations, per organisation in the given order."""
+    rows = session.exec(select(Voorziening.id, Voorziening.organisation_id)
+                        .where(Voorziening.organisation_id.in_(org_ids)).order_by(Voorziening.id)).all()
+    order = {org_id: n for n, org_id in enumerate(org_ids)}
+    return [vid for vid, org_id in sorted(rows, key=lambda row: (order[row[1]], row[0]))]
 
 
 def index_voorziening(session: Session, voorziening_id: int) -> None:
