@@ -318,6 +318,12 @@ def register_template_helpers(app: Flask) -> None:
         from .matching_service import reason_text as render
         return render(reason)
 
+    @app.template_filter("by_need")
+    def by_need_filter(result) -> list:
+        """A multi-need result's suggestions per need (matching_service.by_need)."""
+        from .matching_service import by_need
+        return by_need(result)
+
     @app.template_filter("language_name")
     def language_name_filter(code: str) -> str:
         """'tr' → 'Turks' in the page's language (Babel's names)."""

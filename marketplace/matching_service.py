@@ -522,3 +522,17 @@ def reason_text(reason) -> str:
 
 def reason_texts(suggestion) -> list[str]:
     return [reason_text(r) for r in suggestion.reasons]
+
+
+def by_need(result: SuggestResult) -> list[tuple[str | None, list]]:
+    """A question with more than one need ("eenzaam en schulden"), grouped: per need (primary
+    first) its suggestions, in the order the list already has (lightest help first, then nearest).
+    Empty when there is nothing to group: one need, not understood, or professional help first
+    (then that list's own order matters more than the topics). A need without suggestions keeps
+    its (empty) group, so the page can say so; ``None`` heads what fits no need."""
+    if not result.confident or result.professional_first or len(result.needs) < 2:
+        return []
+    groups: dict[str | None, list] = {slug: [] for slug in result.needs}
+    for suggestion in result.suggestions:
+        groups.setdefault(suggestion.category if suggestion.category in groups else None, []).append(suggestion)
+    return [(slug, items) for slug, items in groups.items() if slug is not None or items]

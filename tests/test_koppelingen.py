@@ -431,3 +431,56 @@ def test_reasons_speak_of_the_client_for_whoever_asks_for_one():
     assert for_client("vrijwilliger uit uw buurt") == "vrijwilliger uit de buurt van de cliënt"
     assert for_client("past bij uw vraag: Boodschappen") == "past bij de vraag: Boodschappen"
     assert for_client("gratis, zonder indicatie") == "gratis, zonder indicatie"
+
+
+def _two_needs(session, world):
+    org = make_organisation(session)
+    make_voorziening(session, org, world.velve, name="Schuldhulp Buurtwerk", categories=("geldzaken",),
+                     description="Hulp bij schulden en geldzaken.")
+    make_voorziening(session, org, world.velve, name="Maatjesproject", categories=("gezelschap",),
+                     description="Een maatje tegen eenzaamheid.")
+
+
+def _sections(page: str) -> list[tuple[str, str]]:
+    """(heading, the section's text) per need section, in page order."""
+    return [(m.group(2).strip(), m.group(3)) for m in re.finditer(
+        r'<section class="need" aria-labelledby="([^"]+)">\s*<h\d[^>]*>(?:<img[^>]*>)?\s*([^<]+)</h\d>(.*?)</section>',
+        page, re.S)]
+
+
+def test_advice_for_a_question_with_two_needs_is_grouped_per_need(app, scene, client, session):
+    _two_needs(session, scene["world"])
+    make_user(session, email="coach@example.nl", roles=("professional",))
+    login(client, "coach@example.nl")
+    page = client.get("/koppelingen/advies?vraag=mevrouw is eenzaam en heeft schulden&postcode=7541AB").get_data(as_text=True)
+    sections = _sections(page)
+    assert [heading for heading, _text in sections] == ["Geldzaken", "Gezelschap"]  # the primary need first
+    assert "Schuldhulp Buurtwerk" in sections[0][1] and "Maatjesproject" not in sections[0][1]
+    assert "Maatjesproject" in sections[1][1]
+    assert "Verwijzen naar deze voorziening" in sections[1][1]  # the actions stay on each card
+    single = client.get("/koppelingen/advies?vraag=ik heb schulden&postcode=7541AB").get_data(as_text=True)
+    assert not _sections(single) and "Schuldhulp Buurtwerk" in single  # one need: one plain list
+
+
+def test_request_page_groups_suggestions_per_chosen_need(app, scene, client, session):
+    _two_needs(session, scene["world"])
+    request = make_request(session, scene["resident"], scene["world"].velve, title="Alleen en schulden",
+                           description="Ik ben veel alleen en ik heb schulden.", categories=("gezelschap", "geldzaken"))
+    login(client, "anna@example.nl")
+    sections = _sections(client.get(f"/hulpvragen/{request.id}").get_data(as_text=True))
+    assert [heading for heading, _text in sections] == ["Gezelschap", "Geldzaken"]  # the order they were chosen in
+    assert "Maatjesproject" in sections[0][1] and "Schuldhulp Buurtwerk" in sections[1][1]
+
+
+def test_by_need_keeps_the_ladder_order_and_names_an_empty_need():
+    from matching.types import SuggestResult, Suggestion
+    from marketplace.matching_service import by_need
+
+    def s(title, category, tier):
+        return Suggestion("voorziening", hash(title) % 1000, title, category, tier, 100, 1.0)
+    listed = [s("Buren", "gezelschap", "nulde"), s("Budgetcoach", "geldzaken", "nulde"), s("Wijkteam", "gezelschap", "eerste")]
+    result = SuggestResult([], listed, False, [], needs=["gezelschap", "geldzaken", "wonen"])
+    assert [(slug, [x.title for x in items]) for slug, items in by_need(result)] == [
+        ("gezelschap", ["Buren", "Wijkteam"]), ("geldzaken", ["Budgetcoach"]), ("wonen", [])]
+    assert by_need(SuggestResult([], listed, False, [], needs=["gezelschap"])) == []
+    assert by_need(SuggestResult([], listed, False, [], needs=["gezelschap", "geldzaken"], professional_first=True)) == []
