@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import Session, select
 
 from .models import Area
@@ -31,3 +33,13 @@ def buurten_by_id(session: Session, ids) -> dict[int, Area]:
     if not ids:
         return {}
     return {a.id: a for a in session.exec(select(Area).where(Area.id.in_(ids))).all()}
+
+
+def outlines(session: Session) -> dict:
+    """The wijken and buurten with an outline, as one GeoJSON FeatureCollection: what a map draws
+    when it has no tile server (``MAP_TILE_URL`` empty), so dots are not alone on grey."""
+    rows = session.exec(select(Area.kind, Area.name, Area.code, Area.outline_geojson).where(
+        Area.kind.in_(("wijk", "buurt")), Area.outline_geojson.is_not(None)).order_by(Area.kind, Area.code)).all()
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": json.loads(outline), "properties": {"kind": kind, "name": name, "code": code}}
+        for kind, name, code, outline in rows]}

@@ -6,6 +6,8 @@ refuses to run on a database that holds accounts not made by the demo.
 
 from __future__ import annotations
 
+import json
+
 import random
 from datetime import date, time, timedelta
 
@@ -111,12 +113,14 @@ class _Builder:
         self.s.add(gemeente)
         self.s.flush()
         for w in content.WIJKEN:
-            wijk = Area(kind="wijk", name=w["name"], code=w["code"], parent_id=gemeente.id, lat=w["lat"], lon=w["lon"])
+            wijk = Area(kind="wijk", name=w["name"], code=w["code"], parent_id=gemeente.id, lat=w["lat"], lon=w["lon"],
+                        outline_geojson=_outline(w))
             self.s.add(wijk)
             self.s.flush()
             self.wijken.append(wijk)
             for b in w["buurten"]:
-                buurt = Area(kind="buurt", name=b["name"], code=b["code"], parent_id=wijk.id, lat=b["lat"], lon=b["lon"])
+                buurt = Area(kind="buurt", name=b["name"], code=b["code"], parent_id=wijk.id, lat=b["lat"], lon=b["lon"],
+                             outline_geojson=_outline(b))
                 self.s.add(buurt)
                 self.s.flush()
                 self.buurten[b["code"]] = buurt
@@ -320,3 +324,8 @@ class _Builder:
 def _time(text: str) -> time:
     hours, minutes = text.split(":")
     return time(int(hours), int(minutes))
+
+
+def _outline(area: dict) -> str | None:
+    """The area's outline as GeoJSON text (drawn by scripts/demo_outlines.py), if it has one."""
+    return json.dumps(area["outline"], separators=(",", ":")) if area.get("outline") else None

@@ -65,6 +65,7 @@ def index():
         "voorzieningen/index.html", form=form, results=results, categories=all_categories(session),
         chosen=chosen, args=_filter_args(chosen),
         list_args={k: v for k, v in _filter_args(chosen).items() if k != "weergave"}, show_map=show_map, markers=markers,
+        outlines=areas.outlines(session) if show_map else None,
         tile_url=current_app.config.get("MAP_TILE_URL", ""), searched=bool(request.args),
         has_errors=has_errors,  # then no list at all: an unfiltered list would look filtered
     ), (422 if has_errors else 200)

@@ -1,7 +1,9 @@
 /* Sociale kaart: an enhancement only. Without JavaScript the list and the postcode field do everything.
    1. "Zoek bij mijn locatie": fills the hidden lat/lon fields from the browser and submits the form.
    2. The map (#kaart): Leaflet from static/vendor, markers from data-markers, tiles only when
-      data-tiles holds a URL (MAP_TILE_URL); otherwise markers on a plain background. */
+      data-tiles holds a URL (MAP_TILE_URL). Without tiles the wijk and buurt outlines from
+      data-outlines (GeoJSON) make the map readable; markers that overlap are clustered
+      (Leaflet.markercluster, when it loaded). */
 (function () {
   "use strict";
 
@@ -28,12 +30,34 @@
     });
   }
 
+  var dot = typeof L === "undefined" ? null : L.divIcon({ className: "map-dot", iconSize: [18, 18] });
+
+  function drawOutlines(map, element, plain) {
+    var outlines = null;
+    try { outlines = JSON.parse(element.getAttribute("data-outlines") || "null"); } catch (e) { outlines = null; }
+    if (!outlines || !outlines.features || !outlines.features.length) { return; }
+    map.createPane("labels").style.zIndex = 450;  // wijk names under the markers, above the outlines
+    L.geoJSON(outlines, {
+      interactive: false,
+      style: function (feature) {
+        var wijk = feature.properties.kind === "wijk";
+        return { color: "#4a5a63", weight: wijk ? 2.5 : 1, opacity: wijk ? 0.9 : 0.5,
+                 dashArray: wijk ? null : "4 4", fill: plain && wijk, fillColor: "#ffffff", fillOpacity: 0.55 };
+      },
+      onEachFeature: function (feature, shape) {
+        if (feature.properties.kind === "wijk") {
+          shape.bindTooltip(feature.properties.name, { permanent: true, direction: "center", className: "map-label", pane: "labels" });
+        }
+      }
+    }).addTo(map);
+  }
+
   function setupMap() {
     var element = document.getElementById("kaart");
     if (!element || typeof L === "undefined") { return; }
     var markers = [];
     try { markers = JSON.parse(element.getAttribute("data-markers") || "[]"); } catch (e) { markers = []; }
-    var map = L.map(element, { scrollWheelZoom: false, keyboard: false, zoomControl: true });
+    var map = L.map(element, { scrollWheelZoom: false, keyboard: false, zoomControl: true, maxZoom: 19 });
     // The map is aria-hidden (the list says the same), so nothing in it may take keyboard focus.
     function unfocusable() {
       element.querySelectorAll("a, button, input, [tabindex]").forEach(function (el) {
@@ -45,6 +69,12 @@
     if (tiles) {
       L.tileLayer(tiles, { maxZoom: 19, attribution: "&copy; OpenStreetMap" }).addTo(map);
     }
+    drawOutlines(map, element, !tiles);
+    var layer = typeof L.markerClusterGroup === "function"
+      ? L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40, spiderfyOnMaxZoom: true })
+      : L.layerGroup();
+    layer.on("animationend spiderfied", unfocusable);
+    map.on("zoomend moveend", unfocusable);
     var bounds = [];
     markers.forEach(function (m) {
       if (typeof m.lat !== "number" || typeof m.lon !== "number") { return; }
@@ -56,10 +86,11 @@
       var org = document.createElement("div");
       org.textContent = m.organisation + (m.distance ? " · " + m.distance : "");
       popup.appendChild(org);
-      L.circleMarker([m.lat, m.lon], { radius: 9, color: "#0b5468", weight: 3, fillOpacity: 0.6 })
-        .bindPopup(popup).addTo(map);
+      // A real marker (not a circle): only markers can be clustered.
+      L.marker([m.lat, m.lon], { icon: dot, keyboard: false, title: m.name }).bindPopup(popup).addTo(layer);
       bounds.push([m.lat, m.lon]);
     });
+    layer.addTo(map);
     if (bounds.length) {
       map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
     } else {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from playwright.sync_api import expect
@@ -48,16 +49,29 @@ def test_search_and_filter_by_keyboard_then_open_the_detail(live_server, page):
     expect(page.get_by_role("link", name=re.compile("Meld het"))).to_be_visible()
 
 
+SQUARE = {"type": "Polygon", "coordinates": [[[6.85, 52.20], [6.87, 52.20], [6.87, 52.212], [6.85, 52.212],
+                                               [6.85, 52.20]]]}
+
+
 def test_map_view_works_without_tiles(live_server, page):
+    """Offline: the wijk outline and its name are drawn, and markers that overlap become one cluster."""
     with live_server.app_context():
         with db.session_scope() as s:
             world = make_world(s)
-            make_voorziening(s, make_organisation(s), world.velve, name="Taalcafé De Velve")
+            world.wijk.outline_geojson = json.dumps(SQUARE)
+            s.add(world.wijk)
+            org = make_organisation(s)
+            for name in ("Taalcafé De Velve", "Eettafel De Velve", "Repaircafé De Velve"):
+                make_voorziening(s, org, world.velve, name=name)
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(live_server.live_url + "/voorzieningen/?weergave=kaart")
-    page.wait_for_selector("#kaart .leaflet-interactive", state="attached")
-    assert page.locator(".card__title").all_inner_texts() == ["Taalcafé De Velve"]
+    page.wait_for_selector("#kaart .marker-cluster", state="attached")  # three at one spot: one cluster
+    assert page.locator("#kaart .marker-cluster").inner_text().strip() == "3"
+    assert page.locator("#kaart .leaflet-overlay-pane path").count() == 1  # the wijk's outline
+    expect(page.locator("#kaart .map-label")).to_have_text("Velve-Lindenhof")
+    assert sorted(page.locator(".card__title").all_inner_texts()) == [
+        "Eettafel De Velve", "Repaircafé De Velve", "Taalcafé De Velve"]
     assert all(url.startswith(live_server.live_url) for url in requests)  # no CDN, no tiles
     assert page.locator("#kaart").get_attribute("aria-hidden") == "true"
     assert page.locator("#kaart a, #kaart button").evaluate_all("els => els.every(e => e.tabIndex === -1)")
