@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, render_template, request, session
+from flask_babel import gettext
 from flask_login import AnonymousUserMixin, current_user
 from werkzeug.exceptions import HTTPException
 
@@ -59,7 +60,8 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Log eerst in om deze pagina te zien."
+    login_manager.login_message = "Log eerst in om deze pagina te zien."  # in translations/dynamic_strings.py
+    login_manager.localize_callback = gettext  # Flask-Login flashes it in the reader's language
     login_manager.login_message_category = "info"
     login_manager.anonymous_user = Anonymous
 
@@ -317,6 +319,12 @@ def register_template_helpers(app: Flask) -> None:
         """A matcher's reason code in the page's language (matching_service.reason_text)."""
         from .matching_service import reason_text as render
         return render(reason)
+
+    @app.template_filter("category_description")
+    def category_description(category) -> str:
+        """A category's description in the page's language (the Dutch text is the catalogue's msgid)."""
+        text = category.get("description_nl") if isinstance(category, dict) else category.description_nl
+        return gettext(text) if text else ""
 
     @app.template_filter("by_need")
     def by_need_filter(result) -> list:

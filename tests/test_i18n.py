@@ -141,3 +141,30 @@ def test_form_errors_are_in_english_after_switching(client):
 def test_form_errors_stay_dutch_by_default(client):
     page = client.post("/login", data={"email": "geen-e-mailadres", "password": "iets"}).get_data(as_text=True)
     assert "Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl." in page
+
+
+def test_category_descriptions_are_all_in_the_catalogue(catalog):
+    from matching.categories import CATEGORIES
+    translated = {m.id: m.string for m in messages(catalog)}
+    missing = [c["slug"] for c in CATEGORIES if not translated.get(c["description_nl"])]
+    assert not missing, f"add to marketplace/translations/dynamic_strings.py: {missing}"
+
+
+def test_english_pages_translate_categories_and_the_login_message_and_mark_dutch_data(client, session):
+    from .factories import make_organisation, make_request, make_user, make_voorziening, make_world
+    world = make_world(session)
+    org = make_organisation(session)
+    v = make_voorziening(session, org, world.velve, name="Taalcafé De Velve", description="Samen Nederlands oefenen.")
+    anna = make_user(session, email="anna@example.nl")
+    r = make_request(session, anna, world.velve, title="Wie doet boodschappen?")
+    client.get("/?lang=en")
+    home = client.get("/").get_data(as_text=True)
+    assert "Help with shopping, going to the supermarket or the pharmacy." in home
+    assert "naar de supermarkt of de apotheek" not in home
+    login_page = client.get("/mijn/", follow_redirects=True).get_data(as_text=True)
+    assert "Please log in first to see this page." in login_page
+    request_page = client.get(f"/hulpvragen/{r.id}").get_data(as_text=True)
+    assert '<span lang="nl">Wie doet boodschappen?</span>' in request_page
+    assert '<p class="lead pre-line" lang="nl">' in request_page
+    listing = client.get(f"/voorzieningen/{v.id}").get_data(as_text=True)
+    assert '<h1 lang="nl">Taalcafé De Velve</h1>' in listing and '<p lang="nl">Samen Nederlands oefenen.</p>' in listing

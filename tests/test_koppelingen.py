@@ -484,3 +484,35 @@ def test_by_need_keeps_the_ladder_order_and_names_an_empty_need():
         ("gezelschap", ["Buren", "Wijkteam"]), ("geldzaken", ["Budgetcoach"]), ("wonen", [])]
     assert by_need(SuggestResult([], listed, False, [], needs=["gezelschap"])) == []
     assert by_need(SuggestResult([], listed, False, [], needs=["gezelschap", "geldzaken"], professional_first=True)) == []
+
+
+def test_resident_chooses_several_categories_from_all_and_the_guess_stays_a_guess(app, scene, client, session):
+    from marketplace.models import CategoryExample, RequestCategory
+    unsure = make_request(session, scene["resident"], scene["world"].velve, title="Alleen en schulden",
+                          description="Ik ben veel alleen en ik heb schulden.", categories=())
+    login(client, "anna@example.nl")
+    page = client.get(f"/hulpvragen/{unsure.id}").get_data(as_text=True)
+    panel = page[page.index('id="onderwerp-kiezen"'):]
+    assert "Nog niet gekozen (onze gok: Geldzaken" in page
+    assert panel.count('type="checkbox"') == 19 and " checked" not in panel  # every category, none ticked
+    assert panel.count("img/categories/") == 19 and "Onze gok" in panel
+    empty = client.post(f"/koppelingen/onderwerp/{unsure.id}", data={}, follow_redirects=True)
+    assert "Kies minstens één onderwerp" in empty.get_data(as_text=True)
+    client.post(f"/koppelingen/onderwerp/{unsure.id}", data={"slug": ["gezelschap", "geldzaken", "gezelschap"]})
+    with app.app_context():
+        s = db.get_session()
+        assert len(s.exec(select(RequestCategory).where(RequestCategory.request_id == unsure.id)).all()) == 2
+        assert sorted(e.category_slug for e in s.exec(select(CategoryExample))) == ["geldzaken", "gezelschap"]
+    after = client.get(f"/hulpvragen/{unsure.id}").get_data(as_text=True)
+    assert 'id="onderwerp-kiezen"' not in after and "Nog niet gekozen" not in after
+
+
+def test_reasons_speak_of_the_client_in_english_too(app, scene, client, session):
+    org = make_organisation(session)
+    make_voorziening(session, org, scene["world"].velve, name="Boodschappendienst", categories=("boodschappen",))
+    make_user(session, email="coach@example.nl", roles=("professional",))
+    login(client, "coach@example.nl")
+    client.get("/?lang=en")
+    page = client.get("/koppelingen/advies?vraag=kan niet meer zelf boodschappen doen&postcode=7541AB").get_data(as_text=True)
+    assert "volunteer from the client's neighbourhood" in page.replace("&#39;", "'")
+    assert "from you" not in page and "your neighbourhood" not in page

@@ -435,15 +435,25 @@ def _has_category(session: Session, request: HelpRequest) -> bool:
     return session.exec(select(RequestCategory).where(RequestCategory.request_id == request.id)).first() is not None
 
 
-def confirm_category(session: Session, request: HelpRequest, user, slug: str) -> None:
-    """The resident confirms or corrects the guessed category; kept as a training example."""
+MAX_CHOSEN_CATEGORIES = 5  # a question about more than this is a question for a wijkcoach
+
+
+def confirm_category(session: Session, request: HelpRequest, user, slugs) -> None:
+    """The resident confirms the guess or chooses other categories (one or more, the first is the
+    main one); each choice is kept as a training example."""
+    slugs = list(dict.fromkeys([slugs] if isinstance(slugs, str) else slugs))
     if user.id not in request_owner_ids(request):
         raise MatchError(_("Alleen wie de vraag stelde kan het onderwerp kiezen."))
     if _has_category(session, request):
         raise MatchError(_("Deze vraag heeft al een onderwerp."))
-    category = session.exec(select(Category).where(Category.slug == slug)).first()
-    if category is None:
+    if not slugs or slugs == [""]:
+        raise MatchError(_("Kies minstens één onderwerp."))
+    if len(slugs) > MAX_CHOSEN_CATEGORIES:
+        raise MatchError(_("Kies hoogstens %(n)s onderwerpen: de belangrijkste.", n=MAX_CHOSEN_CATEGORIES))
+    found = {c.slug: c for c in session.exec(select(Category).where(Category.slug.in_(slugs))).all()}
+    if len(found) != len(slugs):
         raise MatchError(_("Kies een onderwerp uit de lijst."))
-    session.add(RequestCategory(request_id=request.id, category_id=category.id))
-    matching_service.record_category_choice(session, f"{request.title}. {request.description}", slug)
-    audit.record(session, "request.category", "request", request.id, actor_id=user.id, detail=slug)
+    for slug in slugs:
+        session.add(RequestCategory(request_id=request.id, category_id=found[slug].id))
+        matching_service.record_category_choice(session, f"{request.title}. {request.description}", slug)
+    audit.record(session, "request.category", "request", request.id, actor_id=user.id, detail=",".join(slugs))

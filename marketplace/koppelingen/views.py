@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlmodel import select
 
@@ -211,17 +212,21 @@ def advice():
 
 
 # A suggestion's reasons speak to the resident ("300 m van u"); for someone who asks for a client
-# they must speak of the client, whose postcode the distances are measured from.
-_FOR_CLIENT = ((" van u", " van de cliënt"), ("uit uw buurt", "uit de buurt van de cliënt"),
-               ("bij uw vraag", "bij de vraag"), ("de tijd die u wilt", "de gevraagde tijd"))
+# they must speak of the client, whose postcode the distances are measured from. The pairs are
+# translated, so an English page says "from the client" too. True: only at the end of the reason.
+_FOR_CLIENT = ((_l("van u"), _l("van de cliënt"), True),
+               (_l("uit uw buurt"), _l("uit de buurt van de cliënt"), False),
+               (_l("bij uw vraag"), _l("bij de vraag"), False),
+               (_l("de tijd die u wilt"), _l("de gevraagde tijd"), False))
 
 
 @bp.app_template_filter("for_client")
 def for_client(reason: str) -> str:
-    for mine, theirs in _FOR_CLIENT:
-        if mine.startswith(" ") and reason.endswith(mine):
+    for mine, theirs, at_end in _FOR_CLIENT:
+        mine, theirs = str(mine), str(theirs)
+        if at_end and reason.endswith(" " + mine):
             reason = reason[: -len(mine)] + theirs
-        elif not mine.startswith(" "):
+        elif not at_end:
             reason = reason.replace(mine, theirs)
     return reason
 
@@ -247,7 +252,7 @@ def choose_category(request_id: int):
         abort(404 if not visibility.may_see_request(session, help_request) else 403)
     try:
         with unit_of_work(session):
-            confirm_category(session, help_request, current_user, request.form.get("slug", ""))
+            confirm_category(session, help_request, current_user, request.form.getlist("slug"))
     except MatchError as error:
         return _fail(error, url_for("hulpvragen.detail", id=request_id))
     flash(_("Dank u wel. Nu zoeken we beter passende hulp."), "success")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from .. import audit, emails
@@ -15,14 +16,14 @@ from ..models import Activity, SupportRequest, User, UserRole, UserWijk, utcnow
 # --------------------------------------------------------------------------- support from the preventiemakelaar
 
 SUPPORT_STATUS_TEXT = {
-    "open": "Verstuurd, nog niet bekeken",
-    "in_progress": "De buurtmakelaar helpt u",
-    "done": "Afgerond",
+    "open": _l("Verstuurd, nog niet bekeken"),
+    "in_progress": _l("De buurtmakelaar helpt u"),
+    "done": _l("Afgerond"),
 }
 
 
 def support_status_text(status: str) -> str:
-    return _(SUPPORT_STATUS_TEXT.get(status, status))
+    return str(SUPPORT_STATUS_TEXT.get(status, status))
 
 
 def support_requests_for(session: Session, activity_id: int) -> list[SupportRequest]:
