@@ -27,6 +27,12 @@ def _press(page, locator, key="Space"):
     page.keyboard.press(key)
 
 
+def _next(page, heading: str) -> None:
+    """Press the visible "Volgende stap" by keyboard; the next step's heading gets the focus."""
+    _press(page, page.locator("section.step:not([hidden])").get_by_role("button", name="Volgende stap"), "Enter")
+    expect(page.get_by_role("heading", name=heading)).to_be_focused()
+
+
 def test_ambassadeur_posts_on_behalf_and_the_public_does_not_see_the_phone(live_server, page, browser):
     with live_server.app_context():
         s = db.get_session()
@@ -40,13 +46,24 @@ def test_ambassadeur_posts_on_behalf_and_the_public_does_not_see_the_phone(live_
     page.get_by_label("Voornaam van de bewoner").fill("Fatma")
     page.get_by_label("Volledige naam van de bewoner").fill("Fatma Yilmaz")
     page.get_by_label("Telefoonnummer van de bewoner").fill(PHONE)
+    expect(page.get_by_role("button", name="Vraag versturen")).to_be_hidden()  # one step at a time
+    _next(page, "Stap 1 van 5: Waar heeft u hulp bij nodig?")
     tile = page.get_by_role("checkbox", name="Boodschappen")  # a checked tile adds a ✓ to its name
     _press(page, tile)
     assert tile.is_checked()
+    _next(page, "Stap 2 van 5: Vertel uw vraag")
     page.get_by_label("Uw vraag in een paar woorden").fill("Wie doet boodschappen voor Fatma?")
     page.get_by_label("Vertel in uw eigen woorden").fill("Fatma kan niet goed lopen. Zij heeft eten nodig.")
+    _next(page, "Stap 3 van 5: Hoe snel?")
     _press(page, page.get_by_role("radio", name="Deze week"))
+    _next(page, "Stap 4 van 5: Wanneer?")
     page.get_by_label("Wanneer komt het u goed uit?").fill("dinsdagochtend")
+    _next(page, "Stap 5 van 5: Waar?")
+    page.get_by_label("Postcode").fill("9999 ZZ")  # not in the gemeente: the server says so, on this step
+    _press(page, page.get_by_role("button", name="Vraag versturen"), "Enter")
+    expect(page.get_by_role("heading", name="Stap 5 van 5: Waar?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Stap 2 van 5: Vertel uw vraag")).to_be_hidden()
+    expect(page.get_by_label("Voornaam van de bewoner")).to_be_hidden()
     page.get_by_label("Postcode").fill("7541 AB")
     page.get_by_label("Straat en huisnummer").fill("Velvetstraat 12")
     _press(page, page.get_by_role("button", name="Vraag versturen"), "Enter")
