@@ -75,6 +75,7 @@ def demo_command(scale: str, size: int | None) -> None:
                 counts = build_city(session, size or CITY_SIZE)
             else:
                 counts = build_demo(session)
+            db.refresh_statistics(session)  # fresh bulk data: let the query planner count it
     except DemoRefused as error:
         raise click.ClickException(str(error)) from error
     for name, count in counts.items():

@@ -28,7 +28,7 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask, current_app, g
-from sqlalchemy import event, update
+from sqlalchemy import event, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
@@ -155,6 +155,14 @@ def side_commit(connection: Connection):
 
 class WriteConflict(Exception):
     """Someone else changed the same thing at the same moment; the message is Dutch and safe to show."""
+
+
+def refresh_statistics(session: Session) -> None:
+    """ANALYZE: the query planner's row counts per index. SQLite keeps none by itself, and without
+    them it picks the wrong index for the city's lists (measured at 10^5 requests: 0.3 s instead of
+    0.01 s a page); a full ANALYZE there takes about half a second. Run after bulk loads and by the
+    nightly lifecycle job; PostgreSQL's autovacuum analyzes too, this makes it immediate."""
+    session.execute(text("ANALYZE"))
 
 
 def is_sqlite(session: Session) -> bool:

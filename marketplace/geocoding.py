@@ -95,6 +95,12 @@ def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     return float(geo.haversine_m(lat1, lon1, lat2, lon2))
 
 
+def metres_from(point: tuple[float, float], lats, lons) -> np.ndarray:
+    """``metres_between(point, (lat, lon))`` for many points at once (the same haversine)."""
+    lat, lon = np.radians(point)
+    return geo.haversine_m(lat, lon, np.radians(np.asarray(lats, dtype=float)), np.radians(np.asarray(lons, dtype=float)))
+
+
 def bounding_box(point: tuple[float, float], metres: float) -> tuple[float, float, float, float]:
     """(lat_min, lat_max, lon_min, lon_max) holding every point within ``metres`` of ``point`` on the
     sphere of ``metres_between``: an index-friendly SQL prefilter, never the distance itself."""

@@ -13,7 +13,7 @@ schema churn. Conventions:
 from datetime import date, datetime, time, timezone
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint, func
 from sqlalchemy import true as sa_true, text
 from sqlmodel import Field, Relationship, SQLModel
 
@@ -211,6 +211,7 @@ class Location(SQLModel, table=True):
     """A physical place (HSDS location); shared by voorzieningen and activities."""
 
     __tablename__ = "location"
+    __table_args__ = (Index("ix_location_lat_lon", "lat", "lon"),)  # the bounding box of a distance filter
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=160)
@@ -238,6 +239,8 @@ class Voorziening(SQLModel, table=True):
                         name="ck_voorziening_ages"),
         CheckConstraint("cost_amount_cents IS NULL OR cost_amount_cents >= 0",
                         name="ck_voorziening_cost_amount"),
+        Index("ix_voorziening_moderation", "moderation", "created_at"),  # the moderation queue
+        Index("ix_voorziening_name_lower", func.lower(text("name")), "id"),  # the list's order by name
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -265,6 +268,8 @@ class Voorziening(SQLModel, table=True):
 
 class VoorzieningCategory(SQLModel, table=True):
     __tablename__ = "voorziening_category"
+    # Lists filter by category: without it SQLite builds a temporary index per query.
+    __table_args__ = (Index("ix_voorziening_category_category", "category_id", "voorziening_id"),)
 
     voorziening_id: int = Field(foreign_key="voorziening.id", primary_key=True, ondelete="CASCADE")
     category_id: int = Field(foreign_key="category.id", primary_key=True)
@@ -272,6 +277,7 @@ class VoorzieningCategory(SQLModel, table=True):
 
 class VoorzieningLocation(SQLModel, table=True):
     __tablename__ = "voorziening_location"
+    __table_args__ = (Index("ix_voorziening_location_location", "location_id", "voorziening_id"),)
 
     voorziening_id: int = Field(foreign_key="voorziening.id", primary_key=True, ondelete="CASCADE")
     location_id: int = Field(foreign_key="location.id", primary_key=True)
@@ -340,6 +346,8 @@ class Activity(SQLModel, table=True):
 
 class ActivityCategory(SQLModel, table=True):
     __tablename__ = "activity_category"
+    # Lists filter by category: without it SQLite builds a temporary index per query.
+    __table_args__ = (Index("ix_activity_category_category", "category_id", "activity_id"),)
 
     activity_id: int = Field(foreign_key="activity.id", primary_key=True, ondelete="CASCADE")
     category_id: int = Field(foreign_key="category.id", primary_key=True)
@@ -405,6 +413,10 @@ class VolunteerOffer(SQLModel, table=True):
         CheckConstraint(_in("moderation", MODERATION_STATES), name="ck_offer_moderation"),
         CheckConstraint("radius_m > 0", name="ck_offer_radius"),
         CheckConstraint("max_matches_per_month >= 1", name="ck_offer_max_matches"),
+        # The public list: its page in created_at order, its count from the index alone.
+        Index("ix_volunteer_offer_recent", "status", "moderation", "created_at"),
+        Index("ix_volunteer_offer_public", "status", "moderation", "expires_at"),
+        Index("ix_volunteer_offer_moderation", "moderation", "created_at"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -433,6 +445,8 @@ class VolunteerOffer(SQLModel, table=True):
 
 class OfferCategory(SQLModel, table=True):
     __tablename__ = "offer_category"
+    # Lists filter by category: without it SQLite builds a temporary index per query.
+    __table_args__ = (Index("ix_offer_category_category", "category_id", "offer_id"),)
 
     offer_id: int = Field(foreign_key="volunteer_offer.id", primary_key=True, ondelete="CASCADE")
     category_id: int = Field(foreign_key="category.id", primary_key=True)
@@ -464,6 +478,13 @@ class HelpRequest(SQLModel, table=True):
         CheckConstraint(_in("moderation", MODERATION_STATES), name="ck_request_moderation"),
         CheckConstraint(_in("safety", SAFETY_LEVELS), name="ck_request_safety"),
         Index("ix_help_request_status_expires", "status", "expires_at"),
+        # The lists (issue 12): the page in created_at order, the count from the index alone,
+        # the board per buurt, the bounding box of /hulpvragen/dichtbij, the moderation queue.
+        Index("ix_help_request_recent", "status", "moderation", "created_at"),
+        Index("ix_help_request_public", "status", "moderation", "safety", "expires_at"),
+        Index("ix_help_request_buurt_status", "buurt_id", "status", "moderation"),
+        Index("ix_help_request_lat_lon", "lat", "lon"),
+        Index("ix_help_request_moderation", "moderation", "created_at"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
@@ -511,6 +532,8 @@ class HelpRequestPrivate(SQLModel, table=True):
 
 class RequestCategory(SQLModel, table=True):
     __tablename__ = "request_category"
+    # Lists filter by category: without it SQLite builds a temporary index per query.
+    __table_args__ = (Index("ix_request_category_category", "category_id", "request_id"),)
 
     request_id: int = Field(foreign_key="help_request.id", primary_key=True, ondelete="CASCADE")
     category_id: int = Field(foreign_key="category.id", primary_key=True)

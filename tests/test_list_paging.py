@@ -209,3 +209,23 @@ def test_bounding_box_holds_the_whole_circle():
             point = (math.degrees(p2), math.degrees(l2))
             assert metres_between((lat, 6.9), point) == pytest.approx(5000, rel=1e-6)
             assert lat_min <= point[0] <= lat_max and lon_min <= point[1] <= lon_max, (lat, bearing)
+
+
+def test_metres_from_is_metres_between_for_many_points():
+    from marketplace.geocoding import metres_from
+
+    points = [(52.2 + i / 100, 6.85 + i / 70) for i in range(20)]
+    many = metres_from((52.21, 6.89), [p[0] for p in points], [p[1] for p in points])
+    assert list(many) == pytest.approx([metres_between((52.21, 6.89), p) for p in points], rel=1e-12)
+
+
+@pytest.mark.real_commits  # a cron job takes its lock on a connection of its own
+def test_lifecycle_job_refreshes_the_planner_statistics(app, runner, session):
+    """SQLite plans the city's lists well only with ANALYZE's counts (benchmarks/README.md)."""
+    from sqlalchemy import text
+
+    make_world(session)
+    result = runner.invoke(args=["lifecycle"])
+    assert result.exit_code == 0, result.output
+    if session.get_bind().dialect.name == "sqlite":
+        assert session.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'area'")).scalar() > 0

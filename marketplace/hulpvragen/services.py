@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+import numpy as np
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,7 +20,7 @@ from sqlmodel import Session, select
 from .. import audit, contact_details, matching_service, visibility
 from ..areas import buurt_ids_in
 from ..categories import category_by_slug, ids_with_category
-from ..geocoding import OfflineGeocoder, bounding_box, metres_between, normalise_postcode, rough_distance
+from ..geocoding import OfflineGeocoder, bounding_box, metres_between, metres_from, normalise_postcode, rough_distance
 from ..paging import Page, paginate_list, paginate_query
 from ..models import (Area, Category, HelpRequest, HelpRequestPrivate, OfferCategory, Report, RequestCategory,
                       VolunteerOffer, utcnow)
@@ -283,17 +285,24 @@ def nearby_for(session: Session, user, page: int = 1, per_page: int | None = Non
         .where(visibility.public_request(), HelpRequest.status == "open",
                HelpRequest.expires_at >= local_today(), HelpRequest.posted_by_id != user.id, or_(*reach))).all()
     points = [(o.lat, o.lon) for o in offers]  # the same distance as on the request's own page
-    ranked = []
-    for request_id, lat, lon, urgency, *fits in candidates:
-        metres = [metres_between(point, (lat, lon)) for point in points]
-        if any(fit and metres[i] <= offer.radius_m for i, (fit, offer) in enumerate(zip(fits, offers))):
-            ranked.append((URGENCY_ORDER.get(urgency, 9), min(metres), request_id))
-    found = paginate_list(sorted(ranked), page, per_page)
+    found = paginate_list(_ranked(candidates, offers), page, per_page)
     rows = {r.id: r for r in session.exec(select(HelpRequest).options(*CARD_LOADS).where(
         HelpRequest.id.in_([request_id for _u, _m, request_id in found.rows]))).all()}
     found.rows = [Nearby(rows[request_id], distance_m(points, rows[request_id]))
                   for _u, _m, request_id in found.rows]
     return found
+
+
+def _ranked(candidates, offers: list[VolunteerOffer]) -> list[tuple[int, float, int]]:
+    """(urgency, metres to the nearest offer, id) of the candidates inside a fitting offer's radius, sorted."""
+    if not candidates:
+        return []
+    ids, lats, lons, urgencies, *fits = (list(column) for column in zip(*candidates))
+    metres = np.array([metres_from((o.lat, o.lon), lats, lons) for o in offers])
+    radii = np.array([[o.radius_m] for o in offers])
+    inside = ((np.array(fits, dtype=bool)) & (metres <= radii)).any(axis=0)
+    nearest = metres.min(axis=0)
+    return sorted((URGENCY_ORDER.get(urgencies[i], 9), float(nearest[i]), ids[i]) for i in np.flatnonzero(inside))
 
 
 def _in_box(offer: VolunteerOffer):

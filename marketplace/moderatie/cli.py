@@ -16,5 +16,7 @@ from . import bp
 def lifecycle_command(dry_run: bool) -> None:
     with db.session_scope() as session:
         summary = lifecycle.run(session, dry_run=dry_run)  # a dry run writes nothing
+        if not dry_run:
+            db.refresh_statistics(session)  # the lists' query plans follow the city's growth
     for line in summary.lines(dry_run):
         click.echo(line)
