@@ -38,7 +38,7 @@ def _search(session):
             ok = False
     filters = finding.Filters(
         q=(form.q.data or "") if ok else "", categories=chosen, wijk=(form.wijk.data or "") if ok else "",
-        origin=origin, max_km=int(form.afstand.data) if ok and form.afstand.data else None,
+        origin=origin, max_km=bounded_int(form.afstand.data, 1, 10) if ok else None,  # " " passes Optional()
         free=bool(form.gratis.data) and ok, indicatievrij=bool(form.indicatievrij.data) and ok,
         language=(form.taal.data or "") if ok else "",
         age=bounded_int(form.leeftijd.data, 0, 120) if ok else None,
