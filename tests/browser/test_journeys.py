@@ -134,3 +134,101 @@ def test_phone_menu_opens_behind_one_button_without_javascript(browser, live_ser
         expect(page).to_have_url(live_server.live_url + "/hulpvragen/")
     finally:
         context.close()
+
+
+def test_aanbieder_updates_a_voorziening_and_sees_it_current_on_mijn_buurtplein(live_server, page):
+    from datetime import datetime, timezone
+    with live_server.app_context(), db.session_scope() as s:
+        world = make_world(s)
+        staff = make_user(s, email="olga@example.nl", roles=("aanbieder",), name="Olga Org")
+        org = make_organisation(s, name="Buurtwerk Oost", staff=staff)
+        v = make_voorziening(s, org, world.velve, name="Koffieochtend De Velve",
+                             last_verified_at=datetime(2025, 1, 6, 10, tzinfo=timezone.utc))
+        listing_id = v.id
+    base = live_server.live_url
+
+    log_in(page, base, "olga@example.nl")
+    page.get_by_role("link", name="Mijn Buurtplein").click()
+    card = page.locator("li.card", has=page.get_by_role("link", name="Koffieochtend De Velve", exact=True))
+    expect(card.get_by_text("Mogelijk verouderd")).to_be_visible()
+    shot(page, "6-aanbieder-verouderd")
+    card.get_by_role("link", name="Gegevens bijwerken").click()
+    page.get_by_label("Wat is het? Beschrijf het in eenvoudige woorden").fill(
+        "Elke dinsdag koffie en een praatje in het buurthuis. Iedereen is welkom.")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("De wijzigingen zijn opgeslagen.")).to_be_visible()
+    expect(page.get_by_text("Elke dinsdag koffie en een praatje in het buurthuis.")).to_be_visible()
+
+    page.get_by_role("link", name="Mijn Buurtplein").click()
+    card = page.locator("li.card", has=page.get_by_role("link", name="Koffieochtend De Velve", exact=True))
+    expect(card.get_by_text("Actueel")).to_be_visible()
+    expect(card.get_by_text("Mogelijk verouderd")).to_have_count(0)
+    expect(card.get_by_text("Graag controleren vóór")).to_be_visible()
+    shot(page, "7-aanbieder-actueel")
+    assert page.goto(f"{base}/voorzieningen/{listing_id}").status == 200
+
+
+def test_preventiemakelaar_filters_the_queue_on_a_wijk_and_approves_a_first_post(live_server, page, browser):
+    from datetime import timedelta
+
+    from marketplace.models import UserWijk, utcnow
+    from tests.factories import make_preventiemakelaar
+    with live_server.app_context(), db.session_scope() as s:
+        world = make_world(s)
+        pm = make_preventiemakelaar(s, world)
+        s.add(UserWijk(user_id=pm.id, wijk_id=world.pathmos.parent_id))  # two wijken: the filter shows
+        newbie = make_user(s, email="nina@example.nl", name="Nina Nieuw")
+        request_id = make_request(s, newbie, world.velve, title="Wie helpt met mijn kapotte fiets?",
+                                  moderation="pending", created_at=utcnow() - timedelta(days=3)).id
+        make_request(s, newbie, world.pathmos, title="Wie laat mijn hond uit?", moderation="pending")
+    base = live_server.live_url
+
+    log_in(page, base, "pm@example.nl")
+    page.get_by_role("link", name="Moderatie").click()
+    expect(page.get_by_role("article", name="Wie laat mijn hond uit?")).to_be_visible()
+    page.get_by_label("Wijk", exact=True).select_option(label="Velve-Lindenhof")
+    page.get_by_role("button", name="Toon").click()
+    expect(page.get_by_role("article", name="Wie laat mijn hond uit?")).to_have_count(0)
+    card = page.get_by_role("article", name="Wie helpt met mijn kapotte fiets?")
+    expect(card.get_by_text("Wijk: Velve-Lindenhof")).to_be_visible()
+    expect(card.get_by_text("3 dagen geleden")).to_be_visible()
+    shot(page, "8-moderatie-wachtrij")
+    card.get_by_role("button", name="Goedkeuren").click()
+    expect(page.get_by_text("Uw keuze is opgeslagen.")).to_be_visible()
+    expect(page.get_by_role("article", name="Wie helpt met mijn kapotte fiets?")).to_have_count(0)
+
+    public = browser.new_context(locale="nl-NL").new_page()  # what the neighbours see now
+    try:
+        public.goto(f"{base}/hulpvragen/")
+        public.get_by_role("link", name="Wie helpt met mijn kapotte fiets?").click()
+        expect(public).to_have_url(f"{base}/hulpvragen/{request_id}")
+        expect(public.get_by_text("Wordt nog bekeken")).to_have_count(0)
+    finally:
+        public.context.close()
+
+
+def test_beheerder_gives_a_resident_the_preventiemakelaar_role_for_a_wijk(live_server, page):
+    with live_server.app_context(), db.session_scope() as s:
+        make_world(s)
+        make_user(s, email="gemeente@example.nl", roles=("beheerder",), name="Gerda Gemeente")
+        make_user(s, email="fatima@example.nl", name="Fatima Yilmaz")
+    base = live_server.live_url
+
+    log_in(page, base, "gemeente@example.nl")
+    page.get_by_role("link", name="Beheer").click()
+    page.get_by_label("Zoek op naam of e-mail").fill("fatima")
+    page.get_by_role("button", name="Zoeken").click()
+    page.get_by_role("link", name="Rollen aanpassen van Fatima Yilmaz").click()
+    expect(page.get_by_role("heading", level=1, name="Rollen van Fatima Yilmaz")).to_be_visible()
+    page.get_by_label("Preventiemakelaar", exact=True).check()
+    page.get_by_label("Velve-Lindenhof", exact=True).check()
+    shot(page, "9-beheerder-rollen")
+    page.get_by_role("button", name="Rollen opslaan").click()
+    expect(page.get_by_text("De rollen van Fatima Yilmaz zijn opgeslagen.")).to_be_visible()
+    row = page.get_by_role("row", name="Fatima Yilmaz")
+    expect(row.get_by_text("Preventiemakelaar")).to_be_visible()
+    _logout(page)
+
+    log_in(page, base, "fatima@example.nl")  # the state she checks: she can moderate now
+    page.get_by_role("link", name="Moderatie").click()
+    expect(page.get_by_role("heading", level=1, name="Moderatie")).to_be_visible()
