@@ -168,3 +168,5 @@ def test_english_pages_translate_categories_and_the_login_message_and_mark_dutch
     assert '<p class="lead pre-line" lang="nl">' in request_page
     listing = client.get(f"/voorzieningen/{v.id}").get_data(as_text=True)
     assert '<h1 lang="nl">Taalcafé De Velve</h1>' in listing and '<p lang="nl">Samen Nederlands oefenen.</p>' in listing
+    found = client.get("/voorzieningen/?q=taalcafe").get_data(as_text=True)
+    assert 'lang="nl">Taalcafé De Velve</a>' in found
