@@ -103,20 +103,12 @@ class BruteForce(Matcher):
         ok = np.isin(c["kind"], kinds) & c["active"]
         fit_in = np.zeros(len(dist))  # best fit among chosen categories within their radius
         cat_in = np.zeros(len(dist), np.int64)
-        fit_any = np.zeros(len(dist))  # the same, however far (for the fallback)
-        cat_any = np.zeros(len(dist), np.int64)
         for cat, weight in chosen:
             member = ((c["cats"] >> cat) & 1).astype(bool) & ok
-            hit = member & (fit_any < weight)
-            fit_any[hit], cat_any[hit] = weight, cat
             hit = member & (dist <= (radius or max(self._radius[cat], self._reach_max))) & (fit_in < weight)
             fit_in[hit], cat_in[hit] = weight, cat
-        pos = np.flatnonzero(fit_in > 0)
-        if len(pos):
-            return pos, dist[pos], cat_in[pos], fit_in[pos]
-        pos = np.flatnonzero(fit_any > 0)  # nothing in range: the k nearest, however far
-        pos = pos[np.argsort(dist[pos], kind="stable")[: self.fallback_k]]
-        return pos, dist[pos], cat_any[pos], fit_any[pos]
+        pos = np.flatnonzero(fit_in > 0)  # empty: the Matcher's own k nearest, however far
+        return pos, dist[pos], cat_in[pos], fit_in[pos]
 
 
 class PostGIS(Matcher):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import normalise
+from .text import literal_gate, may_match, normalise, read
 
 NO_AGE = (0, 120)
 WRITER = (24, 99)       # an adult writing about themself or their child, age not said
@@ -69,7 +69,11 @@ GROUPS: dict[str, tuple[str, str]] = {
                 r"died|death|grief|lost my"),
 }
 _ITEM_GROUP = {g: re.compile(item) for g, (item, _req) in GROUPS.items()}
-_REQUEST_GROUP = {g: re.compile(req) for g, (_item, req) in GROUPS.items()}
+_REQUEST_GROUP = {g: (re.compile(req), literal_gate(req)) for g, (_item, req) in GROUPS.items()}
+_STAGE_RULES = [(re.compile(rule), literal_gate(rule), span) for rule, span in _STAGES]
+_AGE_GATES = [literal_gate(r.pattern) for r in _AGES]
+_CHILD_GATE, _FIRST_AGE_GATE = literal_gate(_CHILD_WORDS.pattern), literal_gate(_FIRST_AGE.pattern)
+_FIRST_STAGE_GATE = literal_gate(_FIRST_STAGE.pattern)
 GROUP_BIT = {g: 1 << i for i, g in enumerate(GROUPS)}
 
 # A listing's own age words: only in its title or eligibility, or in a "voor ..." phrase.
@@ -101,26 +105,30 @@ class Person:
 
 def person_of(text: str) -> Person:
     """The ages and groups a request's own words name (the writer and the people it is about)."""
-    norm = normalise(text)
+    norm = read(text)[0]
     ages = _ages(norm)
-    first = _FIRST_AGE.search(norm)
+    first = _FIRST_AGE.search(norm) if may_match(_FIRST_AGE_GATE, norm) else None
     first_age = int(first.group(2)) if first and int(first.group(2)) <= 110 else None
     if first_age is not None and first_age not in ages:
         ages.append(first_age)
     spans = [(a, a) for a in ages]
-    spans += [span for rule, span in _STAGES if re.search(rule, norm)]
-    if first_age is None and not _FIRST_STAGE.search(norm) and (not ages or max(ages) < 18):
+    spans += [span for rule, gate, span in _STAGE_RULES if may_match(gate, norm) and rule.search(norm)]
+    if first_age is None and not (may_match(_FIRST_STAGE_GATE, norm) and _FIRST_STAGE.search(norm)) \
+            and (not ages or max(ages) < 18):
         spans.append(WRITER)  # an adult writing, about themself or a child
-    if (_CHILD_WORDS.search(norm) and (first_age is None or first_age < 55)
+    if (may_match(_CHILD_GATE, norm) and _CHILD_WORDS.search(norm) and (first_age is None or first_age < 55)
             and not any(a >= 60 or a < 18 for a in ages)):  # a child, age not said
         spans.append(CHILD_OF_WRITER)
-    groups = sum(bit for g, bit in GROUP_BIT.items() if _REQUEST_GROUP[g].search(norm))
+    groups = sum(bit for g, bit in GROUP_BIT.items()
+                 if may_match(_REQUEST_GROUP[g][1], norm) and _REQUEST_GROUP[g][0].search(norm))
     return Person(tuple(spans), groups)
 
 
 def _ages(norm: str) -> list[int]:
     found = []
-    for rule in _AGES:
+    for rule, gate in zip(_AGES, _AGE_GATES):
+        if not may_match(gate, norm):
+            continue
         for m in rule.finditer(norm):
             digits = next(g for g in reversed(m.groups()) if g and g.isdigit())
             if 0 < int(digits) <= 110:

@@ -30,7 +30,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from .text import normalise
+from .text import normalise, read
 
 DATA_DIR = Path(__file__).with_name("data")
 EMBED_DIM = 64
@@ -261,7 +261,6 @@ class CategoryClassifier:
         self._h = len(self.heads_)
         self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._terms_cache: dict[tuple[str, bool], dict[int, str]] = {}
-        self._last_norm = ("", "")  # (text, normalise(text)): one request asks three times
 
     @classmethod
     def from_categories(cls, categories: list[dict], examples=(), **params) -> "CategoryClassifier":
@@ -290,15 +289,11 @@ class CategoryClassifier:
         obj._blocks = _blocks(obj.vectorizer)
         obj._cache = {}
         obj._terms_cache = {}
-        obj._last_norm = ("", "")
         return obj
 
     # ---- inference --------------------------------------------------------
     def _normalised(self, text: str) -> str:
-        last = self._last_norm  # one tuple, swapped whole: safe when threads share the classifier
-        if last[0] != text or not last[0]:
-            last = self._last_norm = (text, normalise(text))
-        return last[1]
+        return read(text)[0]  # shared with safety, ages and topics: the text is read once
 
     def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         norm_text = self._normalised(text)

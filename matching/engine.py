@@ -24,6 +24,7 @@ MAX_INFERRED = 3            # categories searched when the resident confirmed no
 PER_NEED_MIN = 2            # every need of a request gets at least this many places in the list
 RELEVANCE_MARGIN = 0.10     # fit (category + text score) below the best of its need: left out
 ALL_KINDS = tuple(KIND_CODE.values())
+RESTRICTED_KINDS_K = 2.5    # k nearest × this when only some kinds may be suggested (in doubt, danger)
 TOPIC_CATEGORY = {"suicide": "gezondheid"}  # danger topics whose care lives in another category
 
 
@@ -156,7 +157,10 @@ class Matcher:
             empty = np.zeros(0, np.int64)
             return Ranked(empty, np.zeros(0), empty, np.zeros(0), {})
         pos, dist, cat, fit = self._candidates(latlon, chosen, kinds, radius)
-        keep = self._allowed(pos, dist, cat, und, request)
+        far = not len(pos)
+        if far:  # nothing in range: the k nearest, however far
+            pos, dist, cat, fit = self._nearest_anyhow(latlon, chosen, kinds)
+        keep = self._allowed(pos, dist, cat, und, request, far)
         pos, dist, cat, fit = pos[keep], dist[keep], cat[keep], fit[keep]
         near = np.where(self.index.cols["home"][pos], 0.0, dist)  # a service that comes to you is at the door
         parts = self._parts(request, und, pos, near, cat, fit, now)
@@ -234,6 +238,8 @@ class Matcher:
         """Danger looks only at professional voorzieningen, city-wide (for suicide signals also
         at health care)."""
         if not und.danger:
+            if und.safety.level == "possible":  # no volunteer before a professional has looked
+                kinds = tuple(k for k in kinds if k != KIND_CODE["offer"])
             if und.safety.level == "possible" and und.safety.topics:  # professionals for that signal too
                 extra = [(i, 1.0) for i in sorted(self.pro_only)] + self._topic_needs(und)
                 return und.chosen + [(i, w) for i, w in extra if i not in {c for c, _ in und.chosen}], kinds, None
@@ -248,22 +254,32 @@ class Matcher:
                 if t in und.safety.topics and s in self.slugs]
 
     def _candidates(self, latlon, chosen, kinds, radius):
-        found = self._gather(latlon, chosen, kinds, radius, self.per_category_k)
-        if not len(found[0]):  # nothing in range: the k nearest, however far
-            found = self._gather(latlon, chosen, kinds, None, self.fallback_k, fallback=True)
-            order = np.argsort(found[1], kind="stable")[: self.fallback_k]
-            found = tuple(col[order] for col in found)
-        return found
+        """Candidates within reach (empty: nothing in range)."""
+        return self._gather(latlon, chosen, kinds, radius, self.per_category_k)
+
+    def _nearest_anyhow(self, latlon, chosen, kinds):
+        found = self._gather(latlon, chosen, kinds, None, self.fallback_k, fallback=True)
+        order = np.argsort(found[1], kind="stable")[: self.fallback_k]
+        return tuple(col[order] for col in found)
 
     def _gather(self, latlon, chosen, kinds, radius, k, fallback=False):
         cols = ([], [], [], [])
         kind_ok = np.zeros(len(KIND_CODE), bool)
         kind_ok[list(kinds)] = True
+        if not kind_ok.all() and not fallback:  # the other kinds are dropped after the search: look wider
+            k = int(k * RESTRICTED_KINDS_K)
         for cat, weight in chosen:
-            # Wide enough for a volunteer's own radius and for services that come to the home;
-            # _allowed makes the exact cut per item.
-            r = None if fallback else (radius or max(self._radius[cat], self._reach_max))
+            # The k nearest within the need's radius, and apart from them the k nearest of the
+            # items that reach farther on their own (a volunteer's wider radius, a service that
+            # comes to the home), so a crowded category cannot crowd those out; _allowed makes
+            # the exact cut per item.
+            r = None if fallback else (radius or self._radius[cat])
             pos, dist = self.index.nearest(cat, latlon, k, r)
+            if not fallback and not radius and self._reach_max > self._radius[cat]:
+                wpos, wdist = self.index.nearest(cat, latlon, k, self._reach_max, wide=True)
+                if len(wpos):
+                    pos, first = np.unique(np.concatenate([pos, wpos]), return_index=True)
+                    dist = np.concatenate([dist, wdist])[first]
             wanted = kind_ok[self.index.cols["kind"][pos]]
             pos, dist = pos[wanted], dist[wanted]
             for col, val in zip(cols, (pos, dist, np.full(len(pos), cat), np.full(len(pos), weight))):
@@ -299,17 +315,21 @@ class Matcher:
         self._load = np.concatenate([self._load, scoring.load_part(kind, cap, load)])
         self._open = np.concatenate([self._open, can_take])
 
-    def _allowed(self, pos, dist, cat, und: Understanding, request: HelpRequestIn) -> np.ndarray:
+    def _allowed(self, pos, dist, cat, und: Understanding, request: HelpRequestIn, far: bool = False) -> np.ndarray:
         c = self.index.cols
         if len(self._open) != self.index.n:
             self._item_parts()
         kind, safety = c["kind"][pos], und.safety.level
-        # Reach: a volunteer's own travel radius; a service that comes to the home, the city;
-        # anything else, the radius of the need (city-wide when in danger).
-        reach = np.where(kind == scoring.OFFER, c["radius"][pos],
+        # Reach: a volunteer's own travel radius (none given: the radius of the need); a service
+        # that comes to the home, the city; anything else, the radius of the need (city-wide
+        # when in danger).
+        own = c["radius"][pos]
+        reach = np.where((kind == scoring.OFFER) & np.isfinite(own), own,
                          np.where(c["home"][pos], audience.HOME_REACH_M, self._radius[cat]))
         if safety == "danger":
             reach = np.maximum(reach, SAFETY_RADIUS_M)
+        if far:  # nothing was in range: the nearest, however far, but never past a volunteer's own radius
+            reach = np.where((kind == scoring.OFFER) & np.isfinite(own), own, np.inf)
         ok = (dist <= reach) & self._open[pos]
         ok &= self._for_this_person(pos, und.person, request.areas)
         if safety == "danger":

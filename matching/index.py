@@ -20,7 +20,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from . import audience, topics
-from .geo import EARTH_RADIUS_M, haversine_m
+from .geo import EARTH_RADIUS_M, haversine_m, radius_for
 from .slots import WORDS, slot_bits
 from .types import KINDS, TIERS, SupplyItem
 
@@ -93,6 +93,11 @@ class SupplyIndex:
         self.slot_table = np.zeros((1, WORDS), np.uint64)  # row 0: no slots
         self._slot_row[()] = 0
         self.partitions: dict[int, Partition] = {}
+        # Per category, the items that reach beyond its radius on their own (a volunteer's wider
+        # radius, a service that comes to the home): searched apart, so the k nearest of a crowded
+        # category never crowd them out.
+        self.wide: dict[int, Partition] = {}
+        self._cat_radius = np.array([radius_for(s) for s in self.slugs], float)
         self.areas: dict[int, frozenset[str]] = {}  # position -> area codes of a wijk-bound item
         self.n = 0
 
@@ -109,6 +114,7 @@ class SupplyIndex:
         self.partitions = {}
         for cat in range(len(self.slugs)):
             self.partitions[cat] = Partition.build(self._rows_of(cat), self.cols["latlon"])
+            self.wide[cat] = Partition.build(self._wide_rows_of(cat), self.cols["latlon"])
 
     def _columns(self, items: list) -> dict[str, np.ndarray]:
         n = len(items)
@@ -196,6 +202,16 @@ class SupplyIndex:
         c = self.cols
         return np.flatnonzero(((c["cats"] >> cat) & 1).astype(bool) & c["active"])
 
+    def _reaches_beyond(self, pos, cat: int) -> np.ndarray:
+        c = self.cols
+        own = c["radius"][pos]
+        offer_far = (c["kind"][pos] == KIND_CODE["offer"]) & np.isfinite(own) & (own > self._cat_radius[cat])
+        return c["home"][pos] | offer_far
+
+    def _wide_rows_of(self, cat: int) -> np.ndarray:
+        rows = self._rows_of(cat)
+        return rows[self._reaches_beyond(rows, cat)]
+
     # ---- updates --------------------------------------------------------
     def upsert(self, items: list[SupplyItem]) -> None:
         """Add or replace items; touched partitions rebuild once their delta grows."""
@@ -216,7 +232,10 @@ class SupplyIndex:
                 self.areas[pos] = frozenset(it.areas)
             for slug in set(it.categories):
                 if slug in self.cat_bit:
-                    self.partitions[self.cat_bit[slug]].delta.append(pos)
+                    cat = self.cat_bit[slug]
+                    self.partitions[cat].delta.append(pos)
+                    if self._reaches_beyond(np.array([pos]), cat)[0]:
+                        self.wide[cat].delta.append(pos)
         self._rebuild_if_needed()
 
     def remove(self, kind: str, item_id: int) -> bool:
@@ -226,11 +245,13 @@ class SupplyIndex:
         self.cols["active"][pos] = False
         self.items[pos] = None  # let the object go
         for slug in set(self.cols_slugs(pos)):
-            part = self.partitions[self.cat_bit[slug]]
-            if pos in part.delta:
-                part.delta.remove(pos)
-            else:
-                part.dead += 1
+            cat = self.cat_bit[slug]
+            parts = [self.partitions[cat]] + ([self.wide[cat]] if self._reaches_beyond(np.array([pos]), cat)[0] else [])
+            for part in parts:
+                if pos in part.delta:
+                    part.delta.remove(pos)
+                else:
+                    part.dead += 1
         self._rebuild_if_needed()
         return True
 
@@ -242,15 +263,19 @@ class SupplyIndex:
         for cat, part in self.partitions.items():
             if part.needs_rebuild():
                 self.partitions[cat] = Partition.build(self._rows_of(cat), self.cols["latlon"])
+        for cat, part in self.wide.items():
+            if part.needs_rebuild():
+                self.wide[cat] = Partition.build(self._wide_rows_of(cat), self.cols["latlon"])
 
     def position(self, kind: str, item_id: int) -> int | None:
         return self._key_pos.get((kind, item_id))
 
     # ---- queries --------------------------------------------------------
     def nearest(self, cat: int, latlon: np.ndarray, k: int,
-                radius_m: float | None) -> tuple[np.ndarray, np.ndarray]:
-        """Up to k nearest active positions of one category (within radius_m), with metres."""
-        part = self.partitions[cat]
+                radius_m: float | None, wide: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Up to k nearest active positions of one category (within radius_m), with metres;
+        ``wide``: only among its items that reach beyond the category radius on their own."""
+        part = (self.wide if wide else self.partitions)[cat]
         pos, dist = _EMPTY_I, _EMPTY_F
         if part.tree is not None:
             kk = min(len(part.rows), k + part.dead)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import normalise
+from .text import literal_gate, may_match, read
 
 ALARM = {"name": "Alarmnummer bij direct gevaar", "phone": "112"}
 VEILIG_THUIS = {"name": "Veilig Thuis (huiselijk geweld, kindermishandeling)", "phone": "0800-2000"}
@@ -264,21 +264,25 @@ _GATE = re.compile(r"\b(mag|kan|krijg)\b.{0,15}\b(ik|we|wij)\b.{0,15}\b(niet|noo
 _SURPRISE = re.compile(r"\b(verrassing\w*|surprise\w*|cadeau\w*|verjaardag\w*|feest\w*|jubileum|birthday|present|gift)\b")
 
 
+_AWAY_GATE, _SECRET_GATE, _GATE_GATE, _UNEXPLAINED_GATE, _SURPRISE_GATE = (
+    literal_gate(r.pattern) for r in (_AWAY, _SECRET, _GATE, _UNEXPLAINED, _SURPRISE))
+
+
 def _concealed(norm: str) -> bool:
-    if _SURPRISE.search(norm):  # a surprise party is kept secret too
+    if _found(_SURPRISE, _SURPRISE_GATE, norm):  # a surprise party is kept secret too
         return False
-    away, gate = _AWAY.search(norm), _GATE.search(norm)
-    secret = _SECRET.search(norm)
+    away, gate = _found(_AWAY, _AWAY_GATE, norm), _found(_GATE, _GATE_GATE, norm)
+    secret = _found(_SECRET, _SECRET_GATE, norm)
     if not secret and (away or gate):
-        unexplained = _UNEXPLAINED.search(norm)
+        unexplained = _found(_UNEXPLAINED, _UNEXPLAINED_GATE, norm)
         first = min(m.start() for m in (away, gate) if m)
         secret = unexplained if unexplained and unexplained.start() > first else None
     return sum(bool(m) for m in (away, secret, gate)) >= 2
 
 
-_DANGER_RULES = [(topic, re.compile(p)) for topic, p in _PATTERNS]
-_POSSIBLE_RULES = [(topic, re.compile(p)) for topic, p in _POSSIBLE]
-_RULES = re.compile("|".join(f"(?:{p})" for _, p in _PATTERNS))
+# Each rule with its literal gate (text.literal_gate): a rule runs only on texts holding one of its words.
+_DANGER_RULES = [(topic, re.compile(p), literal_gate(p)) for topic, p in _PATTERNS]
+_POSSIBLE_RULES = [(topic, re.compile(p), literal_gate(p)) for topic, p in _POSSIBLE]
 
 # Distinctive words checked with one typo allowed (two for long words).
 _FUZZY_WORDS = ("mishandeld", "mishandelt", "mishandeling", "kindermishandeling", "bedreigd",
@@ -310,16 +314,24 @@ class SafetyAssessment:
         return [dict(n) for n in first + [n for n in EMERGENCY_NUMBERS if n not in first]]
 
 
+def _hits(rules, norm: str) -> set[str]:
+    return {topic for topic, rule, gate in rules if may_match(gate, norm) and rule.search(norm)}
+
+
+def _found(rule: re.Pattern, gate: tuple[str, ...], norm: str):
+    return rule.search(norm) if may_match(gate, norm) else None
+
+
 def assess(text: str) -> SafetyAssessment:
     """Recall first: explicit signals are ``danger``, implicit ones ``possible``."""
-    norm = normalise(text)
-    topics = {topic for topic, rule in _DANGER_RULES if rule.search(norm)}
-    fuzzy = {t for t in norm.split() if len(t) >= 7 and _fuzzy_hit(t)}
+    norm, words = read(text)
+    topics = _hits(_DANGER_RULES, norm)
+    fuzzy = {t for t in words if len(t) >= 7 and _fuzzy_hit(t)}
     if fuzzy:
         topics.add("suicide" if any(w.startswith(("zelf", "suic")) for w in fuzzy) else "home")
     if topics:
         return SafetyAssessment("danger", frozenset(topics))
-    topics = {topic for topic, rule in _POSSIBLE_RULES if rule.search(norm)}
+    topics = _hits(_POSSIBLE_RULES, norm)
     if _concealed(norm):
         topics.add("home")
     return SafetyAssessment("possible", frozenset(topics)) if topics else SafetyAssessment()

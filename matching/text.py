@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+
+try:  # the parser behind re (public names moved in Python 3.11)
+    import re._constants as _C
+    import re._parser as _sre_parse
+except ImportError:  # pragma: no cover
+    import sre_constants as _C
+    import sre_parse as _sre_parse
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -14,3 +22,78 @@ def normalise(text: str) -> str:
     # non-Latin script, which the a-z0-9 filter would drop anyway).
     ascii_only = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
     return _NON_WORD.sub(" ", ascii_only).strip()
+
+
+@lru_cache(maxsize=64)
+def read(text: str) -> tuple[str, frozenset[str]]:
+    """A request's text read once: its normalised form and its words. Safety, ages, topics and
+    the classifier all ask for the same text within one suggestion, so they share this."""
+    norm = normalise(text)
+    return norm, frozenset(norm.split())
+
+
+def may_match(gate: tuple[str, ...], norm: str) -> bool:
+    """False only when the text holds none of the strings every match needs."""
+    return not gate or any(s in norm for s in gate)
+
+
+def literal_gate(pattern: str) -> tuple[str, ...]:
+    """Strings of which every match of ``pattern`` contains at least one (empty: no such set).
+
+    ``any(s in text for s in gate)`` is a few substring scans in C; most texts fail it for most
+    rules, so the regular expression itself runs only where it can match."""
+    found = _seq(_sre_parse.parse(pattern))
+    return tuple(sorted(found)) if found else ()
+
+
+def _seq(items) -> frozenset | None:
+    """The best literal set of a sequence: its longest literal run, or a required group's set."""
+    cands, run = [], []
+
+    def flush():
+        if run:
+            cands.append(frozenset(["".join(run)]))
+            run.clear()
+
+    for op, av in items:
+        if op is _C.LITERAL:
+            run.append(chr(av))
+        elif op is not _C.AT:  # \b, ^ and $ are zero-width: a literal run goes on across them
+            flush()
+            sub = _item(op, av)
+            if sub:
+                cands.append(sub)
+    flush()
+    # the rarest set: no string made of everyday words only, then the longest shortest string,
+    # then the fewest strings
+    return max(cands, key=lambda s: (not any(_everyday(x) for x in s), min(map(len, s)), -len(s))) if cands else None
+
+
+def _everyday(s: str) -> bool:
+    return all(w in _EVERYDAY for w in s.split())
+
+
+# Words in nearly every text: a gate made of them would let every text through.
+_EVERYDAY = frozenset("""
+aan al als ben bent bij dan dat de deze die dit door een en er ga gaat had heb hebben heeft het hij
+hem haar hier hoe ik in is je kan kun maar me meer met mij mijn mn m n na naar niet nog nu of om ons
+ook op over te tot u uw van veel voor waar wat we wel wil wij worden wordt word ze zij zijn zo zou
+a an and are at be but can do for from have he her his i if in is it me my no not of on or she so
+that the them they this to was we when with you your
+""".split())
+
+
+def _item(op, av) -> frozenset | None:
+    if op is _C.SUBPATTERN:
+        return _seq(av[-1])
+    if op is _C.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            found = _seq(branch)
+            if not found:
+                return None
+            out |= found
+        return frozenset(out)
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+        return _seq(av[2]) if av[0] >= 1 else None
+    return None  # any character, classes, look-arounds: nothing a match must contain

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .text import normalise
+from .text import literal_gate, may_match, read
 
 TOPICS: dict[str, str] = {
     # not "brengen" or "ophalen": meals, parcels and medicines are brought too
@@ -89,7 +89,8 @@ def _split(rule: str) -> tuple[str, str, tuple[tuple[str, bool], ...]]:
 
 _PARTS = {name: _split(rule) for name, rule in TOPICS.items()}
 _WORD = {name: re.compile(rf"(?:{w})") for name, (w, _p, _t) in _PARTS.items() if w}
-_PHRASES = [(TOPIC_BIT[name], re.compile(rf"\b(?:{p})\b")) for name, (_w, p, _t) in _PARTS.items() if p]
+_PHRASES = [(TOPIC_BIT[name], re.compile(rf"\b(?:{p})\b"), literal_gate(rf"\b(?:{p})\b"))
+            for name, (_w, p, _t) in _PARTS.items() if p]
 _TAILS = [(TOPIC_BIT[name], t) for name, (_w, _p, t) in _PARTS.items() if t]
 
 
@@ -118,12 +119,12 @@ def widen(asked: int) -> int:
 
 def topics_of(text: str) -> int:
     """The topics a text names (bitmask)."""
-    norm = normalise(text)
+    norm, words = read(text)
     mask = 0
-    for word in set(norm.split()):
+    for word in words:
         mask |= _word_topics(word)
-    for bit, rule in _PHRASES:
-        if not mask & bit and rule.search(norm):
+    for bit, rule, gate in _PHRASES:
+        if not mask & bit and may_match(gate, norm) and rule.search(norm):
             mask |= bit
     return mask
 

@@ -209,3 +209,18 @@ def test_empty_supply_then_first_item(clf):
     assert m.suggest(ask()).suggestions == []
     m.update([item()])
     assert ids(m.suggest(ask(categories=("boodschappen",)))) == [("offer", 1)]
+
+
+def test_a_volunteer_who_travels_farther_is_not_crowded_out_by_the_nearest(clf):
+    # boodschappen reaches 1.5 km; a volunteer who will come 3 km stays a candidate however many
+    # listings lie closer (they are searched apart), and one without a radius keeps the need's.
+    near = [item("offer", i, metres=100 + i) for i in range(1, 9)]
+    wide = item("offer", 50, metres=2_500, radius_m=3_000)
+    plain = item("offer", 51, metres=2_000)  # no own radius: the 1.5 km of the need
+    m = Matcher(near + [wide, plain], clf, now=NOW, per_category_k=3)
+    got = ids(m.suggest(ask(categories=("boodschappen",)), limit=10))
+    assert ("offer", 50) in got and ("offer", 51) not in got
+    m.remove("offer", 50)
+    m.update([item("offer", 52, metres=2_600, radius_m=4_000)])  # a change reaches the wide search too
+    got = ids(m.suggest(ask(categories=("boodschappen",)), limit=10))
+    assert ("offer", 52) in got and ("offer", 50) not in got

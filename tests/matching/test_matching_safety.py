@@ -139,3 +139,19 @@ def test_the_card_puts_the_fitting_number_first(text, first):
     from matching.safety import assess
 
     assert assess(text).numbers[0]["phone"] == first
+
+
+def test_a_rule_runs_only_where_its_words_are_and_the_gate_never_hides_a_match():
+    from matching.classifier import load_corpus
+    from matching.safety import _DANGER_RULES, _POSSIBLE_RULES
+    from matching.text import literal_gate, may_match, normalise
+
+    assert literal_gate(r"\b(bang|angstig)\s+voor\b") == ("angstig", "bang")
+    assert literal_gate(r"\bverkracht") == ("verkracht",)
+    assert literal_gate(r".{0,3}\w+") == ()  # nothing a match must hold: the rule always runs
+    texts = [normalise(r["text"]) for r in load_corpus(("train", "dev"))] + [normalise(t) for t in DANGEROUS + CONCEALED]
+    for _topic, rule, gate in _DANGER_RULES + _POSSIBLE_RULES:
+        assert gate, rule.pattern
+        for norm in texts:
+            if rule.search(norm):
+                assert may_match(gate, norm), (rule.pattern, norm)
