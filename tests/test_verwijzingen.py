@@ -395,3 +395,21 @@ def test_consent_is_given_per_receiving_organisation(app, session, world):
     assert ok.status_code == 302
     [referral] = session.exec(select(Referral)).all()
     assert referral.organisation_id == world["org"].id
+
+
+def test_the_lists_page_with_the_ones_under_way_first(app, session, world):
+    for _ in range(21):
+        _refer(app, world)
+    first = session.exec(select(Referral).order_by(Referral.id)).first()
+    first.status = "completed"
+    session.add(first)
+    session.commit()
+    org = _client_for(app, "aanbieder@example.nl")
+    page_one = org.get("/verwijzingen/").get_data(as_text=True)
+    assert page_one.count('<article class="card">') == 20 and "21 verwijzingen" in page_one
+    assert f"/verwijzingen/{first.id}\"" not in page_one  # finished: after the 20 under way
+    page_two = org.get("/verwijzingen/?inbox=2").get_data(as_text=True)
+    assert page_two.count('<article class="card">') == 1 and f"/verwijzingen/{first.id}\"" in page_two
+    team = _client_for(app, "pro2@example.nl").get("/verwijzingen/?team=2").get_data(as_text=True)
+    assert team.count('<article class="card">') == 1
+    assert org.get("/verwijzingen/?inbox=abc").status_code == 200  # bad page numbers fall back to page 1

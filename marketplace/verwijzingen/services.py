@@ -27,9 +27,11 @@ from datetime import date, datetime, timedelta, timezone
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import case
 from sqlmodel import Session, select
 
 from .. import audit, emails
+from ..paging import Page, paginate_query
 from ..models import (REFERRAL_REASONS, Area, Consent, Organisation, Referral, ReferralClient, ReferralEvent,
                       User, UserOrganisation, UserRole, UserWijk, Voorziening, utcnow)
 from ..timeutil import LOCAL_TZ, to_local
@@ -437,22 +439,25 @@ def _rows(session: Session, referrals, now: datetime) -> list[Row]:
                 no_response(r, now), not consent_holds(consents.get(r.id), today)) for r in referrals]
 
 
-def team_referrals(session: Session, user, now: datetime | None = None) -> list[Row]:
-    ids = team_ids(session, user)
-    if not ids:
-        return []
-    rows = session.exec(select(Referral).where(Referral.professional_id.in_(ids))
-                        .order_by(Referral.created_at.desc(), Referral.id.desc())).all()
-    return _rows(session, rows, now or utcnow())
+# Still under way first (the ones to act on), then the finished ones; newest first within each.
+_UNDER_WAY_FIRST = (case((Referral.status.in_(("completed", "not_started", "withdrawn")), 1), else_=0),
+                    Referral.created_at.desc(), Referral.id.desc())
+PER_PAGE = 20
 
 
-def inbox(session: Session, user, now: datetime | None = None) -> list[Row]:
-    ids = organisation_ids(session, user)
-    if not ids:
-        return []
-    rows = session.exec(select(Referral).where(Referral.organisation_id.in_(ids))
-                        .order_by(Referral.created_at.desc(), Referral.id.desc())).all()
-    return _rows(session, rows, now or utcnow())
+def _page_of(session: Session, where, page: int, now: datetime | None) -> Page:
+    found = paginate_query(session, select(Referral).where(where), page, PER_PAGE, order_by=_UNDER_WAY_FIRST)
+    return Page(_rows(session, found.rows, now or utcnow()), found.page, found.pages, found.total)
+
+
+def team_referrals(session: Session, user, page: int = 1, now: datetime | None = None) -> Page:
+    """One page of the referrals of the user's team (none for someone without a team)."""
+    return _page_of(session, Referral.professional_id.in_(team_ids(session, user) or {-1}), page, now)
+
+
+def inbox(session: Session, user, page: int = 1, now: datetime | None = None) -> Page:
+    """One page of the referrals to the user's organisations."""
+    return _page_of(session, Referral.organisation_id.in_(organisation_ids(session, user) or {-1}), page, now)
 
 
 def events(session: Session, referral: Referral) -> list[ReferralEvent]:

@@ -41,13 +41,18 @@ def _words():
 @roles_required(*ROLES)
 def index():
     session = get_session()
-    team = svc.team_referrals(session, current_user)
-    inbox = svc.inbox(session, current_user)
+    team = svc.team_referrals(session, current_user, _page("team"))
+    inbox = svc.inbox(session, current_user, _page("inbox"))
     with unit_of_work(session):
-        audit.record(session, "referral.list", detail=f"team={len(team)} inbox={len(inbox)}")
+        audit.record(session, "referral.list", detail=f"team={len(team.rows)}/{team.total} "
+                                                      f"inbox={len(inbox.rows)}/{inbox.total}")
     return render_template("verwijzingen/index.html", team=team, inbox=inbox,
                            is_professional=current_user.has_role("professional"),
                            is_aanbieder=current_user.has_role("aanbieder"), **_words())
+
+
+def _page(param: str) -> int:
+    return bounded_int(request.args.get(param), 1, MAX_PAGE, clamp=True) or 1
 
 
 def _new_form(session) -> NewReferralForm:
