@@ -1,4 +1,4 @@
-"""WSGI entry point: ``flask --app wsgi run`` or ``gunicorn wsgi:app``."""
+"""WSGI entry point: ``flask --app wsgi run`` or ``gunicorn wsgi:app`` (see gunicorn.conf.py)."""
 
 from marketplace import create_app, matching_service
 
@@ -8,3 +8,9 @@ app = create_app()
 # web request ever waits for training.
 with app.app_context():
     matching_service.load_classifier()
+
+# In production also the matcher's index (MATCHER_AT_STARTUP): at 10^5 listings building it takes
+# ~30 s CPU, which inside a first request meets gunicorn's worker timeout. With preload_app
+# (gunicorn.conf.py) this runs once, in the master, and every worker forks with the index built.
+if matching_service.builds_at_startup(app.config):
+    matching_service.warm_up(app)

@@ -132,6 +132,10 @@ def from_environment() -> dict:
         "COST_MODEL": None,
         # The trained category classifier (flask --app wsgi match train); default under instance/matching/.
         "MATCHING_MODEL_PATH": os.environ.get("MATCHING_MODEL_PATH", ""),
+        # Build the matcher's index when wsgi.py is loaded (with gunicorn.conf.py's preload_app: once, in
+        # the master, before the workers fork), never in a request: at 10^5 listings it takes ~30 s CPU.
+        # None = on in production only; tests and the development server start without it.
+        "MATCHER_AT_STARTUP": _bool("MATCHER_AT_STARTUP", None),
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "60 per minute"),
     }
 

@@ -34,6 +34,8 @@ from matching.classifier import CategoryClassifier
 from matching.engine import Matcher, judge_safety
 from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
 
+from . import db
+from .config import is_production
 from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area, AvailabilitySlot,
                      Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, PostcodeArea,
                      RequestCategory,
@@ -362,14 +364,66 @@ def get_matcher(session: Session) -> Matcher:
     with _lock:
         matcher = state.get("matcher")
         epoch = (local_today(), id(classifier))
-        if matcher is None or state.get("epoch") != epoch or latest - state["applied"] > FULL_REBUILD_AFTER \
-                or latest < state["applied"]:
+        stale = matcher is None or state.get("epoch") != epoch or latest - state["applied"] > FULL_REBUILD_AFTER \
+            or latest < state["applied"]
+        if stale and matcher is not None and builds_at_startup(current_app.config):
+            # Production: a rebuild takes ~30 s at 10^5 listings, longer than a request may. The old
+            # index keeps answering (with the changes it can take) until the new one is ready.
+            _rebuild_in_background(current_app._get_current_object())
+            stale = False
+        if stale:
             state["matcher"] = Matcher(supply_from_db(session), classifier)
             state["epoch"], state["applied"] = epoch, latest
-        elif latest > state["applied"]:
+        elif state["applied"] < latest <= state["applied"] + FULL_REBUILD_AFTER:
             _apply_changes(session, matcher, _changes_since(session, state["applied"], latest))
             state["applied"] = latest
         return state["matcher"]
+
+
+def _rebuild_in_background(app) -> threading.Thread | None:
+    """Build a new Matcher on a thread of this worker, then swap it in; one at a time."""
+    state = app.extensions["matching"]
+    if state.get("rebuilding"):
+        return None
+    state["rebuilding"] = True
+
+    def rebuild() -> None:
+        try:
+            with app.app_context(), db.new_session() as session:
+                classifier, latest = load_classifier(), latest_change(session)
+                fresh = Matcher(supply_from_db(session), classifier)
+            with _lock:
+                state.update(matcher=fresh, epoch=(local_today(), id(classifier)), applied=latest)
+        except Exception:  # keep serving with the old index; the next request tries again
+            app.logger.exception("Het opnieuw bouwen van de matcher is mislukt")
+        finally:
+            state["rebuilding"] = False
+
+    thread = threading.Thread(target=rebuild, name="buurtplein-matcher", daemon=True)
+    state["rebuild_thread"] = thread
+    thread.start()
+    return thread
+
+
+def builds_at_startup(config) -> bool:
+    """MATCHER_AT_STARTUP, by default on in production only."""
+    wanted = config.get("MATCHER_AT_STARTUP")
+    return is_production(config) if wanted is None else bool(wanted)
+
+
+def warm_up(app) -> float:
+    """Load the classifier and build the Matcher now (at start-up), so that no request builds it:
+    at 10^5 listings that takes longer than gunicorn's 30 s worker timeout. Returns the CPU seconds.
+    The pooled connections are closed afterwards: with preload_app the workers fork from here."""
+    started = clock.process_time()
+    with app.app_context():
+        load_classifier()
+        with db.new_session() as session:
+            get_matcher(session)
+        db.get_engine().dispose()
+    seconds = clock.process_time() - started
+    app.logger.info("Matcher klaar bij het starten (%.1f s CPU)", seconds)
+    return seconds
 
 
 def request_input(session: Session, request: HelpRequest) -> HelpRequestIn:

@@ -93,6 +93,12 @@ def _classifier_key() -> str:
     return digest.hexdigest()[:20]
 
 
+def trained_classifier_path() -> Path:
+    """Where ``trained_classifier`` keeps the run's model (for a server started as its own process)."""
+    store = Path(os.environ.get("BUURTPLEIN_TEST_CACHE") or Path.home() / ".cache" / "buurtplein-tests")
+    return store / f"classifier-{_classifier_key()}.joblib"
+
+
 def trained_classifier():
     """The classifier trained on the library's own material, as ``marketplace.matching_service``
     builds it. Fitting costs about 30 s of CPU, so a run stores it (outside the repository) and the
