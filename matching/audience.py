@@ -95,6 +95,25 @@ _HOME = re.compile(r"\b(bij u thuis|komt? (ook )?bij u|aan huis|huisbezoek\w*|th
 _AREA_PHRASE = re.compile(r"\b(voor (inwoners|bewoners|huurders) (van|uit)|alleen (voor|in)|voor de wijk)\b(.{0,120})")
 
 
+# The person cannot go out, lives in a care home, or asks for one person rather than a group: for
+# loneliness the visitor comes first then, not the group activity ("together where possible").
+_ONE_TO_ONE = re.compile(
+    r"\b(kom|komt|kan|kun|gaat|ga)\b(?: \w+){0,4} (nauwelijks|bijna nooit|zelden|niet vaak|niet meer|niet)(?: \w+){0,2} "
+    r"(uit|buiten|buitenshuis)\b"
+    r"|\b(bedlegerig|aan huis gebonden|aan bed gekluisterd|ligt (de hele dag|veel|vooral) "
+    r"(op|in) (bed|de bank)|verpleeghuis|verzorgingshuis|zorgcentrum|woonzorgcentrum)\b"
+    r"|\b(een op een|een-op-een|1 op 1|geen groep\w*|niet in een groep|groepen (zijn|is|vind ik) (me |mij )?(te|niks|eng)\w*)\b"
+    r"|\b(housebound|bedridden|bed bound|care home|nursing home|can t (leave|get out of) the house|one on one|one to one"
+    r"|groups are too much|groups stress|not a group|no groups)\b")
+_ONE_TO_ONE_GATE = literal_gate(_ONE_TO_ONE.pattern)
+
+
+def one_to_one(text: str) -> bool:
+    """The text rules out a group activity for a social need (cannot go out, or wants one person)."""
+    norm = read(text)[0]
+    return may_match(_ONE_TO_ONE_GATE, norm) and bool(_ONE_TO_ONE.search(norm))
+
+
 @dataclass(frozen=True)
 class Person:
     """Who a request is about: age spans (empty: not said) and special groups (bitmask)."""
@@ -107,7 +126,7 @@ def person_of(text: str) -> Person:
     """The ages and groups a request's own words name (the writer and the people it is about)."""
     norm = read(text)[0]
     ages = _ages(norm)
-    first = _FIRST_AGE.search(norm) if may_match(_FIRST_AGE_GATE, norm) else None
+    first = _FIRST_AGE.search(with_digits(norm)) if may_match(_FIRST_AGE_GATE, norm) else None
     first_age = int(first.group(2)) if first and int(first.group(2)) <= 110 else None
     if first_age is not None and first_age not in ages:
         ages.append(first_age)
@@ -124,7 +143,42 @@ def person_of(text: str) -> Person:
     return Person(tuple(spans), groups)
 
 
+# Ages written as words ("mijn moeder van tachtig", "vijfentachtig jaar", "eighty-two years"):
+# turned into digits before the age rules read them. Not "een"/"one": "een jaar geleden".
+_UNITS_NL = ["", "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen"]
+_TENS_NL = {20: "twintig", 30: "dertig", 40: "veertig", 50: "vijftig", 60: "zestig", 70: "zeventig",
+            80: "tachtig", 90: "negentig"}
+_UNITS_EN = ["", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TENS_EN = {20: "twenty", 30: "thirty", 40: "forty", 50: "fifty", 60: "sixty", 70: "seventy", 80: "eighty",
+            90: "ninety"}
+_NUMBER_WORDS: dict[str, int] = {w: i for i, w in enumerate(_UNITS_NL) if i > 1}
+_NUMBER_WORDS.update({w: i for i, w in enumerate(_UNITS_EN) if i > 1})
+_NUMBER_WORDS.update(dict(zip("tien elf twaalf dertien veertien vijftien zestien zeventien achttien negentien".split(),
+                              range(10, 20))))
+_NUMBER_WORDS.update(dict(zip("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split(),
+                              range(10, 20))))
+for _tens, _word in _TENS_NL.items():
+    _NUMBER_WORDS[_word] = _tens
+    for _u in range(1, 10):  # eenentachtig; "een en tachtig" and "een-en-tachtig" normalise to spaces
+        _NUMBER_WORDS[f"{_UNITS_NL[_u]}en{_word}"] = _NUMBER_WORDS[f"{_UNITS_NL[_u]} en {_word}"] = _tens + _u
+for _tens, _word in _TENS_EN.items():
+    _NUMBER_WORDS[_word] = _tens
+    for _u in range(1, 10):  # eighty-two normalises to "eighty two"
+        _NUMBER_WORDS[f"{_word} {_UNITS_EN[_u]}"] = _tens + _u
+_NUMBER_RULE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")\b")
+_NUMBER_GATE = ("ig", "tien", "elf", "twaalf", "ty", "een", "two", "three", "four", "five", "six", "seven", "eight",
+                "nine", "ten", "eleven", "twelve", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen")
+
+
+def with_digits(norm: str) -> str:
+    """Number words as digits: 'mijn vader van vijfentachtig' -> 'mijn vader van 85'."""
+    if not any(s in norm for s in _NUMBER_GATE):
+        return norm
+    return _NUMBER_RULE.sub(lambda m: str(_NUMBER_WORDS[m.group(1)]), norm)
+
+
 def _ages(norm: str) -> list[int]:
+    norm = with_digits(norm)
     found = []
     for rule, gate in zip(_AGES, _AGE_GATES):
         if not may_match(gate, norm):

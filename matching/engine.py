@@ -38,6 +38,7 @@ class Understanding:
     social: bool
     confident: bool
     person: audience.Person = audience.Person((), 0)
+    visitor: bool = False  # a social need of someone who cannot go out or wants one person: no group activity
 
     @property
     def danger(self) -> bool:
@@ -127,8 +128,11 @@ class Matcher:
         # Only a professional-only category the resident (or their helper) chose means danger;
         # a guessed one means a professional looks first (possible).
         safety = judge_safety(request.text, self.classifier, [self.slugs[i] for i in confirmed if i in self.pro_only])
-        social = bool(chosen) and self.slugs[chosen[0][0]] in scoring.SOCIAL
-        return Understanding(predicted, chosen, safety, social, confident, audience.person_of(request.text))
+        # together where possible: a group first for social needs, unless the person cannot go or asks for one person
+        social_need = bool(chosen) and self.slugs[chosen[0][0]] in scoring.SOCIAL
+        visitor = social_need and audience.one_to_one(request.text)
+        return Understanding(predicted, chosen, safety, social_need and not visitor, confident,
+                             audience.person_of(request.text), visitor)
 
     # ---- ranking --------------------------------------------------------
     def suggest(self, request: HelpRequestIn, limit: int = 10, now: datetime | None = None) -> SuggestResult:
@@ -331,6 +335,8 @@ class Matcher:
         if far:  # nothing was in range: the nearest, however far, but never past a volunteer's own radius
             reach = np.where((kind == scoring.OFFER) & np.isfinite(own), own, np.inf)
         ok = (dist <= reach) & self._open[pos]
+        if und.visitor:  # cannot go to a group (or does not want one): one person who comes
+            ok &= kind != scoring.ACTIVITY
         ok &= self._for_this_person(pos, und.person, request.areas)
         if safety == "danger":
             professional = c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)

@@ -98,3 +98,21 @@ def test_a_danger_list_puts_the_service_for_that_danger_first(clf):
                    metres=2_000, **pro)]
     got = Matcher(supply, clf, now=NOW).suggest(ask("mijn man slaat mij"))
     assert got.safety == "danger" and ids(got)[0] == ("voorziening", 2)
+
+
+@pytest.mark.parametrize("text, age", [
+    ("mijn moeder is tachtig jaar en voelt zich eenzaam", 80),
+    ("mijn vader van vijfentachtig wil graag bezoek", 85),
+    ("ik ben zesenzeventig en kan niet meer fietsen", 76),
+    ("my dad is eighty-two years old and lives alone", 82),
+])
+def test_ages_written_as_words_count(text, age):
+    from matching.audience import person_of
+
+    assert (age, age) in person_of(text).spans
+
+
+def test_number_words_that_are_no_age_stay_out():
+    from matching.audience import person_of
+
+    assert all(lo < 30 or hi > 90 for lo, hi in person_of("al dertig jaar getrouwd, een jaar geleden verhuisd").spans)

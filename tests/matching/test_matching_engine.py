@@ -224,3 +224,15 @@ def test_a_volunteer_who_travels_farther_is_not_crowded_out_by_the_nearest(clf):
     m.update([item("offer", 52, metres=2_600, radius_m=4_000)])  # a change reaches the wide search too
     got = ids(m.suggest(ask(categories=("boodschappen",)), limit=10))
     assert ("offer", 52) in got and ("offer", 50) not in got
+
+
+@pytest.mark.parametrize("text", [
+    "mijn moeder (90) woont in het verpleeghuis en krijgt bijna geen bezoek, ze is eenzaam",
+    "mijn knie is slecht, ik kom nauwelijks de deur uit. wie komt er eens op bezoek",
+    "I'm lonely but groups are too much for me, I'd like one person to visit",
+])
+def test_a_visitor_first_when_the_person_cannot_go_out_or_wants_one_person(clf, text):
+    supply = [item("offer", 1, categories=("gezelschap",), text="ik kom graag op bezoek voor koffie en een praatje"),
+              item("activity", 2, categories=("gezelschap",), text="koffie en een praatje in het buurthuis")]
+    got = matcher(clf, supply).suggest(ask(text, categories=("gezelschap",)))
+    assert ids(got) == [("offer", 1)]  # the visitor, not the group activity
