@@ -301,12 +301,19 @@ def register_template_helpers(app: Flask) -> None:
         return category.name_en if str(get_locale() or "nl") == "en" else category.name_nl
 
     @app.template_filter("local_datetime")
-    def local_datetime_filter(value) -> str:
+    def local_datetime_filter(value, seconds: bool = False) -> str:
         """A moment in Dutch local time, in the page's language ("1 dec. 2026 14:05")."""
         from babel.dates import format_datetime
 
         from .timeutil import LOCAL_TZ
-        return format_datetime(value, "d MMM y HH:mm", tzinfo=LOCAL_TZ, locale=str(get_locale() or "nl")) if value else ""
+        pattern = "d MMM y HH:mm:ss" if seconds else "d MMM y HH:mm"
+        return format_datetime(value, pattern, tzinfo=LOCAL_TZ, locale=str(get_locale() or "nl")) if value else ""
+
+    @app.template_filter("date_in_words")
+    def date_in_words_filter(value) -> str:
+        """'12 november 2026' in the page's language (a moment: its local date)."""
+        from .formatting import date_in_words
+        return date_in_words(value) if value else ""
 
     @app.template_filter("age")
     def age_filter(value) -> str:
