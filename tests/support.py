@@ -6,11 +6,13 @@ Import from here (and from ``tests.factories``), never from ``conftest.py``: con
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import socket
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -53,6 +55,28 @@ def fresh_postgres_schema(url: str, schema: str) -> str:
 
 def unique_schema() -> str:
     return "mig_" + uuid.uuid4().hex[:10]
+
+
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]  # params of an engine fixture
+
+
+@contextlib.contextmanager
+def empty_database(kind: str, tmp_path) -> Iterator[str]:
+    """The URL of an empty database of its own: a SQLite file, or a fresh schema on
+    BUURTPLEIN_TEST_POSTGRES_URL (dropped afterwards), for tests that need a database apart."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'apart.db'}"
+        return
+    server = os.environ.get("BUURTPLEIN_TEST_POSTGRES_URL")
+    require(bool(server), "no PostgreSQL: set BUURTPLEIN_TEST_POSTGRES_URL")
+    schema = unique_schema()
+    try:
+        yield fresh_postgres_schema(server, schema)
+    finally:
+        cleanup = db.make_engine(normalise_database_url(server))
+        with cleanup.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        cleanup.dispose()
 
 
 def clean_database(app) -> None:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from marketplace import create_app, db
-from marketplace.config import normalise_database_url
 
 from . import factories as f
 from .factories import make_user
-from .support import TEST_HASH_METHOD, fresh_postgres_schema, require, unique_schema
-
-PG = os.environ.get("BUURTPLEIN_TEST_POSTGRES_URL")
+from .support import ENGINES, TEST_HASH_METHOD, empty_database
 
 
 def snapshot(engine) -> dict[str, list[tuple]]:
@@ -42,25 +37,14 @@ def fill(engine) -> None:
         f.make_activity(session, world.velve, org=org, owner=anna)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=ENGINES)
 def cli_app(request, tmp_path):
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'live.db'}"
-    else:
-        require(bool(PG), "no PostgreSQL: set BUURTPLEIN_TEST_POSTGRES_URL")
-        schema = unique_schema()
-        url = fresh_postgres_schema(PG, schema)
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-secret",
-                      "PASSWORD_HASH_METHOD": TEST_HASH_METHOD})
-    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
-    yield app
-    app.extensions["db_engine"].dispose()
-    if schema:
-        cleanup = db.make_engine(normalise_database_url(PG))
-        with cleanup.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        cleanup.dispose()
+    with empty_database(request.param, tmp_path) as url:
+        app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test-secret",
+                          "PASSWORD_HASH_METHOD": TEST_HASH_METHOD})
+        assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+        yield app
+        app.extensions["db_engine"].dispose()
 
 
 def test_backup_then_restore_gives_back_every_row(cli_app, tmp_path):

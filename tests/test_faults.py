@@ -21,19 +21,17 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import func, text
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from marketplace import create_app, db
 from marketplace.categories import sync_categories
-from marketplace.config import normalise_database_url
 from marketplace.models import AuditEvent, HelpRequest, HelpRequestPrivate, RequestCategory
 
 from .factories import make_user, make_world
 from .factories.accounts import PASSWORD
-from .support import TEST_HASH_METHOD, free_port, fresh_postgres_schema, require, unique_schema
+from .support import ENGINES, TEST_HASH_METHOD, empty_database, free_port
 
-PG = os.environ.get("BUURTPLEIN_TEST_POSTGRES_URL")
 ROOT = Path(__file__).resolve().parents[1]
 FORM = {"category": "boodschappen", "title": "Wie doet boodschappen?", "urgency": "deze week",
         "description": "Ik kan niet goed lopen na mijn operatie.", "postcode": "7541 AB",
@@ -66,28 +64,17 @@ WORKER = textwrap.dedent("""
 """)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=ENGINES)
 def database(request, tmp_path):
-    schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'faults.db'}"
-    else:
-        require(bool(PG), "no PostgreSQL: set BUURTPLEIN_TEST_POSTGRES_URL")
-        schema = unique_schema()
-        url = fresh_postgres_schema(PG, schema)
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    with Session(engine) as session:
-        sync_categories(session)
-        make_world(session)
-        make_user(session)  # password hashed with TEST_HASH_METHOD, as the worker checks it
-    yield url, engine
-    engine.dispose()
-    if schema:
-        cleanup = db.make_engine(normalise_database_url(PG))
-        with cleanup.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        cleanup.dispose()
+    with empty_database(request.param, tmp_path) as url:
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        with Session(engine) as session:
+            sync_categories(session)
+            make_world(session)
+            make_user(session)  # password hashed with TEST_HASH_METHOD, as the worker checks it
+        yield url, engine
+        engine.dispose()
 
 
 def _start_worker(url: str, tmp_path: Path, classifier) -> tuple[subprocess.Popen, str, Path]:

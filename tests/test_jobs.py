@@ -7,43 +7,27 @@ for a job started by cron elsewhere.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 from marketplace import db, jobs
-from marketplace.config import normalise_database_url
 from marketplace.models import JobLock, utcnow
 
-from .support import fresh_postgres_schema, require, unique_schema
+from .support import ENGINES, empty_database
 
-PG = os.environ.get("BUURTPLEIN_TEST_POSTGRES_URL")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=ENGINES)
 def engine(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'jobs.db'}"
-        schema = None
-    else:
-        require(bool(PG), "no PostgreSQL: set BUURTPLEIN_TEST_POSTGRES_URL")
-        schema = unique_schema()
-        url = fresh_postgres_schema(PG, schema)
-    engine = db.make_engine(url)
-    db.upgrade(engine)
-    engine.url_for_test = url
-    yield engine
-    engine.dispose()
-    if schema:
-        cleanup = db.make_engine(normalise_database_url(PG))
-        with cleanup.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        cleanup.dispose()
+    with empty_database(request.param, tmp_path) as url:
+        engine = db.make_engine(url)
+        db.upgrade(engine)
+        engine.url_for_test = url
+        yield engine
+        engine.dispose()
 
 
 def _rows(engine):
