@@ -223,18 +223,6 @@ def test_statuses_are_renamed_to_english_and_back_with_their_data(kind, tmp_path
             _drop_schema(*pg)
 
 
-def _expression_indexes() -> set[str]:
-    return {index.name for table in SQLModel.metadata.tables.values() for index in table.indexes
-            if any(not isinstance(part, Column) for part in index.expressions)}
-
-
-def _drop_schema(url: str, schema: str) -> None:
-    cleanup = db.make_engine(url)
-    with cleanup.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-    cleanup.dispose()
-
-
 def test_check_constraints_follow_the_status_tuples(tmp_path):
     """Every CHECK of the models names exactly the values of its tuple, also in the migrated database:
     a status added to a tuple without a migration fails here (compare_metadata ignores CHECKs)."""
