@@ -248,3 +248,24 @@ def _stale(session, model, ident):
     if isinstance(row, HelpRequest):
         row.status = "open"  # what it was before the first answer
     return row
+
+
+def test_a_double_click_on_the_request_form_makes_one_request(app, server, db_session):
+    """Issue 12: the same form sent twice at once (a double click) gives one request, and both
+    answers lead to it."""
+    make_world(db_session)
+    anna = user(db_session, "anna@example.nl", "Anna de Vries")
+    browser = Browser(server).login(anna.email)
+    form = {"category": "boodschappen", "title": "Wie doet boodschappen?", "urgency": "deze week",
+            "description": "Ik kan niet goed lopen na mijn operatie.", "postcode": "7541 AB",
+            "address": "Velvetstraat 12", "languages": "nl"}
+
+    results = all_at_once([lambda: browser.post("/hulpvragen/nieuw", form)] * 2)
+
+    assert_all_redirects(results)
+    db_session.expire_all()
+    rows = db_session.exec(select(HelpRequest).where(HelpRequest.posted_by_id == anna.id)).all()
+    assert len(rows) == 1
+    later = browser.post("/hulpvragen/nieuw", {**form, "title": "Nog een vraag"})  # another question still goes in
+    assert later[0] == 302
+    assert len(db_session.exec(select(HelpRequest).where(HelpRequest.posted_by_id == anna.id)).all()) == 2

@@ -17,13 +17,13 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
-from .. import audit, contact_details, matching_service, visibility
+from .. import audit, contact_details, db, matching_service, visibility
 from ..areas import buurt_ids_in
 from ..categories import category_by_slug, ids_with_category
 from ..geocoding import OfflineGeocoder, bounding_box, metres_between, metres_from, normalise_postcode, rough_distance
 from ..paging import Page, paginate_list, paginate_query
 from ..models import (Area, Category, HelpRequest, HelpRequestPrivate, OfferCategory, Report, RequestCategory,
-                      VolunteerOffer, utcnow)
+                      User, VolunteerOffer, utcnow)
 from ..timeutil import local_today
 from ..visibility import initial_moderation_for_post
 
@@ -123,15 +123,28 @@ def distance_words(points: list[tuple[float, float]], row) -> str | None:
 # --------------------------------------------------------------------------- writing
 
 
+DOUBLE_POST_SECONDS = 60  # the same question from the same person this soon again: a double click
+
+
 def create_request(session: Session, user, data: NewRequest, lifetime_days: int) -> HelpRequest:
-    """One transaction: the public row, its private row, its category and an audit event."""
+    """One transaction: the public row, its private row, its category and an audit event.
+
+    A double click (the same title and text by the same poster within a minute) gives the request
+    the first click made: the poster's row is locked first, so the second waits and then finds it."""
+    db.lock_for_write(session, User, user.id)
+    title, description = contact_details.mask(data.title.strip()), contact_details.mask(data.description.strip())
+    same = session.exec(select(HelpRequest).where(
+        HelpRequest.posted_by_id == user.id, HelpRequest.title == title, HelpRequest.description == description,
+        HelpRequest.created_at >= utcnow() - timedelta(seconds=DOUBLE_POST_SECONDS))).first()
+    if same is not None:
+        return same
     lat, lon, buurt_id, pc4 = public_point(session, data.postcode)
     categories = [_category(session, slug) for slug in data.category_slugs]
     on_behalf = data.on_behalf and user.has_role(*ON_BEHALF_ROLES, "beheerder")
     public_name = (data.contact_first_name if on_behalf else user.first_name) or "?"
     found = contact_details.find(" ".join((data.title, data.description, data.wanted_time or "")))
     request = HelpRequest(
-        title=contact_details.mask(data.title.strip()), description=contact_details.mask(data.description.strip()),
+        title=title, description=description,
         urgency=data.urgency,
         public_name=public_name.strip().split(" ")[0][:40], buurt_id=buurt_id, pc4=pc4, lat=lat, lon=lon,
         wanted_from=data.wanted_from, wanted_until=data.wanted_until,
