@@ -307,10 +307,10 @@ class SafetyAssessment:
             first = [ALARM]
         elif "suicide" in self.topics:
             first = [ZELFMOORDPREVENTIE]
-        elif self.topics & {"home", "threat", "child", "elder"}:
-            first = [VEILIG_THUIS]
         else:
-            first = [ALARM]
+            # violence at home, threats, a child, an older person; and a doubt without a named
+            # signal (the classifier's): advice first, 112 only for immediate danger
+            first = [VEILIG_THUIS]
         return [dict(n) for n in first + [n for n in EMERGENCY_NUMBERS if n not in first]]
 
 

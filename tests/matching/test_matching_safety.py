@@ -155,3 +155,11 @@ def test_a_rule_runs_only_where_its_words_are_and_the_gate_never_hides_a_match()
         for norm in texts:
             if rule.search(norm):
                 assert may_match(gate, norm), (rule.pattern, norm)
+
+
+def test_a_doubt_without_a_named_signal_does_not_put_112_first():
+    from matching.safety import SafetyAssessment
+
+    assert SafetyAssessment("possible").numbers[0]["phone"] == "0800-2000"
+    assert SafetyAssessment("possible", frozenset({"immediate", "home"})).numbers[0]["phone"] == "112"
+    assert SafetyAssessment("none").numbers == []
