@@ -7,6 +7,7 @@ Import from here (and from ``tests.factories``), never from ``conftest.py``: con
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import socket
@@ -128,15 +129,25 @@ def trained_classifier():
     builds it. Fitting costs about 30 s of CPU, so a run stores it (outside the repository) and the
     next run with the same matching code and data loads it, as every worker loads a saved model.
     BUURTPLEIN_TEST_FRESH_CLASSIFIER=1 trains anyway; BUURTPLEIN_TEST_CACHE moves the store."""
+    from matching.classifier import CategoryClassifier
+
+    path = trained_classifier_path()
+    store = path.parent
+    fresh = os.environ.get("BUURTPLEIN_TEST_FRESH_CLASSIFIER") == "1"
+    store.mkdir(parents=True, exist_ok=True)
+    # Parallel workers (pytest-xdist) of one run: the first fits, the others wait and load its file.
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists() and not fresh:
+            return CategoryClassifier.load(path)
+        return _fit_and_store(path, store)
+
+
+def _fit_and_store(path: Path, store: Path):
     from matching.categories import CATEGORIES
     from matching.classifier import CategoryClassifier
 
-    store = Path(os.environ.get("BUURTPLEIN_TEST_CACHE") or Path.home() / ".cache" / "buurtplein-tests")
-    path = store / f"classifier-{_classifier_key()}.joblib"
-    if path.exists() and os.environ.get("BUURTPLEIN_TEST_FRESH_CLASSIFIER") != "1":
-        return CategoryClassifier.load(path)
     clf = CategoryClassifier.from_categories(CATEGORIES)
-    store.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     clf.save(tmp)
     tmp.replace(path)  # atomic: parallel runs never load half a file
@@ -144,6 +155,7 @@ def trained_classifier():
     try:
         for old in sorted(store.glob("classifier-*.joblib"), key=lambda p: p.stat().st_mtime)[:-5]:
             old.unlink(missing_ok=True)
+            old.with_suffix(".lock").unlink(missing_ok=True)
     except OSError:  # another run tidied at the same moment
         pass
     return clf
