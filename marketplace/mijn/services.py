@@ -15,6 +15,7 @@ from ..aanbod import services as offers
 from ..hulpvragen import services as requests
 from ..models import (Activity, ActivityOccurrence, ActivitySignup, HelpRequest, HelpRequestPrivate, Match, User,
                       VolunteerOffer, Voorziening, utcnow)
+from ..formatting import date_in_words, day_in_words
 from ..timeutil import to_local
 
 SOON_DAYS = 7  # from this many days before expiry we suggest renewing
@@ -157,7 +158,7 @@ def _when(occurrence: ActivityOccurrence | None) -> str | None:
     start = occurrence.starts_at
     if start.tzinfo is None:  # SQLite hands back naive UTC
         start = start.replace(tzinfo=timezone.utc)
-    return to_local(start).strftime("%d-%m-%Y %H:%M")
+    return f"{day_in_words(start)}, {to_local(start):%H:%M}"  # 'woensdag 25 november, 14:00'
 
 
 def my_matches(session: Session, user) -> list[Item]:
@@ -221,7 +222,6 @@ def my_voorzieningen(session: Session, user) -> list[Item]:
     how many referrals wait for an answer. Counts only; the referrals themselves stay behind
     their own access rule (verwijzingen.services.access)."""
     from ..models import Referral, UserOrganisation
-    from ..timeutil import to_local
     from ..voorzieningen.verification import is_possibly_outdated, verification_due_at
     if not user.has_role("aanbieder"):
         return []
@@ -238,7 +238,7 @@ def my_voorzieningen(session: Session, user) -> list[Item]:
         elif is_possibly_outdated(row):
             status, step = _("Mogelijk verouderd"), _("Lang niet gecontroleerd. Kijk of alles nog klopt en sla op.")
         else:
-            due = to_local(verification_due_at(row)).strftime("%d-%m-%Y")
+            due = date_in_words(verification_due_at(row))
             status, step = _("Actueel"), _("Klopt alles nog? Graag controleren vóór %(date)s.", date=due)
         items.append(Item(row, status, step, extra={"referrals": waiting.get(row.id, 0),
                                                     "badge": "success" if status == _("Actueel") else "waiting"}))
