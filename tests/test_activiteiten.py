@@ -301,7 +301,7 @@ def test_create_every_other_week_and_once(app, client, session):
     ({"volunteers_wanted": "21"}, "Kies een aantal van 0 tot 20."),
     ({"categories": []}, "Kies minstens één onderwerp."),
     ({"title": ""}, "Dit veld is verplicht."),
-    ({"first_date": (date.today() - timedelta(days=3)).isoformat()}, "Deze datum is al voorbij."),
+    ({"first_date": (local_today() - timedelta(days=3)).isoformat()}, "Deze datum is al voorbij."),
 ])
 def test_create_bad_input_is_422_in_dutch_keeps_input_and_writes_nothing(app, client, session, overrides, message):
     make_world(session)

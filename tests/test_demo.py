@@ -171,9 +171,10 @@ def test_demo_has_a_year_of_history_for_the_dashboard(demo):
     """Issue 11: trends need history: past requests every month, helped by new and returning volunteers."""
     from datetime import date
 
+    from marketplace.timeutil import local_today
     from marketplace.dashboard import measures, services as dsvc
     wijken = [w.id for w in demo.exec(select(Area).where(Area.kind == "wijk")).all()]
-    today = date.today()
+    today = local_today()
     period = dsvc.Period(date(today.year - 1, today.month, 1), today)
     scope = measures.Scope.of(demo, wijken, period)
     labels, by_month = measures.monthly(demo, scope, period)

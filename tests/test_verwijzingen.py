@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from marketplace.models import (AuditEvent, Consent, Referral, ReferralClient, ReferralEvent, UserWijk)
-from marketplace.timeutil import LOCAL_TZ
+from marketplace.timeutil import LOCAL_TZ, local_today
 from marketplace.verwijzingen import services as svc
 
 from .factories import add, login, make_organisation, make_user, make_voorziening, make_world
@@ -51,7 +51,7 @@ def _form(world, **extra):
     data = {"alias": ALIAS, "buurt": str(world["world"].velve.id), "age_band": "66-79", "languages": ["nl", "ar"],
             "life_domains": ["sociale_omgeving"], "contact_preference": "telefoon", "question": QUESTION,
             "zoek": "taalcafé", "legal_basis": "wmo_2015", "shared_fields": ["vraag", "voornaam", "leeftijd"],
-            "purpose": "Aanmelden bij het taalcafé.", "valid_until": (date.today() + timedelta(days=90)).isoformat(),
+            "purpose": "Aanmelden bij het taalcafé.", "valid_until": (local_today() + timedelta(days=90)).isoformat(),
             "method": "mondeling"}
     data.update(extra)
     return data
@@ -373,7 +373,7 @@ def test_searching_needs_only_the_first_two_steps(app, session, world):
     page = pro.post("/verwijzingen/nieuw", data={**data, "search": "Zoek"})
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Stap 3" in body and "Taalcafé De Velve" in body
-    assert (date.today() + timedelta(days=182)).isoformat() in body  # the consent date starts at half a year
+    assert (local_today() + timedelta(days=182)).isoformat() in body  # the consent date starts at half a year
     assert re.search(r'<input checked[^>]*value="vraag"', body) and re.search(r'<input checked[^>]*value="mondeling"', body)
     assert "Aanmelden bij de voorziening en de vraag samen oppakken." in body
 

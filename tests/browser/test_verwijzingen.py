@@ -3,12 +3,13 @@ organisation takes the client in, starts and finishes, and the wijkcoach sees th
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from marketplace import db
+from marketplace.timeutil import local_today
 from marketplace.models import UserWijk
 from .steps import log_in
 from tests.factories import add, make_organisation, make_user, make_voorziening, make_world
@@ -40,7 +41,7 @@ def test_professional_refers_the_organisation_answers_and_the_professional_sees_
     page.get_by_role("button", name="Zoek passende hulp").click()
     expect(page.get_by_role("heading", name="Stap 3. Kies de voorzieningen")).to_be_visible()
     page.get_by_role("checkbox", name="Taalcafé De Velve").check()
-    page.get_by_label("Toestemming geldt tot").fill((date.today() + timedelta(days=90)).isoformat())
+    page.get_by_label("Toestemming geldt tot").fill((local_today() + timedelta(days=90)).isoformat())
     page.get_by_role("group", name="De cliënt heeft de toestemmingstekst gehoord of gelezen en geeft toestemming"
                      " om te delen met:").get_by_label("Welzijn Velve").check()
     page.get_by_role("button", name="Verwijzen").click()
