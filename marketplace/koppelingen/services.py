@@ -105,23 +105,34 @@ def _start(session: Session, request: HelpRequest, offer: VolunteerOffer, by: Us
     return match, request, offer
 
 
-def _check_proposal(session: Session, request: HelpRequest | None, offer: VolunteerOffer | None,
-                    by: User) -> Match | None:
-    """Refuse what may not be proposed; returns the live match of this offer and request, if any."""
-    if offer is None or offer.user_id != by.id:
-        raise MatchError(_("U kunt alleen met uw eigen aanbod helpen."))
+def _check_open(session: Session, request: HelpRequest | None, offer: VolunteerOffer | None,
+                refusals: dict[str, str]) -> Match | None:
+    """What both sides check before a match is proposed (the words differ per side); returns the live
+    match of this offer and request, if any."""
     if request is None or request.status != "open" or request.moderation != "approved":
         raise MatchError(_("Deze hulpvraag staat niet meer open."))
     if visibility.is_sensitive(session, request):
-        raise MatchError(_("Bij deze vraag helpt een professional. Vrijwilligers kunnen hier niet op reageren."))
-    if offer.status != "active" or offer.moderation != "approved":
-        raise MatchError(_("Uw aanbod staat op pauze of is nog niet goedgekeurd."))
+        raise MatchError(refusals["sensitive"])
+    if offer is None or offer.status != "active" or offer.moderation != "approved":
+        raise MatchError(refusals["unavailable"])
     existing = _live_match(session, request, offer)
     if existing is not None and existing.status != "suggested":
-        raise MatchError(_("U heeft al gereageerd op deze hulpvraag."))
+        raise MatchError(refusals["already"])
     if _month_load(session, offer) >= offer.max_matches_per_month:
-        raise MatchError(_("U heeft deze maand al zoveel mensen geholpen als u wilde. Dank u wel!"))
+        raise MatchError(refusals["full"])
     return existing
+
+
+def _check_proposal(session: Session, request: HelpRequest | None, offer: VolunteerOffer | None,
+                    by: User) -> Match | None:
+    """Refuse what a volunteer may not propose, in the volunteer's words."""
+    if offer is None or offer.user_id != by.id:
+        raise MatchError(_("U kunt alleen met uw eigen aanbod helpen."))
+    return _check_open(session, request, offer, {
+        "sensitive": _("Bij deze vraag helpt een professional. Vrijwilligers kunnen hier niet op reageren."),
+        "unavailable": _("Uw aanbod staat op pauze of is nog niet goedgekeurd."),
+        "already": _("U heeft al gereageerd op deze hulpvraag."),
+        "full": _("U heeft deze maand al zoveel mensen geholpen als u wilde. Dank u wel!")})
 
 
 def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: User) -> Match:
@@ -136,21 +147,14 @@ def propose(session: Session, request: HelpRequest, offer: VolunteerOffer, by: U
 
 def _check_ask(session: Session, request: HelpRequest | None, offer: VolunteerOffer | None,
                by: User) -> Match | None:
-    """Refuse what a resident may not ask of a volunteer; returns a live suggested match, if any."""
+    """Refuse what a resident may not ask of a volunteer, in the resident's words."""
     if request is None or by.id not in request_owner_ids(request):
         raise MatchError(_("Alleen wie de vraag stelde kan een vrijwilliger vragen."))
-    if request.status != "open" or request.moderation != "approved":
-        raise MatchError(_("Deze hulpvraag staat niet meer open."))
-    if visibility.is_sensitive(session, request):
-        raise MatchError(_("Bij deze vraag helpt een professional. Vrijwilligers zien deze vraag niet."))
-    if offer is None or offer.status != "active" or offer.moderation != "approved":
-        raise MatchError(_("Deze vrijwilliger helpt nu even niet. Kies een andere."))
-    existing = _live_match(session, request, offer)
-    if existing is not None and existing.status != "suggested":
-        raise MatchError(_("U heeft deze vrijwilliger al gevraagd. U krijgt bericht als er antwoord is."))
-    if _month_load(session, offer) >= offer.max_matches_per_month:
-        raise MatchError(_("Deze vrijwilliger helpt deze maand al genoeg mensen. Kies een andere."))
-    return existing
+    return _check_open(session, request, offer, {
+        "sensitive": _("Bij deze vraag helpt een professional. Vrijwilligers zien deze vraag niet."),
+        "unavailable": _("Deze vrijwilliger helpt nu even niet. Kies een andere."),
+        "already": _("U heeft deze vrijwilliger al gevraagd. U krijgt bericht als er antwoord is."),
+        "full": _("Deze vrijwilliger helpt deze maand al genoeg mensen. Kies een andere.")})
 
 
 def ask_volunteer(session: Session, request: HelpRequest, offer: VolunteerOffer, by: User) -> Match:
