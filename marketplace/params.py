@@ -74,6 +74,11 @@ def bounded_int(raw, lo: int, hi: int, *, clamp: bool = False) -> int | None:
     return min(max(value, lo), hi) if clamp else None
 
 
+
+def page_number(raw) -> int:
+    """A page number from a query parameter: 1 when missing or not a number, clamped to 1..MAX_PAGE."""
+    return bounded_int(raw, 1, MAX_PAGE, clamp=True) or 1
+
 def finite_float(raw, lo: float, hi: float) -> float | None:
     """A decimal number within lo..hi. Refuses nan, inf, 1e400, '1_0' and non-ASCII digits."""
     if isinstance(raw, bool):

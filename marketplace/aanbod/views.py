@@ -12,7 +12,7 @@ from ..categories import all_categories
 from ..db import get_session, unit_of_work
 from ..extensions import limiter, posting_limits
 from ..models import VolunteerOffer
-from ..params import MAX_PAGE, bounded_int, int_id
+from ..params import int_id, page_number
 from ..visibility import can_see
 from . import bp
 from . import services as svc
@@ -24,7 +24,7 @@ def index():
     session = get_session()
     category = request.args.get("categorie") or None
     wijk_id = int_id(request.args.get("wijk"))
-    page = bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1
+    page = page_number(request.args.get("page"))
     rows, pages = svc.active_public(session, category, wijk_id, page)
     return render_template(
         "aanbod/index.html", rows=rows, pages=pages, page=min(page, pages),

@@ -14,7 +14,7 @@ from ..db import get_session, unit_of_work
 from ..extensions import limiter, posting_limits
 from ..models import Activity, Organisation
 from ..moderatie import support as support_requests
-from ..params import MAX_PAGE, bounded_int, int_id
+from ..params import int_id, page_number
 from ..timeutil import local_today
 from . import bp, calendar, permissions, services, signups
 from .dates import format_day
@@ -46,7 +46,7 @@ def index():
     wijken = areas.wijken(session)
     first, last = calendar.week_days(week)
     found = calendar.calendar(session, week, wijk_id, category,
-                              bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1)
+                              page_number(request.args.get("page")))
     return render_template(
         "activiteiten/index.html", days=found.rows, page=found.page, pages=found.pages, week=week,
         wijken=wijken, wijk=next((w for w in wijken if w.id == wijk_id), None), categories=categories,

@@ -12,16 +12,16 @@ from ..categories import all_categories
 from ..db import get_session, unit_of_work
 from ..extensions import posting_limits
 from ..models import HelpRequest
-from ..params import MAX_PAGE, bounded_int, int_id
+from ..params import int_id, page_number
 from ..koppelingen.services import request_panel
 from . import bp
 from . import services as svc
 from .examples import DEFAULT_EXAMPLES, EXAMPLES
-from .forms import UNKNOWN_CATEGORY, ConfirmForm, request_form
+from .forms import ConfirmForm, request_form
 
 
 def _page_arg() -> int:
-    return bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1
+    return page_number(request.args.get("page"))
 
 
 @bp.route("/")

@@ -12,7 +12,7 @@ from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..models import Activity, Report, SupportRequest
 from ..paging import paginate_list
-from ..params import MAX_PAGE, bounded_int, int_id
+from ..params import int_id, page_number
 from . import bp
 from . import services as svc
 from .forms import ConfirmListingForm, DecideForm, ReportForm
@@ -35,16 +35,12 @@ def queue():
     if wrong_wijk:
         wijk_id = None  # never another wijk's items: show all of one's own instead, and say so
     found = svc.build_queue(session, current_user, wijk_id=wijk_id)
-    pages = {name: paginate_list(getattr(found, name), _page(param), QUEUE_PER_PAGE)
+    pages = {name: paginate_list(getattr(found, name), page_number(request.args.get(param)), QUEUE_PER_PAGE)
              for name, param in PAGE_PARAMS.items()}
     for item in pages["pending"].rows:
         item.note = svc.first_post_note(session, item.kind, item.row)
     return render_template("moderatie/queue.html", queue=found, pages=pages, page_params=PAGE_PARAMS,
                            labels=svc.KIND_LABELS, wijken=choices, chosen_wijk=wijk_id, wrong_wijk=wrong_wijk)
-
-
-def _page(param: str) -> int:
-    return bounded_int(request.args.get(param), 1, MAX_PAGE, clamp=True) or 1
 
 
 @bp.route("/besluit", methods=["POST"])

@@ -6,7 +6,7 @@ from flask import abort, current_app, render_template, request
 
 from ..db import get_session
 from ..models import Area
-from ..params import MAX_PAGE, bounded_int
+from ..params import page_number
 from ..timeutil import local_today
 from . import bp
 from . import services as svc
@@ -24,7 +24,7 @@ def buurt(buurt_code: str):
     session = get_session()
     area = svc.find_buurt(session, buurt_code) or abort(404)
     wijk = session.get(Area, area.parent_id) if area.parent_id else None
-    found = svc.open_requests(session, area, bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1)
+    found = svc.open_requests(session, area, page_number(request.args.get("page")))
     return render_template("prikbord/board.html", buurt=area, wijk=wijk, today=local_today(),
                            requests=found.rows, page=found.page, pages=found.pages,
                            activities=svc.week_activities(session, area),

@@ -18,7 +18,7 @@ from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..mail import absolute_url
 from ..models import Area, AuditEvent, Organisation, Referral, ReferralClient, User, Voorziening
-from ..params import MAX_PAGE, bounded_int, int_id
+from ..params import int_id, page_number
 from ..timeutil import local_today
 from ..voorzieningen.presentation import locations_for, schedules_for
 from ..voorzieningen.schedule_text import week_in_words
@@ -41,18 +41,14 @@ def _words():
 @roles_required(*ROLES)
 def index():
     session = get_session()
-    team = svc.team_referrals(session, current_user, _page("team"))
-    inbox = svc.inbox(session, current_user, _page("inbox"))
+    team = svc.team_referrals(session, current_user, page_number(request.args.get("team")))
+    inbox = svc.inbox(session, current_user, page_number(request.args.get("inbox")))
     with unit_of_work(session):
         audit.record(session, "referral.list", detail=f"team={len(team.rows)}/{team.total} "
                                                       f"inbox={len(inbox.rows)}/{inbox.total}")
     return render_template("verwijzingen/index.html", team=team, inbox=inbox,
                            is_professional=current_user.has_role("professional"),
                            is_aanbieder=current_user.has_role("aanbieder"), **_words())
-
-
-def _page(param: str) -> int:
-    return bounded_int(request.args.get(param), 1, MAX_PAGE, clamp=True) or 1
 
 
 def _new_form(session) -> NewReferralForm:
@@ -330,7 +326,7 @@ def _audit_rows(session, page: int | None):
 @roles_required()
 def audit_log():
     session = get_session()
-    page = bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1
+    page = page_number(request.args.get("page"))
     rows, action = _audit_rows(session, page)
     names = svc.names_of(session, [r.actor_id for r in rows])
     with unit_of_work(session):

@@ -13,7 +13,7 @@ from ..categories import all_categories
 from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..models import Organisation, Voorziening
-from ..params import MAX_PAGE, bounded_int
+from ..params import bounded_int, page_number
 from ..visibility import can_see
 from . import bp, finding, presentation, reviews, services
 from .forms import OrganisationForm, ReviewForm, SearchForm, VoorzieningForm
@@ -42,7 +42,7 @@ def _search(session):
         free=bool(form.gratis.data) and ok, indicatievrij=bool(form.indicatievrij.data) and ok,
         language=(form.taal.data or "") if ok else "",
         age=bounded_int(form.leeftijd.data, 0, 120) if ok else None,
-        sort=form.sorteer.data or "", page=bounded_int(request.args.get("page"), 1, MAX_PAGE, clamp=True) or 1)
+        sort=form.sorteer.data or "", page=page_number(request.args.get("page")))
     return form, filters, chosen, not ok
 
 
