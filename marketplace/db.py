@@ -32,7 +32,7 @@ from sqlalchemy import event, text, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, create_engine, select
+from sqlmodel import Session, SQLModel, create_engine, select
 
 from .config import REPO_ROOT
 
@@ -161,8 +161,14 @@ def refresh_statistics(session: Session) -> None:
     """ANALYZE: the query planner's row counts per index. SQLite keeps none by itself, and without
     them it picks the wrong index for the city's lists (measured at 10^5 requests: 0.3 s instead of
     0.01 s a page); a full ANALYZE there takes about half a second. Run after bulk loads and by the
-    nightly lifecycle job; PostgreSQL's autovacuum analyzes too, this makes it immediate."""
-    session.execute(text("ANALYZE"))
+    nightly lifecycle job; PostgreSQL's autovacuum analyzes too, this makes it immediate. There a bare
+    ANALYZE would lock the tables of every schema in the database until commit, so it names ours."""
+    if is_sqlite(session):
+        session.execute(text("ANALYZE"))
+        return
+    preparer = session.get_bind().dialect.identifier_preparer
+    tables = ", ".join(preparer.quote(table.name) for table in SQLModel.metadata.sorted_tables)
+    session.execute(text(f"ANALYZE {tables}"))
 
 
 def is_sqlite(session: Session) -> bool:

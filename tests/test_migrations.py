@@ -6,7 +6,7 @@ import os
 import warnings
 
 import pytest
-from sqlalchemy import Column, inspect, text
+from sqlalchemy import Column, event, inspect, text
 from sqlmodel import SQLModel
 
 from marketplace import create_app, db
@@ -240,3 +240,31 @@ def test_check_constraints_follow_the_status_tuples(tmp_path):
             assert found == wanted, table.name
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_migrating_and_refreshing_statistics_leave_other_schemas_alone(tmp_path):
+    """Parallel test workers (and tenants) share one PostgreSQL database, a schema each. A bare
+    ANALYZE covers every schema and waits for their locks: it deadlocked a neighbour's TRUNCATE."""
+    engine, pg = _engine_for("postgresql", tmp_path)
+    neighbour, neighbour_pg = _engine_for("postgresql", tmp_path)
+    event.listen(engine, "connect", lambda dbapi, _record: dbapi.execute("SET lock_timeout = '3s'"))
+    try:
+        with neighbour.begin() as connection:
+            connection.execute(text("CREATE TABLE busy (id integer)"))
+        with neighbour.connect() as holder:
+            holder.begin()
+            holder.execute(text("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE"))  # as a TRUNCATE does
+            db.upgrade(engine)  # the old code waited here, then failed on lock_timeout
+            app = create_app({"TESTING": True, "DATABASE_URL": engine.url.render_as_string(False),
+                              "SECRET_KEY": "test"})
+            with app.app_context(), db.session_scope() as session:
+                session.execute(text("SET LOCAL lock_timeout = '3s'"))  # its own engine: set again
+                db.refresh_statistics(session)
+            app.extensions["db_engine"].dispose()
+            holder.rollback()
+    finally:
+        engine.dispose()
+        neighbour.dispose()
+        _drop_schema(*pg)
+        _drop_schema(*neighbour_pg)
