@@ -56,9 +56,13 @@ def _langs(text: str | None) -> tuple[str, ...]:
 
 
 def _category_map(session: Session, link, key, ids=None) -> dict[int, list[str]]:
+    """Per owner its category slugs; a request's in the order the resident chose them (the first
+    is the matcher's main need)."""
     slugs = {c.id: c.slug for c in session.exec(select(Category)).all()}
     result: dict[int, list[str]] = defaultdict(list)
     stmt = select(link) if ids is None else select(link).where(getattr(link, key).in_(ids))
+    if hasattr(link, "position"):
+        stmt = stmt.order_by(getattr(link, key), link.position, link.category_id)
     for row in session.exec(stmt).all():
         result[getattr(row, key)].append(slugs[row.category_id])
     return result
@@ -427,7 +431,7 @@ def warm_up(app) -> float:
 
 
 def request_input(session: Session, request: HelpRequest) -> HelpRequestIn:
-    slugs = _category_map(session, RequestCategory, "request_id").get(request.id, [])
+    slugs = _category_map(session, RequestCategory, "request_id", [request.id]).get(request.id, [])
     areas = _area_codes(session, request.buurt_id) if request.buurt_id else areas_at(session, request.lat, request.lon)
     return HelpRequestIn(id=request.id, text=f"{request.title}. {request.description}", lat=request.lat,
                          lon=request.lon, categories=tuple(slugs), languages=_langs(request.languages),

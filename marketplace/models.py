@@ -514,8 +514,10 @@ class HelpRequest(SQLModel, table=True):
 
     buurt: Optional["Area"] = Relationship(sa_relationship_kwargs={"viewonly": True})
     # Read-only views for pages (load them with selectinload); writes go through the link table.
+    # In the order the resident chose them (RequestCategory.position): the first is the main need.
     categories: list["Category"] = Relationship(sa_relationship_kwargs={
-        "secondary": "request_category", "order_by": "Category.sort_order", "viewonly": True})
+        "secondary": "request_category", "order_by": "[RequestCategory.position, Category.sort_order]",
+        "viewonly": True})
 
 
 class HelpRequestPrivate(SQLModel, table=True):
@@ -537,6 +539,8 @@ class RequestCategory(SQLModel, table=True):
 
     request_id: int = Field(foreign_key="help_request.id", primary_key=True, ondelete="CASCADE")
     category_id: int = Field(foreign_key="category.id", primary_key=True)
+    # The order the resident chose them in, from 0: the first is the main need (shown first, ranked first).
+    position: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 # --------------------------------------------------------------------------- matching

@@ -307,3 +307,29 @@ def test_a_request_for_someone_else_speaks_of_the_client(app, client, session):
     page = client.get(f"/hulpvragen/{row.id}").get_data(as_text=True)
     assert "U stelde deze vraag voor Fatma" in page and "De vraag van Fatma verloopt" in page
     assert "U kiest samen met Fatma" in page
+
+
+def test_the_categories_keep_the_order_the_resident_chose_them_in(app, client, session):
+    """'vervoer' then 'boodschappen': the page, the list and the matcher's main need start with
+    vervoer, although boodschappen comes first in the categories' own order."""
+    from marketplace import matching_service
+
+    make_world(session)
+    make_user(session)
+    login(client)
+    response = client.post("/hulpvragen/nieuw", data={**GOOD, "category": ["vervoer", "boodschappen"]})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<dd>Vervoer, Boodschappen</dd>" in page
+    assert page.index("categories/vervoer.svg") < page.index("categories/boodschappen.svg")
+    with app.app_context():
+        s = db.get_session()
+        row = s.exec(select(HelpRequest)).one()
+        assert matching_service.request_input(s, row).categories == ("vervoer", "boodschappen")
+        assert matching_service.suggest_for_request(s, row).needs[:2] == ["vervoer", "boodschappen"]
+        row.moderation = "approved"
+        s.commit()
+    listed = client.get("/hulpvragen/").get_data(as_text=True)
+    card = listed[listed.index("Wie doet boodschappen?") - 600:]
+    assert "Vervoer, Boodschappen" in card and "categories/vervoer.svg" in card
+    assert "categories/boodschappen.svg" not in card[:card.index("Vervoer, Boodschappen")]

@@ -516,3 +516,17 @@ def test_reasons_speak_of_the_client_in_english_too(app, scene, client, session)
     page = client.get("/koppelingen/advies?vraag=kan niet meer zelf boodschappen doen&postcode=7541AB").get_data(as_text=True)
     assert "volunteer from the client's neighbourhood" in page.replace("&#39;", "'")
     assert "from you" not in page and "your neighbourhood" not in page
+
+
+def test_chosen_categories_keep_their_order_on_the_page_and_in_the_matcher(app, scene, client, session):
+    """Gezelschap chosen before geldzaken stays first, although geldzaken comes first in the list."""
+    from marketplace import matching_service
+    unsure = make_request(session, scene["resident"], scene["world"].velve, title="Alleen en schulden",
+                          description="Ik ben veel alleen en ik heb schulden.", categories=())
+    login(client, "anna@example.nl")
+    client.post(f"/koppelingen/onderwerp/{unsure.id}", data={"slug": ["gezelschap", "geldzaken"]})
+    page = client.get(f"/hulpvragen/{unsure.id}").get_data(as_text=True)
+    assert "<dd>Gezelschap, Geldzaken</dd>" in page
+    with app.app_context():
+        s = db.get_session()
+        assert matching_service.request_input(s, s.get(HelpRequest, unsure.id)).categories == ("gezelschap", "geldzaken")

@@ -268,3 +268,36 @@ def test_migrating_and_refreshing_statistics_leave_other_schemas_alone(tmp_path)
         neighbour.dispose()
         _drop_schema(*pg)
         _drop_schema(*neighbour_pg)
+
+
+# --------------------------------------------------------------------------- the order of a request's categories
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_existing_request_categories_are_numbered_in_the_order_they_were_shown(kind, tmp_path):
+    """a2c0de5e55a2 numbers the rows it finds per request by the category's sort order (the order
+    pages showed until then), from 0; the downgrade takes the column away again."""
+    engine, pg = _engine_for(kind, tmp_path)
+    try:
+        db.upgrade(engine, "e1c0de5e55e1")
+        with engine.begin() as connection:
+            _insert(connection, "user_account", id=1, email="a@example.nl")
+            for id_, slug, order in ((1, "vervoer", 1), (2, "boodschappen", 0), (3, "klussen", 2)):
+                _insert(connection, "category", id=id_, slug=slug, sort_order=order, professional_only=False)
+            for request_id in (1, 2):
+                _insert(connection, "help_request", id=request_id, posted_by_id=1, safety="none", status="open", urgency="geen haast",
+                        moderation="approved", on_behalf=False)
+            for request_id, category_id in ((1, 3), (1, 1), (1, 2), (2, 1)):
+                connection.execute(text("INSERT INTO request_category (request_id, category_id) VALUES (:r, :c)"),
+                                   {"r": request_id, "c": category_id})
+        db.upgrade(engine, "a2c0de5e55a2")
+        with engine.connect() as connection:
+            rows = connection.execute(text(
+                "SELECT request_id, category_id, position FROM request_category ORDER BY request_id, position")).all()
+        assert [tuple(r) for r in rows] == [(1, 2, 0), (1, 1, 1), (1, 3, 2), (2, 1, 0)]
+        db.downgrade(engine, "e1c0de5e55e1")
+        assert "position" not in {c["name"] for c in inspect(engine).get_columns("request_category")}
+        db.upgrade(engine)
+    finally:
+        engine.dispose()
+        if pg:
+            _drop_schema(*pg)

@@ -186,7 +186,7 @@ def gaps(session: Session, scope: Scope) -> Gaps:
     first: dict[int, int] = {}
     for request_id, category_id in session.exec(select(RequestCategory.request_id, RequestCategory.category_id)
                                                 .where(RequestCategory.request_id.in_([r.id for r in requests] or [-1]))
-                                                .order_by(RequestCategory.category_id)).all():
+                                                .order_by(RequestCategory.position, RequestCategory.category_id)).all():
         first.setdefault(request_id, category_id)
     for r in requests:
         if r.id not in first:

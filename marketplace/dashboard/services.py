@@ -86,7 +86,7 @@ def compute(session: Session, wijk_ids: list[int], period: Period) -> Figures:
     first_category: dict[int, int] = {}
     for request_id, category_id in session.exec(select(RequestCategory.request_id, RequestCategory.category_id)
                                                 .where(RequestCategory.request_id.in_(ids or [-1]))
-                                                .order_by(RequestCategory.category_id)).all():
+                                                .order_by(RequestCategory.position, RequestCategory.category_id)).all():
         first_category.setdefault(request_id, category_id)
     matches = defaultdict(list)
     for m in session.exec(select(Match).where(Match.request_id.in_(ids or [-1]))).all():

@@ -251,7 +251,8 @@ class _City:
             privates.append({"address": f"{pc.street or buurt.name} {self.rng.randint(1, 250)}", "postcode": pc.postcode})
         ids = self._insert(HelpRequest, rows, ids=True)
         self._insert(HelpRequestPrivate, ({"request_id": r, **p} for r, p in zip(ids, privates)))
-        self._insert(RequestCategory, ({"request_id": r, "category_id": self.categories[t["categories"][0]].id}
+        self._insert(RequestCategory, ({"request_id": r, "category_id": self.categories[t["categories"][0]].id,
+                                        "position": 0}
                                        for r, t in zip(ids, picks)))
 
     def activities(self, organisations: list[int], n: int) -> None:
@@ -289,9 +290,10 @@ class _Templates:
     """The plain demo's listings, read back from the database, as patterns to vary."""
 
     def __init__(self, session: Session):
-        def slugs(link, key, owner_id):
+        def slugs(link, key, owner_id):  # a request's in the order chosen: its first is the main need
+            order = (link.position, Category.id) if hasattr(link, "position") else (Category.id,)
             return [c.slug for c in session.exec(select(Category).join(link, link.category_id == Category.id)
-                                                 .where(getattr(link, key) == owner_id).order_by(Category.id))]
+                                                 .where(getattr(link, key) == owner_id).order_by(*order))]
 
         self.voorzieningen = []
         for v in session.exec(select(Voorziening).order_by(Voorziening.id)).all():

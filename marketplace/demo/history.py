@@ -49,7 +49,8 @@ def _templates(s) -> list[tuple[str, str, int]]:
     ordinary = s.exec(select(HelpRequest.title, HelpRequest.description, RequestCategory.category_id)
                       .join(RequestCategory, RequestCategory.request_id == HelpRequest.id)
                       .join(Category, Category.id == RequestCategory.category_id)
-                      .where(HelpRequest.safety == "none", Category.professional_only == False)  # noqa: E712
+                      .where(HelpRequest.safety == "none", Category.professional_only == False,  # noqa: E712
+                             RequestCategory.position == 0)  # the main need: one pattern per request
                       .order_by(HelpRequest.id)).all()
     return [tuple(row) for row in ordinary]
 
@@ -80,7 +81,7 @@ def _past_request(s, rng, template, buurt: Area, poster: User, created, offers_b
                           expires_at=(created + timedelta(days=30)).date())
     s.add(request)
     s.flush()
-    s.add(RequestCategory(request_id=request.id, category_id=category_id))
+    s.add(RequestCategory(request_id=request.id, category_id=category_id, position=0))
     s.add(HelpRequestPrivate(request_id=request.id, address=f"{buurt.name} {rng.randint(1, 180)}"))
     answered = created + timedelta(hours=rng.choice([2, 5, 9, 20, 30, 60, 90]))
     finished = answered + timedelta(days=rng.randint(1, 9))

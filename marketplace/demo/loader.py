@@ -191,8 +191,10 @@ class _Builder:
         return location
 
     def _link_categories(self, link_model, key: str, owner_id: int, slugs: list[str]) -> None:
-        for slug in dict.fromkeys(slugs):
-            self.s.add(link_model(**{key: owner_id, "category_id": self.categories[slug].id}))
+        for position, slug in enumerate(dict.fromkeys(slugs)):
+            # A request keeps the order its categories were chosen in (the first is the main need).
+            order = {"position": position} if hasattr(link_model, "position") else {}
+            self.s.add(link_model(**{key: owner_id, "category_id": self.categories[slug].id, **order}))
 
     def voorzieningen(self) -> None:
         for i, v in enumerate(content.VOORZIENINGEN):

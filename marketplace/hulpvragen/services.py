@@ -161,8 +161,8 @@ def create_request(session: Session, user, data: NewRequest, lifetime_days: int)
         postcode=normalise_postcode(data.postcode),
         contact_name=(data.contact_name or "").strip() or None if on_behalf else None,
         contact_phone=(data.contact_phone or "").strip() or None if on_behalf else None))
-    for category in categories:
-        session.add(RequestCategory(request_id=request.id, category_id=category.id))
+    for position, category in enumerate(categories):  # the resident's order: the first is the main need
+        session.add(RequestCategory(request_id=request.id, category_id=category.id, position=position))
     audit.record(session, "request.create", "request", request.id,
                  f"moderation={request.moderation} on_behalf={on_behalf}")
     if found:  # masked above; a preventiemakelaar looks whether more needs hiding

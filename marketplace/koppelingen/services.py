@@ -457,7 +457,7 @@ def confirm_category(session: Session, request: HelpRequest, user, slugs) -> Non
     found = {c.slug: c for c in session.exec(select(Category).where(Category.slug.in_(slugs))).all()}
     if len(found) != len(slugs):
         raise MatchError(_("Kies een onderwerp uit de lijst."))
-    for slug in slugs:
-        session.add(RequestCategory(request_id=request.id, category_id=found[slug].id))
+    for position, slug in enumerate(slugs):  # kept in the order chosen: the first is the main need
+        session.add(RequestCategory(request_id=request.id, category_id=found[slug].id, position=position))
         matching_service.record_category_choice(session, f"{request.title}. {request.description}", slug)
     audit.record(session, "request.category", "request", request.id, actor_id=user.id, detail=",".join(slugs))

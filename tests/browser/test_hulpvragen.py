@@ -89,3 +89,31 @@ def test_ambassadeur_posts_on_behalf_and_the_public_does_not_see_the_phone(live_
         assert PHONE not in body and "Yilmaz" not in body and "Velvetstraat 12" not in body
     finally:
         anonymous.close()
+
+
+def test_the_tile_ticked_first_is_the_main_need(live_server, page, browser):
+    """Vervoer ticked before Boodschappen: the tiles show 1 and 2 and the request lists Vervoer
+    first, although the browser itself sends checkboxes in page order (Boodschappen first)."""
+    with live_server.app_context():
+        s = db.get_session()
+        make_world(s)
+        make_user(s)
+    base = live_server.live_url
+    _login(page, base, "anna@example.nl")
+    page.goto(base + "/hulpvragen/nieuw")
+    expect(page.get_by_text("Kies eerst wat het belangrijkst is.")).to_be_visible()
+    vervoer, boodschappen = (page.get_by_role("checkbox", name=n) for n in ("Vervoer", "Boodschappen"))
+    _press(page, vervoer)
+    _press(page, boodschappen)
+    label = page.locator("label[for='category-boodschappen']")
+    assert (page.locator("label[for='category-vervoer']").get_attribute("data-order"),
+            label.get_attribute("data-order")) == ("1", "2")
+    _next(page, "Stap 2 van 5: Vertel uw vraag")
+    page.get_by_label("Uw vraag in een paar woorden").fill("Naar de dokter en boodschappen")
+    page.get_by_label("Vertel in uw eigen woorden").fill("Ik moet naar de dokter en daarna boodschappen doen.")
+    for heading in ("Stap 3 van 5: Hoe snel?", "Stap 4 van 5: Wanneer?", "Stap 5 van 5: Waar?"):
+        _next(page, heading)
+    page.get_by_label("Postcode").fill("7541 AB")
+    _press(page, page.get_by_role("button", name="Vraag versturen"), "Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Naar de dokter en boodschappen")
+    expect(page.locator("dd", has_text="Vervoer, Boodschappen")).to_be_visible()

@@ -23,7 +23,7 @@ def make_request(session, poster, buurt: Area, title="Wie kan boodschappen voor 
         expires_at=kw.pop("expires_at", local_today() + timedelta(days=30)), **kw))
     session.add(HelpRequestPrivate(request_id=request.id, address=address, postcode="7541AB",
                                    contact_name=contact_name, contact_phone=contact_phone))
-    for slug in categories:
-        session.add(RequestCategory(request_id=request.id, category_id=cats[slug].id))
+    for position, slug in enumerate(categories):
+        session.add(RequestCategory(request_id=request.id, category_id=cats[slug].id, position=position))
     session.commit()
     return request
