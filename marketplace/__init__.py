@@ -270,6 +270,9 @@ def register_schema_check(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from . import data_language
+    data_language.register(app)  # |nl and field_lang: Dutch data says it is Dutch
+
     # Main menu: (endpoint, Dutch label, who sees it). Entries whose view does not exist
     # (yet) are left out, so an area can be built without breaking every page.
     menu = [

@@ -165,8 +165,39 @@ def test_english_pages_translate_categories_and_the_login_message_and_mark_dutch
     assert "Please log in first to see this page." in login_page
     request_page = client.get(f"/hulpvragen/{r.id}").get_data(as_text=True)
     assert '<span lang="nl">Wie doet boodschappen?</span>' in request_page
-    assert '<p class="lead pre-line" lang="nl">' in request_page
+    assert '<p class="lead pre-line"><span lang="nl">' in request_page
     listing = client.get(f"/voorzieningen/{v.id}").get_data(as_text=True)
-    assert '<h1 lang="nl">Taalcafé De Velve</h1>' in listing and '<p lang="nl">Samen Nederlands oefenen.</p>' in listing
+    assert '<h1><span lang="nl">Taalcafé De Velve</span></h1>' in listing
+    assert '<p><span lang="nl">Samen Nederlands oefenen.</span></p>' in listing
     found = client.get("/voorzieningen/?q=taalcafe").get_data(as_text=True)
-    assert 'lang="nl">Taalcafé De Velve</a>' in found
+    assert '<span lang="nl">Taalcafé De Velve</span></a>' in found
+
+
+def test_dutch_data_says_so_through_one_filter_in_queues_cards_and_edit_forms(app, client, session):
+    """|nl (marketplace/data_language.py) wraps Dutch data; the field macro marks an input that
+    shows stored data, not an empty one the writer fills in their own language."""
+    from flask import render_template_string
+
+    from .factories import login, make_offer, make_preventiemakelaar, make_request, make_user, make_world
+    with app.test_request_context():
+        assert render_template_string("{{ '<b>Hé</b>'|nl }}|{{ none|nl }}|{{ ''|nl }}") == (
+            '<span lang="nl">&lt;b&gt;Hé&lt;/b&gt;</span>||')
+    world = make_world(session)
+    volunteer = make_user(session, email="piet@example.nl", roles=("vrijwilliger",), name="Piet")
+    offer = make_offer(session, volunteer, world.velve, title="Ik fiets graag mee")
+    make_request(session, make_user(session), world.velve, title="Wie helpt met de tuin?", moderation="pending")
+    make_preventiemakelaar(session, world)
+    login(client, "piet@example.nl")
+    client.post("/taal", data={"lang": "en"})
+    edit = client.get(f"/aanbod/{offer.id}/bewerken").get_data(as_text=True)
+    assert re.search(r'<input[^>]*lang="nl"[^>]*value="Ik fiets graag mee"|<input[^>]*value="Ik fiets graag mee"[^>]*lang="nl"', edit)
+    assert re.search(r'<textarea[^>]*lang="nl"', edit)
+    new = client.get("/aanbod/nieuw").get_data(as_text=True)
+    assert 'lang="nl"' not in new.split("<main", 1)[1].split("</main>", 1)[0]
+    mine = client.get("/mijn/").get_data(as_text=True)
+    assert '<span lang="nl">Ik fiets graag mee</span>' in mine
+    moderator = app.test_client()
+    login(moderator, "pm@example.nl")
+    moderator.post("/taal", data={"lang": "en"})
+    queue = moderator.get("/moderatie/").get_data(as_text=True)
+    assert '<span lang="nl">Wie helpt met de tuin?</span>' in queue

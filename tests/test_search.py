@@ -111,7 +111,7 @@ def test_an_organisations_name_finds_its_voorzieningen_first(session):
 def test_the_organisation_first_also_on_the_sociale_kaart(client, session):
     koffie, spreekuur, plaats = _two_organisations(session)
     page = client.get("/voorzieningen/?q=Buurtwerk+Oost").get_data(as_text=True)
-    first, second, third = (page.index(name) for name in ("Koffieochtend", "Spreekuur", "Buurtwerkplaats Oost</a>"))
+    first, second, third = (page.index(name) for name in ("Koffieochtend", "Spreekuur", "Buurtwerkplaats Oost</span></a>"))
     assert max(first, second) < third
 
 

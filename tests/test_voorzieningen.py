@@ -17,7 +17,7 @@ from .factories import login, make_organisation, make_user, make_voorziening, ma
 
 
 def titles(response) -> list[str]:
-    return re.findall(r'class="card__title"><a href="[^"]+"[^>]*>([^<]+)<', response.get_data(as_text=True))
+    return re.findall(r'class="card__title"><a href="[^"]+"[^>]*>(?:<span lang="nl">)?([^<]+)<', response.get_data(as_text=True))
 
 
 def _setup(session):
