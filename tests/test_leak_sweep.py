@@ -48,10 +48,26 @@ def sweep_app(base_config, _migrated):
     app.extensions["db_engine"].dispose()
 
 
+# Kinds of authz_world that live in one table: a route for one of them is tried with the ids of all.
+SAME_TABLE = ({"request", "safety_request", "pending_request"}, {"offer", "pending_offer"})
+
+
+def _ids_by_kind(world) -> dict[str, list[int]]:
+    ids = {kind: {i for i in (objects.other, objects.other_wijk, *objects.own.values()) if i}
+           for kind, objects in world.objects.items()}
+    for family in SAME_TABLE:
+        together = set().union(*(ids.get(kind, set()) for kind in family))
+        ids.update({kind: together for kind in family})
+    return {kind: sorted(found) for kind, found in ids.items()}
+
+
 def _seed_urls(app) -> set[str]:
+    """Every GET route, with the ids of every object of the route's kind (its rule in the
+    authorization matrix), or of all objects when the route names no kind."""
+    from .test_authorization_matrix import RULES
     world = app.config["AUTHZ_WORLD"]
-    ids = sorted({i for objects in world.objects.values()
-                  for i in (objects.other, objects.other_wijk, *objects.own.values()) if i})
+    by_kind = _ids_by_kind(world)
+    every_id = sorted({i for found in by_kind.values() for i in found})
     urls = {"/"}
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
@@ -61,9 +77,11 @@ def _seed_urls(app) -> set[str]:
                 urls.add(url_for(rule.endpoint))
                 continue
             (name,) = rule.arguments
+            kind = RULES[rule.endpoint].kind if rule.endpoint in RULES else None
+            ids = by_kind.get(kind, every_id)
             pool = ids if isinstance(rule._converters[name], IntegerConverter) else app.config["AREA_CODES"]
             urls.update(url_for(rule.endpoint, **{name: value}) for value in pool)
-        for i in ids:
+        for i in by_kind["request"]:
             urls.add(url_for("koppelingen.propose_help", hulpvraag=i))
             urls.add(url_for("moderatie.report", soort="request", id=i))
     for text in ("boodschappen", "Dreigingzaak bedreigt", "Zeynep"):
@@ -92,6 +110,14 @@ def _crawl(app, client) -> dict[str, str]:
                     continue
                 todo.append(parts.path + (f"?{parts.query}" if parts.query else ""))
     return seen
+
+
+def _crawl_as(app, viewer: str) -> dict[str, str]:
+    """The viewer's crawl, once per module (two tests read the professional's)."""
+    crawls = app.config.setdefault("CRAWLS", {})
+    if viewer not in crawls:
+        crawls[viewer] = _crawl(app, _viewer_client(app, viewer))
+    return crawls[viewer]
 
 
 def _viewer_client(app, viewer: str):
@@ -133,8 +159,7 @@ def _forbidden(world, viewer: str) -> list[str]:
 
 @pytest.mark.parametrize("viewer", ["anonymous", "fresh-bewoner", "fresh-vrijwilliger", *ROLES])
 def test_no_page_shows_what_the_viewer_may_not_see(sweep_app, viewer):
-    client = _viewer_client(sweep_app, viewer)
-    pages = _crawl(sweep_app, client)
+    pages = _crawl_as(sweep_app, viewer)
     assert len(pages) > 60  # the crawl really went round
     forbidden = _forbidden(sweep_app.config["AUTHZ_WORLD"], viewer)
     leaks = sorted({f"{url}: {secret}" for url, body in pages.items() for secret in forbidden if secret in body})
@@ -143,7 +168,6 @@ def test_no_page_shows_what_the_viewer_may_not_see(sweep_app, viewer):
 
 def test_the_sweep_would_see_a_leak(sweep_app):
     """The sweep is not blind: the professional of wijk A does find wijk A's safety request."""
-    client = _viewer_client(sweep_app, "professional")
-    pages = _crawl(sweep_app, client)
+    pages = _crawl_as(sweep_app, "professional")
     marks = [s for s in sweep_app.config["AUTHZ_WORLD"].secrets["other"] if s.startswith(aw.SAFETY_MARK)]
     assert marks and any(marks[0] in body for body in pages.values())
