@@ -4,9 +4,10 @@ Usage (from the repository root):
 
     BUURTPLEIN_INSTANCE=/tmp/relevance .venv/bin/flask --app wsgi demo
     BUURTPLEIN_INSTANCE=/tmp/relevance .venv/bin/python benchmarks/relevance_sample.py \
-        [--out /tmp/relevance_sample.json] [--n 50] [--seed 2026]
+        [--out /tmp/relevance_sample.json] [--n 50] [--seed 2026] [--split test|dev]
 
-Takes a fixed-seed sample of matching/eval/test.csv (random.Random(seed).sample over all rows),
+Takes a fixed-seed sample of matching/eval/test.csv (random.Random(seed).sample over all rows;
+``--split dev``: over the dev rows of the labelled corpus instead, for trying changes),
 asks the demo municipality's matcher for the top 3 of each text, and writes one JSON record per
 request: the test row, where it was asked from, the matcher's needs/safety/confidence/emergency
 numbers and the three suggestions with the listing's real description from the database. A short
@@ -55,9 +56,9 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=50)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--csv", default=str(ROOT / "matching/eval/test.csv"))
-    ap.add_argument("--split", default=None,
-                    help="take the sample from this split of the labelled corpus instead of --csv "
-                         "(dev: for trying changes; the test split is for the judged report only)")
+    ap.add_argument("--split", choices=("test", "dev"), default="test",
+                    help="test (default, the judged rounds): the rows of --csv; dev: the dev rows of the "
+                         "labelled corpus, for trying changes (the test split is for the judged report only)")
     args = ap.parse_args()
 
     if not os.environ.get("BUURTPLEIN_INSTANCE"):
@@ -70,7 +71,7 @@ def main() -> int:
     import marketplace.db
     import marketplace.matching_service as ms
 
-    if args.split:
+    if args.split == "dev":
         from matching.classifier import load_corpus
         rows = [dict(r, categories=";".join(r["categories"])) for r in load_corpus((args.split,))]
     else:
