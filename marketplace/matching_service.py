@@ -90,7 +90,10 @@ def supply_from_db(session: Session, now: datetime | None = None, ids: dict[str,
 def _gazetteer(session: Session) -> dict[str, str]:
     """Normalised wijk and buurt names -> area code (for "Voor inwoners van Velve-Lindenhof")."""
     from matching.text import normalise
-    return {normalise(a.name): a.code for a in session.exec(select(Area).where(Area.kind.in_(("wijk", "buurt")))).all()}
+    areas = session.exec(select(Area).where(Area.kind.in_(("wijk", "buurt")))).all()
+    # A wijk and one of its buurten may share a name ("Twekkelerveld"): the name means the wijk
+    # (a team "voor bewoners van Twekkelerveld" serves all its buurten), so the wijk is read last.
+    return {normalise(a.name): a.code for a in sorted(areas, key=lambda a: a.kind == "wijk")}
 
 
 def _area_codes(session: Session, buurt_id: int | None) -> tuple[str, ...]:
@@ -522,6 +525,7 @@ _GROUP_NAMES = {
     "vrouwen": lambda: _("vrouwen"),
     "mannen": lambda: _("mannen"),
     "verlies": lambda: _("mensen die iemand verloren hebben"),
+    "gezin": lambda: _("gezinnen met kinderen"),
 }
 
 

@@ -37,7 +37,7 @@ _FIRST_STAGE = re.compile(r"\b(ik ben|ik zit|ik studeer|i am|i m)\b.{0,25}\b(stu
 _AGES = [
     # "84 jaar", "80-jarige", but not a duration ("al 30 jaar getrouwd", "2 jaar geleden")
     re.compile(r"(?<!\bal )(?<!sinds )(?<!ruim )(?<!bijna )(?<!na )(?<!over )(?<!binnen )(?<!for )(?<!dan )"
-               r"(?<!zo n )(?<!ongeveer )(?<!laatste )(?<!afgelopen )\b(\d{1,3})\s*(jaar|jarige|jr|years?)\b"
+               r"(?<!zo n )(?<!ongeveer )(?<!laatste )(?<!afgelopen )\b(\d{1,3})\s*(jaar|jarige|jr|years?|y o|yo)\b"
                r"(?!\s+(geleden|lang|getrouwd|gewerkt|samen|in nederland|hier|ago|married|in the))"),
     re.compile(r"\((\d{1,3})\)"),
     re.compile(r"\b(zoon|zoontje|dochter|dochtertje|kind|moeder|vader|man|vrouw|oma|opa|meneer|mevrouw|jongen|"
@@ -64,6 +64,11 @@ GROUPS: dict[str, tuple[str, str]] = {
     "mannen": (r"\bmannen\b|vader voor vader|\bvaders\b",
                r"\b(ik ben (een )?(man|vader|weduwnaar)|vader|papa|weduwnaar|mijn vrouw|father|dad|husband|"
                r"widower|man van)\b"),
+    # Family services (a gezinscoach): only when a child is part of the question.
+    "gezin": (r"gezinscoach|gezinsbegeleid\w*|gezinnen met kinderen",
+              r"\b(kind|kinderen|kindje\w*|zoon\w*|dochter\w*|baby\w*|peuter\w*|kleuter\w*|puber\w*|tiener\w*|"
+              r"gezin\w*|pleegkind\w*|kids?|child|children|son|sons|daughter\w*|toddler\w*|teenager\w*|"
+              r"\w+ year old|\w+jarige)\b"),
     "verlies": (r"\bverlies|rouw|verloren",
                 r"overl\w*|verlies|verloren|rouw\w*|weduw\w*|gestorven|dood gegaan|begrafenis|passed away|"
                 r"died|death|grief|lost my"),
@@ -120,6 +125,24 @@ class Person:
 
     spans: tuple[tuple[int, int], ...]
     groups: int
+
+    def said(self) -> tuple[tuple[int, int], ...]:
+        """The ages the text itself names (not the adult writer or child assumed when none is)."""
+        return tuple(s for s in self.spans if s not in (WRITER, CHILD_OF_WRITER))
+
+
+SENIOR_FROM = 55  # a listing for this age and up (55+, 65+) is for someone whose text says they are near it
+NEAR_SENIOR = 50
+
+
+def age_doubt(person: Person, lo, hi):
+    """Listings for an age group the text gives no sign of (a 65+ class when no age or stage is said,
+    a children's club when no child is named): they may still fit, but less well (a soft rule: many
+    older residents never write their age). NumPy arrays of the listings' ages in, booleans out."""
+    said = person.said()
+    senior = any(b >= NEAR_SENIOR for _a, b in said)
+    child = any(a < 18 for a, _b in said) or CHILD_OF_WRITER in person.spans
+    return ((lo >= SENIOR_FROM) & (not senior)) | ((hi < 18) & (not child))
 
 
 def person_of(text: str) -> Person:

@@ -21,9 +21,9 @@ from .types import HelpRequestIn, SuggestResult, Suggestion, SupplyItem
 SAFETY_RADIUS_M = 30_000.0  # professional help for danger may sit anywhere in the city
 SAFETY_PROBABILITY = 0.5    # a professional-only category this likely: a professional looks first
 MAX_INFERRED = 3            # categories searched when the resident confirmed none
-PER_NEED_MIN = 2            # every need of a request gets at least this many places in the list
-RELEVANCE_MARGIN = 0.10     # fit (category + text score) below the best of its need: left out
+RELEVANCE_MARGIN = 0.5      # a textual fit this far below the best of its need (1): left out
 ALL_KINDS = tuple(KIND_CODE.values())
+AGE_DOUBT = 0.5            # the fit of a listing for an age group the text gives no sign of, times this
 RESTRICTED_KINDS_K = 2.5    # k nearest × this when only some kinds may be suggested (in doubt, danger)
 TOPIC_CATEGORY = {"suicide": "gezondheid"}  # danger topics whose care lives in another category
 
@@ -167,20 +167,21 @@ class Matcher:
         keep = self._allowed(pos, dist, cat, und, request, far)
         pos, dist, cat, fit = pos[keep], dist[keep], cat[keep], fit[keep]
         near = np.where(self.index.cols["home"][pos], 0.0, dist)  # a service that comes to you is at the door
-        parts = self._parts(request, und, pos, near, cat, fit, now)
+        asked = topics.topics_of(request.text)
+        parts = self._parts(request, und, pos, near, cat, fit, now, asked)
         score = scoring.total(parts, self.weights)
-        fit_score = self.weights["category"] * parts["category"] + self.weights["text"] * parts["text"]
         if und.safety.level != "danger":  # danger lists go by the danger's own topic instead
-            on = self._on_subject(pos, cat, topics.topics_of(request.text))
-            pos, dist, near, cat, score, fit_score = (a[on] for a in (pos, dist, near, cat, score, fit_score))
+            on = self._on_subject(pos, cat, asked)
+            pos, dist, near, cat, score = (a[on] for a in (pos, dist, near, cat, score))
             parts = {k: v[on] for k, v in parts.items()}
         topic = (self.index.cols["topics"][pos] & audience.topic_mask(und.safety.topics)) != 0
         if und.safety.level != "none":  # the service made for this danger is in the list before any other
             score = score + topic
-        picked = self._pick(pos, near, cat, score, fit_score, [i for i, _ in chosen], limit)
+        picked = self._pick(pos, near, cat, score, parts["fit"], [i for i, _ in chosen], limit,
+                            topic if und.safety.level != "none" else None)
         rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
-        order = picked[self._display_order(pos[picked], near[picked], rung, und.safety.level != "none",
-                                           topic[picked])]
+        order = picked[self._display_order(pos[picked], near[picked], rung, scoring.fit_step(parts["fit"][picked]),
+                                           und.safety.level != "none", topic[picked])]
         return Ranked(pos[order], dist[order], cat[order], score[order],
                       {k: v[order] for k, v in parts.items()})
 
@@ -206,37 +207,44 @@ class Matcher:
                 keep[mine] = level[mine] >= best
         return keep
 
-    def _pick(self, pos, dist, cat, score, fit_score, needs: list[int], limit: int) -> np.ndarray:
-        """The best-scoring candidates, with room for every need: each need first gets its
-        best ``PER_NEED_MIN`` (or its fair share), the rest of the list goes by score. A candidate
-        that fits the question clearly worse than the best of its need (what it is about, not how
-        light or near it is: ``RELEVANCE_MARGIN``) stays out, because the list is shown
-        lightest-first and nearest-first and a weak fit next door must not push a good one down."""
+    def _pick(self, pos, dist, cat, score, fit, needs: list[int], limit: int, first=None) -> np.ndarray:
+        """Who is in the list: chosen per need, then shown in one order (``_display_order``).
+        Within a need what fits the question best comes first (``fit``: the listing's textual fit,
+        1 for the best of its need, in ``scoring.FIT_STEPS`` steps), then the score (light, near,
+        on time); a candidate that fits clearly worse than the best of its need
+        (``RELEVANCE_MARGIN``) stays out, so a weak fit next door cannot push a good one out.
+        Each need takes its best candidate in turn (the first need first), so a list of three
+        covers three needs instead of holding the three best of one. In danger or doubt the
+        services made for that danger (``first``) come in before any round."""
         best = self._best_first(pos, dist, score)
-        need_best = np.zeros(int(cat.max()) + 1 if len(cat) else 0)  # per category: its best fit
-        for c in np.unique(cat):
-            need_best[c] = fit_score[cat == c].max()
-        good = fit_score[best] >= need_best[cat[best]] - RELEVANCE_MARGIN
-        best = best[good]
-        share = max(PER_NEED_MIN, limit // max(1, len(needs))) if len(needs) > 1 else limit
-        cat_best, taken, picked = cat[best], np.zeros(len(best), bool), []
-        for need in needs:  # a need's best `share` not taken yet, in score order
-            mine = np.flatnonzero((cat_best == need) & ~taken)[:share]
-            taken[mine] = True
-            picked.append(mine)
-        picked.append(np.flatnonzero(~taken))  # then everything else by score
-        return best[np.concatenate(picked)[:limit]].astype(np.int64)
+        keep = fit[best] >= 1.0 - RELEVANCE_MARGIN
+        if first is not None:
+            keep |= first[best]
+        best = best[keep]
+        best = best[np.argsort(-scoring.fit_step(fit[best]), kind="stable")]
+        cat_best, rounds = cat[best], np.full(len(best), np.inf)
+        turn_of = np.full(int(cat.max()) + 1 if len(cat) else 0, len(needs))  # category -> its turn
+        for turn, need in enumerate(needs):  # the k-th best of each need comes in round k
+            mine = np.flatnonzero(cat_best == need)
+            rounds[mine] = np.arange(len(mine))
+            if need < len(turn_of):
+                turn_of[need] = turn
+        if first is not None:
+            rounds[first[best]] = -1
+        order = np.lexsort((np.arange(len(best)), turn_of[cat_best], rounds))  # round, need, fit and score
+        return best[order[:limit]].astype(np.int64)
 
-    def _display_order(self, pos, dist, ladder, professional_first: bool, topic=None) -> np.ndarray:
+    def _display_order(self, pos, dist, ladder, fit_step, professional_first: bool, topic=None) -> np.ndarray:
         """The one sort of what people see, exactly as the heading says: lightest help first (the
-        ladder; for social needs a group activity is the lightest step), then nearest. When safety
-        is in doubt professional help comes first, the service made for that danger (violence at
-        home, suicide) before a general one. The score only chose who is in the list."""
+        ladder; for social needs a group activity is the lightest step), then what fits the
+        question best (the fit in ``scoring.FIT_STEPS`` steps), then nearest. When safety is in
+        doubt professional help comes first, the service made for that danger (violence at home,
+        suicide) before a general one. The score only chose who is in the list."""
         c = self.index.cols
         professional = c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)
         first = np.where(professional, 0, 1) if professional_first else np.zeros(len(pos))
         fits = np.where(topic, 0, 1) if professional_first and topic is not None else np.zeros(len(pos))
-        return np.lexsort((c["id"][pos], np.round(dist, 1), -np.round(ladder, 6), fits, first))
+        return np.lexsort((c["id"][pos], np.round(dist, 1), -fit_step, -np.round(ladder, 6), fits, first))
 
     def _search_plan(self, und: Understanding, kinds: tuple[int, ...]):
         """Danger looks only at professional voorzieningen, city-wide (for suicide signals also
@@ -345,6 +353,9 @@ class Matcher:
             ok &= kind != scoring.OFFER
             if und.safety.topics:  # a signal of violence, threat, neglect or suicide: professionals only
                 ok &= c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)
+        if und.safety.topics and "child" not in und.safety.topics:
+            # A service made only for a child at risk (a gezinscoach) is no filler for another danger.
+            ok &= c["topics"][pos] != audience.TOPIC_BIT["child"]
         return ok
 
     def _for_this_person(self, pos, person: audience.Person, areas: tuple[str, ...]) -> np.ndarray:
@@ -361,12 +372,14 @@ class Matcher:
                 ok[j] &= bool(self.index.areas.get(int(pos[j]), frozenset()) & here)
         return ok
 
-    def _parts(self, request, und, pos, dist, cat, fit, now) -> dict[str, np.ndarray]:
+    def _parts(self, request, und, pos, dist, cat, fit, now, asked: int = 0) -> dict[str, np.ndarray]:
         c = self.index.cols
         kind = c["kind"][pos]
+        words = self._word_overlap(request.text, c["text_row"][pos])
         return {
             "category": fit,
-            "text": self._word_overlap(request.text, c["text_row"][pos]),
+            "fit": self._text_fit(request.text, pos, cat, words, asked, und.person),
+            "text": words,
             "distance": scoring.distance_part(dist, self._radius[cat]),
             "time": scoring.time_part(_wanted_bits(request.slots), self.index.slot_table[c["slot_row"][pos]]),
             "language": scoring.language_part(self.index.languages.mask(request.languages), c["lang"][pos]),
@@ -376,6 +389,19 @@ class Matcher:
             # Whole days: a score must not change from one second to the next (the batch is repeatable).
             "freshness": scoring.freshness_part(c["updated"][pos], float(int(days_since_epoch(now)))),
         }
+
+    def _text_fit(self, text: str, pos, cat, words: np.ndarray, asked: int,
+                  person: audience.Person = audience.Person((), 0)) -> np.ndarray:
+        """scoring.fit_part: the request's words, meaning and subjects against each listing's."""
+        c = self.index.cols
+        meaning = self.index.text_vecs[c["text_row"][pos]] @ self.classifier.embed(text)
+        n_asked = int(np.bitwise_count(np.int64(asked)))
+        subjects = (np.bitwise_count(c["subjects"][pos] & asked) / n_asked if n_asked
+                    else np.zeros(len(pos)))
+        fit = scoring.fit_part(words, meaning, subjects.astype(float), cat)
+        # For an age group the text shows no sign of (a 65+ class, a children's club): half the fit.
+        doubt = audience.age_doubt(person, c["age_lo"][pos], c["age_hi"][pos])
+        return np.where(doubt, fit * AGE_DOUBT, fit)
 
     def _word_overlap(self, text: str, rows: np.ndarray) -> np.ndarray:
         """Share of the request's meaningful words (idf-weighted) that a listing's text also uses."""

@@ -12,16 +12,24 @@ from .index import KIND_CODE, TIER_CODE
 from .slots import has_slots, overlap_fraction
 
 WEIGHTS: dict[str, float] = {
-    "category": 0.22,   # does it fit the question
-    "text": 0.20,       # the request's meaningful words that the listing also uses
-    "distance": 0.16,   # close by (decays with the category's radius)
+    "category": 0.20,   # does it fit the question
+    "fit": 0.26,        # what the listing is about fits what the request says (best of its need: 1)
+    "text": 0.05,       # the request's meaningful words that the listing also uses
+    "distance": 0.14,   # close by (decays with the category's radius)
     "ladder": 0.11,     # lightest help first
-    "time": 0.09,       # available when the resident wants
-    "together": 0.08,   # group activity for social needs
-    "language": 0.06,   # a shared language
-    "load": 0.04,       # spread the work over volunteers
-    "freshness": 0.04,  # recently checked listing
+    "time": 0.08,       # available when the resident wants
+    "together": 0.07,   # group activity for social needs
+    "language": 0.04,   # a shared language
+    "load": 0.03,       # spread the work over volunteers
+    "freshness": 0.02,  # recently checked listing
 }
+# The fit part: the listing's text against the request's, each measure relative to the best
+# candidate of the same need (a short request shares few words with any listing), then mixed.
+FIT_MIX = {"words": 0.4, "meaning": 0.35, "topics": 0.25}
+# A measure's best below this is weak evidence (one shared word, half the subjects): it counts as
+# that much, not as a full fit.
+FIT_FLOOR = {"words": 0.2, "meaning": 0.0, "topics": 0.5}
+FIT_STEPS = 4  # the display sorts on the fit in this many steps, so distance still orders near-equals
 SOCIAL = frozenset({"ontmoeting", "bewegen", "gezelschap"})
 TEXT_REASON_MIN = 0.15  # share of the request's meaningful words before "gaat ook over: ..." is said
 
@@ -88,6 +96,32 @@ def freshness_part(updated_days: np.ndarray, today_days: float) -> np.ndarray:
 
 def text_part(request_vec: np.ndarray, item_vecs: np.ndarray) -> np.ndarray:
     return np.clip(item_vecs @ request_vec, 0.0, 1.0).astype(float)
+
+
+def _relative(values: np.ndarray, need: np.ndarray, floor: float = 0.0, none: float = 0.0) -> np.ndarray:
+    """Each value over the largest of its need (at least ``floor``); ``none`` where a need has
+    nothing above 0."""
+    best = np.zeros(int(need.max()) + 1 if len(need) else 0)
+    np.maximum.at(best, need, values)
+    top = np.maximum(best[need], floor)
+    return np.where(top > 0, values / np.where(top > 0, top, 1.0), none)
+
+
+def fit_part(words: np.ndarray, meaning: np.ndarray, topics: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """How well each listing's own text fits the request, against the other listings of its need:
+    the share of the request's rare words it uses (``words``), the cosine of their embeddings
+    (``meaning``, which also sees synonyms the words miss) and the share of the request's subjects
+    (topics.py) it is about (``topics``, Dutch and English alike). 1 for the best of a need on
+    measure, and again relative to the best of its need (1: the best fit the need has)."""
+    measures = {"words": words, "meaning": np.clip(meaning, 0.0, 1.0), "topics": topics}
+    mixed = sum(FIT_MIX[k] * _relative(v, need, FIT_FLOOR[k]) for k, v in measures.items())
+    return _relative(mixed, need, none=1.0)  # nothing to tell them apart: all fit alike
+
+
+def fit_step(fit: np.ndarray) -> np.ndarray:
+    """The fit in ``FIT_STEPS`` steps (3: about as good as the best, 0: the category only), for the
+    display sort and the pick: small differences in wording do not outweigh distance."""
+    return np.round(np.clip(fit, 0.0, 1.0) * (FIT_STEPS - 1))
 
 
 def total(parts: dict[str, np.ndarray], weights: dict[str, float] = WEIGHTS) -> np.ndarray:

@@ -243,7 +243,7 @@ def test_request_page_shows_suggestions_to_the_resident_and_a_help_button_to_vol
     make_voorziening(session, org, scene["world"].velve, name="Boodschappendienst De Schakel", categories=("boodschappen",))
     login(client, "anna@example.nl")
     page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
-    assert "Lichtste hulp eerst, dan dichtbij" in page and "Boodschappendienst De Schakel" in page and "Ik wil helpen" not in page
+    assert "Lichtste hulp eerst, dan wat het best past en dichtbij is" in page and "Boodschappendienst De Schakel" in page and "Ik wil helpen" not in page
     client.post("/logout")
     login(client, "mehmet@example.nl")
     page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)

@@ -58,7 +58,7 @@ def test_resident_asks_a_suggested_volunteer_and_is_helped_to_the_end(live_serve
 
     log_in(page, base, "anna@example.nl")
     page.goto(f"{base}/hulpvragen/{request_id}")
-    expect(page.get_by_role("heading", name="Lichtste hulp eerst, dan dichtbij")).to_be_visible()
+    expect(page.get_by_role("heading", name="Lichtste hulp eerst, dan wat het best past en dichtbij is")).to_be_visible()
     shot(page, "1-bewoner-suggesties")
     page.get_by_role("button", name="Vraag deze vrijwilliger").click()
     expect(page.get_by_text("U vroeg Mehmet om hulp")).to_be_visible()

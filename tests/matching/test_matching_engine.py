@@ -164,7 +164,7 @@ def test_reasons_are_codes_with_parameters_and_parts_are_visible(clf):
     assert codes["places_left"] == {"n": 3} and codes["category"] == {"slug": "ontmoeting"}
     assert "kind_activity" in codes and "cost_free_no_indicatie" in codes
     assert all(isinstance(code, str) and isinstance(params, dict) for code, params in s.reasons)
-    assert set(s.parts) == {"category", "text", "distance", "time", "language", "ladder",
+    assert set(s.parts) == {"category", "fit", "text", "distance", "time", "language", "ladder",
                             "together", "load", "freshness"}
     assert 0 < s.score <= 1
 
