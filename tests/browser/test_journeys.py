@@ -47,7 +47,8 @@ def _scene(app):
         make_offer(s, volunteer, world.velve, title="Boodschappen met de fiets")
         org = make_organisation(s)
         make_voorziening(s, org, world.velve, name="Boodschappendienst De Schakel", categories=("boodschappen",))
-        make_activity(s, world.velve, org=org, title="Samen naar de markt", categories=("boodschappen",))
+        make_activity(s, world.velve, org=org, title="Samen naar de markt", description="Samen boodschappen doen op de markt.",
+                      categories=("boodschappen",))
         request = make_request(s, resident, world.velve, title="Wie haalt mijn boodschappen?")
         return request.id
 
