@@ -8,6 +8,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from marketplace import db
+
 from .factories import make_activity, make_offer, make_request, make_user, make_world
 
 
@@ -19,12 +21,14 @@ def counted(app):
     def note(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
-    engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", note)
+    # The test's own connection when the app is joined to it (every test but real_commits ones):
+    # listening on the app's engine alone would count nothing and pass whatever the page does.
+    bind = db.bind_of(app)
+    event.listen(bind, "before_cursor_execute", note)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", note)
+        event.remove(bind, "before_cursor_execute", note)
 
 
 def _queries_for(app, client, url: str) -> int:
@@ -32,6 +36,7 @@ def _queries_for(app, client, url: str) -> int:
     with counted(app) as statements:
         response = client.get(url)
     assert response.status_code == 200
+    assert statements, "no statement counted: the counter listens in the wrong place"
     return len(statements)
 
 
@@ -70,3 +75,32 @@ def test_activity_calendar_queries_do_not_grow_with_activities(app, client, sess
         make_activity(session, world.velve, owner=make_user(session, email=f"org{i}@example.nl"), title=f"Activiteit {i}")
     many = _queries_for(app, client, "/activiteiten/?wijk=")
     assert many == few, f"{few} queries for 2 activities, {many} for 8"
+
+
+def _add_moderation_work(session, world, n: int, start: int) -> None:
+    """Pending requests and offers, a hidden one, and an open report on a request and on an offer."""
+    from marketplace.models import Report
+    for i in range(start, start + n):
+        poster = make_user(session, email=f"nieuw{i}@example.nl", name=f"Nieuw{i} Jansen")
+        request = make_request(session, poster, world.velve, title=f"Wachtende vraag {i}", moderation="pending")
+        offer = make_offer(session, poster, world.velve, title=f"Wachtend aanbod {i}", moderation="pending")
+        make_request(session, poster, world.velve, title=f"Verborgen vraag {i}", moderation="hidden")
+        shown = make_request(session, poster, world.velve, title=f"Gemelde vraag {i}")
+        session.add(Report(target_kind="request", target_id=shown.id, reason="Klopt niet"))
+        session.add(Report(target_kind="offer", target_id=offer.id, reason="Klopt niet"))
+        assert request.id
+    session.flush()
+
+
+def test_moderation_queue_queries_do_not_grow_with_items(app, client, session):
+    from .factories import login, make_preventiemakelaar
+    world = make_world(session)
+    make_preventiemakelaar(session, world)
+    _add_moderation_work(session, world, 2, 0)
+    login(client, "pm@example.nl")
+    few = _queries_for(app, client, "/moderatie/")
+    _add_moderation_work(session, world, 8, 2)
+    many = _queries_for(app, client, "/moderatie/")
+    page = client.get("/moderatie/").get_data(as_text=True)
+    assert "Wachtende vraag 9" in page and "Gemelde vraag 9" in page
+    assert many == few, f"{few} queries for 2 of each, {many} for 10"

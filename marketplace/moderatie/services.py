@@ -206,11 +206,10 @@ def build_queue(session: Session, user, now: datetime | None = None, wijk_id: in
     names = {w.id: w.name for w in areas.wijken(session)}
     narrowed = {wijk_id} if wijk_id is not None else scope
 
-    def item(kind, row, note="", since=None, seen=False) -> QueueItem | None:
+    def item(kind, row, note="", since=None) -> QueueItem | None:
+        """Every request row here was read through requests_visible_to (no danger for a beheerder)."""
         found = index.of_item(kind, row)
         if not in_scope(found, scope) or (wijk_id is not None and wijk_id not in found):
-            return None
-        if kind == "request" and not seen and not may_see_request(session, row, user):  # no danger for a beheerder
             return None
         return make_item(kind, row, note, tuple(sorted(names[w] for w in found if w in names)), since)
 
@@ -222,18 +221,21 @@ def build_queue(session: Session, user, now: datetime | None = None, wijk_id: in
             if kind == "request":  # the one request rule, in SQL
                 stmt = stmt.where(requests_visible_to(session, user))
             for row in session.exec(stmt.order_by(model.created_at).limit(PENDING_LIMIT)).all():
-                found = item(kind, row, since=row.created_at if state == "pending" else getattr(row, "updated_at", None),
-                             seen=True)
+                found = item(kind, row, since=row.created_at if state == "pending" else getattr(row, "updated_at", None))
                 if found is not None:
                     target.append(found)
-    for report in session.exec(select(Report).where(Report.status == "open").order_by(Report.created_at)).all():
-        row = get_item(session, report.target_kind, report.target_id)
+    reports = session.exec(select(Report).where(Report.status == "open").order_by(Report.created_at)).all()
+    targets = _rows_by_kind(session, user, [(r.target_kind, r.target_id) for r in reports])
+    for report in reports:
+        row = targets.get((report.target_kind, report.target_id))
         found = item(report.target_kind, row, since=report.created_at) if row is not None else None
         if found is not None:
             queue.reports.append((report, found))
-    for support in session.exec(select(SupportRequest).where(SupportRequest.status != "done")
-                                .order_by(SupportRequest.created_at)).all():
-        activity = session.get(Activity, support.activity_id)
+    supports = session.exec(select(SupportRequest).where(SupportRequest.status != "done")
+                            .order_by(SupportRequest.created_at)).all()
+    activities = _rows_by_kind(session, user, [("activity", s.activity_id) for s in supports])
+    for support in supports:
+        activity = activities.get(("activity", support.activity_id))
         found = item("activity", activity, since=support.created_at) if activity is not None else None
         if found is not None:
             queue.support.append((support, found))
@@ -244,6 +246,23 @@ def build_queue(session: Session, user, now: datetime | None = None, wijk_id: in
                 queue.outdated.append(found)
     queue.pending.sort(key=lambda i: i.since or now)  # oldest first across the kinds
     return queue
+
+
+def _rows_by_kind(session: Session, user, keys: list[tuple[str, int]]) -> dict[tuple[str, int], object]:
+    """The rows that (kind, id) pairs name, one query per kind instead of one per pair. Requests
+    only as far as ``user`` may see them: the one request rule, in the same SQL."""
+    wanted: dict[str, set[int]] = {}
+    for kind, item_id in keys:
+        if kind in MODELS:
+            wanted.setdefault(kind, set()).add(item_id)
+    found = {}
+    for kind, ids in wanted.items():
+        model = MODELS[kind]
+        stmt = select(model).where(model.id.in_(sorted(ids)))
+        if kind == "request":
+            stmt = stmt.where(requests_visible_to(session, user))
+        found.update({(kind, row.id): row for row in session.exec(stmt).all()})
+    return found
 
 
 def outdated(session: Session, kind: str, scope: set[int] | None, now: datetime,
@@ -263,20 +282,25 @@ def outdated(session: Session, kind: str, scope: set[int] | None, now: datetime,
     return found[:limit]
 
 
-def first_post_note(session, kind, row) -> str:
-    """For the items on the page shown (one owner look-up each)."""
-    owner = owner_user(session, kind, row)
-    if row.moderation == "pending" and owner is not None and not owner.trusted:
-        return _("Eerste bericht van een nieuw account.")
-    return ""
+OWNER_FIELDS = {"request": "posted_by_id", "offer": "user_id", "activity": "owner_user_id", "review": "author_id"}
+
+
+def note_first_posts(session, items: list[QueueItem]) -> None:
+    """Mark the pending items of not yet trusted accounts (the owners read in one query)."""
+    owners = [(item, getattr(item.row, OWNER_FIELDS.get(item.kind, ""), None)) for item in items
+              if item.row.moderation == "pending"]
+    ids = sorted({owner_id for _item, owner_id in owners if owner_id})
+    untrusted = set(session.exec(select(User.id).where(User.id.in_(ids), ~User.trusted)).all()) if ids else set()
+    for item, owner_id in owners:
+        if owner_id in untrusted:
+            item.note = _("Eerste bericht van een nieuw account.")
 
 
 # --------------------------------------------------------------------------- owners
 
 
 def owner_user(session: Session, kind: str, row) -> User | None:
-    owner_id = {"request": "posted_by_id", "offer": "user_id", "activity": "owner_user_id",
-                "review": "author_id"}.get(kind)
+    owner_id = OWNER_FIELDS.get(kind)
     value = getattr(row, owner_id, None) if owner_id else None
     return session.get(User, value) if value else None
 

@@ -37,8 +37,7 @@ def queue():
     found = svc.build_queue(session, current_user, wijk_id=wijk_id)
     pages = {name: paginate_list(getattr(found, name), page_number(request.args.get(param)), QUEUE_PER_PAGE)
              for name, param in PAGE_PARAMS.items()}
-    for item in pages["pending"].rows:
-        item.note = svc.first_post_note(session, item.kind, item.row)
+    svc.note_first_posts(session, pages["pending"].rows)
     return render_template("moderatie/queue.html", queue=found, pages=pages, page_params=PAGE_PARAMS,
                            labels=svc.KIND_LABELS, wijken=choices, chosen_wijk=wijk_id, wrong_wijk=wrong_wijk)
 
