@@ -30,8 +30,10 @@ from marketplace import create_app, db
 from marketplace.config import normalise_database_url
 
 from .support import (TEMPLATES, TEST_HASH_METHOD, clean_database, fresh_postgres_schema, require,
-                      trained_classifier)
+                      share_url_builders, trained_classifier)
 from .factories import login, make_user  # noqa: F401  (kept for branches in flight: import from tests.factories)
+
+share_url_builders()
 
 # One schema per test process, so parallel runs on one PostgreSQL never wipe each other.
 TEST_SCHEMA = f"buurtplein_tests_{os.getpid()}"
