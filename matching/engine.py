@@ -23,6 +23,8 @@ SAFETY_PROBABILITY = 0.5    # a professional-only category this likely: a profes
 MAX_INFERRED = 3            # categories searched when the resident confirmed none
 RELEVANCE_MARGIN = 0.5      # a textual fit this far below the best of its need (1): left out
 ALL_KINDS = tuple(KIND_CODE.values())
+HEAVY_RUNG = 0.3           # a ladder part below this: tweede lijn, or eerste lijn with an indicatie
+HEAVY_FIT = 0.4            # ... is chosen as if its fit were this share (5x zo-mogelijk: lightest first)
 AGE_DOUBT = 0.5            # the fit of a listing for an age group the text gives no sign of, times this
 RESTRICTED_KINDS_K = 2.5    # k nearest × this when only some kinds may be suggested (in doubt, danger)
 TOPIC_CATEGORY = {"suicide": "gezondheid"}  # danger topics whose care lives in another category
@@ -177,8 +179,12 @@ class Matcher:
         topic = (self.index.cols["topics"][pos] & audience.topic_mask(und.safety.topics)) != 0
         if und.safety.level != "none":  # the service made for this danger is in the list before any other
             score = score + topic
+        choose_by = parts["fit"]
+        if und.safety.level == "none":  # specialist or indicated help only when lighter help fits clearly worse
+            heavy = np.where(parts["ladder"] < HEAVY_RUNG, choose_by * HEAVY_FIT, choose_by)
+            choose_by = scoring.relative(heavy, cat, none=1.0)  # a need with heavy help only keeps it
         picked = self._pick(pos, near, cat, score, parts["fit"], [i for i, _ in chosen], limit,
-                            topic if und.safety.level != "none" else None)
+                            topic if und.safety.level != "none" else None, choose_by)
         rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
         order = picked[self._display_order(pos[picked], near[picked], rung, scoring.fit_step(parts["fit"][picked]),
                                            und.safety.level != "none", topic[picked])]
@@ -207,7 +213,8 @@ class Matcher:
                 keep[mine] = level[mine] >= best
         return keep
 
-    def _pick(self, pos, dist, cat, score, fit, needs: list[int], limit: int, first=None) -> np.ndarray:
+    def _pick(self, pos, dist, cat, score, fit, needs: list[int], limit: int, first=None,
+              choose_by=None) -> np.ndarray:
         """Who is in the list: chosen per need, then shown in one order (``_display_order``).
         Within a need what fits the question best comes first (``fit``: the listing's textual fit,
         1 for the best of its need, in ``scoring.FIT_STEPS`` steps), then the score (light, near,
@@ -215,13 +222,15 @@ class Matcher:
         (``RELEVANCE_MARGIN``) stays out, so a weak fit next door cannot push a good one out.
         Each need takes its best candidate in turn (the first need first), so a list of three
         covers three needs instead of holding the three best of one. In danger or doubt the
-        services made for that danger (``first``) come in before any round."""
+        services made for that danger (``first``) come in before any round. ``choose_by`` (default
+        ``fit``) orders a need's candidates where it differs: heavy help after lighter help."""
         best = self._best_first(pos, dist, score)
         keep = fit[best] >= 1.0 - RELEVANCE_MARGIN
         if first is not None:
             keep |= first[best]
         best = best[keep]
-        best = best[np.argsort(-scoring.fit_step(fit[best]), kind="stable")]
+        order_by = fit if choose_by is None else choose_by
+        best = best[np.argsort(-scoring.fit_step(order_by[best]), kind="stable")]
         cat_best, rounds = cat[best], np.full(len(best), np.inf)
         turn_of = np.full(int(cat.max()) + 1 if len(cat) else 0, len(needs))  # category -> its turn
         for turn, need in enumerate(needs):  # the k-th best of each need comes in round k

@@ -98,7 +98,7 @@ def text_part(request_vec: np.ndarray, item_vecs: np.ndarray) -> np.ndarray:
     return np.clip(item_vecs @ request_vec, 0.0, 1.0).astype(float)
 
 
-def _relative(values: np.ndarray, need: np.ndarray, floor: float = 0.0, none: float = 0.0) -> np.ndarray:
+def relative(values: np.ndarray, need: np.ndarray, floor: float = 0.0, none: float = 0.0) -> np.ndarray:
     """Each value over the largest of its need (at least ``floor``); ``none`` where a need has
     nothing above 0."""
     best = np.zeros(int(need.max()) + 1 if len(need) else 0)
@@ -114,8 +114,8 @@ def fit_part(words: np.ndarray, meaning: np.ndarray, topics: np.ndarray, need: n
     (topics.py) it is about (``topics``, Dutch and English alike). 1 for the best of a need on
     measure, and again relative to the best of its need (1: the best fit the need has)."""
     measures = {"words": words, "meaning": np.clip(meaning, 0.0, 1.0), "topics": topics}
-    mixed = sum(FIT_MIX[k] * _relative(v, need, FIT_FLOOR[k]) for k, v in measures.items())
-    return _relative(mixed, need, none=1.0)  # nothing to tell them apart: all fit alike
+    mixed = sum(FIT_MIX[k] * relative(v, need, FIT_FLOOR[k]) for k, v in measures.items())
+    return relative(mixed, need, none=1.0)  # nothing to tell them apart: all fit alike
 
 
 def fit_step(fit: np.ndarray) -> np.ndarray:

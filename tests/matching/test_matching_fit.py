@@ -98,3 +98,20 @@ def test_a_child_safety_service_is_no_filler_for_a_suicide_signal(clf):
         "ik wil er niet meer zijn, ik denk elke dag aan zelfmoord. mijn kinderen zie ik om het weekend"))
     assert result.safety == "danger"
     assert titles(result) == ["Praktijkondersteuner GGZ"]
+
+
+def test_specialist_help_waits_while_lighter_help_fits(clf):
+    common = dict(categories=("geldzaken",), metres=300)
+    supply = [
+        item("voorziening", 1, title="Schuldhulpverlening en budgetbeheer", tier="tweede", professional=True,
+             indicatievrij=False, text="Een plan voor uw schulden en uw budget. Budgetbeheer betaalt uw vaste lasten.",
+             **common),
+        item("voorziening", 2, title="Samen een kasboek bijhouden", text="Een vrijwilliger helpt u met uw budget.",
+             **common),
+    ]
+    m = Matcher(supply, clf, now=NOW)
+    light = m.suggest(ask("wie helpt mij met mijn budget, ik kom elke maand tekort", categories=("geldzaken",)), limit=1)
+    assert titles(light) == ["Samen een kasboek bijhouden"]
+    only = Matcher(supply[:1], clf, now=NOW).suggest(
+        ask("wie helpt mij met mijn budget, ik kom elke maand tekort", categories=("geldzaken",)), limit=1)
+    assert titles(only) == ["Schuldhulpverlening en budgetbeheer"]  # heavy help alone is still shown
