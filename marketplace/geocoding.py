@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from babel.numbers import format_decimal
+from flask_babel import gettext
 from sqlmodel import Session
 
 from matching import geo
 
+from .formatting import current_locale
 from .models import PostcodeArea
 
 POSTCODE_RE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})?\s*$")
@@ -113,10 +116,11 @@ def bounding_box(point: tuple[float, float], metres: float) -> tuple[float, floa
 
 
 def rough_distance(metres: int) -> str:
-    """Public wording: never more precise than needed."""
+    """Public wording, in the reader's language: never more precise than needed."""
     if metres < 1000:
-        return f"ongeveer {max(100, int(round(metres, -2)))} m"
-    return f"ongeveer {metres / 1000:.1f} km".replace(".", ",")
+        return gettext("ongeveer %(m)s m", m=max(100, int(round(metres, -2))))
+    km = format_decimal(round(metres / 1000, 1), format="#,##0.0", locale=current_locale())
+    return gettext("ongeveer %(km)s km", km=km)
 
 
 def outside_municipality(session: Session, postcode: str | None) -> str | None:
