@@ -11,6 +11,7 @@ from babel import Locale
 from babel.dates import format_date as _format_date
 from babel.dates import format_timedelta
 from babel.dates import get_day_names
+from babel.lists import format_list
 from babel.numbers import format_currency
 from dateutil.relativedelta import relativedelta
 from flask_babel import LazyString
@@ -79,6 +80,11 @@ def language_name(code: str, locale: str | Locale | None = None) -> str:
 
 def language_choices() -> list[tuple[str, LazyString]]:
     return [(code, LazyString(language_name, code)) for code in LANGUAGES]
+
+
+def names_in_words(names: list[str], locale: str | Locale | None = None) -> str:
+    """'Truus en Khadija' / 'Truus and Khadija' (Babel's list pattern)."""
+    return format_list(list(names), locale=_locale(locale))
 
 
 def add_months(moment: datetime, months: int) -> datetime:

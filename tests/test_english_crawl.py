@@ -134,7 +134,7 @@ SEEDS = ("/mijn/", "/", "/login", "/registreren", "/wachtwoord-vergeten", "/best
          "/voorzieningen/?postcode=9999ZZ", "/koppelingen/advies?vraag=Mevrouw+is+eenzaam+en+heeft+schulden"
          "&postcode=7541AB")
 # Words only Dutch has: Dutch text that never went through _() has no msgid, but it has these.
-DUTCH_WORDS = frozenset({"het", "een", "niet", "uw", "wij", "wordt", "zijn", "deze", "geen", "wilt", "kunt",
+DUTCH_WORDS = frozenset({"en", "het", "een", "niet", "uw", "wij", "wordt", "zijn", "deze", "geen", "wilt", "kunt",
                          "heeft", "naar", "voor", "mensen", "ongeveer"})
 
 

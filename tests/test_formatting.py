@@ -76,3 +76,10 @@ def test_age_in_words_in_both_languages():
     assert age_in_words(now - timedelta(hours=5), now, "en") == "5 hours ago"
     assert age_in_words(now + timedelta(minutes=5), now, "nl") == "1 minuut geleden"  # a clock ahead is never "over …"
     assert age_in_words((now - timedelta(days=3)).replace(tzinfo=None), now, "nl") == "3 dagen geleden"
+
+
+def test_names_are_joined_in_the_readers_language():
+    from marketplace.formatting import names_in_words
+    assert names_in_words(["Truus", "Khadija"], "nl") == "Truus en Khadija"
+    assert names_in_words(["Truus", "Khadija", "Mehmet"], "en") == "Truus, Khadija, and Mehmet"
+    assert names_in_words(["Truus"], "en") == "Truus"

@@ -23,8 +23,8 @@ from sqlmodel import Session, select
 from matching.batch import assign
 
 from .. import audit, contact_details, db, emails, matching_service, visibility
-from ..models import (AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
-                      User, VolunteerOffer, utcnow)
+from ..models import (Activity, AuditEvent, Category, Conversation, HelpRequest, Match, Message, RequestCategory,
+                      User, VolunteerOffer, Voorziening, utcnow)
 
 ACTIVE = ("suggested", "proposed", "accepted")
 
@@ -409,6 +409,7 @@ def request_panel(session: Session, request: HelpRequest, user) -> dict:
     if manager or (signed_in and visibility.covers_request(session, user, request)):
         panel["matches"] = session.exec(select(Match).where(Match.request_id == request.id)
                                         .order_by(Match.created_at)).all()
+        panel["match_titles"] = {m.id: _match_title(session, m) for m in panel["matches"]}
     if panel["suggestions"] is not None:
         panel["actions"] = suggestion_actions(session, request, user, manager, panel["matches"])
     return panel
@@ -433,6 +434,14 @@ def suggestion_actions(session: Session, request: HelpRequest, user, manager: bo
         "for_client": request.on_behalf,
         "client_name": request.public_name,
     }
+
+
+def _match_title(session: Session, match: Match) -> str | None:
+    """What a reply is (the offer, voorziening or activity, all public), so the list names it."""
+    model, key = {"offer": (VolunteerOffer, match.offer_id), "voorziening": (Voorziening, match.voorziening_id),
+                  "activity": (Activity, match.activity_id)}.get(match.kind, (None, None))
+    row = session.get(model, key) if model and key else None
+    return None if row is None else getattr(row, "title", None) or getattr(row, "name", None)
 
 
 def _has_category(session: Session, request: HelpRequest) -> bool:

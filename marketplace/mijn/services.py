@@ -15,7 +15,7 @@ from ..aanbod import services as offers
 from ..hulpvragen import services as requests
 from ..models import (Activity, ActivityOccurrence, ActivitySignup, HelpRequest, HelpRequestPrivate, Match, User,
                       VolunteerOffer, Voorziening, utcnow)
-from ..formatting import date_in_words, day_in_words
+from ..formatting import date_in_words, day_in_words, names_in_words
 from ..timeutil import to_local
 
 SOON_DAYS = 7  # from this many days before expiry we suggest renewing
@@ -42,14 +42,14 @@ def request_next_step(row: HelpRequest, helpers: list[str] = (), asked: list[str
     if helpers and row.status == "open" and row.on_behalf:
         return ngettext("%(names)s wil %(client)s helpen. Kijk wie het is en zeg ja of nee.",
                         "%(names)s willen %(client)s helpen. Kijk wie het zijn en zeg ja of nee.",
-                        len(helpers), names=" en ".join(helpers), client=row.public_name), False
+                        len(helpers), names=names_in_words(helpers), client=row.public_name), False
     if helpers and row.status == "open":
         return ngettext("%(names)s wil u helpen. Kijk wie het is en zeg ja of nee.",
                         "%(names)s willen u helpen. Kijk wie het zijn en zeg ja of nee.",
-                        len(helpers), names=" en ".join(helpers)), False
+                        len(helpers), names=names_in_words(helpers)), False
     if asked and row.status == "open":
         return _("U vroeg %(names)s om hulp. U krijgt een e-mail als er antwoord is.",
-                 names=" en ".join(asked)), False
+                 names=names_in_words(asked)), False
     if row.moderation == "pending":
         return _("Uw vraag wordt eerst bekeken door de buurtmakelaar."), False
     if row.moderation == "hidden":
