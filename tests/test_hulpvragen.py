@@ -183,6 +183,18 @@ def test_index_filters_by_category_and_wijk_and_pages(client, session):
     assert client.get("/hulpvragen/?page=abc").status_code == 200
 
 
+def test_renewing_is_offered_near_the_end_not_on_a_new_request(client, session):
+    world = make_world(session)
+    poster = make_user(session)
+    new = make_request(session, poster, world.velve, expires_at=local_today() + timedelta(days=60))
+    ending = make_request(session, poster, world.velve, expires_at=local_today() + timedelta(days=3))
+    login(client)
+    assert f"/hulpvragen/{new.id}/verlengen" not in client.get(f"/hulpvragen/{new.id}").get_data(as_text=True)
+    assert f"/hulpvragen/{ending.id}/verlengen" in client.get(f"/hulpvragen/{ending.id}").get_data(as_text=True)
+    mine = client.get("/mijn/").get_data(as_text=True)
+    assert f"/hulpvragen/{ending.id}/verlengen" in mine and f"/hulpvragen/{new.id}/verlengen" not in mine
+
+
 def test_withdraw_and_renew_by_the_poster_only(app, client, session):
     world = make_world(session)
     poster = make_user(session)

@@ -333,3 +333,11 @@ def _shares_category(offer: VolunteerOffer):
 
 def days_left(request: HelpRequest) -> int:
     return (request.expires_at - local_today()).days
+
+
+RENEW_WITHIN_DAYS = 7  # renewing is offered from this many days before the end (not on a new request)
+
+
+def renewal_offered(request: HelpRequest) -> bool:
+    """Whether pages offer "verlengen": an expired request, or an open one near its end."""
+    return request.status == "expired" or (request.status == "open" and days_left(request) <= RENEW_WITHIN_DAYS)

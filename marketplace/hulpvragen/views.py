@@ -60,7 +60,7 @@ def detail(id: int):
         distance=None if svc.manages(row, current_user) else svc.distance_words(svc.viewer_points(session, current_user), row),
         status_words=svc.STATUS_WORDS, status_badge=svc.STATUS_BADGE, urgency_words=svc.URGENCY_WORDS,
         days_left=svc.days_left(row), confirm=ConfirmForm(),
-        can_renew=row.status in svc.RENEWABLE, can_withdraw=row.status in svc.WITHDRAWABLE,
+        can_renew=svc.renewal_offered(row), can_withdraw=row.status in svc.WITHDRAWABLE,
         can_undo_withdraw=svc.can_undo_withdraw(row),
         panel=request_panel(session, row, current_user),
         can_review_safety=visibility.may_review_safety(session, current_user, row))

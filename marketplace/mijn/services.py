@@ -18,7 +18,6 @@ from ..models import (Activity, ActivityOccurrence, ActivitySignup, HelpRequest,
 from ..formatting import date_in_words, day_in_words, names_in_words
 from ..timeutil import to_local
 
-SOON_DAYS = 7  # from this many days before expiry we suggest renewing
 MATCH_WORDS = {"suggested": _l("Voorstel"), "proposed": _l("Voorgesteld: wacht op antwoord"),
                "accepted": _l("Afgesproken"), "declined": _l("Gaat niet door"), "completed": _l("Afgerond")}
 
@@ -57,7 +56,7 @@ def request_next_step(row: HelpRequest, helpers: list[str] = (), asked: list[str
     days = requests.days_left(row)
     if row.status == "expired" or (row.status == "open" and days < 0):
         return _("Verlopen. Wilt u de vraag verlengen?"), True
-    if row.status == "open" and days <= SOON_DAYS:
+    if requests.renewal_offered(row):  # open, near its end
         return ngettext("Verloopt over %(num)d dag — verlengen?", "Verloopt over %(num)d dagen — verlengen?",
                         days), True
     return {
