@@ -109,6 +109,14 @@ def test_form_post_switches_to_english(client):
     assert "Email address" in page and "Password" in page
 
 
+def test_the_maps_script_gets_its_words_from_the_page(client):
+    """static/js/map.js writes the location messages the page hands it, in the reader's language."""
+    client.post("/taal", data={"lang": "en"})
+    page = client.get("/voorzieningen/").get_data(as_text=True)
+    assert 'data-busy="Looking up your location…"' in page
+    assert 'data-failed="Your location was not found. Fill in your postcode."' in page
+
+
 def test_dutch_is_the_default_even_when_the_browser_asks_for_english(app):
     fresh = app.test_client()
     page = fresh.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)

@@ -15,7 +15,8 @@
     if (!button || !lat || !lon || !("geolocation" in navigator)) { return; }
     button.hidden = false;
     button.addEventListener("click", function () {
-      if (status) { status.textContent = "Uw locatie wordt opgezocht…"; }
+      // The words come from the page (data-busy, data-failed): in the reader's language.
+      if (status) { status.textContent = status.getAttribute("data-busy") || "Uw locatie wordt opgezocht…"; }
       navigator.geolocation.getCurrentPosition(function (position) {
         lat.value = position.coords.latitude.toFixed(4);
         lon.value = position.coords.longitude.toFixed(4);
@@ -25,7 +26,9 @@
         if (sort) { sort.value = "afstand"; }
         button.form.submit();
       }, function () {
-        if (status) { status.textContent = "Uw locatie is niet gevonden. Vul uw postcode in."; }
+        if (status) {
+          status.textContent = status.getAttribute("data-failed") || "Uw locatie is niet gevonden. Vul uw postcode in.";
+        }
       }, { timeout: 10000, maximumAge: 600000 });
     });
   }
@@ -82,10 +85,15 @@
       var link = document.createElement("a");
       link.href = m.url;
       link.textContent = m.name;           // textContent: names are never parsed as HTML
+      link.lang = "nl";                    // data written in Dutch, as |nl marks it on the page
       popup.appendChild(link);
-      var org = document.createElement("div");
-      org.textContent = m.organisation + (m.distance ? " · " + m.distance : "");
-      popup.appendChild(org);
+      var line = document.createElement("div");
+      var org = document.createElement("span");
+      org.lang = "nl";
+      org.textContent = m.organisation;
+      line.appendChild(org);
+      if (m.distance) { line.appendChild(document.createTextNode(" · " + m.distance)); }
+      popup.appendChild(line);
       // A real marker (not a circle): only markers can be clustered.
       L.marker([m.lat, m.lon], { icon: dot, keyboard: false, title: m.name }).bindPopup(popup).addTo(layer);
       bounds.push([m.lat, m.lon]);
