@@ -20,7 +20,6 @@ from typing import Callable
 
 import pytest
 
-from marketplace import db
 
 from .factories import authz_world as aw
 from .factories import login
@@ -189,19 +188,8 @@ LOGIN_ONLY_PAGES = {"auth.login"}
 
 @pytest.fixture(scope="module")
 def matrix_app(tmp_path_factory, base_config, _migrated):
-    from marketplace import create_app
-
-    from .support import clean_database
-
-    app = create_app({**base_config, "PROPAGATE_EXCEPTIONS": False})
-    with app.app_context():
-        clean_database(app)
-        with db.session_scope() as session:
-            app.config["AUTHZ_WORLD"] = aw.build(session)
-    yield app
-    with app.app_context():
-        clean_database(app)
-    app.extensions["db_engine"].dispose()
+    with aw.world_app(base_config) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")

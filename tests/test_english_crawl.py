@@ -21,7 +21,6 @@ import pytest
 from babel.messages.pofile import read_po
 from werkzeug.exceptions import HTTPException
 
-from marketplace import db
 from marketplace.i18n import TRANSLATIONS
 from marketplace.models import ROLES
 
@@ -113,19 +112,8 @@ def dutch_in(html: str, phrases: list[str], first_words: dict[str, list[str]]) -
 
 @pytest.fixture(scope="module")
 def crawl_app(base_config, _migrated):
-    from marketplace import create_app
-
-    from .support import clean_database
-
-    app = create_app({**base_config, "PROPAGATE_EXCEPTIONS": False})
-    with app.app_context():
-        clean_database(app)
-        with db.session_scope() as session:
-            app.config["AUTHZ_WORLD"] = aw.build(session)
-    yield app
-    with app.app_context():
-        clean_database(app)
-    app.extensions["db_engine"].dispose()
+    with aw.world_app(base_config) as app:
+        yield app
 
 
 # Mijn Buurtplein first (breadth first, its links are the role's own), then what no link leads to:

@@ -18,7 +18,6 @@ from flask import url_for
 from sqlmodel import select
 from werkzeug.routing import IntegerConverter
 
-from marketplace import db
 from marketplace.models import ROLES, Area
 
 from .factories import authz_world as aw
@@ -31,21 +30,11 @@ HREF = re.compile(r'href="([^"#]+)"')
 
 @pytest.fixture(scope="module")
 def sweep_app(base_config, _migrated):
-    from marketplace import create_app
+    def area_codes(app, session):
+        app.config["AREA_CODES"] = list(session.exec(select(Area.code)).all())
 
-    from .support import clean_database
-
-    app = create_app({**base_config, "PROPAGATE_EXCEPTIONS": False})
-    with app.app_context():
-        clean_database(app)
-        with db.session_scope() as session:
-            world = aw.build(session)
-            app.config["AUTHZ_WORLD"] = world
-            app.config["AREA_CODES"] = list(session.exec(select(Area.code)).all())
-    yield app
-    with app.app_context():
-        clean_database(app)
-    app.extensions["db_engine"].dispose()
+    with aw.world_app(base_config, area_codes) as app:
+        yield app
 
 
 # Kinds of authz_world that live in one table: a route for one of them is tried with the ids of all.

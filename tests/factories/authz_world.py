@@ -9,6 +9,8 @@ account in wijk B ("other_wijk"). Private strings are unique, so a leak sweep ca
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlmodel import select
@@ -192,3 +194,26 @@ def _referrals(session, world, people, pro_b, org_own, org_other, counter) -> Ob
 
 
 __all__ = ["AuthzWorld", "PASSWORD", "SAFETY_MARK", "VARIANTS", "VIEWERS", "build", "email"]
+
+
+@contextmanager
+def world_app(base_config: dict, extra=None) -> Iterator:
+    """An app on the emptied test database holding the world (``app.config["AUTHZ_WORLD"]``), for a
+    module's crawls and matrix; ``extra(app, session)`` adds to its config. Emptied again after."""
+    from marketplace import create_app, db
+
+    from ..support import clean_database
+
+    app = create_app({**base_config, "PROPAGATE_EXCEPTIONS": False})
+    with app.app_context():
+        clean_database(app)
+        with db.session_scope() as session:
+            app.config["AUTHZ_WORLD"] = build(session)
+            if extra is not None:
+                extra(app, session)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            clean_database(app)
+        app.extensions["db_engine"].dispose()
