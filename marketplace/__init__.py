@@ -27,6 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(REPO_ROOT / "static"),
         instance_path=str(INSTANCE_DIR),
     )
+    from .template_cache import shared
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": shared}
     app.config.update(from_environment())
     if test_config:
         app.config.update(test_config)

@@ -7,10 +7,11 @@ off; a ``match.read`` event marks the moment a party last opened a match with ne
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, bindparam, func, or_
 from sqlmodel import Session, select
 
 from . import audit
@@ -46,27 +47,35 @@ def set_muted(session: Session, user_id: int, kinds: set[str]) -> None:
 # --------------------------------------------------------------------------- unread messages
 
 
-def _my_match_ids(user_id: int):
+def _my_match_ids(user_id):
     mine = select(HelpRequest.id).where(or_(HelpRequest.posted_by_id == user_id, HelpRequest.requester_id == user_id))
     my_offers = select(VolunteerOffer.id).where(VolunteerOffer.user_id == user_id)
     return select(Match.id).where(or_(Match.request_id.in_(mine), Match.offer_id.in_(my_offers)))
 
 
-def _last_read(user_id: int):
+def _last_read(user_id):
     return (select(func.max(AuditEvent.created_at)).where(
         AuditEvent.action == "match.read", AuditEvent.target_kind == "match",
         AuditEvent.target_id == Conversation.match_id, AuditEvent.actor_id == user_id)
         .correlate(Conversation).scalar_subquery())
 
 
+@functools.cache
+def _unread_statement():
+    """Built once: the menu asks on every page a signed-in user opens, and building the
+    statement cost more than running it."""
+    user_id = bindparam("user_id")
+    last_read = _last_read(user_id)
+    return (select(Conversation.match_id, func.count(Message.id))
+            .join(Message, Message.conversation_id == Conversation.id)
+            .where(Conversation.match_id.in_(_my_match_ids(user_id)), Message.sender_id != user_id,
+                   or_(last_read.is_(None), Message.created_at > last_read))
+            .group_by(Conversation.match_id))
+
+
 def unread_by_match(session: Session, user_id: int) -> dict[int, int]:
     """Per match of mine: how many messages from others came after I last opened it."""
-    rows = session.exec(
-        select(Conversation.match_id, func.count(Message.id))
-        .join(Message, Message.conversation_id == Conversation.id)
-        .where(Conversation.match_id.in_(_my_match_ids(user_id)), Message.sender_id != user_id,
-               or_(_last_read(user_id).is_(None), Message.created_at > _last_read(user_id)))
-        .group_by(Conversation.match_id)).all()
+    rows = session.exec(_unread_statement(), params={"user_id": user_id}).all()
     return {match_id: n for match_id, n in rows}
 
 

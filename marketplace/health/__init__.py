@@ -16,15 +16,6 @@ from .. import db
 from ..extensions import limiter
 
 bp = Blueprint("health", __name__)
-_head: list[str | None] = []  # the code's schema head, read once from migrations/ (it cannot change)
-
-
-def head_revision() -> str | None:
-    if not _head:
-        _head.append(db.head_revision())
-    return _head[0]
-
-
 def check() -> tuple[dict, int]:
     """The health answer and its status code."""
     engine = db.get_engine()
@@ -38,7 +29,7 @@ def check() -> tuple[dict, int]:
         # does not answer as it should. The reason goes to the log, not to the prober.
         current_app.logger.warning("Health check: database unavailable: %s", type(error).__name__)
         return {"status": "unavailable", "database": "unavailable", "schema": "unknown"}, 503
-    if revision != head_revision():
+    if revision != db.head_revision():
         return {"status": "unavailable", "database": "ok", "schema": "outdated"}, 503
     return {"status": "ok", "database": "ok", "schema": "current"}, 200
 
