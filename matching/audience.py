@@ -88,6 +88,14 @@ _ITEM_STAGES: list[tuple[str, tuple[int, int]]] = [
     (r"\b(basisschool|kinderclub|kinderen van de basisschool)\b", (4, 12)),
     (r"\b(jongeren\w*|tieners|scholieren)\b", (12, 23)),
     (r"\b(senioren\w*|ouderen\w*)\b", (60, 120)),
+    (r"\bvoor (de |jonge )?kinderen\b", (0, 17)),
+]
+# Who a listing is for, said in its description rather than its title: "met uw peuter", "ik help
+# scholieren", "met de jongerenwerker ... jongens en meiden". Read only when title, eligibility and
+# "voor ..." phrases say nothing about age.
+_TEXT_STAGES: list[tuple[str, tuple[int, int]]] = [
+    (r"\b(uw|je|jullie) (peuter\w*|dreumes\w*|baby\w*)\b", (0, 4)),
+    (r"\b(scholieren|jongerenwerk\w*|jongens en meiden|meiden en jongens|tieners)\b", (10, 23)),
 ]
 _RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|tot en met|t/m|tot)\s*(\d{1,2})\s*(jaar)?\b")
 _PLUS_RAW = re.compile(r"\b(\d{2})\s*(?:\+|-?\s*plusser)")
@@ -230,6 +238,10 @@ def item_ages(title: str, text: str, eligibility: str | None, min_age: int | Non
         for rule, span in _ITEM_STAGES[1:]:
             if re.search(rule, words):
                 return span
+    described = normalise(text)
+    for rule, span in _TEXT_STAGES:
+        if re.search(rule, described):
+            return span
     return NO_AGE
 
 

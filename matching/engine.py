@@ -28,6 +28,7 @@ HEAVY_FIT = 0.4            # ... is chosen as if its fit were this share (5x zo-
 AGE_DOUBT = 0.5            # the fit of a listing for an age group the text gives no sign of, times this
 RESTRICTED_KINDS_K = 2.5    # k nearest × this when only some kinds may be suggested (in doubt, danger)
 TOPIC_CATEGORY = {"suicide": "gezondheid"}  # danger topics whose care lives in another category
+NEED_GROUPS = {"mantelzorg": ("mantelzorger",)}  # a need that says who the person is (audience.GROUPS)
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Matcher:
         self._radius = np.array([radius_for(s) for s in self.slugs], float)
         self.index = SupplyIndex(self.slugs, classifier.embed_many, classifier.key_terms)
         self.index.build(supply)
+        self._places_bit = 1 << self.index.cat_bit["ontmoeting"] if "ontmoeting" in self.index.cat_bit else 0
         self._ladder = self._load = np.zeros(0)
         self._open = np.zeros(0, bool)
         self._reach_max = 0.0  # the farthest any item reaches on its own (a volunteer's radius, at home)
@@ -133,8 +135,26 @@ class Matcher:
         # together where possible: a group first for social needs, unless the person cannot go or asks for one person
         social_need = bool(chosen) and self.slugs[chosen[0][0]] in scoring.SOCIAL
         visitor = social_need and audience.one_to_one(request.text)
-        return Understanding(predicted, chosen, safety, social_need and not visitor, confident,
-                             audience.person_of(request.text), visitor)
+        if visitor and not confirmed:
+            chosen = self._company_instead_of_places(chosen)
+        person = audience.person_of(request.text)
+        # A need is who the person is, too: a carer's question (mantelzorg) is a carer's, so the
+        # services for carers (respite, the consulent) are for them, whatever words they use.
+        implied = sum(audience.GROUP_BIT[g] for i, _w in chosen
+                      for g in NEED_GROUPS.get(self.slugs[i], ()) if g in audience.GROUP_BIT)
+        if implied & ~person.groups:
+            person = audience.Person(person.spans, person.groups | implied)
+        return Understanding(predicted, chosen, safety, social_need and not visitor, confident, person, visitor)
+
+    def _company_instead_of_places(self, chosen: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Someone who cannot go out, or wants one person rather than a group: a meeting place
+        (ontmoeting) is not their need, company that comes to them (gezelschap) is."""
+        if "ontmoeting" not in self.slugs or "gezelschap" not in self.slugs:
+            return chosen
+        places, company = self.slugs.index("ontmoeting"), self.slugs.index("gezelschap")
+        if company in {i for i, _w in chosen}:
+            return [(i, w) for i, w in chosen if i != places]
+        return [(company if i == places else i, w) for i, w in chosen]
 
     # ---- ranking --------------------------------------------------------
     def suggest(self, request: HelpRequestIn, limit: int = 10, now: datetime | None = None) -> SuggestResult:
@@ -204,7 +224,11 @@ class Matcher:
         on = (about & asked) != 0
         foreign = (title & ~wide) != 0
         named = (title & wide) != 0
-        level = np.where(named | (on & ~foreign), 2, np.where(on | (title == 0), 1, 0))
+        # A title that also names another problem ("Vroeg Erop Af: huurachterstand" for debts
+        # without rent) comes after one that names only what is asked; a way of doing it
+        # ("Boodschappen met de bakfiets") is no other problem.
+        other = (title & ~wide & ~topics.MANNER_MASK) != 0
+        level = np.where((named & ~other) | (on & ~foreign), 3, np.where(named, 2, np.where(on | (title == 0), 1, 0)))
         keep = np.ones(len(pos), bool)
         for need in np.unique(cat):
             mine = cat == need
@@ -354,6 +378,8 @@ class Matcher:
         ok = (dist <= reach) & self._open[pos]
         if und.visitor:  # cannot go to a group (or does not want one): one person who comes
             ok &= kind != scoring.ACTIVITY
+            # nor a place to go (a walk-in, a talking group): only what comes to them or one person
+            ok &= (kind == scoring.OFFER) | c["home"][pos] | ((c["cats"][pos] & self._places_bit) == 0)
         ok &= self._for_this_person(pos, und.person, request.areas)
         if safety == "danger":
             professional = c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)

@@ -74,6 +74,10 @@ TOPICS: dict[str, str] = {
     "baby": r"baby\w*|peuter\w*|zuigeling|borstvoeding|huil\w*|slapen|newborn|toddler\w*|consultatiebureau",
 }
 TOPIC_BIT = {name: 1 << i for i, name in enumerate(TOPICS)}
+# Topics that say how or where help is given rather than what the problem is: a listing's title
+# naming one of these besides the asked topic is still about the asked topic (engine._on_subject).
+MANNER = ("rit", "fiets", "wandelen", "koffie", "digitaal", "eten_samen", "spelen")
+MANNER_MASK = sum(TOPIC_BIT[t] for t in MANNER)
 
 
 def _split(rule: str) -> tuple[str, str, tuple[tuple[str, bool], ...]]:
@@ -106,7 +110,7 @@ def _word_topics(word: str) -> int:
 
 
 # A request about the first also accepts listings about the second (a shopping service fetches medicines).
-RELATED = {"apotheek": "boodschappen"}
+RELATED = {"apotheek": "boodschappen", "huur": "schulden"}  # rent arrears are a debt too
 
 
 def widen(asked: int) -> int:

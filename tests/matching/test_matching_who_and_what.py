@@ -1,0 +1,82 @@
+"""Round 6 of the relevance check (benchmarks/relevance.md): a listing for another target group,
+a listing about another problem of the same category, a meeting place for someone who cannot go
+out, and a carer's question without the word 'mantelzorger'."""
+
+from matching import audience
+from matching.engine import Matcher
+from matching.types import HelpRequestIn
+from tests.matching.helpers import HOME, NOW, item
+
+
+def ask(text, **kw):
+    return HelpRequestIn(None, text, HOME[0], HOME[1], **kw)
+
+
+def ids(result):
+    return [(s.kind, s.id) for s in result.suggestions]
+
+
+def test_a_listing_says_who_it_is_for_in_its_description():
+    # "met uw peuter": toddlers; "ik help scholieren", "de jongerenwerker ... jongens en meiden": youth
+    assert audience.item_ages("Ouder-en-kindochtend", "Spelen met uw peuter en andere ouders ontmoeten.",
+                              None, None, None) == (0, 4)
+    assert audience.item_ages("Hulp bij Engels", "Ik help scholieren met hun huiswerk Engels.", None, None, None)[0] >= 10
+    assert audience.item_ages("Straatvoetbal", "Voetballen met de jongerenwerker. Jongens en meiden.",
+                              None, None, None)[1] <= 23
+    assert audience.item_ages("Voetbaltraining voor kinderen", "Elke zaterdag.", None, None, None)[1] < 18
+    assert audience.item_ages("Samen wandelen", "Loop gezellig mee, jong en oud.", None, None, None) == audience.NO_AGE
+
+
+def test_a_youth_activity_is_no_sport_for_an_adult_and_a_toddler_group_none_for_a_teenager(clf):
+    sport = dict(categories=("bewegen",))
+    supply = [item("activity", 1, title="Straatvoetbal", text="Voetballen op het plein met de jongerenwerker. "
+                   "Iedereen mag meedoen, jongens en meiden.", **sport),
+              item("voorziening", 2, title="Buurtsportcoach", text="Hij helpt u een sport te vinden die past.", **sport)]
+    got = Matcher(supply, clf, now=NOW).suggest(ask("Mijn vriendin wil na haar ziekte weer sporten, het liefst voetballen op een plein bij ons in de buurt",
+                                                    categories=("bewegen",)))
+    assert ids(got) == [("voorziening", 2)]
+    parents = dict(categories=("opvoeding",))
+    supply = [item("activity", 1, title="Ouder-en-kindochtend", text="Spelen met uw peuter en andere ouders ontmoeten.",
+                   **parents),
+              item("offer", 2, title="Praten met andere ouders", text="Ik heb zelf een puber, ik denk met u mee.", **parents)]
+    got = Matcher(supply, clf, now=NOW).suggest(ask("Mijn dochter van 14 heeft steeds ruzie met haar broertje, wie denkt mee over de opvoeding?",
+                                                    categories=("opvoeding",)))
+    assert ids(got) == [("offer", 2)]
+
+
+def test_a_carers_question_reaches_the_services_for_carers(clf):
+    carers = dict(categories=("mantelzorg",), eligibility="Voor mantelzorgers")
+    supply = [item("voorziening", 1, title="Even vrij: respijtvrijwilligers",
+                   text="Een vrijwilliger neemt een middag de zorg van u over.", **carers)]
+    m = Matcher(supply, clf, now=NOW)
+    text = "Mijn zoon van 26 heeft autisme en woont thuis. Ik heb al jaren geen vrije dag gehad."
+    assert ids(m.suggest(ask(text, categories=("mantelzorg",)))) == [("voorziening", 1)]
+    assert ids(m.suggest(ask(text, categories=("gezelschap",)))) == []  # not a carer's need: still for carers only
+
+
+def test_someone_who_cannot_go_out_gets_company_not_a_meeting_place(clf):
+    company = dict(categories=("gezelschap",))
+    supply = [item("voorziening", 1, title="Buurthuis: vrije inloop", text="Loop binnen voor koffie.",
+                   categories=("ontmoeting", "gezelschap")),
+              item("offer", 2, title="Samen spelletjes doen", text="Ik kom een middag langs voor een spelletje.",
+                   **company)]
+    m = Matcher(supply, clf, now=NOW)
+    got = m.suggest(ask("Ik kom de deur niet meer uit en mis mijn kaartclub. Wie komt bij mij een spelletje doen?",
+                        categories=("gezelschap",)))
+    assert ids(got) == [("offer", 2)]
+    places, visits = m.slugs.index("ontmoeting"), m.slugs.index("gezelschap")
+    assert m._company_instead_of_places([(places, 1.0)]) == [(visits, 1.0)]
+    assert m._company_instead_of_places([(places, 1.0), (visits, 0.6)]) == [(visits, 0.6)]
+
+
+def test_a_listing_about_another_problem_of_the_category_comes_after_one_about_this_one(clf):
+    money = dict(categories=("geldzaken",), tier="eerste", professional=True)
+    supply = [item("voorziening", 1, title="Vroeg Erop Af: huurachterstand",
+                   text="Loopt u achter met de huur? Een medewerker komt langs.", **money),
+              item("voorziening", 2, title="Schuldhulp: eerste gesprek", text="Heeft u schulden? We kijken wat nodig is.",
+                   metres=2_000, **money)]
+    m = Matcher(supply, clf, now=NOW)
+    assert ids(m.suggest(ask("ik heb schulden en achterstanden bij de energie, wie komt langs?", categories=("geldzaken",)))) == [
+        ("voorziening", 2)]
+    rent = ids(m.suggest(ask("ik heb een huurachterstand van twee maanden", categories=("geldzaken",))))
+    assert rent[0] == ("voorziening", 1)
