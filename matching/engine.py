@@ -199,12 +199,14 @@ class Matcher:
         topic = (self.index.cols["topics"][pos] & audience.topic_mask(und.safety.topics)) != 0
         if und.safety.level != "none":  # the service made for this danger is in the list before any other
             score = score + topic
-        choose_by = parts["fit"]
+        choose_by, heavy_out = parts["fit"], None
         if und.safety.level == "none":  # specialist or indicated help only when lighter help fits clearly worse
             heavy = np.where(parts["ladder"] < HEAVY_RUNG, choose_by * HEAVY_FIT, choose_by)
             choose_by = scoring.relative(heavy, cat, none=1.0)  # a need with heavy help only keeps it
+        if und.safety.level == "none" or not und.safety.topics:  # no named danger signal
+            heavy_out = parts["ladder"] < HEAVY_RUNG
         picked = self._pick(pos, near, cat, score, parts["fit"], [i for i, _ in chosen], limit,
-                            topic if und.safety.level != "none" else None, choose_by)
+                            topic if und.safety.level != "none" else None, choose_by, heavy_out)
         rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
         order = picked[self._display_order(pos[picked], near[picked], rung, scoring.fit_step(parts["fit"][picked]),
                                            und.safety.level != "none", topic[picked])]
@@ -238,7 +240,7 @@ class Matcher:
         return keep
 
     def _pick(self, pos, dist, cat, score, fit, needs: list[int], limit: int, first=None,
-              choose_by=None) -> np.ndarray:
+              choose_by=None, heavy=None) -> np.ndarray:
         """Who is in the list: chosen per need, then shown in one order (``_display_order``).
         Within a need what fits the question best comes first (``fit``: the listing's textual fit,
         1 for the best of its need, in ``scoring.FIT_STEPS`` steps), then the score (light, near,
@@ -247,11 +249,17 @@ class Matcher:
         Each need takes its best candidate in turn (the first need first), so a list of three
         covers three needs instead of holding the three best of one. In danger or doubt the
         services made for that danger (``first``) come in before any round. ``choose_by`` (default
-        ``fit``) orders a need's candidates where it differs: heavy help after lighter help."""
+        ``fit``) orders a need's candidates where it differs: heavy help after lighter help.
+        ``heavy`` (specialist or indicated help, when no danger signal is named) stays out of a need
+        that has lighter help that fits: a logeerhuis is no answer to "an afternoon with my mother"
+        while a respite volunteer is (5x zo-mogelijk); alone it is still shown."""
         best = self._best_first(pos, dist, score)
         keep = fit[best] >= 1.0 - RELEVANCE_MARGIN
         if first is not None:
             keep |= first[best]
+        if heavy is not None and keep.any():
+            light_needs = np.unique(cat[best[keep & ~heavy[best]]])
+            keep &= ~(heavy[best] & np.isin(cat[best], light_needs))
         best = best[keep]
         order_by = fit if choose_by is None else choose_by
         best = best[np.argsort(-scoring.fit_step(order_by[best]), kind="stable")]

@@ -36,9 +36,10 @@ TOPICS: dict[str, str] = {
     "fiets": r"fiets\w*|band lek|lekke band|bike|bicycle|cycling|cycle",
     "verhuizen": r"verhuiz\w*|verhuis\w*|dozen|sjouw\w*|moving house|move house|removal",
     "reparatie": r"repar\w*|kapot\w*|stuk|broken|fix\w*|lekt|lekkende|kraan",
-    "post": r"post|brief|brieven|brievenbus|envelop\w*|rekening\w*|formulier\w*|papieren|letters|mail|bills|paperwork|forms",
+    "post": r"post|brief|brieven|brievenbus|envelop\w*|rekening\w*|formulier\w*|papieren|letter|letters|mail|bills|paperwork|forms",
     "schulden": r"schuld\w*|debt\w*|deurwaarder\w*|aanmaning\w*|incasso|achterstand\w*|arrears",
-    "budget": r"budget\w*|kasboek|rondkomen|geld over|uitgaven|besparen|bespaar\w*|zuinig|savings|money management",
+    "budget": r"budget\w*|kasboek|huishoudboek\w*|huishoudgeld|rondkomen|geld over|uitgaven|uitgeven|uitgeef|tekort\w*|"
+              r"inkomsten|besparen|bespaar\w*|zuinig|savings|money management|budgeting|waar het geld blijft",
     "voedsel": r"voedselbank\w*|voedselpakket\w*|eten kopen|honger\w*|food bank|food parcel|hungry|hunger",
     "kleding": r"kleding\w*|kleren|jas|jassen|winterjas\w*|schoenen|clothes|clothing|coat\w*|shoes",
     "huur": r"huur\w*|huurachterstand|verhuurder|woningcorporatie|landlord|rent",
@@ -69,7 +70,13 @@ TOPICS: dict[str, str] = {
     "somber": r"somber\w*|depress\w*|burnout|burn out|overspannen|angst\w*|paniek\w*|anxi\w*|mentaal|psychisch\w*|low mood",
     "rouw": r"overl\w*|rouw\w*|verlies|verloren|weduw\w*|grief|widow\w*|passed away",
     "mantelzorg_rust": r"even vrij|respijt|zorg overnemen|zorg even over|logeer\w*|oppas bij mijn man|oppas bij mijn vrouw|"
-                       r"sit with|respite|break from caring|bij hem blijven|bij haar blijven",
+                       r"sit with|respite|break from caring|bij hem blijven|bij haar blijven|"
+                       r"bij hem zitten|bij haar zitten|bij moeder zitten|bij mijn moeder zitten|bij vader zitten|"
+                       r"bij mijn vader zitten|bij mijn man zitten|bij mijn vrouw zitten|bij mijn moeder blijven|"
+                       r"bij mijn vader blijven",
+    # raising a child: behaviour, limits, quarrels at home (not the school, not a baby's care)
+    "opvoeden": r"opvoed\w*|parenting|driftbui\w*|tantrum\w*|woedeaanval\w*|ruzie\w*|grenzen|brutaal|koppig|"
+                r"behaviou?r\w*|discipline|luistert niet|niet luisteren|neutraal mee",
     "school": r"school\w*|leraar|leerkracht|mentor|spijbel\w*|truan\w*|teacher",
     "baby": r"baby\w*|peuter\w*|zuigeling|borstvoeding|huil\w*|slapen|newborn|toddler\w*|consultatiebureau",
 }

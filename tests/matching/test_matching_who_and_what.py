@@ -80,3 +80,41 @@ def test_a_listing_about_another_problem_of_the_category_comes_after_one_about_t
         ("voorziening", 2)]
     rent = ids(m.suggest(ask("ik heb een huurachterstand van twee maanden", categories=("geldzaken",))))
     assert rent[0] == ("voorziening", 1)
+
+
+def test_what_is_asked_is_read_in_everyday_words():
+    from matching import topics
+
+    def named(text):
+        return set(topics.names(topics.topics_of(text)))
+
+    assert "budget" in named("ik wil leren een huishoudboekje bij te houden, ik kom elke maand tekort")
+    assert "post" in named("the gemeente sent a letter about the hedge")
+    assert "opvoeden" in named("Our three-year-old has tantrums every day, is there a parenting course?")
+    assert "opvoeden" in named("over de opvoeding van onze dochter hebben we steeds ruzie")
+    assert "mantelzorg_rust" in named("misschien iemand kan bij moeder zitten een middag?")
+
+
+def test_a_parenting_question_gets_the_parenting_help_not_a_household_coach(clf):
+    parents = dict(categories=("opvoeding",), tier="eerste", professional=True)
+    supply = [item("voorziening", 1, title="Thuis op orde", text="Een huishoudcoach leert u plannen: schoonmaken, "
+                   "wassen en koken.", **parents),
+              item("voorziening", 2, title="Opvoedspreekuur", text="Maakt u zich zorgen over de driftbuien van uw kind? "
+                   "Een pedagoog denkt met u mee.", metres=2_000, **parents)]
+    got = Matcher(supply, clf, now=NOW).suggest(ask("Our three-year-old has tantrums every day and we're exhausted. "
+                                                    "Is there someone to talk to?", categories=("opvoeding",)))
+    assert ids(got) == [("voorziening", 2)]
+
+
+def test_specialist_help_stays_out_while_lighter_help_of_the_need_fits(clf):
+    carers = dict(categories=("mantelzorg",))
+    supply = [item("voorziening", 1, title="Logeerhuis", text="Uw naaste logeert een paar dagen in een logeerhuis "
+                   "met zorg, zodat u als mantelzorger kunt bijkomen.", tier="tweede", professional=True,
+                   indicatievrij=False, metres=100, **carers),
+              item("offer", 2, title="Ik neem de zorg even over", text="Ik blijf een middag bij uw moeder, zodat u er "
+                   "even uit kunt.", metres=900, **carers)]
+    text = "Ik zorg voor mijn moeder en ben heel moe. Kan iemand een middag bij moeder zitten zodat ik even bijkom?"
+    got = Matcher(supply, clf, now=NOW).suggest(ask(text, categories=("mantelzorg",)))
+    assert ids(got) == [("offer", 2)]
+    alone = Matcher(supply[:1], clf, now=NOW).suggest(ask(text, categories=("mantelzorg",)))
+    assert ids(alone) == [("voorziening", 1)]  # the only help there is: still shown
