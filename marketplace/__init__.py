@@ -54,10 +54,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from .i18n import ensure_compiled_translations, select_locale
+    from .i18n import ensure_compiled_translations, install_template_gettext, select_locale
     ensure_compiled_translations()
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(REPO_ROOT / "marketplace" / "translations"))
+    install_template_gettext(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

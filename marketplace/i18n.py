@@ -34,3 +34,35 @@ def ensure_compiled_translations() -> None:
             catalog = read_po(po_file)
         with mo_path.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+
+
+def _translations():
+    """Flask-Babel's catalogue for the current locale, remembered on its own context namespace.
+
+    A page calls gettext 30-60 times, and Flask-Babel looks up the context, the domain, the
+    locale and its cache key each time (about a third of rendering a small page). The memo holds
+    only while the locale object and domain are the same ones, so ``force_locale`` (a mail in the
+    recipient's language) and ``refresh()`` (a new language choice) are honoured at once."""
+    import flask_babel
+
+    ctx = flask_babel._get_current_context()
+    if ctx is None:
+        return flask_babel.get_translations()
+    key = (getattr(ctx, "babel_locale", None), getattr(ctx, "babel_domain", None))
+    memo = getattr(ctx, "buurtplein_translations", None)
+    if memo is not None and key[0] is not None and memo[0] is key[0] and memo[1] is key[1]:
+        return memo[2]
+    translations = flask_babel.get_translations()  # sets babel_locale when it was not chosen yet
+    ctx.buurtplein_translations = (ctx.babel_locale, getattr(ctx, "babel_domain", None), translations)
+    return translations
+
+
+def install_template_gettext(app) -> None:
+    """Templates' _(), ngettext and pgettext through the remembered catalogue (same output)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )

@@ -209,3 +209,21 @@ def test_dutch_data_says_so_through_one_filter_in_queues_cards_and_edit_forms(ap
     moderator.post("/taal", data={"lang": "en"})
     queue = moderator.get("/moderatie/").get_data(as_text=True)
     assert '<span lang="nl">Wie helpt met de tuin?</span>' in queue
+
+
+def test_templates_follow_a_locale_change_within_one_request(app):
+    """The templates' gettext remembers the catalogue per request (marketplace.i18n._translations);
+    a mail rendered in the recipient's language (force_locale) and a new choice (refresh) still
+    get their own language, and the page after it its own again."""
+    from flask import render_template_string, session
+    from flask_babel import force_locale, refresh
+
+    page = "{{ _('Uitloggen') }}|{{ ngettext('nieuw bericht', 'nieuwe berichten', 2) }}"
+    with app.test_request_context("/"):
+        assert render_template_string(page) == "Uitloggen|nieuwe berichten"
+        with force_locale("en"):
+            assert render_template_string(page) == "Log out|new messages"
+        assert render_template_string(page) == "Uitloggen|nieuwe berichten"
+        session["lang"] = "en"
+        refresh()
+        assert render_template_string(page) == "Log out|new messages"
