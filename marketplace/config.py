@@ -89,6 +89,12 @@ def from_environment() -> dict:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,  # X-RateLimit-* and Retry-After
+        # The sociale kaart's answers (ids of a page, the total, the map's ids; result_cache.py): in
+        # Redis, shared by every worker, when CACHE_URL (or RATELIMIT_STORAGE_URI) is redis://...,
+        # else in each worker's memory (CACHE_ENTRIES answers). CACHE_URL=off turns it off.
+        "CACHE_URL": os.environ.get("CACHE_URL", ""),
+        "CACHE_ENTRIES": _int("CACHE_ENTRIES", 2048),
+        "CACHE_TTL": _int("CACHE_TTL", 3600),  # seconds an answer stays in Redis (a new version misses anyway)
         # Per-address back-off on failed logins (auth/throttle.py), whatever the IP.
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_FAILURE_WINDOW": _int("LOGIN_FAILURE_WINDOW", 15 * 60),

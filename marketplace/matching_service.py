@@ -37,7 +37,8 @@ from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
 from . import db
 from .config import is_production
 from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area, AvailabilitySlot,
-                     Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, PostcodeArea,
+                     Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, Organisation,
+                     PostcodeArea,
                      RequestCategory,
                      Schedule, SupplyChange, VolunteerOffer, Voorziening, VoorzieningCategory,
                      VoorzieningLocation, utcnow)
@@ -234,6 +235,8 @@ def _supply_key(obj) -> tuple[str, int] | None:
         return "activity", obj.activity_id
     if isinstance(obj, Location):
         return "location", obj.id
+    if isinstance(obj, Organisation):  # approved or hidden: its voorzieningen and activities with it
+        return "organisation", obj.id
     return None
 
 
@@ -272,6 +275,12 @@ def _changes_since(session: Session, last: int, upto: int) -> dict[str, set[int]
         found["voorziening"] |= set(session.exec(select(VoorzieningLocation.voorziening_id).where(
             VoorzieningLocation.location_id.in_(locations))).all())
         found["activity"] |= set(session.exec(select(Activity.id).where(Activity.location_id.in_(locations))).all())
+    organisations = found.pop("organisation", set())
+    if organisations:
+        found["voorziening"] |= set(session.exec(select(Voorziening.id).where(
+            Voorziening.organisation_id.in_(organisations))).all())
+        found["activity"] |= set(session.exec(select(Activity.id).where(
+            Activity.organisation_id.in_(organisations))).all())
     return found
 
 

@@ -777,9 +777,10 @@ class SupplyChange(SQLModel, table=True):
     listings changed since (hidden, paused, edited, new), the moment the change is committed."""
 
     __tablename__ = "supply_change"
+    __table_args__ = (Index("ix_supply_change_kind_id", "kind", "id"),)  # the newest change of a kind
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)  # offer | voorziening | activity | location
+    kind: str = Field(max_length=16)  # offer | voorziening | activity | location | organisation
     item_id: int
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -14,6 +14,8 @@ unset PYTHONDONTWRITEBYTECODE
 echo "== PostgreSQL op 127.0.0.1 starten" >&2
 BUURTPLEIN_TEST_POSTGRES_URL="$(bash scripts/ci/postgres.sh)"
 export BUURTPLEIN_TEST_POSTGRES_URL
+echo "== Redis-server voor de cache-tests" >&2
+bash scripts/ci/redis.sh >/dev/null
 echo "== Chromium voor de browsertests" >&2
 BUURTPLEIN_CHROMIUM="$(PYTHON=.venv/bin/python bash scripts/ci/browser.sh)"
 export BUURTPLEIN_CHROMIUM

@@ -46,6 +46,7 @@ CASES = [
 
 @pytest.mark.parametrize("filters", CASES, ids=range(len(CASES)))
 def test_small_and_large_text_matches_give_the_same_pages(app, many, monkeypatch, filters):
+    monkeypatch.setitem(app.extensions, "result_cache", None)  # both paths must really run
     monkeypatch.setattr(finding, "PAGE_SIZE", 2)
     expected = _run(app, filters)
     monkeypatch.setattr(finding, "IN_LIST_LIMIT", 2)  # every text match now takes the "too many to bind" path

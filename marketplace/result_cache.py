@@ -1,0 +1,192 @@
+"""A cache of list answers: which ids, in which order, how many. Redis when configured, else per worker.
+
+What is cached: for the sociale kaart, ``finding.find``'s answer to one set of filters (the ids of
+one page, the total and the number of pages; the map's first ids under a key of their own). Never
+a rendered page, never a card, never anything about a viewer: the sociale kaart shows every
+visitor the same public listings (``finding.public_conditions``), so one answer serves everyone.
+The cards are built fresh from the ids on every request (opening hours "today", distance).
+
+Why it is never stale: every key carries the **supply version**, the newest entry of the
+``supply_change`` log for the kinds the answer depends on (its id and time). That log is written in
+the same transaction as any change to a voorziening, its categories, locations and opening times,
+or its organisation (``matching_service._log_supply_changes``). A commit that hides, edits, adds or
+removes a listing therefore makes a new version: the next request of every worker misses and asks
+the database. The version is read before the answer is computed, so an answer is never older than
+its key. A session with uncommitted listing changes neither reads nor fills the cache (a rollback
+would leave a wrong answer behind). After a commit with listing changes this worker also empties its
+own memory cache (memory only: correctness comes from the version).
+
+Where: Redis when ``CACHE_URL`` is ``redis://...`` (or, if unset, when the rate limiter's storage is
+Redis), shared by all workers and machines; answers expire after ``CACHE_TTL`` seconds. Otherwise an
+LRU of ``CACHE_ENTRIES`` answers in each worker. ``CACHE_URL=off`` turns caching off. A Redis that
+does not answer is skipped (logged once a minute): the page is computed as without a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections import OrderedDict
+from typing import Callable
+
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session as OrmSession
+
+from .matching_service import _UNCOMMITTED_SUPPLY as _UNCOMMITTED  # listing changes not committed yet
+from .models import SupplyChange
+
+log = logging.getLogger(__name__)
+
+KAART_KINDS = ("voorziening", "location", "organisation")  # what the sociale kaart's answers depend on
+_EXTENSION = "result_cache"
+
+
+class MemoryBackend:
+    """Least recently used answers of this worker."""
+
+    name = "memory"
+
+    def __init__(self, entries: int):
+        self.entries = max(1, entries)
+        self._data: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            if key not in self._data:
+                return None
+            self._data.move_to_end(key)
+            return self._data[key]
+
+    def set(self, key: str, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.entries:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class RedisBackend:
+    """Answers as JSON in Redis, shared by every worker; a failing Redis is skipped, never an error."""
+
+    name = "redis"
+
+    def __init__(self, url: str, ttl: int):
+        import redis  # the redis package from PyPI (also what Flask-Limiter's redis storage uses)
+        self.client = redis.Redis.from_url(url, socket_timeout=0.25, socket_connect_timeout=0.25)
+        self.ttl = max(1, ttl)
+        self._errors = redis.RedisError
+        self._warned_at = 0.0
+
+    def _failed(self, error: Exception) -> None:
+        if time.monotonic() - self._warned_at > 60:
+            self._warned_at = time.monotonic()
+            log.warning("Cache in Redis niet bereikbaar, pagina's worden zonder cache berekend: %s", error)
+
+    def get(self, key: str):
+        try:
+            raw = self.client.get(key)
+        except (self._errors, OSError) as error:
+            self._failed(error)
+            return None
+        return None if raw is None else json.loads(raw)
+
+    def set(self, key: str, value) -> None:
+        try:
+            self.client.set(key, json.dumps(value, separators=(",", ":")), ex=self.ttl)
+        except (self._errors, OSError) as error:
+            self._failed(error)
+
+    def clear(self) -> None:  # other workers share it: a new version is what invalidates, not this
+        return None
+
+
+def cache_url(config) -> str:
+    """CACHE_URL, else the rate limiter's Redis, else '' (memory)."""
+    url = (config.get("CACHE_URL") or "").strip()
+    if url:
+        return url
+    limiter = (config.get("RATELIMIT_STORAGE_URI") or "").strip()
+    return limiter if limiter.startswith(("redis://", "rediss://")) else ""
+
+
+def make_backend(config):
+    """The store CACHE_URL names (None: off). An unknown kind of store is logged and replaced by
+    the memory cache: a setting's typo must not take the site down."""
+    url = cache_url(config)
+    if url.lower() in ("off", "none", "0"):
+        return None
+    if url.startswith(("redis://", "rediss://")):
+        return RedisBackend(url, int(config.get("CACHE_TTL", 3600)))
+    if url and not url.startswith("memory://"):
+        log.error("CACHE_URL moet redis://..., memory:// of off zijn, niet %r: de cache blijft in het geheugen", url)
+    return MemoryBackend(int(config.get("CACHE_ENTRIES", 2048)))
+
+
+def backend_of(app: Flask | None = None):
+    """The app's cache store, made on first use from its configuration."""
+    app = app or current_app
+    if _EXTENSION not in app.extensions:
+        with _MAKING:
+            if _EXTENSION not in app.extensions:
+                app.extensions[_EXTENSION] = make_backend(app.config)
+    return app.extensions[_EXTENSION]
+
+
+_MAKING = threading.Lock()
+
+
+def supply_version(session, kinds: tuple[str, ...] = KAART_KINDS) -> list:
+    """The newest supply_change entry of each kind, as [id, time] (index ix_supply_change_kind_id:
+    one entry per kind). The time tells two logs apart whose ids were used again (SQLite reuses the
+    ids of deleted rows: a rebuilt demo, a rolled-back transaction)."""
+    version = []
+    for kind in kinds:
+        row = session.execute(select(SupplyChange.id, SupplyChange.created_at).where(SupplyChange.kind == kind)
+                              .order_by(SupplyChange.id.desc()).limit(1)).first()
+        version.append([row[0], row[1].isoformat()] if row else [0, ""])
+    return version
+
+
+def _database_of(session) -> str:
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    return engine.url.render_as_string(hide_password=True)
+
+
+def cached(session, namespace: str, key_parts, compute: Callable[[], object],
+           kinds: tuple[str, ...] = KAART_KINDS):
+    """``compute()``'s answer (JSON-able), from the cache when this exact question was answered at
+    the current supply version; computed and stored otherwise."""
+    backend = backend_of() if has_app_context() else None
+    if backend is None or session.info.get(_UNCOMMITTED):
+        return compute()
+    version = supply_version(session, kinds)  # first: the answer below is at least this new
+    material = json.dumps([_database_of(session), namespace, version, key_parts], sort_keys=True, default=str)
+    key = f"buurtplein:{namespace}:" + hashlib.sha256(material.encode()).hexdigest()[:40]
+    found = backend.get(key)
+    if found is not None:
+        return found
+    value = compute()
+    backend.set(key, value)
+    return value
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _forget_after_listing_changes(session) -> None:
+    # Runs before matching_service's after_transaction_end hook drops the flag.
+    if session.info.get(_UNCOMMITTED) and has_app_context():
+        backend = current_app.extensions.get(_EXTENSION)
+        if backend is not None:
+            backend.clear()

@@ -1,0 +1,221 @@
+"""The sociale kaart's answers are cached (marketplace/result_cache.py), never stale: a hidden,
+edited, new or removed listing, or a hidden organisation, shows at the next request, in the
+worker's memory and in Redis; a repeated question does not ask the search index again."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess  # nosec B404 - starts Debian's redis-server on loopback for these tests
+import time
+
+import pytest
+from sqlalchemy import event
+
+from marketplace import result_cache
+from marketplace.models import Voorziening
+from marketplace.voorzieningen import finding
+from tests.factories import make_organisation, make_voorziening, make_world
+from tests.support import require
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    binary = shutil.which("redis-server")
+    require(binary is not None, "no redis-server (Debian package redis-server)")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(  # nosec B603 - fixed argument list, loopback only
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def cached_app(request, make_app):
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+        import redis
+        redis.Redis.from_url(url).flushdb()  # a test's rolled-back ids are used again by the next
+        app = make_app(CACHE_URL=url)
+    else:
+        app = make_app()
+    assert result_cache.backend_of(app).name == request.param
+    return app
+
+
+@pytest.fixture
+def kaart(cached_app, session):
+    world = make_world(session)
+    org = make_organisation(session, name="Stichting Samen")
+    cafe = make_voorziening(session, org, world.velve, name="Taalcafé De Velve")
+    huis = make_voorziening(session, org, world.pathmos, name="Taalhuis Pathmos")
+    return world, org, cafe, huis
+
+
+def _names(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    return {name for name in ("Taalcafé De Velve", "Taalhuis Pathmos", "Taalpunt Nieuw", "Taalcafé Het Anker")
+            if name in page}
+
+
+PATHS = ["/voorzieningen/?q=taal", "/voorzieningen/?categorie=taal", "/voorzieningen/"]
+
+
+def _statements(app):
+    seen = []
+    bind = app.extensions.get("db_bind") or app.extensions["db_engine"]
+    event.listen(bind, "before_cursor_execute", lambda *args: seen.append(args[2]))
+    return seen
+
+
+def test_a_repeated_search_is_answered_from_the_cache(cached_app, kaart):
+    client = cached_app.test_client()
+    seen = _statements(cached_app)
+    assert _names(client, "/voorzieningen/?q=taal") == {"Taalcafé De Velve", "Taalhuis Pathmos"}
+    first = [s for s in seen if "voorziening_fts" in s or "voorziening_search" in s]
+    assert first  # the first search asks the index
+    seen.clear()
+    assert _names(client, "/voorzieningen/?q=taal") == {"Taalcafé De Velve", "Taalhuis Pathmos"}
+    assert not [s for s in seen if "voorziening_fts" in s or "voorziening_search" in s or "count(" in s.lower()]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_hidden_listing_vanishes_at_once(cached_app, kaart, session, path):
+    _, _, cafe, _ = kaart
+    client = cached_app.test_client()
+    assert _names(client, path) == {"Taalcafé De Velve", "Taalhuis Pathmos"}
+    cafe.moderation = "hidden"
+    session.add(cafe)
+    session.commit()
+    assert _names(client, path) == {"Taalhuis Pathmos"}
+    cafe.moderation = "approved"
+    session.add(cafe)
+    session.commit()
+    assert _names(client, path) == {"Taalcafé De Velve", "Taalhuis Pathmos"}
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_hidden_organisation_takes_its_listings_along(cached_app, kaart, session, path):
+    world, org, _, _ = kaart
+    other = make_organisation(session, name="Buurthuis Anker")
+    make_voorziening(session, other, world.velve, name="Taalcafé Het Anker")
+    client = cached_app.test_client()
+    assert "Taalcafé Het Anker" in _names(client, path)
+    other.moderation = "hidden"
+    session.add(other)
+    session.commit()
+    assert _names(client, path) == {"Taalcafé De Velve", "Taalhuis Pathmos"}
+
+
+def test_an_edit_a_new_listing_and_a_removal_show_at_once(cached_app, kaart, session):
+    world, org, cafe, huis = kaart
+    client = cached_app.test_client()
+    assert _names(client, "/voorzieningen/?q=taal") == {"Taalcafé De Velve", "Taalhuis Pathmos"}
+    huis.name = "Buurtkamer Pathmos"
+    huis.description = "Koffie drinken."
+    session.add(huis)
+    session.commit()
+    assert _names(client, "/voorzieningen/?q=taal") == {"Taalcafé De Velve"}
+    make_voorziening(session, org, world.velve, name="Taalpunt Nieuw")
+    assert _names(client, "/voorzieningen/?q=taal") == {"Taalcafé De Velve", "Taalpunt Nieuw"}
+    assert "3 plekken gevonden" in client.get("/voorzieningen/").get_data(as_text=True)
+    session.delete(session.get(Voorziening, cafe.id))
+    session.commit()
+    assert _names(client, "/voorzieningen/?q=taal") == {"Taalpunt Nieuw"}
+
+
+def test_the_map_data_follows_a_hidden_listing(cached_app, kaart, session):
+    _, _, cafe, _ = kaart
+    client = cached_app.test_client()
+
+    def names():
+        return {m["name"] for m in client.get("/voorzieningen/kaart.json?categorie=taal").get_json()["markers"]}
+    assert names() == {"Taalcafé De Velve", "Taalhuis Pathmos"}
+    cafe.moderation = "hidden"
+    session.add(cafe)
+    session.commit()
+    assert names() == {"Taalhuis Pathmos"}
+
+
+def test_uncommitted_listing_changes_neither_read_nor_fill_the_cache(cached_app, kaart, session):
+    _, _, cafe, _ = kaart
+    with cached_app.test_request_context("/"):
+        from marketplace.db import get_session
+        request_session = get_session()
+        calls = []
+
+        def compute():
+            calls.append(1)
+            return {"n": len(calls)}
+        assert result_cache.cached(request_session, "test", {"a": 1}, compute) == {"n": 1}
+        assert result_cache.cached(request_session, "test", {"a": 1}, compute) == {"n": 1}
+        v = request_session.get(Voorziening, cafe.id)
+        v.name = "Nog niet opgeslagen"
+        request_session.flush()  # logged in supply_change, not committed
+        assert result_cache.cached(request_session, "test", {"a": 1}, compute) == {"n": 2}
+        assert result_cache.cached(request_session, "test", {"a": 1}, compute) == {"n": 3}
+        request_session.rollback()
+        assert result_cache.cached(request_session, "test", {"a": 1}, compute) == {"n": 1}
+
+
+def test_a_redis_that_does_not_answer_is_skipped(make_app, session):
+    app = make_app(CACHE_URL=f"redis://127.0.0.1:{_free_port()}/0")  # nothing listens there
+    world = make_world(session)
+    make_voorziening(session, make_organisation(session), world.velve, name="Taalcafé De Velve")
+    client = app.test_client()
+    assert "Taalcafé De Velve" in client.get("/voorzieningen/?q=taal").get_data(as_text=True)
+
+
+def test_cache_can_be_turned_off_and_an_unknown_store_falls_back_to_memory(make_app, caplog):
+    assert result_cache.backend_of(make_app(CACHE_URL="off")) is None
+    app = make_app(CACHE_URL="memcached://127.0.0.1")
+    assert result_cache.backend_of(app).name == "memory"
+    assert "CACHE_URL" in caplog.text
+
+
+def test_the_rate_limiters_redis_is_used_when_no_cache_url_is_set():
+    assert result_cache.cache_url({"RATELIMIT_STORAGE_URI": "redis://r:6379/1"}) == "redis://r:6379/1"
+    assert result_cache.cache_url({"RATELIMIT_STORAGE_URI": "memory://"}) == ""
+    assert result_cache.cache_url({"CACHE_URL": "off", "RATELIMIT_STORAGE_URI": "redis://r"}) == "off"
+
+
+def test_the_question_is_normalised():
+    a = finding.question(finding.Filters(q="Taalcafé in Velve", categories=["taal", "eten", "taal"]), "relevantie")
+    b = finding.question(finding.Filters(q="  taalcafe   velve ", categories=["eten", "taal"]), "relevantie")
+    assert a == b
+    assert finding.question(finding.Filters(q="de"), "naam")["q"] == []  # words, but none that count
+    assert finding.question(finding.Filters(), "naam")["q"] is None  # no text at all: the whole list
+
+
+def test_the_supply_log_turns_an_organisation_into_its_listings(app, session):
+    """A hidden organisation is a change of its voorzieningen for the matcher too."""
+    from marketplace import matching_service
+    world = make_world(session)
+    org = make_organisation(session, name="Buurthuis Anker")
+    v = make_voorziening(session, org, world.velve, name="Taalcafé Het Anker")
+    before = matching_service.latest_change(session)
+    org.moderation = "hidden"
+    session.add(org)
+    session.commit()
+    after = matching_service.latest_change(session)
+    changed = matching_service._changes_since(session, before, after)
+    assert v.id in changed["voorziening"] and "organisation" not in changed
