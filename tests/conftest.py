@@ -29,7 +29,7 @@ from sqlalchemy import event, text
 from marketplace import create_app, db
 from marketplace.config import normalise_database_url
 
-from .support import (TEMPLATES, TEST_HASH_METHOD, clean_database, fresh_postgres_schema, require,
+from .support import (TEST_HASH_METHOD, clean_database, fresh_postgres_schema, require,
                       share_url_builders, trained_classifier)
 from .factories import login, make_user  # noqa: F401  (kept for branches in flight: import from tests.factories)
 
@@ -144,7 +144,6 @@ def make_app(base_config, _migrated, db_connection):
 
     def factory(**overrides):
         app = create_app({**base_config, **overrides})
-        app.jinja_env.bytecode_cache = TEMPLATES
         if db_connection is not None:
             app.extensions["db_bind"] = db_connection
         apps.append(app)

@@ -16,8 +16,6 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import jinja2
-import jinja2.bccache
 import pytest
 from sqlalchemy import text
 from sqlmodel import SQLModel
@@ -181,26 +179,3 @@ def _fit_and_store(path: Path, store: Path):
     except OSError:  # another run tidied at the same moment
         pass
     return clf
-
-
-# --------------------------------------------------------------------------- templates
-
-
-class SharedTemplateCache(jinja2.BytecodeCache):
-    """Compiled templates shared by every app of the run. Each test builds its own app, and with it a
-    new Jinja environment that would compile the same templates again (about 40 % of the suite's
-    CPU). Keyed by template name and source checksum, as Jinja's own file cache is."""
-
-    def __init__(self):
-        self._code: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self._code.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self._code[bucket.key] = bucket.bytecode_to_string()
-
-
-TEMPLATES = SharedTemplateCache()

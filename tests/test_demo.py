@@ -185,3 +185,33 @@ def test_demo_has_a_year_of_history_for_the_dashboard(demo):
     came, missed, unknown = measures.attendance(demo, scope).cells[0]
     assert came > missed > 0 and unknown > 0
     assert count(demo, HelpRequest, HelpRequest.status == "open", HelpRequest.created_at < utc_days_ago(60)) == 0
+
+
+def test_the_demo_has_referrals_in_every_status(make_app, demo):
+    """Issue 7: the wijkcoach's and the aanbieder's lists show every status, with a year behind them."""
+    from marketplace.models import REFERRAL_STATUSES, Referral, UserOrganisation
+    from marketplace.verwijzingen import services as svc
+
+    s = demo
+    professional = s.exec(select(User).where(User.email == "professional@demo.buurtplein.nl")).one()
+    aanbieder = s.exec(select(User).where(User.email == "aanbieder@demo.buurtplein.nl")).one()
+    org_id = s.exec(select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == aanbieder.id)).one()
+    assert s.get(Organisation, org_id) is not None
+    own = s.exec(select(Referral).where(Referral.professional_id == professional.id,
+                                        Referral.organisation_id == org_id)).all()
+    assert {r.status for r in own} == set(REFERRAL_STATUSES)
+    assert s.exec(select(Referral).where(Referral.organisation_id != org_id)).first() is not None
+    assert any(svc.no_response(r) for r in own)
+    for r in own:
+        if r.status in ("not_started", "withdrawn"):
+            assert r.reason and r.reason_by
+    span = [r.created_at for r in s.exec(select(Referral)).all()]
+    assert (max(span) - min(span)).days > 300  # a year of history
+    web = make_app()  # its own app: the demo fixture's app context would share flask-login's user
+    pro = web.test_client()
+    assert login(pro, "professional@demo.buurtplein.nl", "buurtplein-demo").status_code == 302
+    assert "Geen reactie" in pro.get("/verwijzingen/").get_data(as_text=True)
+    org = web.test_client()
+    assert login(org, "aanbieder@demo.buurtplein.nl", "buurtplein-demo").status_code == 302
+    inbox = org.get("/verwijzingen/").get_data(as_text=True)
+    assert "Ingetrokken" in inbox and inbox.count("VW-") >= 9

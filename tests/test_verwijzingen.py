@@ -331,40 +331,6 @@ def test_the_list_shows_no_response(app, session, world):
     assert referral.reference in page and "Geen reactie" in page
 
 
-# --------------------------------------------------------------------------- the demo
-
-
-def test_the_demo_has_referrals_in_every_status(app, runner):
-    from marketplace import db
-    from marketplace.models import REFERRAL_STATUSES, Organisation, User, UserOrganisation
-
-    result = runner.invoke(args=["demo"])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        s = db.get_session()
-        professional = s.exec(select(User).where(User.email == "professional@demo.buurtplein.nl")).one()
-        aanbieder = s.exec(select(User).where(User.email == "aanbieder@demo.buurtplein.nl")).one()
-        org_id = s.exec(select(UserOrganisation.organisation_id).where(UserOrganisation.user_id == aanbieder.id)).one()
-        assert s.get(Organisation, org_id) is not None
-        own = s.exec(select(Referral).where(Referral.professional_id == professional.id,
-                                            Referral.organisation_id == org_id)).all()
-        assert {r.status for r in own} == set(REFERRAL_STATUSES)
-        assert s.exec(select(Referral).where(Referral.organisation_id != org_id)).first() is not None
-        assert any(svc.no_response(r) for r in own)
-        for r in own:
-            if r.status in ("not_started", "withdrawn"):
-                assert r.reason and r.reason_by
-        span = [r.created_at for r in s.exec(select(Referral)).all()]
-        assert (max(span) - min(span)).days > 300  # a year of history
-    pro = app.test_client()
-    assert login(pro, "professional@demo.buurtplein.nl", "buurtplein-demo").status_code == 302
-    assert "Geen reactie" in pro.get("/verwijzingen/").get_data(as_text=True)
-    org = app.test_client()
-    assert login(org, "aanbieder@demo.buurtplein.nl", "buurtplein-demo").status_code == 302
-    inbox = org.get("/verwijzingen/").get_data(as_text=True)
-    assert "Ingetrokken" in inbox and inbox.count("VW-") >= 9
-
-
 def test_searching_needs_only_the_first_two_steps(app, session, world):
     """The consent date is on step 4, which appears after the search: a search without it must work."""
     pro = _client_for(app, "pro@example.nl")
