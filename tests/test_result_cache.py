@@ -10,7 +10,7 @@ import subprocess  # nosec B404 - starts Debian's redis-server on loopback for t
 import time
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from marketplace import result_cache
 from marketplace.models import Voorziening
@@ -111,6 +111,18 @@ def test_a_hidden_listing_vanishes_at_once(cached_app, kaart, session, path):
     session.add(cafe)
     session.commit()
     assert _names(client, path) == {"Taalcafé De Velve", "Taalhuis Pathmos"}
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_listing_hidden_behind_the_logs_back_is_still_not_shown(cached_app, kaart, session, path):
+    """An UPDATE that logs no supply change (a bulk statement, a DBA's fix) leaves the cached ids
+    stale; the cards are read with the public conditions, so the hidden listing is still not shown."""
+    _, _, cafe, _ = kaart
+    client = cached_app.test_client()
+    assert _names(client, path) == {"Taalcafé De Velve", "Taalhuis Pathmos"}
+    session.execute(text("UPDATE voorziening SET moderation = 'hidden' WHERE id = :id"), {"id": cafe.id})
+    session.commit()
+    assert _names(client, path) == {"Taalhuis Pathmos"}
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -284,12 +284,13 @@ def _text_matches(session: Session, filters: Filters, matching, sort: str, dista
 
 
 def _cards_for(session: Session, ids: list[int], origin, now) -> list[Card]:
-    """Cards for these ids, in this order."""
+    """Cards for these ids, in this order; public ones only, also when the ids came from the cache
+    (a listing hidden by a path that did not log a supply change stays hidden)."""
     if not ids:
         return []
     rows = session.exec(select(Voorziening, Organisation.name)
                         .join(Organisation, Organisation.id == Voorziening.organisation_id)
-                        .where(Voorziening.id.in_(ids))).all()
+                        .where(Voorziening.id.in_(ids), *public_conditions())).all()
     position = {vid: i for i, vid in enumerate(ids)}
     return _cards(session, sorted(rows, key=lambda r: position[r[0].id]), origin, now)
 
