@@ -237,7 +237,15 @@ def _supply_key(obj) -> tuple[str, int] | None:
         return "location", obj.id
     if isinstance(obj, Organisation):  # approved or hidden: its voorzieningen and activities with it
         return "organisation", obj.id
+    # Not supply, but logged the same way for the cached counts of the request lists (result_cache):
+    if isinstance(obj, HelpRequest):
+        return "request", obj.id
+    if isinstance(obj, RequestCategory):
+        return "request", obj.request_id
     return None
+
+
+NOT_SUPPLY = ("request",)  # log kinds the matcher skips
 
 
 @event.listens_for(OrmSession, "after_flush")
@@ -264,12 +272,20 @@ def latest_change(session: Session) -> int:
     return session.exec(select(func.coalesce(func.max(SupplyChange.id), 0))).one()
 
 
+def _supply_entries(session: Session, last: int, upto: int) -> int:
+    """Log entries after ``last`` (up to ``upto``) about supply (requests are logged too)."""
+    return session.exec(select(func.count()).select_from(SupplyChange).where(
+        SupplyChange.id > last, SupplyChange.id <= upto, SupplyChange.kind.not_in(NOT_SUPPLY))).one()
+
+
 def _changes_since(session: Session, last: int, upto: int) -> dict[str, set[int]]:
     """The listings changed after log entry ``last`` (up to ``upto``), per kind; locations resolved."""
     found: dict[str, set[int]] = defaultdict(set)
     for kind, item_id in session.exec(select(SupplyChange.kind, SupplyChange.item_id).where(
             SupplyChange.id > last, SupplyChange.id <= upto)).all():
         found[kind].add(item_id)
+    for kind in NOT_SUPPLY:
+        found.pop(kind, None)
     locations = found.pop("location", set())
     if locations:
         found["voorziening"] |= set(session.exec(select(VoorzieningLocation.voorziening_id).where(
@@ -380,7 +396,10 @@ def get_matcher(session: Session) -> Matcher:
     with _lock:
         matcher = state.get("matcher")
         epoch = (local_today(), id(classifier))
-        stale = matcher is None or state.get("epoch") != epoch or latest - state["applied"] > FULL_REBUILD_AFTER \
+        gap = latest - state.get("applied", 0)
+        if matcher is not None and gap > FULL_REBUILD_AFTER:  # count only the supply's own entries
+            gap = _supply_entries(session, state["applied"], latest)
+        stale = matcher is None or state.get("epoch") != epoch or gap > FULL_REBUILD_AFTER \
             or latest < state["applied"]
         if stale and matcher is not None and builds_at_startup(current_app.config):
             # Production: a rebuild takes ~30 s at 10^5 listings, longer than a request may. The old
@@ -390,7 +409,7 @@ def get_matcher(session: Session) -> Matcher:
         if stale:
             state["matcher"] = Matcher(supply_from_db(session), classifier)
             state["epoch"], state["applied"] = epoch, latest
-        elif state["applied"] < latest <= state["applied"] + FULL_REBUILD_AFTER:
+        elif state["applied"] < latest:  # and at most FULL_REBUILD_AFTER entries of supply
             _apply_changes(session, matcher, _changes_since(session, state["applied"], latest))
             state["applied"] = latest
         return state["matcher"]

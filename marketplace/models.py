@@ -774,13 +774,15 @@ class SupplyChange(SQLModel, table=True):
     """A log of listings whose suggestions changed, written in the same transaction as the change.
 
     Every worker remembers the last id it applied and updates its matcher's index with just the
-    listings changed since (hidden, paused, edited, new), the moment the change is committed."""
+    listings changed since (hidden, paused, edited, new), the moment the change is committed.
+    Help requests are logged too (kind 'request', skipped by the matcher): the cached counts of
+    the request lists (result_cache) follow them the same way."""
 
     __tablename__ = "supply_change"
     __table_args__ = (Index("ix_supply_change_kind_id", "kind", "id"),)  # the newest change of a kind
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=16)  # offer | voorziening | activity | location | organisation
+    kind: str = Field(max_length=16)  # offer | voorziening | activity | location | organisation | request
     item_id: int
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -1,7 +1,8 @@
 """A cache of list answers: which ids, in which order, how many. Redis when configured, else per worker.
 
 What is cached: for the sociale kaart, ``finding.find``'s answer to one set of filters (the ids of
-one page, the total and the number of pages; the map's first ids under a key of their own). Never
+one page, the total and the number of pages; the map's first ids under a key of their own); for the
+public lists of requests, offers and the board, their count (``paging.paginate_query``). Never
 a rendered page, never a card, never anything about a viewer: the sociale kaart shows every
 visitor the same public listings (``finding.public_conditions``), so one answer serves everyone.
 The cards are built fresh from the ids on every request (opening hours "today", distance).
@@ -9,7 +10,8 @@ The cards are built fresh from the ids on every request (opening hours "today", 
 Why it is never stale: every key carries the **supply version**, the newest entry of the
 ``supply_change`` log for the kinds the answer depends on (its id and time). That log is written in
 the same transaction as any change to a voorziening, its categories, locations and opening times,
-or its organisation (``matching_service._log_supply_changes``). A commit that hides, edits, adds or
+or its organisation, an offer, or a help request and its categories
+(``matching_service._log_supply_changes``). A commit that hides, edits, adds or
 removes a listing therefore makes a new version: the next request of every worker misses and asks
 the database. The version is read before the answer is computed, so an answer is never older than
 its key. A session with uncommitted listing changes neither reads nor fills the cache (a rollback

@@ -231,3 +231,85 @@ def test_the_supply_log_turns_an_organisation_into_its_listings(app, session):
     after = matching_service.latest_change(session)
     changed = matching_service._changes_since(session, before, after)
     assert v.id in changed["voorziening"] and "organisation" not in changed
+
+
+# --------------------------------------------------------------------------- the lists' counts
+
+
+@pytest.fixture
+def requests_world(cached_app, session):
+    from tests.factories import make_request, make_user
+    world = make_world(session)
+    poster = make_user(session, email="poster@example.nl")
+    first = make_request(session, poster, world.velve, title="Boodschappen op dinsdag")
+    second = make_request(session, poster, world.velve, title="Hulp bij de tuin")
+    return world, poster, first, second
+
+
+def _counts(app, buurt):
+    """(pages of /hulpvragen/ and of the board at one row per page) = the counts of both lists."""
+    from marketplace.db import get_session
+    from marketplace.hulpvragen import services as requests
+    from marketplace.prikbord import services as board
+    with app.test_request_context("/"):
+        session = get_session()
+        return requests.open_public(session)[1], board.open_requests(session, buurt, per_page=1).total
+
+
+def test_the_request_lists_count_once_and_follow_every_change(cached_app, requests_world, session, monkeypatch):
+    from marketplace.categories import categories_by_slug
+    from marketplace.hulpvragen import services as requests
+    from marketplace.models import RequestCategory
+    from tests.factories import make_request
+    world, poster, first, second = requests_world
+    monkeypatch.setattr(requests, "PER_PAGE", 1)
+    seen = _statements(cached_app)
+    assert _counts(cached_app, world.velve) == (2, 2)
+    seen.clear()
+    assert _counts(cached_app, world.velve) == (2, 2)
+    assert not [s for s in seen if "count(" in s.lower()]  # from the cache
+    first.moderation = "hidden"
+    session.add(first)
+    session.commit()
+    assert _counts(cached_app, world.velve) == (1, 1)
+    make_request(session, poster, world.velve, title="Een lift naar de dokter")
+    assert _counts(cached_app, world.velve) == (2, 2)
+    # a professional-only category added later makes the request private at once
+    session.add(RequestCategory(request_id=second.id, category_id=categories_by_slug(session)["veiligheid"].id,
+                                position=1))
+    session.commit()
+    assert _counts(cached_app, world.velve) == (1, 1)
+
+
+def test_the_offer_list_count_follows_a_paused_offer(cached_app, session, monkeypatch):
+    from marketplace.aanbod import services as offers
+    from marketplace.db import get_session
+    from tests.factories import make_offer, make_user
+    world = make_world(session)
+    volunteer = make_user(session, email="vrijwilliger@example.nl", roles=("vrijwilliger",))
+    offer = make_offer(session, volunteer, world.velve)
+    make_offer(session, volunteer, world.pathmos, title="Ik fiets graag mee")
+    monkeypatch.setattr(offers, "PER_PAGE", 1)
+
+    def pages():
+        with cached_app.test_request_context("/"):
+            return offers.active_public(get_session())[1]
+    assert pages() == 2
+    offer.status = "paused"
+    session.add(offer)
+    session.commit()
+    assert pages() == 1
+
+
+def test_request_changes_do_not_count_towards_a_rebuild_of_the_matcher(app, session):
+    """Requests are logged for the lists; the matcher counts only the supply's own entries."""
+    from marketplace import matching_service
+    from tests.factories import make_request, make_user
+    world = make_world(session)
+    poster = make_user(session, email="poster@example.nl")
+    before = matching_service.latest_change(session)
+    make_request(session, poster, world.velve)
+    after = matching_service.latest_change(session)
+    assert after > before
+    assert matching_service._supply_entries(session, before, after) == 0
+    assert matching_service._changes_since(session, before, after) == {}

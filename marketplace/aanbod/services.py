@@ -153,7 +153,9 @@ def active_public(session: Session, category: str | None = None, wijk_id: int | 
     if wijk_id:
         stmt = stmt.where(VolunteerOffer.buurt_id.in_(buurt_ids_in(wijk_id)))
     found = paginate_query(session, stmt, page, PER_PAGE, options=CARD_LOADS,
-                           order_by=(VolunteerOffer.created_at.desc(), VolunteerOffer.id.desc()))
+                           order_by=(VolunteerOffer.created_at.desc(), VolunteerOffer.id.desc()),
+                           cached_count=("aanbod-count", {"category": category, "wijk": wijk_id,
+                                                          "today": local_today().isoformat()}, ("offer",)))
     return found.rows, found.pages
 
 

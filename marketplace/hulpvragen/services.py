@@ -269,7 +269,9 @@ def open_public(session: Session, category: str | None = None, wijk_id: int | No
     if wijk_id:
         stmt = stmt.where(HelpRequest.buurt_id.in_(buurt_ids_in(wijk_id)))
     found = paginate_query(session, stmt, page, PER_PAGE, options=CARD_LOADS,
-                           order_by=(HelpRequest.created_at.desc(), HelpRequest.id.desc()))
+                           order_by=(HelpRequest.created_at.desc(), HelpRequest.id.desc()),
+                           cached_count=("hulpvragen-count", {"category": category, "wijk": wijk_id,
+                                                              "today": local_today().isoformat()}, ("request",)))
     return found.rows, found.pages
 
 

@@ -70,7 +70,9 @@ def open_requests(session: Session, buurt: Area, page: int = 1, per_page: int | 
         HelpRequest.expires_at > local_today())
     urgency = case(URGENCY_ORDER, value=HelpRequest.urgency, else_=9)
     found = paginate_query(session, stmt, page, per_page or BOARD_PER_PAGE,
-                           order_by=(urgency, HelpRequest.created_at, HelpRequest.id))
+                           order_by=(urgency, HelpRequest.created_at, HelpRequest.id),
+                           cached_count=("prikbord-count", {"buurt": buurt.id, "today": local_today().isoformat()},
+                                         ("request",)))
     found.rows = [BoardRequest(f"H-{r.id}", r.title, short(r.description), r.public_name, r.urgency)
                   for r in found.rows]
     return found
