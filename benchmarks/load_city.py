@@ -148,6 +148,7 @@ def main() -> None:
         table = {k: v for k, v in table.items() if k in wanted or k.startswith("minimal")}
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(LUA)
+    load_before = os.getloadavg()
     process, log = start_server(args, database_url)
     results = {}
     try:
@@ -167,7 +168,8 @@ def main() -> None:
     minimal = results.get("minimal (static file)", {}).get("rps") or None
     load = os.getloadavg()
     lines = [f"{engine}, gunicorn {args.workers} sync workers, wrk -t2 -c{args.connections} -d{args.seconds}s, "
-             f"{datetime.now():%Y-%m-%d %H:%M}, load average after the run {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",
+             f"{datetime.now():%Y-%m-%d %H:%M}, load average before the run {load_before[0]:.1f} / {load_before[1]:.1f} / "
+             f"{load_before[2]:.1f}, after it {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}",
              "", "| route | requests/s | p50 ms | p95 ms | p99 ms | errors | ratio to minimal | warm-up s |",
              "|---|---|---|---|---|---|---|---|"]
     for name, r in results.items():

@@ -313,3 +313,39 @@ def test_request_changes_do_not_count_towards_a_rebuild_of_the_matcher(app, sess
     assert after > before
     assert matching_service._supply_entries(session, before, after) == 0
     assert matching_service._changes_since(session, before, after) == {}
+
+
+# --------------------------------------------------------------------------- the rendered list and map
+
+
+def test_the_rendered_list_follows_the_minute_and_the_language(cached_app, session, monkeypatch):
+    from datetime import datetime, time as clock
+
+    from marketplace.timeutil import LOCAL_TZ
+    from marketplace.voorzieningen import views
+    world = make_world(session)
+    make_voorziening(session, make_organisation(session), world.velve, name="Taalcafé De Velve",
+                     schedule=(("TU", clock(10), clock(16)),))
+    client = cached_app.test_client()
+    seen = _statements(cached_app)
+    monkeypatch.setattr(views, "_this_minute", lambda: datetime(2026, 11, 24, 15, 59, tzinfo=LOCAL_TZ))
+    assert "Vandaag open tot 16:00" in client.get("/voorzieningen/").get_data(as_text=True)
+    seen.clear()
+    assert "Vandaag open tot 16:00" in client.get("/voorzieningen/").get_data(as_text=True)
+    assert not [s for s in seen if "FROM schedule" in s]  # the cards came rendered from the cache
+    monkeypatch.setattr(views, "_this_minute", lambda: datetime(2026, 11, 24, 16, 0, tzinfo=LOCAL_TZ))
+    assert "Vandaag open tot 16:00" not in client.get("/voorzieningen/").get_data(as_text=True)
+    english = client.get("/voorzieningen/?lang=en").get_data(as_text=True)
+    assert "Free" in english and "Gratis" not in english.split('id="resultaten"')[1].split("</section>")[0]
+    assert "Gratis" in client.get("/voorzieningen/?lang=nl").get_data(as_text=True)
+
+
+def test_the_paging_links_keep_their_own_filters(cached_app, session, monkeypatch):
+    world = make_world(session)
+    org = make_organisation(session)
+    for name in ("Taalcafé A", "Taalcafé B", "Taalcafé C"):
+        make_voorziening(session, org, world.velve, name=name)
+    monkeypatch.setattr(finding, "PAGE_SIZE", 1)
+    client = cached_app.test_client()
+    assert "gratis=y" not in client.get("/voorzieningen/?q=taalcafe").get_data(as_text=True)
+    assert "gratis=y" in client.get("/voorzieningen/?q=taalcafe&gratis=y").get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from typing import Callable
 
@@ -75,20 +76,28 @@ class Card:
 
 @dataclass
 class Results:
-    cards: list[Card]
+    """One page of the sociale kaart. The cards are built when first read (a page whose rendered
+    list came from the cache never builds them)."""
+
+    page_ids: list[int]
     total: int
     page: int
     pages: int
     sort: str
-    _ordered_ids: list[int] = field(default_factory=list, repr=False)
+    question: dict = field(default_factory=dict, repr=False)  # the filters as the answer depends on them
     _card_loader: Callable[[list[int]], list[Card]] | None = field(default=None, repr=False)
+    _map_ids: Callable[[], list[int]] | None = field(default=None, repr=False)
+
+    @cached_property
+    def cards(self) -> list[Card]:
+        return self._card_loader(self.page_ids) if self._card_loader else []
 
     @property
     def all_cards(self) -> list[Card]:
         """The first MAP_LIMIT matches in result order (for the map), built only when asked for."""
-        if self._card_loader is None:
+        if self._card_loader is None or self._map_ids is None:
             return self.cards
-        return self._card_loader(self._ordered_ids[:MAP_LIMIT])
+        return self._card_loader(self._map_ids()[:MAP_LIMIT])
 
 
 def public_conditions():
@@ -127,8 +136,8 @@ def find(session: Session, filters: Filters, now: datetime | None = None) -> Res
         return result_cache.cached(session, "kaart-map", question(filters, sort, with_page=False),
                                    lambda: _map_ids(session, filters, sort))
 
-    return Results(load(answer["ids"]), answer["total"], answer["page"], answer["pages"], sort,
-                   _card_loader=lambda ids: load(map_ids()[:MAP_LIMIT]))
+    return Results(answer["ids"], answer["total"], answer["page"], answer["pages"], sort,
+                   question=question(filters, sort), _card_loader=load, _map_ids=map_ids)
 
 
 def question(filters: Filters, sort: str, with_page: bool = True) -> dict:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import get_locale, gettext as _
+from markupsafe import Markup
 from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
 
@@ -14,7 +17,9 @@ from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..models import Organisation, Voorziening
 from ..params import bounded_int, page_number
+from ..timeutil import LOCAL_TZ
 from ..visibility import can_see
+from .. import result_cache
 from . import bp, finding, presentation, reviews, services
 from .forms import OrganisationForm, ReviewForm, SearchForm, VoorzieningForm
 
@@ -54,16 +59,42 @@ def _filter_args(chosen) -> dict:
     return args
 
 
+def _this_minute() -> datetime:
+    """Now, local, at the start of the minute: a card's 'open today' changes only at whole minutes
+    (opening times are hours and minutes), so a list rendered for this minute is right all of it."""
+    return datetime.now(LOCAL_TZ).replace(second=0, microsecond=0)
+
+
+def _rendered_list(session, results: finding.Results, args: dict, moment: datetime) -> Markup:
+    """The cards and paging, from the cache when this answer was rendered in this language and
+    minute (the cards hold only public fields, the same for every visitor)."""
+    asked = {**results.question, "args": args, "locale": str(get_locale() or "nl"), "minute": moment.isoformat()}
+    return Markup(result_cache.cached(  # nosec B704 - our own template's output, rendered with autoescape
+        session, "kaart-list", asked,
+        lambda: render_template("voorzieningen/_results.html", results=results, args=args)))
+
+
+def _markers(session, filters: finding.Filters, results: finding.Results, moment: datetime) -> list[dict]:
+    """The map's markers (the first MAP_LIMIT matches), cached like the list."""
+    asked = {**finding.question(filters, results.sort, with_page=False), "locale": str(get_locale() or "nl"),
+             "minute": moment.isoformat()}
+    return result_cache.cached(session, "kaart-markers", asked, lambda: finding.map_markers(
+        results.all_cards, lambda vid: url_for(".detail", id=vid)))
+
+
 @bp.route("/")
 def index():
     session = get_session()
     form, filters, chosen, has_errors = _search(session)
-    results = finding.find(session, filters)
+    moment = _this_minute()
+    results = finding.find(session, filters, now=moment)
     show_map = request.args.get("weergave") == "kaart"
-    markers = finding.map_markers(results.all_cards, lambda vid: url_for(".detail", id=vid)) if show_map else []
+    markers = _markers(session, filters, results, moment) if show_map and not has_errors else []
+    args = _filter_args(chosen)
     return render_template(
         "voorzieningen/index.html", form=form, results=results, categories=all_categories(session),
-        chosen=chosen, args=_filter_args(chosen),
+        results_html=None if has_errors else _rendered_list(session, results, args, moment),
+        chosen=chosen, args=args,
         list_args={k: v for k, v in _filter_args(chosen).items() if k != "weergave"}, show_map=show_map, markers=markers,
         outlines=areas.outlines(session) if show_map else None,
         tile_url=current_app.config.get("MAP_TILE_URL", ""), searched=bool(request.args),
@@ -77,9 +108,9 @@ def map_data():
     form, filters, chosen, has_errors = _search(session)
     if has_errors:
         return jsonify({"error": _("Kijk de zoekvelden na."), "markers": []}), 422
-    results = finding.find(session, filters)
-    return jsonify({"markers": finding.map_markers(results.all_cards, lambda vid: url_for(".detail", id=vid)),
-                    "total": results.total})
+    moment = _this_minute()
+    results = finding.find(session, filters, now=moment)
+    return jsonify({"markers": _markers(session, filters, results, moment), "total": results.total})
 
 
 def _visible_voorziening(session, id: int) -> Voorziening:
