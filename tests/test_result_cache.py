@@ -125,6 +125,18 @@ def test_a_listing_hidden_behind_the_logs_back_is_still_not_shown(cached_app, ka
     assert _names(client, path) == {"Taalhuis Pathmos"}
 
 
+def test_the_map_leaves_out_a_listing_hidden_behind_the_logs_back(cached_app, kaart, session):
+    _, _, cafe, _ = kaart
+    client = cached_app.test_client()
+
+    def names():
+        return {m["name"] for m in client.get("/voorzieningen/kaart.json?categorie=taal").get_json()["markers"]}
+    assert names() == {"Taalcafé De Velve", "Taalhuis Pathmos"}
+    session.execute(text("UPDATE organisation SET moderation = 'hidden' WHERE id = :id"), {"id": cafe.organisation_id})
+    session.commit()
+    assert names() == set()
+
+
 @pytest.mark.parametrize("path", PATHS)
 def test_a_hidden_organisation_takes_its_listings_along(cached_app, kaart, session, path):
     world, org, _, _ = kaart

@@ -92,12 +92,17 @@ class Results:
     def cards(self) -> list[Card]:
         return self._card_loader(self.page_ids) if self._card_loader else []
 
+    @cached_property
+    def map_ids(self) -> list[int]:
+        """The first MAP_LIMIT public matches in result order (for the map)."""
+        return self._map_ids()[:MAP_LIMIT] if self._map_ids is not None else self.page_ids
+
     @property
     def all_cards(self) -> list[Card]:
-        """The first MAP_LIMIT matches in result order (for the map), built only when asked for."""
-        if self._card_loader is None or self._map_ids is None:
-            return self.cards
-        return self._card_loader(self._map_ids()[:MAP_LIMIT])
+        """Cards of map_ids, built only when asked for."""
+        if self._card_loader is None:
+            return []
+        return self._card_loader(self.map_ids)
 
 
 def public_conditions():
@@ -122,22 +127,35 @@ def find(session: Session, filters: Filters, now: datetime | None = None) -> Res
     Distance: a bounding box and a flat-earth distance (exact enough within a city) in SQL, the
     exact haversine for the cards. Text: the search index gives the matching ids, best first.
     The answer (ids, total) is the same for every visitor and is cached under the supply version
-    (result_cache): a hidden, edited or new listing changes it at its commit.
+    (result_cache): a hidden, edited or new listing changes it at its commit. The ids shown are
+    checked once more against the public conditions (one lookup per id), so a listing hidden by a
+    write that logged no supply change (a bulk UPDATE, a DBA's fix) is not shown either.
     """
     sort = filters.effective_sort()
     answer = result_cache.cached(session, "kaart", question(filters, sort), lambda: _answer(session, filters, sort))
+    page_ids = still_public(session, answer["ids"])
 
     def load(ids: list[int]) -> list[Card]:
         return _cards_for(session, ids, filters.origin, now)
 
     def map_ids() -> list[int]:
         if "map" in answer:
-            return answer["map"]
-        return result_cache.cached(session, "kaart-map", question(filters, sort, with_page=False),
-                                   lambda: _map_ids(session, filters, sort))
+            return still_public(session, answer["map"])
+        return still_public(session, result_cache.cached(session, "kaart-map", question(filters, sort, with_page=False),
+                                                         lambda: _map_ids(session, filters, sort)))
 
-    return Results(answer["ids"], answer["total"], answer["page"], answer["pages"], sort,
-                   question=question(filters, sort), _card_loader=load, _map_ids=map_ids)
+    return Results(page_ids, answer["total"], answer["page"], answer["pages"], sort,
+                   question={**question(filters, sort), "shown": page_ids}, _card_loader=load, _map_ids=map_ids)
+
+
+def still_public(session: Session, ids: list[int]) -> list[int]:
+    """These ids in this order, less those that are not public (now, whatever the cache said)."""
+    public: set[int] = set()
+    for start in range(0, len(ids), IN_LIST_LIMIT):
+        public |= set(session.exec(select(Voorziening.id).join(Organisation, Organisation.id == Voorziening.organisation_id)
+                                   .where(Voorziening.id.in_(ids[start:start + IN_LIST_LIMIT]),
+                                          *public_conditions())).all())
+    return [vid for vid in ids if vid in public]
 
 
 def question(filters: Filters, sort: str, with_page: bool = True) -> dict:

@@ -76,8 +76,8 @@ def _rendered_list(session, results: finding.Results, args: dict, moment: dateti
 
 def _markers(session, filters: finding.Filters, results: finding.Results, moment: datetime) -> list[dict]:
     """The map's markers (the first MAP_LIMIT matches), cached like the list."""
-    asked = {**finding.question(filters, results.sort, with_page=False), "locale": str(get_locale() or "nl"),
-             "minute": moment.isoformat()}
+    asked = {**finding.question(filters, results.sort, with_page=False), "shown": results.map_ids,
+             "locale": str(get_locale() or "nl"), "minute": moment.isoformat()}
     return result_cache.cached(session, "kaart-markers", asked, lambda: finding.map_markers(
         results.all_cards, lambda vid: url_for(".detail", id=vid)))
 
