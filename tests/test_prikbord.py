@@ -80,3 +80,23 @@ def test_unknown_buurt_is_404(client, world, code):
 
 def test_a_wijk_code_is_not_a_board(client, world):
     assert client.get(f"/prikbord/{world.wijk.code}").status_code == 404
+
+
+def test_a_busy_wijk_shows_the_buurts_own_activities_first_and_links_to_the_rest(client, session, world,
+                                                                                  monkeypatch):
+    from marketplace.models import Area
+    from marketplace.prikbord import services
+    monkeypatch.setattr(services, "BOARD_ACTIVITIES", 3)
+    neighbour = add(session, Area(kind="buurt", name="Lindenhof", code="BU01530502", parent_id=world.velve.parent_id,
+                                  lat=world.velve.lat + 0.003, lon=world.velve.lon))
+    org = make_organisation(session)
+    elsewhere = [make_activity(session, neighbour, org=org, title=f"Elders {n}") for n in range(2)]
+    here = [make_activity(session, world.velve, org=org, title=f"Hier {n}") for n in range(2)]
+    page = client.get(f"/prikbord/{world.velve.code}").get_data(as_text=True)
+    shown = [a for a in (*here, *elsewhere) if f"A-{a.id}" in page]
+    assert shown[:2] == here and len(shown) == 3  # the buurt's own first, then the wijk, at most 3
+    assert "andere activiteiten in uw wijk" in page
+    assert f"/activiteiten/?wijk={world.velve.parent_id}" in page
+    monkeypatch.setattr(services, "BOARD_ACTIVITIES", 10)
+    page = client.get(f"/prikbord/{world.velve.code}").get_data(as_text=True)
+    assert all(f"A-{a.id}" in page for a in (*here, *elsewhere)) and "andere activiteiten in uw wijk" not in page

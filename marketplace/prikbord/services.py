@@ -17,6 +17,7 @@ from ..timeutil import local_datetime, local_today, to_local
 URGENCY_ORDER = {"1-2 dagen": 0, "deze week": 1, "geen haast": 2}
 TEXT_LIMIT = 200
 BOARD_PER_PAGE = 30  # about four printed A4 pages
+BOARD_ACTIVITIES = 20  # this week's activities on the board; the rest on /activiteiten/ (a link)
 
 
 @dataclass
@@ -78,26 +79,31 @@ def open_requests(session: Session, buurt: Area, page: int = 1, per_page: int | 
     return found
 
 
-def week_activities(session: Session, buurt: Area, today: date | None = None) -> list[BoardActivity]:
-    """Approved activities in the buurt's wijk with an occurrence in the coming 7 days."""
+def week_activities(session: Session, buurt: Area, today: date | None = None,
+                    limit: int | None = None) -> tuple[list[BoardActivity], int]:
+    """Approved activities in the buurt's wijk with an occurrence in the coming 7 days, those in the
+    buurt itself first, then in time order; at most ``limit`` of them (a city's wijk has hundreds a
+    week: 237 in the busiest at 10^5 listings, some 30 printed pages). Returns (shown, how many more)."""
     today = today or local_today()
     start, end = local_datetime(today, time(0)), local_datetime(today + timedelta(days=7), time(0))
     buurt_ids = [buurt.id]
     if buurt.parent_id is not None:
         buurt_ids = select(Area.id).where(Area.parent_id == buurt.parent_id)
     rows = session.exec(
-        select(Activity, Location, ActivityOccurrence)
+        select(Activity.id, Activity.title, Activity.description, Location.name, Location.buurt_id,
+               ActivityOccurrence.starts_at)
         .join(Location, Location.id == Activity.location_id)
         .join(ActivityOccurrence, ActivityOccurrence.activity_id == Activity.id)
         .where(Location.buurt_id.in_(buurt_ids), Activity.moderation == "approved",
                Activity.status == "published", ActivityOccurrence.cancelled.is_(False),
                ActivityOccurrence.starts_at >= start, ActivityOccurrence.starts_at < end)
         .order_by(ActivityOccurrence.starts_at)).all()
-    found: dict[int, BoardActivity] = {}
-    for activity, location, occurrence in rows:
-        item = found.setdefault(activity.id, BoardActivity(
-            f"A-{activity.id}", activity.title, short(activity.description), location.name, [],
-            location.buurt_id == buurt.id))
-        item.times.append(when(occurrence.starts_at))
-    # Activities in the buurt itself first, then the rest of the wijk.
-    return sorted(found.values(), key=lambda a: not a.in_buurt)  # stable: time order stays
+    found: dict[int, tuple] = {}
+    for activity_id, title, description, place, place_buurt, starts_at in rows:
+        entry = found.setdefault(activity_id, (title, description, place, place_buurt == buurt.id, []))
+        entry[4].append(starts_at)
+    # Activities in the buurt itself first, then the rest of the wijk (stable: time order stays).
+    ordered = sorted(found.items(), key=lambda item: not item[1][3])
+    shown = ordered if limit is None else ordered[:limit]
+    return ([BoardActivity(f"A-{activity_id}", title, short(description), place, [when(t) for t in times], in_buurt)
+             for activity_id, (title, description, place, in_buurt, times) in shown], len(ordered) - len(shown))
