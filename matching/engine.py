@@ -205,6 +205,11 @@ class Matcher:
             choose_by = scoring.relative(heavy, cat, none=1.0)  # a need with heavy help only keeps it
         if und.safety.level == "none" or not und.safety.topics:  # no named danger signal
             heavy_out = parts["ladder"] < HEAVY_RUNG
+        # A listing for an age group the text gives no sign of (a 60+ class, a 65+ phone circle) is
+        # only a stand-in: it stays out where the need has other help that fits.
+        c = self.index.cols
+        doubt = audience.age_doubt(und.person, c["age_lo"][pos], c["age_hi"][pos])
+        heavy_out = doubt if heavy_out is None else heavy_out | doubt
         picked = self._pick(pos, near, cat, score, parts["fit"], [i for i, _ in chosen], limit,
                             topic if und.safety.level != "none" else None, choose_by, heavy_out)
         rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
@@ -250,9 +255,10 @@ class Matcher:
         covers three needs instead of holding the three best of one. In danger or doubt the
         services made for that danger (``first``) come in before any round. ``choose_by`` (default
         ``fit``) orders a need's candidates where it differs: heavy help after lighter help.
-        ``heavy`` (specialist or indicated help, when no danger signal is named) stays out of a need
-        that has lighter help that fits: a logeerhuis is no answer to "an afternoon with my mother"
-        while a respite volunteer is (5x zo-mogelijk); alone it is still shown."""
+        ``heavy`` (specialist or indicated help when no danger signal is named, and listings for an
+        age group the text gives no sign of) stays out of a need that has other help that fits: a
+        logeerhuis is no answer to "an afternoon with my mother" while a respite volunteer is (5x
+        zo-mogelijk); alone it is still shown."""
         best = self._best_first(pos, dist, score)
         keep = fit[best] >= 1.0 - RELEVANCE_MARGIN
         if first is not None:

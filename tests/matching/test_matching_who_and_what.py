@@ -118,3 +118,16 @@ def test_specialist_help_stays_out_while_lighter_help_of_the_need_fits(clf):
     assert ids(got) == [("offer", 2)]
     alone = Matcher(supply[:1], clf, now=NOW).suggest(ask(text, categories=("mantelzorg",)))
     assert ids(alone) == [("voorziening", 1)]  # the only help there is: still shown
+
+
+def test_a_listing_for_an_age_the_text_never_names_is_only_a_stand_in(clf):
+    sport = dict(categories=("bewegen",))
+    supply = [item("voorziening", 1, title="Walking football 60+", text="Voetballen en bewegen, sporten zonder rennen.",
+                   metres=100, **sport),
+              item("voorziening", 2, title="Buurtsportcoach", text="Sporten, voetballen of bewegen: de coach helpt u kiezen.",
+                   metres=2_000, **sport)]
+    text = "Ik wil graag weer sporten, voetballen en bewegen, maar ik weet niet waar."
+    got = Matcher(supply, clf, now=NOW).suggest(ask(text, categories=("bewegen",)))
+    assert ids(got) == [("voorziening", 2)]
+    alone = Matcher(supply[:1], clf, now=NOW).suggest(ask(text, categories=("bewegen",)))
+    assert ids(alone) == [("voorziening", 1)]  # when it is all there is, it is still shown
