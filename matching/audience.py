@@ -121,6 +121,33 @@ _ONE_TO_ONE = re.compile(
 _ONE_TO_ONE_GATE = literal_gate(_ONE_TO_ONE.pattern)
 
 
+# How a listing helps: it only teaches the person to do it themself (a coach who teaches planning,
+# bus-travel lessons, "samen met u, niet voor u"), or someone does it for or with them.
+_TEACHES = re.compile(r"\b(leert u|leer u|leer je|leren u|\w+les|\w*lessen|u leert|je leert|leren reizen|reizen leren|les|lessen|cursus\w*|"
+                      r"niet voor u|doet u het weer zelf|weer zelf|zelf leren|teaches|learn to)\b")
+_DOES = re.compile(r"\b((ik doe|wij doen|we doen)(?! het samen)|doen (het|uw|de) \w+ voor u|voor u (doen|regelen|halen)|neem\w* (de|het|uw)"
+                   r" \w+ (van u )?over|brengt? u|haalt? u|rijdt? u|ik help (u )?met|komt (bij u )?langs)\b")
+# The request says the person cannot do it themself for a physical reason and asks no lesson.
+_CANNOT = re.compile(r"\b(rolstoel\w*|rollator|slecht ter been|scootmobiel|kan (niet|nauwelijks) (meer )?(lopen|bukken|tillen|staan"
+                     r"|traplopen|fietsen)|te zwaar|loodzwaar|gebroken|breuk|operatie|geopereerd|knie|heup|chemo|"
+                     r"wheelchair|walker|broken|fracture|surgery|knee|hip|can t (walk|lift|bend|climb)|too heavy)\b"
+                     r"|\b(ik ben|ben|zijn allebei|wij zijn|we zijn|i am|i m)\s+(in de )?(8\d|9\d|tachtig|negentig)\b")
+_LEARN = re.compile(r"\b(leren|leer|uitleg\w*|learn\w*|teach\w*|zelf (kunnen|doen|leren)|les|lessen|cursus)\b")
+
+
+def teaches_only(text: str) -> bool:
+    """The listing only teaches (the person learns to do it themself); nobody does it for them."""
+    norm = normalise(text)
+    return bool(_TEACHES.search(norm)) and not _DOES.search(norm)
+
+
+def cannot_do_it_themself(text: str) -> bool:
+    """A physical limit (a wheelchair, a broken leg, 'te zwaar', in their eighties) and no wish to learn:
+    help that only teaches is no help for them."""
+    norm = with_digits(read(text)[0])
+    return bool(_CANNOT.search(norm)) and not _LEARN.search(norm)
+
+
 def one_to_one(text: str) -> bool:
     """The text rules out a group activity for a social need (cannot go out, or wants one person)."""
     norm = read(text)[0]

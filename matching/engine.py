@@ -59,6 +59,11 @@ class Ranked:
     parts: dict[str, np.ndarray]
 
 
+@lru_cache(maxsize=65536)
+def _teaches_only(text: str) -> bool:
+    return audience.teaches_only(text)  # listings share their texts (the synthetic city: all of them)
+
+
 @lru_cache(maxsize=4096)
 def _wanted_bits(slots: tuple) -> np.ndarray:
     """slot_bits of a request's wish; many requests share one (read-only)."""
@@ -103,7 +108,7 @@ class Matcher:
         self.index.build(supply)
         self._places_bit = 1 << self.index.cat_bit["ontmoeting"] if "ontmoeting" in self.index.cat_bit else 0
         self._ladder = self._load = np.zeros(0)
-        self._open = np.zeros(0, bool)
+        self._open = self._teaches = np.zeros(0, bool)
         self._reach_max = 0.0  # the farthest any item reaches on its own (a volunteer's radius, at home)
         self._item_parts()
 
@@ -209,6 +214,8 @@ class Matcher:
         # only a stand-in: it stays out where the need has other help that fits.
         c = self.index.cols
         doubt = audience.age_doubt(und.person, c["age_lo"][pos], c["age_hi"][pos])
+        if audience.cannot_do_it_themself(request.text):  # a lesson is no help for what they cannot do
+            doubt = doubt | self._teaches[pos]
         heavy_out = doubt if heavy_out is None else heavy_out | doubt
         picked = self._pick(pos, near, cat, score, parts["fit"], [i for i, _ in chosen], limit,
                             topic if und.safety.level != "none" else None, choose_by, heavy_out)
@@ -360,6 +367,7 @@ class Matcher:
         c, start = self.index.cols, len(self._open)
         if start > self.index.n:  # the store was rebuilt
             start, self._ladder, self._load, self._open = 0, np.zeros(0), np.zeros(0), np.zeros(0, bool)
+            self._teaches = np.zeros(0, bool)
             self._reach_max = 0.0
         new = slice(start, self.index.n)
         kind, cap, load = c["kind"][new], c["capacity"][new], c["load"][new]
@@ -373,6 +381,9 @@ class Matcher:
         self._ladder = np.concatenate([self._ladder, ladder])
         self._load = np.concatenate([self._load, scoring.load_part(kind, cap, load)])
         self._open = np.concatenate([self._open, can_take])
+        items = self.index.items[start:self.index.n]
+        teaches = np.fromiter((it is not None and _teaches_only(f"{it.title}. {it.text}") for it in items), bool, len(items))
+        self._teaches = np.concatenate([self._teaches, teaches])
 
     def _allowed(self, pos, dist, cat, und: Understanding, request: HelpRequestIn, far: bool = False) -> np.ndarray:
         c = self.index.cols

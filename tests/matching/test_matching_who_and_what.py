@@ -131,3 +131,20 @@ def test_a_listing_for_an_age_the_text_never_names_is_only_a_stand_in(clf):
     assert ids(got) == [("voorziening", 2)]
     alone = Matcher(supply[:1], clf, now=NOW).suggest(ask(text, categories=("bewegen",)))
     assert ids(alone) == [("voorziening", 1)]  # when it is all there is, it is still shown
+
+
+def test_a_lesson_is_no_help_for_what_someone_cannot_do_themself(clf):
+    house = dict(categories=("huishouden",))
+    supply = [item("voorziening", 1, title="Thuis op orde", text="Een huishoudcoach leert u plannen: schoonmaken, "
+                   "wassen en koken. Na een paar weken doet u het weer zelf.", metres=100, **house),
+              item("offer", 2, title="Ramen lappen", text="Ik lap uw ramen aan de binnenkant en help met schoonmaken.",
+                   metres=800, **house)]
+    m = Matcher(supply, clf, now=NOW)
+    cannot = "Ik zit in een rolstoel en kan het schoonmaken en de ramen niet meer zelf. Wie helpt?"
+    assert ids(m.suggest(ask(cannot, categories=("huishouden",)))) == [("offer", 2)]
+    learn = "Ik wil leren hoe ik het schoonmaken en de was plan, het huis is een chaos"
+    assert ("voorziening", 1) in ids(m.suggest(ask(learn, categories=("huishouden",))))
+    assert audience.teaches_only("Samen leren reizen met de bus. Ik leer u de OV-chipkaart gebruiken.")
+    assert not audience.teaches_only("Ik rij u naar het ziekenhuis en wacht op u.")
+    assert audience.cannot_do_it_themself("Ik ben 87 en kan de ramen niet meer lappen")
+    assert not audience.cannot_do_it_themself("ik ben 80 en wil leren fietsen")
