@@ -135,6 +135,27 @@ _CANNOT = re.compile(r"\b(rolstoel\w*|rollator|slecht ter been|scootmobiel|kan (
 _LEARN = re.compile(r"\b(leren|leer|uitleg\w*|learn\w*|teach\w*|zelf (kunnen|doen|leren)|les|lessen|cursus)\b")
 
 
+# A volunteer who offers to help run a group (cook at the eettafel, pour coffee, lead a gym class,
+# organise a bingo) helps an organiser, not a resident who wants to join or be helped.
+_RUNS_A_GROUP = re.compile(r"\b(organiseren|wie helpt mee|help (graag )?(mee )?(in|bij) (het|de|een) (buurthuis|eettafel|"
+                           r"buurtkamer|beweegles|activiteit\w*)|help mee bij|gasten (te )?ontvangen|\w+ begeleiden|"
+                           r"voor grote groepen)\b")
+# The request looks for volunteers to run something (a wijkteam, an initiative): then those fit.
+_SEEKS_VOLUNTEERS = re.compile(r"\b(vrijwilligers? (gezocht|zoeken|nodig)|zoek\w*\b.{0,60}\bvrijwilligers\b|"
+                               r"wie (wil|helpt) (mee|meehelpen|helpen organiseren)|mensen die (willen )?(mee )?helpen|"
+                               r"looking for volunteers|volunteers (wanted|needed))\b")
+
+
+def runs_a_group(text: str) -> bool:
+    """A volunteer's offer to help run a group activity (not help for one resident)."""
+    return bool(_RUNS_A_GROUP.search(normalise(text)))
+
+
+def seeks_volunteers(text: str) -> bool:
+    """The request looks for volunteers to help run something."""
+    return bool(_SEEKS_VOLUNTEERS.search(read(text)[0]))
+
+
 def teaches_only(text: str) -> bool:
     """The listing only teaches (the person learns to do it themself); nobody does it for them."""
     norm = normalise(text)

@@ -64,6 +64,11 @@ def _teaches_only(text: str) -> bool:
     return audience.teaches_only(text)  # listings share their texts (the synthetic city: all of them)
 
 
+@lru_cache(maxsize=65536)
+def _runs_a_group(text: str) -> bool:
+    return audience.runs_a_group(text)
+
+
 @lru_cache(maxsize=4096)
 def _wanted_bits(slots: tuple) -> np.ndarray:
     """slot_bits of a request's wish; many requests share one (read-only)."""
@@ -108,7 +113,7 @@ class Matcher:
         self.index.build(supply)
         self._places_bit = 1 << self.index.cat_bit["ontmoeting"] if "ontmoeting" in self.index.cat_bit else 0
         self._ladder = self._load = np.zeros(0)
-        self._open = self._teaches = np.zeros(0, bool)
+        self._open = self._teaches = self._runs_group = np.zeros(0, bool)
         self._reach_max = 0.0  # the farthest any item reaches on its own (a volunteer's radius, at home)
         self._item_parts()
 
@@ -216,6 +221,8 @@ class Matcher:
         doubt = audience.age_doubt(und.person, c["age_lo"][pos], c["age_hi"][pos])
         if audience.cannot_do_it_themself(request.text):  # a lesson is no help for what they cannot do
             doubt = doubt | self._teaches[pos]
+        if not audience.seeks_volunteers(request.text):  # helping to run a group is for organisers
+            doubt = doubt | self._runs_group[pos]
         heavy_out = doubt if heavy_out is None else heavy_out | doubt
         picked = self._pick(pos, near, cat, score, parts["fit"], [i for i, _ in chosen], limit,
                             topic if und.safety.level != "none" else None, choose_by, heavy_out)
@@ -367,7 +374,7 @@ class Matcher:
         c, start = self.index.cols, len(self._open)
         if start > self.index.n:  # the store was rebuilt
             start, self._ladder, self._load, self._open = 0, np.zeros(0), np.zeros(0), np.zeros(0, bool)
-            self._teaches = np.zeros(0, bool)
+            self._teaches = self._runs_group = np.zeros(0, bool)
             self._reach_max = 0.0
         new = slice(start, self.index.n)
         kind, cap, load = c["kind"][new], c["capacity"][new], c["load"][new]
@@ -384,6 +391,9 @@ class Matcher:
         items = self.index.items[start:self.index.n]
         teaches = np.fromiter((it is not None and _teaches_only(f"{it.title}. {it.text}") for it in items), bool, len(items))
         self._teaches = np.concatenate([self._teaches, teaches])
+        runs = np.fromiter((it is not None and it.kind == "offer" and _runs_a_group(f"{it.title}. {it.text}")
+                            for it in items), bool, len(items))
+        self._runs_group = np.concatenate([self._runs_group, runs])
 
     def _allowed(self, pos, dist, cat, und: Understanding, request: HelpRequestIn, far: bool = False) -> np.ndarray:
         c = self.index.cols

@@ -148,3 +148,17 @@ def test_a_lesson_is_no_help_for_what_someone_cannot_do_themself(clf):
     assert not audience.teaches_only("Ik rij u naar het ziekenhuis en wacht op u.")
     assert audience.cannot_do_it_themself("Ik ben 87 en kan de ramen niet meer lappen")
     assert not audience.cannot_do_it_themself("ik ben 80 en wil leren fietsen")
+
+
+def test_an_offer_to_help_run_a_group_is_for_organisers_not_for_someone_who_wants_to_join(clf):
+    sport = dict(categories=("bewegen",))
+    supply = [item("offer", 1, title="Beweegles begeleiden", text="Ik help graag bij een beweegles in het buurthuis.", metres=100,
+                   **sport),
+              item("activity", 2, title="Beweegles in het buurthuis", text="Elke dinsdag een beweegles op muziek in het buurthuis.",
+                   metres=900, **sport)]
+    m = Matcher(supply, clf, now=NOW)
+    join = ids(m.suggest(ask("Ik wil graag meedoen met een beweegles in het buurthuis", categories=("bewegen",))))
+    assert join == [("activity", 2)]
+    organiser = ids(m.suggest(ask("Voor onze nieuwe beweegles zoeken wij nog twee vrijwilligers die willen helpen",
+                                  categories=("bewegen",))))
+    assert ("offer", 1) in organiser
