@@ -67,7 +67,10 @@ TOPICS: dict[str, str] = {
     "vrijwilligerswerk": r"vrijwilligerswerk|volunteer work|zinvol\w*|dagbesteding|dag invullen|meaningful",
     "roken": r"rook\w*|roken|sigaret\w*|smok\w*|stoppen met roken",
     "alcohol_drugs": r"alcohol\w*|drank|drink\w*|drugs|blowen|wiet|cocaine|verslav\w*|addict\w*",
-    "somber": r"somber\w*|depress\w*|burnout|burn out|overspannen|angst\w*|paniek\w*|anxi\w*|mentaal|psychisch\w*|low mood",
+    # low mood, also when it has a name or a cause: a depression after a birth, a war, a death that will not ease
+    "somber": r"somber\w*|depress\w*|burnout|burn out|overspannen|angst\w*|paniek\w*|anxi\w*|mentaal|psychisch\w*|low mood|"
+              r"trauma\w*|nachtmerrie\w*|nightmare\w*|postnata\w*|postpartum|na de bevalling|stoppen met huilen|"
+              r"stop crying|huil de hele dag|piekeren|pieker\w*",
     "rouw": r"overl\w*|rouw\w*|verlies|verloren|weduw\w*|grief|widow\w*|passed away",
     "mantelzorg_rust": r"even vrij|respijt|zorg overnemen|zorg even over|logeer\w*|oppas bij mijn man|oppas bij mijn vrouw|"
                        r"sit with|respite|break from caring|bij hem blijven|bij haar blijven|"

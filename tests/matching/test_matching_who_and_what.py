@@ -162,3 +162,13 @@ def test_an_offer_to_help_run_a_group_is_for_organisers_not_for_someone_who_want
     organiser = ids(m.suggest(ask("Voor onze nieuwe beweegles zoeken wij nog twee vrijwilligers die willen helpen",
                                   categories=("bewegen",))))
     assert ("offer", 1) in organiser
+
+
+def test_low_mood_with_a_name_or_a_cause_is_low_mood():
+    from matching import topics
+
+    for text in ("mn moeder is overleden en ik kan niet stoppen met huilen, waar kan ik heen",
+                 "sinds de bevalling ben ik zo anders, zou het een postnatale depressie zijn?",
+                 "ik denk steeds aan de oorlog en heb elke nacht nachtmerries"):
+        assert "somber" in topics.names(topics.topics_of(text)), text
+    assert "somber" not in topics.names(topics.topics_of("een dochtertje met het syndroom van Down"))
