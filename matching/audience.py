@@ -95,7 +95,8 @@ _ITEM_STAGES: list[tuple[str, tuple[int, int]]] = [
 # "voor ..." phrases say nothing about age.
 _TEXT_STAGES: list[tuple[str, tuple[int, int]]] = [
     (r"\b(uw|je|jullie) (peuter\w*|dreumes\w*|baby\w*)\b", (0, 4)),
-    (r"\b(scholieren|jongerenwerk\w*|jongens en meiden|meiden en jongens|tieners)\b", (10, 23)),
+    (r"\bscholieren\b", (12, 18)),  # pupils of a secondary school
+    (r"\b(jongerenwerk\w*|jongens en meiden|meiden en jongens|tieners)\b", (10, 23)),
 ]
 _RANGE = re.compile(r"\b(\d{1,2})\s*(?:-|tot en met|t/m|tot)\s*(\d{1,2})\s*(jaar)?\b")
 _PLUS_RAW = re.compile(r"\b(\d{2})\s*(?:\+|-?\s*plusser)")

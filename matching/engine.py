@@ -219,10 +219,11 @@ class Matcher:
         # only a stand-in: it stays out where the need has other help that fits.
         c = self.index.cols
         doubt = audience.age_doubt(und.person, c["age_lo"][pos], c["age_hi"][pos])
-        if audience.cannot_do_it_themself(request.text):  # a lesson is no help for what they cannot do
-            doubt = doubt | self._teaches[pos]
-        if not audience.seeks_volunteers(request.text):  # helping to run a group is for organisers
-            doubt = doubt | self._runs_group[pos]
+        teaches, runs = self._teaches[pos], self._runs_group[pos]  # the text is read only when it matters
+        if teaches.any() and audience.cannot_do_it_themself(request.text):  # a lesson is no help then
+            doubt = doubt | teaches
+        if runs.any() and not audience.seeks_volunteers(request.text):  # helping to run a group: organisers
+            doubt = doubt | runs
         heavy_out = doubt if heavy_out is None else heavy_out | doubt
         picked = self._pick(pos, near, cat, score, parts["fit"], [i for i, _ in chosen], limit,
                             topic if und.safety.level != "none" else None, choose_by, heavy_out)
