@@ -76,7 +76,8 @@ TOPICS: dict[str, str] = {
                        r"sit with|respite|break from caring|bij hem blijven|bij haar blijven|"
                        r"bij hem zitten|bij haar zitten|bij moeder zitten|bij mijn moeder zitten|bij vader zitten|"
                        r"bij mijn vader zitten|bij mijn man zitten|bij mijn vrouw zitten|bij mijn moeder blijven|"
-                       r"bij mijn vader blijven",
+                       r"bij mijn vader blijven|vrije dag|vrije middag|dag voor mezelf|dag voor mijzelf|tijd voor mezelf|"
+                       r"even voor mezelf|even weg|even bijkomen|day off|time for myself|take a break",
     # raising a child: behaviour, limits, quarrels at home (not the school, not a baby's care)
     "opvoeden": r"opvoed\w*|parenting|driftbui\w*|tantrum\w*|woedeaanval\w*|ruzie\w*|grenzen|brutaal|koppig|"
                 r"behaviou?r\w*|discipline|luistert niet|niet luisteren|neutraal mee",

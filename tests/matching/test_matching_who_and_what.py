@@ -93,6 +93,7 @@ def test_what_is_asked_is_read_in_everyday_words():
     assert "opvoeden" in named("Our three-year-old has tantrums every day, is there a parenting course?")
     assert "opvoeden" in named("over de opvoeding van onze dochter hebben we steeds ruzie")
     assert "mantelzorg_rust" in named("misschien iemand kan bij moeder zitten een middag?")
+    assert "mantelzorg_rust" in named("ik heb al jaren geen vrije dag gehad. een dag per week voor mezelf")
 
 
 def test_a_parenting_question_gets_the_parenting_help_not_a_household_coach(clf):
