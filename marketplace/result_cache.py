@@ -35,7 +35,7 @@ from collections import OrderedDict
 from typing import Callable
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select, union_all
 from sqlalchemy.orm import Session as OrmSession
 
 from .matching_service import _UNCOMMITTED_SUPPLY as _UNCOMMITTED  # listing changes not committed yet
@@ -150,15 +150,14 @@ _MAKING = threading.Lock()
 
 
 def supply_version(session, kinds: tuple[str, ...] = KAART_KINDS) -> list:
-    """The newest supply_change entry of each kind, as [id, time] (index ix_supply_change_kind_id:
-    one entry per kind). The time tells two logs apart whose ids were used again (SQLite reuses the
-    ids of deleted rows: a rebuilt demo, a rolled-back transaction)."""
-    version = []
-    for kind in kinds:
-        row = session.execute(select(SupplyChange.id, SupplyChange.created_at).where(SupplyChange.kind == kind)
-                              .order_by(SupplyChange.id.desc()).limit(1)).first()
-        version.append([row[0], row[1].isoformat()] if row else [0, ""])
-    return version
+    """The newest supply_change entry of each kind, as [id, time], in one statement (index
+    ix_supply_change_kind_id: one entry per kind). The time tells two logs apart whose ids were used
+    again (SQLite reuses the ids of deleted rows: a rebuilt demo, a rolled-back transaction)."""
+    newest = union_all(*(select(func.max(SupplyChange.id)).where(SupplyChange.kind == kind) for kind in kinds))
+    rows = session.execute(select(SupplyChange.kind, SupplyChange.id, SupplyChange.created_at)
+                           .where(SupplyChange.id.in_(newest.scalar_subquery()))).all()
+    found = {kind: [entry_id, at.isoformat()] for kind, entry_id, at in rows}
+    return [found.get(kind, [0, ""]) for kind in kinds]
 
 
 def _database_of(session) -> str:

@@ -27,12 +27,12 @@ from .forms import OrganisationForm, ReviewForm, SearchForm, VoorzieningForm
 # --------------------------------------------------------------------------- finding
 
 
-def _search(session):
+def _search(session, categories=None):
     """Read the GET filters; returns (form, filters, chosen category slugs, errors?)."""
     form = SearchForm(formdata=request.args)
     form.wijk.choices = [SelectChoice("", _("Alle wijken"))] + [SelectChoice(w.code, w.name)
                                                                 for w in areas.wijken(session)]
-    known = {c.slug for c in all_categories(session)}
+    known = {c.slug for c in (categories if categories is not None else all_categories(session))}
     chosen = [slug for slug in request.args.getlist("categorie") if slug in known]
     ok = form.validate() if request.args else True
     origin = None
@@ -85,14 +85,15 @@ def _markers(session, filters: finding.Filters, results: finding.Results, moment
 @bp.route("/")
 def index():
     session = get_session()
-    form, filters, chosen, has_errors = _search(session)
+    categories = all_categories(session)
+    form, filters, chosen, has_errors = _search(session, categories)
     moment = _this_minute()
     results = finding.find(session, filters, now=moment)
     show_map = request.args.get("weergave") == "kaart"
     markers = _markers(session, filters, results, moment) if show_map and not has_errors else []
     args = _filter_args(chosen)
     return render_template(
-        "voorzieningen/index.html", form=form, results=results, categories=all_categories(session),
+        "voorzieningen/index.html", form=form, results=results, categories=categories,
         results_html=None if has_errors else _rendered_list(session, results, args, moment),
         chosen=chosen, args=args,
         list_args={k: v for k, v in _filter_args(chosen).items() if k != "weergave"}, show_map=show_map, markers=markers,
