@@ -20,7 +20,7 @@ from .schedule_text import day_status
 from ..timeutil import LOCAL_TZ
 from .forms import PAGE_SIZE
 from .presentation import categories_for, cost_text, locations_for, schedules_for, tier_text
-from .search import search_with_filter, words
+from .search import search_with_filter, vocabulary_state, words
 from .. import result_cache
 
 MAP_LIMIT = 300          # markers on the map: the first matches in result order
@@ -132,7 +132,10 @@ def find(session: Session, filters: Filters, now: datetime | None = None) -> Res
     write that logged no supply change (a bulk UPDATE, a DBA's fix) is not shown either.
     """
     sort = filters.effective_sort()
-    answer = result_cache.cached(session, "kaart", question(filters, sort), lambda: _answer(session, filters, sort))
+    asked = question(filters, sort)
+    if filters.q.strip():  # the words the forgiving part knows are part of the answer
+        asked["words"] = vocabulary_state(session)
+    answer = result_cache.cached(session, "kaart", asked, lambda: _answer(session, filters, sort))
     page_ids = still_public(session, answer["ids"])
 
     def load(ids: list[int]) -> list[Card]:
