@@ -153,6 +153,8 @@ def supply_version(session, kinds: tuple[str, ...] = KAART_KINDS) -> list:
     """The newest supply_change entry of each kind, as [id, time], in one statement (index
     ix_supply_change_kind_id: one entry per kind). The time tells two logs apart whose ids were used
     again (SQLite reuses the ids of deleted rows: a rebuilt demo, a rolled-back transaction)."""
+    if not kinds:  # an answer that depends on no listings (the search form)
+        return []
     newest = union_all(*(select(func.max(SupplyChange.id)).where(SupplyChange.kind == kind) for kind in kinds))
     rows = session.execute(select(SupplyChange.kind, SupplyChange.id, SupplyChange.created_at)
                            .where(SupplyChange.id.in_(newest.scalar_subquery()))).all()

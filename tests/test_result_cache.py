@@ -405,3 +405,25 @@ def test_one_background_read_of_the_words_at_a_time():
     first.join(5)
     assert search._VOCABULARY.pop(key) == ("fp", ["nieuw"])
     assert search._GENERATION.pop(key) == 1 and key not in search._REFRESHING
+
+
+def test_the_search_form_is_rendered_once_per_query_string_and_keeps_what_was_typed(cached_app, kaart, monkeypatch):
+    from marketplace.voorzieningen import views
+    rendered = []
+    real = views.render_template
+
+    def counting(name, **context):
+        rendered.append(name)
+        return real(name, **context)
+    monkeypatch.setattr(views, "render_template", counting)
+    client = cached_app.test_client()
+    first = client.get("/voorzieningen/?q=taalcafe&categorie=taal").get_data(as_text=True)
+    again = client.get("/voorzieningen/?q=taalcafe&categorie=taal").get_data(as_text=True)
+    assert rendered.count("voorzieningen/_search_form.html") == 1 and first == again
+    other = client.get("/voorzieningen/?q=wandelen").get_data(as_text=True)
+    assert 'value="wandelen"' in other and 'value="taalcafe"' not in other
+    assert 'value="taalcafe"' in first
+    wrong = client.get("/voorzieningen/?postcode=9999ZZ")  # an error: rendered with its message, every time
+    assert wrong.status_code == 422 and "Deze postcode kennen wij niet" in wrong.get_data(as_text=True)
+    client.get("/voorzieningen/?postcode=9999ZZ")
+    assert rendered.count("voorzieningen/_search_form.html") == 4

@@ -74,6 +74,20 @@ def _rendered_list(session, results: finding.Results, args: dict, moment: dateti
         lambda: render_template("voorzieningen/_results.html", results=results, args=args)))
 
 
+def _rendered_form(session, form, categories, chosen: list[str], show_map: bool) -> Markup:
+    """The search form, from the cache when the same query string was rendered in this language
+    with the same categories and wijken (the form holds nothing else); with errors, rendered now."""
+    def render() -> str:
+        return render_template("voorzieningen/_search_form.html", form=form, categories=categories,
+                               chosen=chosen, show_map=show_map)
+    if form.errors:
+        return Markup(render())  # nosec B704 - our own template's output, rendered with autoescape
+    asked = {"args": list(request.args.items(multi=True)), "locale": str(get_locale() or "nl"),
+             "wijken": [(c.value, c.label) for c in form.wijk.choices],
+             "categories": [(c.slug, c.name_nl, c.name_en, c.icon, c.sort_order) for c in categories]}
+    return Markup(result_cache.cached(session, "kaart-form", asked, render, kinds=()))  # nosec B704
+
+
 def _markers(session, filters: finding.Filters, results: finding.Results, moment: datetime) -> list[dict]:
     """The map's markers (the first MAP_LIMIT matches), cached like the list."""
     asked = {**finding.question(filters, results.sort, with_page=False), "shown": results.map_ids,
@@ -94,6 +108,7 @@ def index():
     args = _filter_args(chosen)
     return render_template(
         "voorzieningen/index.html", form=form, results=results, categories=categories,
+        search_form_html=_rendered_form(session, form, categories, chosen, show_map),
         results_html=None if has_errors else _rendered_list(session, results, args, moment),
         chosen=chosen, args=args,
         list_args={k: v for k, v in _filter_args(chosen).items() if k != "weergave"}, show_map=show_map, markers=markers,
