@@ -65,6 +65,10 @@ def test_gunicorn_builds_the_matcher_once_in_the_master_before_the_workers_fork(
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err)
     try:
         status = _wait_for(port, "/api/v1/suggest?text=wie%20doet%20boodschappen&lat=52.206&lon=6.858")
+        # The first worker may answer before the second has booted (and logged it).
+        deadline = time.monotonic() + 60
+        while log.read_text().count("Booting worker") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         text = log.read_text()
         assert status == 200, text
         assert text.count("Matcher klaar bij het starten") == 1, text  # once, in the master
