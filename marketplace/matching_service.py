@@ -282,10 +282,8 @@ def _changes_since(session: Session, last: int, upto: int) -> dict[str, set[int]
     """The listings changed after log entry ``last`` (up to ``upto``), per kind; locations resolved."""
     found: dict[str, set[int]] = defaultdict(set)
     for kind, item_id in session.exec(select(SupplyChange.kind, SupplyChange.item_id).where(
-            SupplyChange.id > last, SupplyChange.id <= upto)).all():
+            SupplyChange.id > last, SupplyChange.id <= upto, SupplyChange.kind.not_in(NOT_SUPPLY))).all():
         found[kind].add(item_id)
-    for kind in NOT_SUPPLY:
-        found.pop(kind, None)
     locations = found.pop("location", set())
     if locations:
         found["voorziening"] |= set(session.exec(select(VoorzieningLocation.voorziening_id).where(

@@ -1,11 +1,13 @@
 """A cache of list answers: which ids, in which order, how many. Redis when configured, else per worker.
 
 What is cached: for the sociale kaart, ``finding.find``'s answer to one set of filters (the ids of
-one page, the total and the number of pages; the map's first ids under a key of their own); for the
-public lists of requests, offers and the board, their count (``paging.paginate_query``). Never
-a rendered page, never a card, never anything about a viewer: the sociale kaart shows every
-visitor the same public listings (``finding.public_conditions``), so one answer serves everyone.
-The cards are built fresh from the ids on every request (opening hours "today", distance).
+one page, the total and the number of pages; the map's first ids under a key of their own), and
+what ``voorzieningen/views.py`` renders from it (the result list and the markers per language and
+minute, the search form per query string); for the public lists of requests, offers and the board,
+their count (``paging.paginate_query``). Never a whole page, never anything about a viewer: the
+sociale kaart shows every visitor the same public listings (``finding.public_conditions``), so one
+answer serves everyone, and the ids are checked against those conditions again after the cache
+(``finding.still_public``).
 
 Why it is never stale: every key carries the **supply version**, the newest entry of the
 ``supply_change`` log for the kinds the answer depends on (its id and time). That log is written in

@@ -160,7 +160,7 @@ def _vocabulary(index, connection: Connection, fingerprint: tuple) -> list[str]:
     master (``warm_up``) and, after a change to the listings, again on a background thread while the
     previous words answer: the forgiving part then misses a new listing's look-alike words for those
     seconds (the word as typed still matches), and no search waits. Elsewhere they are read at once."""
-    key = (str(connection.engine.url), connection.dialect.name)
+    key = _vocabulary_key(connection.engine)
     held = _VOCABULARY.get(key)
     if held is not None and held[0] == fingerprint:
         return held[1]
@@ -177,8 +177,12 @@ def vocabulary_state(session: Session):
     """Which words the forgiving part uses now in this process (for the key of a cached text search:
     an answer found with the previous words is not reused once the new ones are in)."""
     bind = session.get_bind()
-    engine = getattr(bind, "engine", bind)
-    return _GENERATION.get((str(engine.url), engine.dialect.name), 0)
+    return _GENERATION.get(_vocabulary_key(getattr(bind, "engine", bind)), 0)
+
+
+def _vocabulary_key(engine) -> tuple:
+    """Which database's words (one process may serve several: tests, a restore)."""
+    return str(engine.url), engine.dialect.name
 
 
 _GENERATION: dict[tuple, int] = {}  # words replaced beside the requests (a read in a request changes
@@ -231,7 +235,7 @@ def warm_up(app) -> None:
     with app.app_context():
         engine = get_engine()
         fingerprint, found = _read_vocabulary(engine)
-        _VOCABULARY[(str(engine.url), engine.dialect.name)] = (fingerprint, found)
+        _VOCABULARY[_vocabulary_key(engine)] = (fingerprint, found)
         engine.dispose()
 
 

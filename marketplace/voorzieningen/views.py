@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from markupsafe import Markup
 from flask_login import current_user, login_required
 from wtforms.fields import SelectChoice
@@ -17,6 +17,7 @@ from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..models import Organisation, Voorziening
 from ..params import bounded_int, page_number
+from ..formatting import current_locale
 from ..timeutil import LOCAL_TZ
 from ..visibility import can_see
 from .. import result_cache
@@ -68,7 +69,7 @@ def _this_minute() -> datetime:
 def _rendered_list(session, results: finding.Results, args: dict, moment: datetime) -> Markup:
     """The cards and paging, from the cache when this answer was rendered in this language and
     minute (the cards hold only public fields, the same for every visitor)."""
-    asked = {**results.question, "args": args, "locale": str(get_locale() or "nl"), "minute": moment.isoformat()}
+    asked = {**results.question, "args": args, "locale": str(current_locale()), "minute": moment.isoformat()}
     return Markup(result_cache.cached(  # nosec B704 - our own template's output, rendered with autoescape
         session, "kaart-list", asked,
         lambda: render_template("voorzieningen/_results.html", results=results, args=args)))
@@ -82,7 +83,7 @@ def _rendered_form(session, form, categories, chosen: list[str], show_map: bool)
                                chosen=chosen, show_map=show_map)
     if form.errors:
         return Markup(render())  # nosec B704 - our own template's output, rendered with autoescape
-    asked = {"args": list(request.args.items(multi=True)), "locale": str(get_locale() or "nl"),
+    asked = {"args": list(request.args.items(multi=True)), "locale": str(current_locale()),
              "wijken": [(c.value, c.label) for c in form.wijk.choices],
              "categories": [(c.slug, c.name_nl, c.name_en, c.icon, c.sort_order) for c in categories]}
     return Markup(result_cache.cached(session, "kaart-form", asked, render, kinds=()))  # nosec B704
@@ -91,7 +92,7 @@ def _rendered_form(session, form, categories, chosen: list[str], show_map: bool)
 def _markers(session, filters: finding.Filters, results: finding.Results, moment: datetime) -> list[dict]:
     """The map's markers (the first MAP_LIMIT matches), cached like the list."""
     asked = {**finding.question(filters, results.sort, with_page=False), "shown": results.map_ids,
-             "locale": str(get_locale() or "nl"), "minute": moment.isoformat()}
+             "locale": str(current_locale()), "minute": moment.isoformat()}
     return result_cache.cached(session, "kaart-markers", asked, lambda: finding.map_markers(
         results.all_cards, lambda vid: url_for(".detail", id=vid)))
 
