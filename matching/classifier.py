@@ -22,13 +22,15 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse as sp
 import snowballstemmer
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion
-from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.preprocessing import MultiLabelBinarizer, normalize
 
 from .text import normalise, read
 
@@ -38,6 +40,11 @@ CONFIDENT = 0.35      # default calibrated probability of the best category to c
 ALSO_NEEDED = 0.45    # a second or third category is a need of its own above this probability
 UNSAFE, NO_NEED = "__unsafe__", "__no_need__"  # two extra heads beside the categories
 UNSAFE_FALSE_ALARMS = 0.10  # recall first, but at most this share of ordinary dev texts waits for a professional
+# Recall floor of the unsafe head: the threshold never rises above the score that keeps this share of the
+# labelled unsafe requests (train, re-scored by cross-validation, and dev) flagged; the rules' catches count.
+UNSAFE_RECALL = 0.99
+UNSAFE_CV_FOLDS = 5
+REQUEST_WORDS = 6     # a labelled text this long is a request; shorter ones are keywords and phrases
 _CACHE_MAX = 50_000
 KEY_TERM_IDF = 2.5    # a word that appears in more than about a fifth of the training texts says little
 # Function words say nothing about a need, however rare they are in the training texts.
@@ -204,32 +211,73 @@ class CategoryClassifier:
 
     # ---- training ---------------------------------------------------------
     def fit(self, texts: list[str], labels: list[list[str]], slugs: list[str] | None = None,
-            dev: tuple[list[str], list[list[str]]] | None = None) -> "CategoryClassifier":
+            dev: tuple[list[str], list[list[str]]] | None = None, caught=None) -> "CategoryClassifier":
         """Learn from texts and their label lists (an empty list: no help need).
-        ``dev`` (texts, labels), if given, calibrates the probabilities and the confidence threshold."""
+        ``dev`` (texts, labels), if given, calibrates the probabilities and the thresholds.
+        ``caught`` (text -> bool), if given, tells which texts the safety rules flag without the
+        unsafe head: the head's recall floor is about the others."""
         self.slugs = list(slugs or sorted({s for ls in labels for s in ls} - {UNSAFE, NO_NEED}))
         self.heads_ = self.slugs + [UNSAFE, NO_NEED]
         norm = [normalise(t) for t in texts]
         self.vectorizer = _vectorizer()
         x = self.vectorizer.fit_transform(norm)
         y = MultiLabelBinarizer(classes=self.heads_).fit_transform(labels)
-        self.model = OneVsRestClassifier(LogisticRegression(
-            C=self.C, class_weight="balanced", max_iter=2000, solver="liblinear")).fit(x, y)
+        self.model = OneVsRestClassifier(self._logistic()).fit(x, y)
         n_comp = max(2, min(self.embed_dim, x.shape[0] - 1, x.shape[1] - 1))
         self.svd = TruncatedSVD(n_components=n_comp, random_state=self.random_state).fit(x)
         self._compile()
         self.calibration_ = np.tile([1.0, 0.0], (len(self.heads_), 1))
         self.confident_threshold_ = CONFIDENT
         self.unsafe_threshold_ = 0.5
+        self.unsafe_cv_margins_, self.unsafe_cv_total_ = self._unsafe_cross_validated(texts, x, y, caught)
         if dev is not None and dev[0]:
-            self.calibrate(*dev)
+            self.calibrate(*dev, caught=caught)
         return self
 
-    def calibrate(self, texts: list[str], labels: list[list[str]]) -> "CategoryClassifier":
+    def _logistic(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, solver="liblinear")
+
+    def _unsafe_cross_validated(self, texts, x, y, caught) -> tuple[np.ndarray, int]:
+        """The unsafe head's margins of the labelled unsafe requests, each from a model that did not
+        see it (``UNSAFE_CV_FOLDS``-fold cross-validation of that head alone): how the head scores
+        an unsafe text it has never read. Only requests (``REQUEST_WORDS`` words or more) the rules
+        do not catch are kept; also returned: how many unsafe requests there are in all. A held-out
+        text keeps only n-grams its fold saw, re-normalised, as inference reads an unseen text."""
+        col = y[:, self._n].astype(bool)
+        request = np.array([len(t.split()) >= REQUEST_WORDS for t in texts])
+        wanted = col & request
+        total = int(wanted.sum())
+        if caught is not None:
+            wanted &= ~np.array([bool(caught(t)) if w else False for t, w in zip(texts, wanted)])
+        if not wanted.any() or col.sum() < UNSAFE_CV_FOLDS or (~col).sum() < UNSAFE_CV_FOLDS:
+            return np.zeros(0), total
+        x = x.tocsr()
+        sizes = [len(tfidf.vocabulary_) for _, tfidf in self.vectorizer.transformer_list]
+        margins = np.full(len(texts), np.nan)
+        folds = StratifiedKFold(UNSAFE_CV_FOLDS, shuffle=True, random_state=self.random_state)
+        for train, held in folds.split(np.zeros(len(col)), col):
+            held = held[wanted[held]]
+            if not len(held):
+                continue
+            head = self._logistic().fit(x[train], col[train])
+            seen = np.asarray((x[train] != 0).sum(axis=0)).ravel() > 0
+            xh = x[held] @ sp.diags(seen.astype(np.float32))
+            blocks, start = [], 0
+            for size in sizes:
+                blocks.append(normalize(xh[:, start:start + size]))
+                start += size
+            margins[held] = head.decision_function(sp.hstack(blocks).tocsr())
+        return margins[wanted], total
+
+    def calibrate(self, texts: list[str], labels: list[list[str]], caught=None) -> "CategoryClassifier":
         """Platt-scale each head's margin on held-out texts; then choose the confidence threshold
-        (keep 95 % of the dev texts with a need) and the unsafe threshold: as low as it can go while at
-        most ``UNSAFE_FALSE_ALARMS`` of the ordinary dev texts would wait for a professional (a missed
-        danger costs more than a false alarm, but every false alarm delays a neighbour's help)."""
+        (keep 95 % of the dev texts with a need) and the unsafe threshold, recall first: as low as it
+        can go while at most ``UNSAFE_FALSE_ALARMS`` of the ordinary dev texts would wait for a
+        professional (a missed danger costs more than a false alarm, but every false alarm delays a
+        neighbour's help), and never above the recall floor: the score that keeps ``UNSAFE_RECALL`` of
+        the unsafe train requests (scored by cross-validation) and dev texts flagged, counting those
+        the rules (``caught``) flag anyway. More training data can move the false-alarm quantile up,
+        but not past a score at which known unsafe texts would be missed."""
         margins = np.vstack([self._margins(t) for t in texts])
         y = MultiLabelBinarizer(classes=self.heads_).fit_transform(labels)
         for j in range(len(self.heads_)):
@@ -243,12 +291,33 @@ class CategoryClassifier:
         if has_need.any():
             self.confident_threshold_ = float(min(CONFIDENT, np.quantile(best[has_need], 0.05)))
         unsafe = y[:, self._n].astype(bool)
+        self.unsafe_floor_ = 0.5
         if unsafe.any():
             ordinary = np.sort(heads[~unsafe, self._n])[::-1]
             allowed = int(UNSAFE_FALSE_ALARMS * len(ordinary))
             floor = ordinary[allowed] if allowed < len(ordinary) else 0.0
             self.unsafe_threshold_ = float(min(0.5, np.nextafter(floor, 1.0)))
+            self.unsafe_floor_ = self._recall_floor(texts, heads[:, self._n], unsafe, caught)
+            self.unsafe_threshold_ = min(self.unsafe_threshold_, self.unsafe_floor_)
         return self
+
+    def _recall_floor(self, texts, scores, unsafe, caught) -> float:
+        """The highest unsafe threshold that keeps ``UNSAFE_RECALL`` of the known unsafe requests
+        flagged (train by cross-validation, dev as scored now; the rules' catches count as flagged)."""
+        a, b = self.calibration_[self._n]
+        cv = getattr(self, "unsafe_cv_margins_", np.zeros(0))
+        pool = list(1.0 / (1.0 + np.exp(-(a * cv + b))))
+        total = getattr(self, "unsafe_cv_total_", 0) + int(unsafe.sum())
+        for text, score, bad in zip(texts, scores, unsafe):
+            if bad and not (caught is not None and caught(text)):
+                pool.append(float(score))
+        if not pool:
+            return 0.5
+        pool.sort()
+        allowed = int((1.0 - UNSAFE_RECALL) * total)
+        if allowed >= len(pool):
+            return 0.5
+        return float(min(0.5, np.nextafter(pool[allowed], 0.0)))
 
     def _compile(self) -> None:
         coef = np.vstack([est.coef_ for est in self.model.estimators_])
@@ -272,7 +341,7 @@ class CategoryClassifier:
         dev_labels = [[s for s in r["categories"] if s in known] for r in dev]
         dev_labels = [ls + head_labels(ls, r["safety"], pro_only) for ls, r in zip(dev_labels, dev)]
         return cls(**params).fit(texts, labels, slugs=[c["slug"] for c in categories],
-                                 dev=([r["text"] for r in dev], dev_labels))
+                                 dev=([r["text"] for r in dev], dev_labels), caught=_caught_by_rules)
 
     # ---- saving -----------------------------------------------------------
     def save(self, path: Path | str) -> None:
@@ -407,6 +476,12 @@ class CategoryClassifier:
             return np.zeros((0, self._weights.shape[1] - self._h), dtype=np.float32)
         x = self.vectorizer.transform([normalise(t) for t in texts])
         return _unit(x @ self._weights[:, self._h:])
+
+
+def _caught_by_rules(text: str) -> bool:
+    """The safety rules flag this text without the classifier (module level: picklable)."""
+    from .safety import assess  # safety needs only text.py; imported here to keep the heads first
+    return assess(text).level != "none"
 
 
 def _blocks(vectorizer: FeatureUnion) -> list[_Block]:

@@ -185,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     start = time.process_time()
     clf = CategoryClassifier.from_categories(CATEGORIES)
     print(f"Classifier trained in {time.process_time() - start:.1f} s CPU on {len(training_set(CATEGORIES)[0])} texts;"
-          f" confidence threshold {clf.confident_threshold_:.2f}")
+          f" confidence threshold {clf.confident_threshold_:.2f}; unsafe threshold {clf.unsafe_threshold_:.3f}"
+          f" (recall floor {getattr(clf, 'unsafe_floor_', 0.5):.3f})")
     dev, test = load_corpus(("dev",)), load_corpus(("test",))
     seed = as_rows(load_eval(), "seed") + as_rows(load_eval("holdout.csv"), "seed")
     report("seed sets (requests.csv + holdout.csv)", clf, seed)

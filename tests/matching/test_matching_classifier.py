@@ -72,3 +72,34 @@ def test_examples_teach_new_words(clf):
 
 def test_eval_sentences_are_not_in_the_training_material():
     assert leaked(load_eval() + load_eval("holdout.csv")) == []
+
+
+def test_the_unsafe_threshold_keeps_a_recall_floor(clf):
+    """The unsafe head's threshold never rises above the score that keeps 99 % of the labelled unsafe
+    requests flagged: train ones scored by models that never saw them, dev ones as scored, and the
+    ones the rules catch counted as flagged. More training data cannot silently lower recall."""
+    from matching.classifier import UNSAFE_RECALL, load_corpus
+    from matching.engine import judge_safety
+
+    assert 0.0 < clf.unsafe_threshold_ <= clf.unsafe_floor_ <= 0.5
+    a, b = clf.calibration_[clf._n]
+    cv = 1.0 / (1.0 + np.exp(-(a * clf.unsafe_cv_margins_ + b)))
+    assert len(cv) > 10 and clf.unsafe_cv_total_ > len(cv)  # most unsafe requests are caught by the rules
+    dev = [r for r in load_corpus(("dev",)) if r["safety"] != "none"]
+    missed_dev = sum(judge_safety(r["text"], clf).level == "none" for r in dev)
+    missed = int((cv < clf.unsafe_threshold_).sum()) + missed_dev
+    assert missed <= (1.0 - UNSAFE_RECALL) * (clf.unsafe_cv_total_ + len(dev))
+    assert missed_dev == 0
+
+
+def test_cross_validated_unsafe_scores_are_held_out(clf):
+    """A held-out score is lower than the score of the model that learned the text (it did not see it)."""
+    from matching.categories import CATEGORIES
+    from matching.classifier import REQUEST_WORDS, UNSAFE, _caught_by_rules, training_set
+
+    texts, labels = training_set(CATEGORIES)
+    pool = [t for t, ls in zip(texts, labels)
+            if UNSAFE in ls and len(t.split()) >= REQUEST_WORDS and not _caught_by_rules(t)]
+    assert len(pool) == len(clf.unsafe_cv_margins_)
+    full = np.array([clf._margins(t)[clf._n] for t in pool])
+    assert np.median(clf.unsafe_cv_margins_) < np.median(full)
