@@ -219,6 +219,16 @@ _POSSIBLE: list[tuple[str, str]] = [
     ("child", rf"{_CHILD}.{{0,80}}\b(niemand (doet open|komt)|nobody comes|"
               r"alone (in|at) (the|home)|tot laat buiten|crying for hours)\b"),
     ("elder", r"\b(taking|took|stealing|stole) money\b|\bgeld\b.{0,30}\b(van (haar|zijn|mijn) rekening|verdwijnt|verdwenen)\b"),
+    # a child alone at night, or told "mum is sleeping" when nobody answers the door
+    ("child", rf"{_CHILD}.{{0,60}}\balleen\b.{{0,25}}\b(in de nacht|s nachts|de hele nacht|tot (heel |diep )?in de nacht)\b|"
+              r"\b(kids|children|child|boy|girl|little one)\b.{0,50}\balone (most|every|all) (evenings|nights|night)\b"),
+    ("child", r"\b(zegt|zei|says|said)\b.{0,20}\b(mama|mam|moeder|mum|mom|mother)\b.{0,15}\b(slaapt|ligt te slapen|is sleeping|is asleep)\b"),
+    # an ex (or someone) who will not let go: messages on and on, waiting at work or at the door
+    ("threat", r"\b(mijn |m n |mn )?ex\b.{0,30}\b(blijft|bleef)\b.{0,20}\b(appen|bellen|berichten|sms\w*|mailen|langskomen|aanbellen)\b"),
+    ("threat", r"\b(staat|stond|wacht|wachtte|zit|zat)\b.{0,20}\b(bij|voor|op)\s+(mijn|m n|mn)\s+(werk|school|huis|deur|flat|stoep)\s+"
+               r"(te wachten|op (mij|me)|te kijken)\b|\bkomt\b.{0,25}\bvoor (mijn|m n|mn|ons) (huis|deur|flat|raam) staan\b"),
+    ("threat", r"\b(keeps|kept) (turning|showing) up\b|\bturn(s|ed)? up wherever\b|"
+               r"\b(messages|texts|calls) me from (different|new|other) (numbers|accounts)\b"),
     ("elder", r"\b(uitgebuit|exploited)\b"),
 ]
 

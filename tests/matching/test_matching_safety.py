@@ -163,3 +163,33 @@ def test_a_doubt_without_a_named_signal_does_not_put_112_first():
     assert SafetyAssessment("possible").numbers[0]["phone"] == "0800-2000"
     assert SafetyAssessment("possible", frozenset({"immediate", "home"})).numbers[0]["phone"] == "112"
     assert SafetyAssessment("none").numbers == []
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("mijn ex blijft maar appen en bellen, tientallen keren per dag", "threat"),
+    ("hij staat elke middag bij mijn werk te wachten", "threat"),
+    ("mijn vroegere vriend komt elke avond voor mijn huis staan", "threat"),
+    ("he keeps turning up at the gym and messages me from different numbers", "threat"),
+    ("het meisje van hiernaast is vaak alleen, ook s nachts, de moeder zie ik nooit", "child"),
+    ("the kids next door are alone most nights", "child"),
+    ("het jongetje van boven zegt dat mama slaapt als niemand opendoet", "child"),
+])
+def test_stalking_and_a_child_alone_at_night_are_possible(text, topic):
+    from matching.safety import assess
+
+    found = assess(text)
+    assert found.level != "none" and topic in found.topics
+
+
+@pytest.mark.parametrize("text", [
+    "mijn ex-man en ik delen de zorg, hij blijft een goede vader",
+    "de oppas wacht bij mijn huis op de kinderen",
+    "mijn kinderen zijn na school vaak alleen, wie kan oppassen tot ik om zes uur thuis ben",
+    "mijn moeder slaapt slecht sinds de operatie",
+    "the delivery guy keeps showing the wrong address",
+    "ik sta bij mijn werk te wachten op de bus maar die komt niet",
+])
+def test_look_alikes_of_stalking_and_neglect_stay_ordinary(text):
+    from matching.safety import assess
+
+    assert assess(text).level == "none"
