@@ -89,6 +89,10 @@ def from_environment() -> dict:
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,  # X-RateLimit-* and Retry-After
+        # A limiter store that does not answer (Redis down) must not stop a resident: count in this
+        # worker's memory until it is back, and never turn a storage error into an error page.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         # The sociale kaart's answers (ids of a page, the total, the map's ids; result_cache.py): in
         # Redis, shared by every worker, when CACHE_URL (or RATELIMIT_STORAGE_URI) is redis://...,
         # else in each worker's memory (CACHE_ENTRIES answers). CACHE_URL=off turns it off.

@@ -125,3 +125,19 @@ def test_behind_a_proxy_each_visitor_has_their_own_ip(make_app):
                       headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 429
     assert proxy.post("/registreren", data={**REGISTER, "email": "q@example.nl"},
                       headers={"X-Forwarded-For": "198.51.100.7"}).status_code == 302
+
+
+def test_a_limiter_store_that_does_not_answer_never_stops_a_resident(make_app, session):
+    """Redis down (or not yet up): the limits fall back to each worker's memory instead of
+    turning every login and post into an error page."""
+    from .support import free_port
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
+                   CACHE_URL="off")
+    make_user(session, email="anna@example.nl")
+    response = login(app.test_client(), password="fout")
+    assert response.status_code == 422
+    assert "wachtwoord" in response.get_data(as_text=True).lower()
+    for _ in range(4):
+        login(app.test_client(), password="fout")
+    locked = login(app.test_client(), password="fout")  # still counted, in this worker's memory
+    assert locked.status_code == 429
