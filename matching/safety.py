@@ -332,9 +332,30 @@ def _found(rule: re.Pattern, gate: tuple[str, ...], norm: str):
     return rule.search(norm) if may_match(gate, norm) else None
 
 
+# A landlord, bailiff, council or energy company that "threatens" eviction, cutting off or seizure
+# is a question about debts or housing, not danger: those spans are read without their threat
+# words. Only the institution right before the threat (two words at most) or an institutional
+# outcome right after it: "mijn man dreigt mij uit huis te zetten" stays danger.
+_INSTITUTION = (r"(verhuurder|huisbaas|woningcorporatie|corporatie|woonbedrijf|woningbouw\w*|deurwaarder\w*|"
+                r"incasso\w*|belastingdienst|cjib|gemeente|energiebedrijf|energieleverancier|waterbedrijf|"
+                r"zorgverzekeraar|verzekeraar|bank|landlord|housing (association|corporation)|bailiff|"
+                r"debt collectors?|collection agency|energy company|council|tax office)")
+_THREAT_WORD = r"(bedreig\w*|dreig\w*|gedreigd|threat\w*)"
+_OFFICIAL_OUTCOME = (r"(ontruim\w*|uitzetting|afsluit\w*|afgesloten|beslag\w*|loonbeslag|deurwaarder\w*|"
+                     r"incasso\w*|eviction|evict\w*|disconnect\w*|cut (off|me off))")
+_OFFICIAL_THREAT = re.compile(
+    rf"\b{_INSTITUTION}\s+(\w+\s+){{0,2}}?{_THREAT_WORD}"
+    rf"|\b{_THREAT_WORD}\s+(\w+\s+){{0,4}}?{_OFFICIAL_OUTCOME}"
+    rf"|\b(dreigende|threatening)\s+(brief|brieven|letters?|mails?|aanmaning\w*)\s+(van|from)\s+"
+    rf"((de|het|the|my|mijn|m n|mn)\s+)?{_INSTITUTION}")
+
+
 def assess(text: str) -> SafetyAssessment:
     """Recall first: explicit signals are ``danger``, implicit ones ``possible``."""
     norm, words = read(text)
+    if _OFFICIAL_THREAT.search(norm):
+        norm = _OFFICIAL_THREAT.sub(" ", norm)
+        words = frozenset(norm.split())
     topics = _hits(_DANGER_RULES, norm)
     fuzzy = {t for t in words if len(t) >= 7 and _fuzzy_hit(t)}
     if fuzzy:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from matching import safety
 from matching.safety import EMERGENCY_NUMBERS, is_dangerous
 
 DANGEROUS = [
@@ -193,3 +194,25 @@ def test_look_alikes_of_stalking_and_neglect_stay_ordinary(text):
     from matching.safety import assess
 
     assert assess(text).level == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "My landlord threatens eviction because I am two months behind on rent, can someone help with the letters?",
+    "De woningcorporatie dreigt met ontruiming, ik heb een huurachterstand. Wie helpt met de brieven?",
+    "Ik krijg dreigende brieven van de deurwaarder en ik snap ze niet",
+    "Mijn verhuurder bedreigt mij met uitzetting als ik niet betaal",
+    "Het energiebedrijf dreigt ons af te sluiten, wie helpt met de rekening",
+])
+def test_an_institution_threatening_eviction_or_cutting_off_is_a_debt_question_not_danger(text):
+    assert safety.level(text) == "none"
+
+
+@pytest.mark.parametrize("text", [
+    "mijn man dreigt mij uit huis te zetten als ik het aan iemand vertel",
+    "de verhuurder zegt dat mijn man mij bedreigt",
+    "De deurwaarder kwam en mijn vriend bedreigde mij toen",
+    "my landlord is my ex and he threatens me",
+    "hij bedreigd mij, de verhuurder bedreigt mij ook",
+])
+def test_a_person_who_threatens_stays_danger_next_to_an_institution(text):
+    assert safety.level(text) == "danger"
