@@ -60,10 +60,10 @@ GROUPS: dict[str, tuple[str, str]] = {
                      r"overbelast|zorg\w* (al )?(jaren|dag en nacht)"),
     "vrouwen": (r"vrouwen|moeders|meiden",
                 r"\b(ik ben (een )?(vrouw|moeder|weduwe)|moeder|mama|vrouw van|zwanger|baby|mother|mum|mom|"
-                r"woman|women|wife|alleenstaande moeder|single mother|meisje|dochter)\b"),
+                r"woman|women|wife|alleenstaande moeder|single mother|meisje|dochter|vrouwen|dames|moeders)\b"),
     "mannen": (r"\bmannen\b|vader voor vader|\bvaders\b",
                r"\b(ik ben (een )?(man|vader|weduwnaar)|vader|papa|weduwnaar|mijn vrouw|father|dad|husband|"
-               r"widower|man van)\b"),
+               r"widower|man van|mannen|vaders|vent|kerel)\b"),
     # Family services (a gezinscoach): only when a child is part of the question.
     "gezin": (r"gezinscoach|gezinsbegeleid\w*|gezinnen met kinderen",
               r"\b(kind|kinderen|kindje\w*|zoon\w*|dochter\w*|baby\w*|peuter\w*|kleuter\w*|puber\w*|tiener\w*|"
@@ -120,6 +120,15 @@ _ONE_TO_ONE = re.compile(
     r"|\b(housebound|bedridden|bed bound|care home|nursing home|can t (leave|get out of) the house|one on one|one to one"
     r"|groups are too much|groups stress|not a group|no groups)\b")
 _ONE_TO_ONE_GATE = literal_gate(_ONE_TO_ONE.pattern)
+# Asking for one person to keep them company (a friend, someone to talk or walk with): company is the
+# need, whatever else the text is about, and one person rather than a group.
+_COMPANY = re.compile(
+    r"\b(wil|wens|zoek|zou)\w*\b(?: \w+){0,3} (een )?(vriend|vriendin|maatje)\b"
+    r"|\biemand (om|voor|die)( \w+)?( mee)?( te)? (kletsen|thee|koffie|wandelen)\b"
+    r"|\b(someone|somebody|one person|a person|a friend|a buddy)( \w+){0,2} (to|i can|who can|who would)"
+    r"( \w+){0,2} (talk|chat|meet|walk|have coffee|go for)\w*"
+    r"|\b(walking|running|coffee) (buddy|partner|friend)\b")
+_COMPANY_GATE = literal_gate(_COMPANY.pattern)
 
 
 # How a listing helps: it only teaches the person to do it themself (a coach who teaches planning,
@@ -131,7 +140,9 @@ _DOES = re.compile(r"\b((ik doe|wij doen|we doen)(?! het samen)|doen (het|uw|de)
 # The request says the person cannot do it themself for a physical reason and asks no lesson.
 _CANNOT = re.compile(r"\b(rolstoel\w*|rollator|slecht ter been|scootmobiel|kan (niet|nauwelijks) (meer )?(lopen|bukken|tillen|staan"
                      r"|traplopen|fietsen)|te zwaar|loodzwaar|gebroken|breuk|operatie|geopereerd|knie|heup|chemo|"
-                     r"wheelchair|walker|broken|fracture|surgery|knee|hip|can t (walk|lift|bend|climb)|too heavy)\b"
+                     r"wheelchair|walker|broken|fracture|surgery|knee|hip|can t (walk|lift|bend|climb)|too heavy|"
+                     r"rugpijn|hernia|mijn rug|(slechte|zere|pijnlijke|geblesseerde) rug|my back|bad back|back pain|"
+                     r"back injury|injured|injury)\b"
                      r"|\b(ik ben|ben|zijn allebei|wij zijn|we zijn|i am|i m)\s+(in de )?(8\d|9\d|tachtig|negentig)\b")
 _LEARN = re.compile(r"\b(leren|leer|uitleg\w*|learn\w*|teach\w*|zelf (kunnen|doen|leren)|les|lessen|cursus)\b")
 
@@ -173,7 +184,65 @@ def cannot_do_it_themself(text: str) -> bool:
 def one_to_one(text: str) -> bool:
     """The text rules out a group activity for a social need (cannot go out, or wants one person)."""
     norm = read(text)[0]
-    return may_match(_ONE_TO_ONE_GATE, norm) and bool(_ONE_TO_ONE.search(norm))
+    return (may_match(_ONE_TO_ONE_GATE, norm) and bool(_ONE_TO_ONE.search(norm))) or asks_company(text)
+
+
+def asks_company(text: str) -> bool:
+    """The text asks for one person to keep them company ("ik wil een vriend", "someone to have
+    coffee with", "a walking buddy")."""
+    norm = read(text)[0]
+    return may_match(_COMPANY_GATE, norm) and bool(_COMPANY.search(norm))
+
+
+# A listing for one group asked for explicitly ("alleen voor vrouwen", "niet in een gemengde groep",
+# "with other women"): the group is what is asked, not only who asks.
+_GROUP_ONLY = {
+    "vrouwen": r"(alleen|speciaal|enkel|uitsluitend|ook) (voor )?(vrouwen|dames|moeders)|vrouwengroep\w*|vrouwenuur|"
+               r"vrouwencafe|(andere|met) vrouwen|voor vrouwen|(only|other|for) women|women only|with women|"
+               r"(niet|geen) (in een )?gemengd\w*|vrouwelijke (begeleider|trainer|vrijwilliger)\w*",
+    "mannen": r"(alleen|speciaal|enkel|uitsluitend) (voor )?mannen|mannengroep\w*|(andere|met) mannen|voor mannen|"
+              r"(only|other|for) men|men only|with men|mannenschuur",
+}
+_GROUP_ONLY_RULES = {g: (re.compile(rf"\b(?:{r})\b"), literal_gate(rf"\b(?:{r})\b")) for g, r in _GROUP_ONLY.items()}
+
+
+def asks_group(text: str) -> int:
+    """The groups (GROUP_BIT) a text asks for explicitly: their own listings are what is asked."""
+    norm = read(text)[0]
+    return sum(GROUP_BIT[g] for g, (rule, gate) in _GROUP_ONLY_RULES.items()
+               if may_match(gate, norm) and rule.search(norm))
+
+
+# A limit on when: the person cannot come in the daytime (works, courses are daytime).
+_NOT_DAYTIME = re.compile(
+    r"\b(niet overdag|overdag (niet|kan ik niet|werk ik|ben ik (aan het )?(werk|werken))|ik werk overdag|"
+    r"alleen ('?s )?avonds|alleen in de avond|na (mijn )?werk|buiten (mijn )?werktijd\w*|na werktijd|"
+    r"(zijn|is) (allemaal )?overdag|werk (ik )?fulltime|fulltime werk|"
+    r"not during the day|only in the evening\w*|only evenings|in the evenings|after work|"
+    r"(are|is) (all )?(in the )?daytime|during the day i (work|am at work)|i work (during the day|full time|fulltime))\b")
+_NOT_DAYTIME_GATE = literal_gate(_NOT_DAYTIME.pattern)
+# A limit on where: no crowds (a market, a big group, a busy place).
+_NO_CROWDS = re.compile(r"\b(drukte|drukke (winkel|plek|ruimte|markt)\w*|mensenmassa\w*|veel mensen om me heen|"
+                        r"crowd\w*|busy (places|shops|markets)|too many people)\b")
+_NO_CROWDS_GATE = literal_gate(_NO_CROWDS.pattern)
+_CROWDED = re.compile(r"\b(markt\w*|braderie|festival\w*|bingo|grote groep\w*)\b")
+
+
+def not_in_daytime(text: str) -> bool:
+    """The text says the person cannot come in the daytime."""
+    norm = read(text)[0]
+    return may_match(_NOT_DAYTIME_GATE, norm) and bool(_NOT_DAYTIME.search(norm))
+
+
+def avoids_crowds(text: str) -> bool:
+    """The text says the person must or wants to avoid crowds."""
+    norm = read(text)[0]
+    return may_match(_NO_CROWDS_GATE, norm) and bool(_NO_CROWDS.search(norm))
+
+
+def crowded(text: str) -> bool:
+    """A listing at a crowded place or in a big group (a market, a bingo)."""
+    return bool(_CROWDED.search(normalise(text)))
 
 
 @dataclass(frozen=True)

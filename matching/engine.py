@@ -28,7 +28,8 @@ HEAVY_FIT = 0.4            # ... is chosen as if its fit were this share (5x zo-
 AGE_DOUBT = 0.5            # the fit of a listing for an age group the text gives no sign of, times this
 RESTRICTED_KINDS_K = 2.5    # k nearest × this when only some kinds may be suggested (in doubt, danger)
 TOPIC_CATEGORY = {"suicide": "gezondheid"}  # danger topics whose care lives in another category
-NEED_GROUPS = {"mantelzorg": ("mantelzorger",)}  # a need that says who the person is (audience.GROUPS)
+NEED_GROUPS = {"mantelzorg": ("mantelzorger",)}
+DAYTIME_END = 18 * 60      # a listing whose every time ends by then is for the daytime only  # a need that says who the person is (audience.GROUPS)
 
 
 @dataclass
@@ -67,6 +68,11 @@ def _teaches_only(text: str) -> bool:
 @lru_cache(maxsize=65536)
 def _runs_a_group(text: str) -> bool:
     return audience.runs_a_group(text)
+
+
+@lru_cache(maxsize=65536)
+def _crowded(text: str) -> bool:
+    return audience.crowded(text)
 
 
 @lru_cache(maxsize=4096)
@@ -113,7 +119,7 @@ class Matcher:
         self.index.build(supply)
         self._places_bit = 1 << self.index.cat_bit["ontmoeting"] if "ontmoeting" in self.index.cat_bit else 0
         self._ladder = self._load = np.zeros(0)
-        self._open = self._teaches = self._runs_group = np.zeros(0, bool)
+        self._open = self._teaches = self._runs_group = self._daytime = self._crowded = np.zeros(0, bool)
         self._reach_max = 0.0  # the farthest any item reaches on its own (a volunteer's radius, at home)
         self._item_parts()
 
@@ -144,7 +150,14 @@ class Matcher:
         safety = judge_safety(request.text, self.classifier, [self.slugs[i] for i in confirmed if i in self.pro_only])
         # together where possible: a group first for social needs, unless the person cannot go or asks for one person
         social_need = bool(chosen) and self.slugs[chosen[0][0]] in scoring.SOCIAL
-        visitor = social_need and audience.one_to_one(request.text)
+        # A social need anywhere in the list (not only the first) with one person asked for: that person comes.
+        any_social = any(self.slugs[i] in scoring.SOCIAL for i, _w in chosen)
+        one = bool(chosen) and audience.one_to_one(request.text)
+        if one and not any_social and not confirmed and "gezelschap" in self.slugs and audience.asks_company(request.text):
+            # "one person to meet up with", "een vriend voor thee": company is asked, whatever else is read
+            chosen = chosen + [(self.slugs.index("gezelschap"), chosen[-1][1])]
+            any_social = True
+        visitor = any_social and one
         if visitor and not confirmed:
             chosen = self._company_instead_of_places(chosen)
         person = audience.person_of(request.text)
@@ -201,9 +214,15 @@ class Matcher:
         near = np.where(self.index.cols["home"][pos], 0.0, dist)  # a service that comes to you is at the door
         asked = topics.topics_of(request.text)
         parts = self._parts(request, und, pos, near, cat, fit, now, asked)
+        # A group asked for explicitly ("alleen voor vrouwen"): its own listings are what is asked.
+        c = self.index.cols
+        group_asked = audience.asks_group(request.text) if c["groups"][pos].any() else 0
+        for_group = (c["groups"][pos] & group_asked) != 0
+        if for_group.any():
+            parts["fit"] = np.where(for_group, 1.0, parts["fit"])
         score = scoring.total(parts, self.weights)
         if und.safety.level != "danger":  # danger lists go by the danger's own topic instead
-            on = self._on_subject(pos, cat, asked)
+            on = self._on_subject(pos, cat, asked, for_group)
             pos, dist, near, cat, score = (a[on] for a in (pos, dist, near, cat, score))
             parts = {k: v[on] for k, v in parts.items()}
         topic = (self.index.cols["topics"][pos] & audience.topic_mask(und.safety.topics)) != 0
@@ -217,23 +236,42 @@ class Matcher:
             heavy_out = parts["ladder"] < HEAVY_RUNG
         # A listing for an age group the text gives no sign of (a 60+ class, a 65+ phone circle) is
         # only a stand-in: it stays out where the need has other help that fits.
-        c = self.index.cols
         doubt = audience.age_doubt(und.person, c["age_lo"][pos], c["age_hi"][pos])
         teaches, runs = self._teaches[pos], self._runs_group[pos]  # the text is read only when it matters
         if teaches.any() and audience.cannot_do_it_themself(request.text):  # a lesson is no help then
             doubt = doubt | teaches
         if runs.any() and not audience.seeks_volunteers(request.text):  # helping to run a group: organisers
             doubt = doubt | runs
+        # Limits the text states: not in the daytime (a listing only open in the daytime is a stand-in),
+        # no crowds (a group activity, a market).
+        daytime = self._daytime[pos]
+        if daytime.any() and audience.not_in_daytime(request.text):
+            doubt = doubt | daytime
+        busy = self._crowded[pos] | (c["kind"][pos] == scoring.ACTIVITY)
+        if busy.any() and audience.avoids_crowds(request.text):
+            doubt = doubt | busy
+        # A listing whose title names what the text says is over ("gestopt met roken": a stop-smoking
+        # buddy), or a pet when the text names no animal (a pet buddy for a person's own illness): a stand-in.
+        title = c["title_subjects"][pos]
+        off = topics.stopped_of(request.text)
+        if not topics.widen(asked) & topics.TOPIC_BIT["huisdier"]:
+            off |= topics.TOPIC_BIT["huisdier"]
+        doubt = doubt | ((title & off) != 0)
+        other_danger = np.zeros(len(pos), bool)
+        if und.safety.topics:  # a service made for another danger (a shelter for a suicide signal): a stand-in
+            item_topics = c["topics"][pos]
+            other_danger = (item_topics != 0) & ((item_topics & audience.topic_mask(und.safety.topics)) == 0)
+            doubt = doubt | other_danger
         heavy_out = doubt if heavy_out is None else heavy_out | doubt
         picked = self._pick(pos, near, cat, score, parts["fit"], [i for i, _ in chosen], limit,
                             topic if und.safety.level != "none" else None, choose_by, heavy_out)
         rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
         order = picked[self._display_order(pos[picked], near[picked], rung, scoring.fit_step(parts["fit"][picked]),
-                                           und.safety.level != "none", topic[picked])]
+                                           und.safety.level != "none", topic[picked], other_danger[picked])]
         return Ranked(pos[order], dist[order], cat[order], score[order],
                       {k: v[order] for k, v in parts.items()})
 
-    def _on_subject(self, pos, cat, asked: int) -> np.ndarray:
+    def _on_subject(self, pos, cat, asked: int, for_group=None) -> np.ndarray:
         """Leave out listings of the right category about something else (topics.py): per need,
         when some listing's title names what the request names (or it is about it and its title
         names nothing else), only those stay; otherwise listings whose title names only other
@@ -251,6 +289,8 @@ class Matcher:
         # ("Boodschappen met de bakfiets") is no other problem.
         other = (title & ~wide & ~topics.MANNER_MASK) != 0
         level = np.where((named & ~other) | (on & ~foreign), 3, np.where(named, 2, np.where(on | (title == 0), 1, 0)))
+        if for_group is not None:  # made for the group the text asks for: about what is asked
+            level = np.where(for_group, 3, level)
         keep = np.ones(len(pos), bool)
         for need in np.unique(cat):
             mine = cat == need
@@ -296,7 +336,8 @@ class Matcher:
         order = np.lexsort((np.arange(len(best)), turn_of[cat_best], rounds))  # round, need, fit and score
         return best[order[:limit]].astype(np.int64)
 
-    def _display_order(self, pos, dist, ladder, fit_step, professional_first: bool, topic=None) -> np.ndarray:
+    def _display_order(self, pos, dist, ladder, fit_step, professional_first: bool, topic=None,
+                       other_danger=None) -> np.ndarray:
         """The one sort of what people see, exactly as the heading says: lightest help first (the
         ladder; for social needs a group activity is the lightest step), then what fits the
         question best (the fit in ``scoring.FIT_STEPS`` steps), then nearest. When safety is in
@@ -305,7 +346,14 @@ class Matcher:
         c = self.index.cols
         professional = c["professional"][pos] | (c["tier"][pos] != scoring.NULDE)
         first = np.where(professional, 0, 1) if professional_first else np.zeros(len(pos))
-        fits = np.where(topic, 0, 1) if professional_first and topic is not None else np.zeros(len(pos))
+        # The service made for this danger first, but a specialist (tweede lijn, by referral) only
+        # with the generalist professionals (then by the ladder: the own wijkteam before intensive
+        # family care), and a service made for another danger last.
+        fits = np.zeros(len(pos))
+        if professional_first and topic is not None:
+            fits = np.where(topic & (c["tier"][pos] != scoring.TWEEDE), 0, 1)
+            if other_danger is not None:
+                fits = np.where(other_danger, 2, fits)
         return np.lexsort((c["id"][pos], np.round(dist, 1), -fit_step, -np.round(ladder, 6), fits, first))
 
     def _search_plan(self, und: Understanding, kinds: tuple[int, ...]):
@@ -375,7 +423,7 @@ class Matcher:
         c, start = self.index.cols, len(self._open)
         if start > self.index.n:  # the store was rebuilt
             start, self._ladder, self._load, self._open = 0, np.zeros(0), np.zeros(0), np.zeros(0, bool)
-            self._teaches = self._runs_group = np.zeros(0, bool)
+            self._teaches = self._runs_group = self._daytime = self._crowded = np.zeros(0, bool)
             self._reach_max = 0.0
         new = slice(start, self.index.n)
         kind, cap, load = c["kind"][new], c["capacity"][new], c["load"][new]
@@ -395,6 +443,12 @@ class Matcher:
         runs = np.fromiter((it is not None and it.kind == "offer" and _runs_a_group(f"{it.title}. {it.text}")
                             for it in items), bool, len(items))
         self._runs_group = np.concatenate([self._runs_group, runs])
+        # only open in the daytime (every known time ends by 18:00), and at a crowded place
+        daytime = np.fromiter((it is not None and bool(it.slots) and all(sl.end_min <= DAYTIME_END for sl in it.slots)
+                               for it in items), bool, len(items))
+        self._daytime = np.concatenate([self._daytime, daytime])
+        busy = np.fromiter((it is not None and _crowded(f"{it.title}. {it.text}") for it in items), bool, len(items))
+        self._crowded = np.concatenate([self._crowded, busy])
 
     def _allowed(self, pos, dist, cat, und: Understanding, request: HelpRequestIn, far: bool = False) -> np.ndarray:
         c = self.index.cols
@@ -470,9 +524,13 @@ class Matcher:
         subjects = (np.bitwise_count(c["subjects"][pos] & asked) / n_asked if n_asked
                     else np.zeros(len(pos)))
         fit = scoring.fit_part(words, meaning, subjects.astype(float), cat)
-        # For an age group the text shows no sign of (a 65+ class, a children's club): half the fit.
+        # For an age group the text shows no sign of (a 65+ class, a children's club): half the fit,
+        # and measured again against the best of its need, so a stand-in cannot set the bar that
+        # keeps a listing for this person out ("Nordic walking 55+" for a walker who gives no age).
         doubt = audience.age_doubt(person, c["age_lo"][pos], c["age_hi"][pos])
-        return np.where(doubt, fit * AGE_DOUBT, fit)
+        if not doubt.any():
+            return fit
+        return scoring.relative(np.where(doubt, fit * AGE_DOUBT, fit), cat, none=1.0)
 
     def _word_overlap(self, text: str, rows: np.ndarray) -> np.ndarray:
         """Share of the request's meaningful words (idf-weighted) that a listing's text also uses."""

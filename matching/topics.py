@@ -17,9 +17,13 @@ from .text import literal_gate, may_match, read
 TOPICS: dict[str, str] = {
     # not "brengen" or "ophalen": meals, parcels and medicines are brought too
     "rit": r"rij\w*|rit\w*|lift|ride|drive|driving|auto|car|pick me up|taxi|vervoer\w*|transport|kofferbak",
-    "zorgafspraak": r"ziekenhuis\w*|hospital|mst|zgt|specialist|dokter|huisarts|arts|afspraak|appointment|"
+    # going to care: a doctor named only in passing ("de dokter geeft pillen", "mijn huisarts zegt")
+    # is no appointment, so the doctor words count only with going to or being at one
+    "zorgafspraak": r"ziekenhuis\w*|hospital|mst|zgt|specialist|afspraak|appointment|"
                     r"scan|echo|fysio\w*|therap\w*|revalidatie\w*|chemo\w*|bestraling\w*|radiother\w*|polikliniek|"
-                    r"neuroloog|tandarts|dentist|doctor|gp|operatie|narcose|surgery|clinic",
+                    r"neuroloog|tandarts|dentist|operatie|narcose|surgery|clinic|doktersafspraak|"
+                    r"naar de dokter|naar dokter|naar de huisarts|naar huisarts|naar de arts|bij de dokter|bij de huisarts|"
+                    r"to the doctor|to the gp|to my doctor|to my gp|to see a doctor|see the doctor|at the doctor",
     "rolstoel": r"rolstoel\w*|wheelchair\w*|duwen|push",
     "ov_leren": r"bus|ov|ov chipkaart|trein|train|reizen leren|leren reizen|public transport",
     "begraafplaats": r"begraafplaats|graf|kerkhof|cemetery|grave",
@@ -31,13 +35,16 @@ TOPICS: dict[str, str] = {
     "schoonmaak": r"schoonma\w*|stofzuig\w*|dweil\w*|poets\w*|ramen lappen|zemen|clean\w*|vacuum\w*|mop\w*|bed opmaken|bedden",
     "opruimen": r"opruim\w*|rommel|spullen uitzoeken|vol huis|declutter\w*|tidy|hoarding|verzamel\w*",
     "tuin": r"tuin\w*|garden\w*|gras|maai\w*|heg|bladeren|onkruid|snoei\w*|planten|potten|lawn|hedge|leaves",
-    "ophangen": r"ophang\w*|hang\w*|muur|boren|boormachine|plank\w*|schilderij|lamp|beugel|tv|gordijn\w*|drill\w*|shelf|shelves|curtain\w*",
+    "ophangen": r"ophang\w*|hang\w*|muur|boren|boormachine|plank\w*|schilderij|beugel|gordijn\w*|drill\w*|shelf|shelves|curtain\w*",
     "schilderen": r"schilder\w*|verf\w*|verven|behang\w*|paint\w*|wallpaper",
     "fiets": r"fiets\w*|band lek|lekke band|bike|bicycle|cycling|cycle",
     "verhuizen": r"verhuiz\w*|verhuis\w*|dozen|sjouw\w*|moving house|move house|removal",
     "reparatie": r"repar\w*|kapot\w*|stuk|broken|fix\w*|lekt|lekkende|kraan",
     "post": r"post|brief|brieven|brievenbus|envelop\w*|rekening\w*|formulier\w*|papieren|letter|letters|mail|bills|paperwork|forms",
-    "schulden": r"schuld\w*|debt\w*|deurwaarder\w*|aanmaning\w*|incasso|achterstand\w*|arrears",
+    "schulden": r"schuld\w*|debt\w*|deurwaarder\w*|aanmaning\w*|incasso|achterstand\w*|arrears|"
+                r"huur niet betalen|huur niet meer betalen|huur niet kunnen betalen|kan de huur niet|behind on rent|"
+                r"behind with the rent|behind on the rent|can t pay the rent|can t pay my rent|cant pay the rent|"
+                r"cant pay my rent|cannot pay the rent|cannot pay my rent",
     "budget": r"budget\w*|kasboek|huishoudboek\w*|huishoudgeld|rondkomen|geld over|uitgaven|uitgeven|uitgeef|tekort\w*|"
               r"inkomsten|besparen|bespaar\w*|zuinig|savings|money management|budgeting|waar het geld blijft",
     "voedsel": r"voedselbank\w*|voedselpakket\w*|eten kopen|honger\w*|food bank|food parcel|hungry|hunger",
@@ -55,7 +62,10 @@ TOPICS: dict[str, str] = {
     "hond": r"hond\w*|dog\w*|puppy|uitlaten",
     "kat": r"kat|katten|poes\w*|cat|cats|kattenbak",
     "dier_klein": r"konijn\w*|cavia\w*|vis|vissen|aquarium|vogel\w*|parkiet\w*|rabbit|fish|bird|hamster",
-    "dierenarts": r"dierenarts\w*|vet",
+    "dierenarts": r"dierenarts\w*|vet|vets|veterinar\w*|dokter voor dieren|dokter voor mijn kat|dokter voor mijn hond|"
+                  r"animal doctor",
+    # an animal at all: a listing for pets (a pet food bank, a pet buddy) is for someone who has one
+    "huisdier": r"huisdier\w*|dier|dieren\w*|pet|pets|animal\w*",
     "handwerk": r"brei\w*|haak\w*|haken|knit\w*|crochet\w*|naai\w*|sew\w*|handwerk\w*",
     "spelletjes": r"spelletje\w*|sjoel\w*|klaverjas\w*|kaart\w*|bingo|rummikub|schaak\w*|chess|games|board game\w*",
     "eten_samen": r"eettafel|samen eten|samen koken|maaltijd samen|eat together|dinner together|lunch",
@@ -68,7 +78,10 @@ TOPICS: dict[str, str] = {
     "roken": r"rook\w*|roken|sigaret\w*|smok\w*|stoppen met roken",
     "alcohol_drugs": r"alcohol\w*|drank|drink\w*|drugs|blowen|wiet|cocaine|verslav\w*|addict\w*",
     # low mood, also when it has a name or a cause: a depression after a birth, a war, a death that will not ease
-    "somber": r"somber\w*|depress\w*|burnout|burn out|overspannen|angst\w*|paniek\w*|anxi\w*|mentaal|psychisch\w*|low mood|"
+    "somber": r"somber\w*|depress\w*|burnout|burn out|overspannen|angst\w*|paniek\w*|anxi\w*|psychisch\w*|low mood|"
+              r"mentale klachten|mentale problemen|mentaal niet|mentally|slaap niet|slaap slecht|slaap nauwelijks|"
+              r"kan niet slapen|kan niet meer slapen|slaapproblemen|can t sleep|cannot sleep|oorlog\w*|the war|a war|from the war|"
+              r"in the war|"
               r"trauma\w*|nachtmerrie\w*|nightmare\w*|postnata\w*|postpartum|na de bevalling|stoppen met huilen|"
               r"stop crying|huil de hele dag|piekeren|pieker\w*",
     "rouw": r"overl\w*|rouw\w*|verlies|verloren|weduw\w*|grief|widow\w*|passed away",
@@ -121,7 +134,10 @@ def _word_topics(word: str) -> int:
 
 
 # A request about the first also accepts listings about the second (a shopping service fetches medicines).
-RELATED = {"apotheek": "boodschappen", "huur": "schulden"}  # rent arrears are a debt too
+# An animal named is a pet: listings for pets in general are about it too. (Rent is not a debt by
+# itself: "the landlord will not fix the mould" asks no rent-arrears help; arrears say "achterstand".)
+RELATED = {"apotheek": "boodschappen", "hond": "huisdier", "kat": "huisdier", "dier_klein": "huisdier",
+           "dierenarts": "huisdier"}
 
 
 def widen(asked: int) -> int:
@@ -132,12 +148,37 @@ def widen(asked: int) -> int:
     return asked
 
 
+# What someone has stopped doing is no longer asked ("ik ben gestopt met roken, graag geen rokende
+# vrijwilliger": no stop-smoking coach). "Stoppen met" (wanting to stop) is asked, so only the past.
+_STOPPED = re.compile(r"\b(?:gestopt met(?: het)?|stopped|quit|gave up|given up)\s+(\w+)")
+_STOPPED_GATE = ("gestopt", "stopped", "quit", "gave up", "given up")
+
+
+def _stopped_words(norm: str) -> frozenset[str]:
+    """Words that appear only as what the writer has stopped doing."""
+    if not any(g in norm for g in _STOPPED_GATE):
+        return frozenset()
+    done = [m.group(1) for m in _STOPPED.finditer(norm)]
+    all_words = norm.split()
+    return frozenset(w for w in done if all_words.count(w) == done.count(w))
+
+
+def stopped_of(text: str) -> int:
+    """The topics a text names only as what the writer has stopped doing (bitmask)."""
+    mask = 0
+    for word in _stopped_words(read(text)[0]):
+        mask |= _word_topics(word)
+    return mask
+
+
 def topics_of(text: str) -> int:
     """The topics a text names (bitmask)."""
     norm, words = read(text)
     mask = 0
+    done = _stopped_words(norm)
     for word in words:
-        mask |= _word_topics(word)
+        if word not in done:
+            mask |= _word_topics(word)
     for bit, rule, gate in _PHRASES:
         if not mask & bit and may_match(gate, norm) and rule.search(norm):
             mask |= bit
