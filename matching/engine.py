@@ -225,6 +225,8 @@ class Matcher:
             on = self._on_subject(pos, cat, asked, for_group)
             pos, dist, near, cat, score = (a[on] for a in (pos, dist, near, cat, score))
             parts = {k: v[on] for k, v in parts.items()}
+            if not on.all():  # the bar is the best listing on the subject, not one left out for another subject
+                parts["fit"] = scoring.relative(parts["fit"], cat, none=1.0)
         topic = (self.index.cols["topics"][pos] & audience.topic_mask(und.safety.topics)) != 0
         if und.safety.level != "none":  # the service made for this danger is in the list before any other
             score = score + topic

@@ -137,7 +137,7 @@ def _word_topics(word: str) -> int:
 # An animal named is a pet: listings for pets in general are about it too. (Rent is not a debt by
 # itself: "the landlord will not fix the mould" asks no rent-arrears help; arrears say "achterstand".)
 RELATED = {"apotheek": "boodschappen", "hond": "huisdier", "kat": "huisdier", "dier_klein": "huisdier",
-           "dierenarts": "huisdier"}
+           "dierenarts": "huisdier", "vrijwilligerswerk": "solliciteren"}  # volunteer vacancies are vacancies
 
 
 def widen(asked: int) -> int:

@@ -144,3 +144,14 @@ def test_danger_lists_the_own_team_before_a_specialist_and_another_dangers_servi
                    text="Een veilige plek voor wie thuis niet veilig is.", tier="tweede", metres=1_000)]
     got = ids(Matcher(supply, clf, now=NOW).suggest(ask("ik wil niet meer leven, ik wil er een eind aan maken")))
     assert got[:2] == [("voorziening", 1), ("voorziening", 2)] and got[-1] == ("voorziening", 3)
+
+
+def test_the_bar_is_set_among_listings_on_the_subject_and_volunteer_vacancies_are_volunteer_work(clf):
+    work = dict(categories=("werk",))
+    supply = [item("voorziening", 1, title="Vacaturebank vrijwilligerswerk", text="Meer dan 300 vacatures voor "
+                   "vrijwilligerswerk. Wij helpen u kiezen.", metres=1_300, **work),
+              item("voorziening", 2, title="Dagbesteding", text="Begeleide dagbesteding voor wie meer zorg nodig heeft.",
+                   tier="tweede", indicatievrij=False, metres=100, **work)]
+    got = ids(Matcher(supply, clf, now=NOW).suggest(ask("Ik ben afgekeurd en wil iets nuttigs doen, vrijwilligerswerk of zo.",
+                                                        categories=("werk",))))
+    assert got == [("voorziening", 1)]
