@@ -50,6 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_helpers(app)
     from .cli import register_commands
     register_commands(app)
+    from . import page_cache
+    page_cache.init_app(app)  # last: its lookup follows the language choice, its store every other hook
     return app
 
 
@@ -360,9 +362,16 @@ def register_template_helpers(app: Flask) -> None:
             return slug
         return found["name_en"] if str(get_locale() or "nl") == "en" else found["name_nl"]
 
+    def language_url(code: str) -> str:
+        """This page in another language: its path and query with lang=code (a plain link, so a page
+        holds no form token for the language chooser and can be cached, see page_cache)."""
+        from urllib.parse import quote, urlencode
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
+        return quote(request.path, safe="/!$'()*+,;=:@-._~") + "?" + urlencode(args)
+
     @app.context_processor
     def inject_globals():
-        return {"current_locale": str(get_locale() or "nl"), "main_nav": main_nav,
+        return {"current_locale": str(get_locale() or "nl"), "main_nav": main_nav, "language_url": language_url,
                 "has_endpoint": lambda endpoint: endpoint in app.view_functions, "unread_count": unread_count}
 
     def unread_count() -> int:

@@ -25,6 +25,7 @@ from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import get_locale, gettext as _, ngettext
 from sqlalchemy import event, func
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
@@ -40,8 +41,8 @@ from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySig
                      Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, Organisation,
                      PostcodeArea,
                      RequestCategory,
-                     Schedule, SupplyChange, VolunteerOffer, Voorziening, VoorzieningCategory,
-                     VoorzieningLocation, utcnow)
+                     Schedule, SupplyChange, User, VolunteerOffer, Voorziening, VoorzieningCategory,
+                     VoorzieningLocation, VoorzieningReview, utcnow)
 from .models import WEEKDAYS as WEEKDAY_CODES
 from .timeutil import local_today, to_local
 
@@ -242,10 +243,21 @@ def _supply_key(obj) -> tuple[str, int] | None:
         return "request", obj.id
     if isinstance(obj, RequestCategory):
         return "request", obj.request_id
+    # Nor these: what else the public pages show, for the whole-page cache (page_cache). A user only
+    # when the name others see or the account's being active changed (not at every login).
+    if isinstance(obj, VoorzieningReview):
+        return "page", obj.voorziening_id
+    if isinstance(obj, (Category, Area)):
+        return "page", obj.id
+    if isinstance(obj, User):
+        state = sa_inspect(obj)
+        shown = state.attrs.display_name.history.has_changes() or state.attrs.is_active.history.has_changes()
+        gone = state.session is not None and obj in state.session.deleted
+        return ("page", obj.id) if shown or gone else None
     return None
 
 
-NOT_SUPPLY = ("request",)  # log kinds the matcher skips
+NOT_SUPPLY = ("request", "page")  # log kinds the matcher skips
 
 
 @event.listens_for(OrmSession, "after_flush")

@@ -66,7 +66,7 @@ class MemoryBackend:
             self._data.move_to_end(key)
             return self._data[key]
 
-    def set(self, key: str, value) -> None:
+    def set(self, key: str, value, ttl: int | None = None) -> None:  # ttl: Redis only
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
@@ -106,9 +106,9 @@ class RedisBackend:
             return None
         return None if raw is None else json.loads(raw)
 
-    def set(self, key: str, value) -> None:
+    def set(self, key: str, value, ttl: int | None = None) -> None:
         try:
-            self.client.set(key, json.dumps(value, separators=(",", ":")), ex=self.ttl)
+            self.client.set(key, json.dumps(value, separators=(",", ":")), ex=max(1, ttl or self.ttl))
         except (self._errors, OSError) as error:
             self._failed(error)
 
@@ -195,3 +195,5 @@ def _forget_after_listing_changes(session) -> None:
         backend = current_app.extensions.get(_EXTENSION)
         if backend is not None:
             backend.clear()
+        from . import page_cache
+        page_cache.forget_after_listing_changes(current_app)

@@ -227,3 +227,23 @@ def test_templates_follow_a_locale_change_within_one_request(app):
         session["lang"] = "en"
         refresh()
         assert render_template_string(page) == "Log out|new messages"
+
+
+def test_the_language_chooser_is_a_list_of_links(client):
+    """Plain links (no form, so no CSRF token in every page): lang and hreflang on each, the
+    current language marked, the page's own query kept."""
+    import re
+    page = client.get("/voorzieningen/?q=taal&categorie=taal").get_data(as_text=True)
+    footer = page.split('<footer class="site-footer">')[1]
+    assert "<form" not in footer and "csrf_token" not in footer
+    links = re.findall(r'<a href="([^"]+)" lang="(\w+)" hreflang="(\w+)"( aria-current="true")?>', footer)
+    assert [(lang, hreflang, bool(current)) for _, lang, hreflang, current in links] == [
+        ("nl", "nl", True), ("en", "en", False)]
+    english_link = links[1][0].replace("&amp;", "&")
+    assert english_link == "/voorzieningen/?q=taal&categorie=taal&lang=en"
+    english = client.get(english_link).get_data(as_text=True)
+    assert 'lang="en"' in english.split(">")[1]
+    footer = english.split('<footer class="site-footer">')[1]
+    assert 'hreflang="en" aria-current="true"' in footer and 'hreflang="nl" aria-current' not in footer
+    assert "lang=nl" in footer and "lang=en&amp;lang" not in footer  # one lang in the link, the new one
+    assert 'lang="en"' in client.get("/hulpvragen/").get_data(as_text=True).split(">")[1]  # the choice sticks

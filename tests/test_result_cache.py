@@ -53,9 +53,9 @@ def cached_app(request, make_app):
         url = request.getfixturevalue("redis_url")
         import redis
         redis.Redis.from_url(url).flushdb()  # a test's rolled-back ids are used again by the next
-        app = make_app(CACHE_URL=url)
+        app = make_app(CACHE_URL=url, PAGE_CACHE="off")
     else:
-        app = make_app()
+        app = make_app(PAGE_CACHE="off")  # these test the answers below whole pages (test_page_cache)
     assert result_cache.backend_of(app).name == request.param
     return app
 
