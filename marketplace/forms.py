@@ -183,3 +183,14 @@ class RolesForm(BaseForm):
     organisations = MultiCheckboxField(_l("Werkt voor organisatie (voor aanbieders)"), choices=[], coerce=int)
     wijken = MultiCheckboxField(_l("Modereert wijken (voor preventiemakelaars)"), choices=[], coerce=int)
     submit = SubmitField(_l("Rollen opslaan"))
+
+
+def members_form(form_class, **kwargs):
+    """A form a page makes for every viewer but shows only to signed-in members (confirm, review,
+    support buttons): for a visitor without its CSRF token, so making it writes no token into the
+    session and sets no cookie, and the page stays the same for every visitor (page_cache). The
+    POST routes make and check their own forms with the token."""
+    from flask_login import current_user
+    if current_user.is_authenticated:
+        return form_class(**kwargs)
+    return form_class(meta={"csrf": False}, **kwargs)

@@ -19,6 +19,7 @@ from ..timeutil import local_today
 from . import bp, calendar, permissions, services, signups
 from .dates import format_day
 from .errors import ActivityError
+from ..forms import members_form
 from .forms import REPEAT_INTERVALS, ActivityForm, SupportForm
 
 POST_LIMIT = "30 per hour"
@@ -68,7 +69,7 @@ def detail(id: int):
     session = get_session()
     activity = _activity_or_404(id)
     return render_template("activiteiten/detail.html", **_detail_context(session, activity),
-                           support_form=SupportForm())
+                           support_form=members_form(SupportForm))
 
 
 def _detail_context(session, activity: Activity) -> dict:

@@ -17,6 +17,7 @@ from ..koppelingen.services import request_panel
 from . import bp
 from . import services as svc
 from .examples import DEFAULT_EXAMPLES, EXAMPLES
+from ..forms import members_form
 from .forms import ConfirmForm, request_form
 
 
@@ -59,7 +60,7 @@ def detail(id: int):
         # Not for the poster: an ambassadeur's own postcode says nothing about the client's place.
         distance=None if svc.manages(row, current_user) else svc.distance_words(svc.viewer_points(session, current_user), row),
         status_words=svc.STATUS_WORDS, status_badge=svc.STATUS_BADGE, urgency_words=svc.URGENCY_WORDS,
-        days_left=svc.days_left(row), confirm=ConfirmForm(),
+        days_left=svc.days_left(row), confirm=members_form(ConfirmForm),
         can_renew=svc.renewal_offered(row), can_withdraw=row.status in svc.WITHDRAWABLE,
         can_undo_withdraw=svc.can_undo_withdraw(row),
         panel=request_panel(session, row, current_user),

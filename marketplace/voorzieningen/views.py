@@ -22,6 +22,7 @@ from ..timeutil import LOCAL_TZ
 from ..visibility import can_see
 from .. import result_cache
 from . import bp, finding, presentation, reviews, services
+from ..forms import members_form
 from .forms import OrganisationForm, ReviewForm, SearchForm, VoorzieningForm
 
 
@@ -142,7 +143,7 @@ def _visible_voorziening(session, id: int) -> Voorziening:
 
 
 def _review_form() -> ReviewForm:
-    form = ReviewForm()
+    form = members_form(ReviewForm)
     form.verdict.choices = [SelectChoice(k, word) for k, word in reviews.VERDICT_WORDS.items()]
     return form
 
