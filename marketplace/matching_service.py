@@ -268,10 +268,10 @@ def _log_supply_changes(session, _context) -> None:
         now = utcnow()
         session.connection().execute(SupplyChange.__table__.insert(), [
             {"kind": kind, "item_id": item_id, "created_at": now} for kind, item_id in sorted(keys)])
-        session.info[_UNCOMMITTED_SUPPLY] = True
+        session.info.setdefault(_UNCOMMITTED_SUPPLY, set()).update(kind for kind, _id in keys)
 
 
-_UNCOMMITTED_SUPPLY = "buurtplein_uncommitted_supply"
+_UNCOMMITTED_SUPPLY = "buurtplein_uncommitted_supply"  # the kinds logged and not committed yet
 
 
 @event.listens_for(OrmSession, "after_transaction_end")

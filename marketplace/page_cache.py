@@ -60,6 +60,11 @@ PUBLIC_PAGES = frozenset({
 HARMLESS_SESSION_KEYS = frozenset({"lang", "csrf_token", "_permanent", "_fresh"})  # _fresh: Flask-Login, also for visitors
 # Everything the listed pages show that the supply_change log follows (matching_service._supply_key).
 PAGE_KINDS = ("voorziening", "location", "organisation", "activity", "offer", "request", "page")
+# The sociale kaart shows voorzieningen only (with their reviews, categories and areas: kind 'page'),
+# so a new help request, offer or sign-up leaves its pages cached. Every other page follows PAGE_KINDS.
+KAART_PAGE_KINDS = (*result_cache.KAART_KINDS, "page")
+KINDS_OF_PAGE = {"voorzieningen.index": KAART_PAGE_KINDS, "voorzieningen.map_data": KAART_PAGE_KINDS,
+                 "voorzieningen.detail": KAART_PAGE_KINDS}
 POST_FORM = re.compile(rb"<form\b[^>]*\bmethod\s*=\s*[\"']?post", re.IGNORECASE)
 HEADER = "X-Page-Cache"  # hit | stored: for tests and for reading a load run, nothing depends on it
 _EXTENSION = "page_cache"
@@ -117,7 +122,7 @@ def _key() -> str:
     material = json.dumps([
         result_cache._database_of(db_session), request.scheme, request.host, request.path,
         request.query_string.decode("latin-1"), str(get_locale() or "nl"),
-        result_cache.supply_version(db_session, PAGE_KINDS), bucket, words,
+        result_cache.supply_version(db_session, KINDS_OF_PAGE.get(request.endpoint, PAGE_KINDS)), bucket, words,
     ], separators=(",", ":"))
     return "buurtplein:page:" + hashlib.sha256(material.encode()).hexdigest()[:40]
 
@@ -193,9 +198,3 @@ def init_app(app: Flask) -> None:
     app.after_request_funcs.setdefault(None, []).insert(0, store)  # after_request runs in reverse order
 
 
-def forget_after_listing_changes(app: Flask) -> None:
-    """This worker's memory of pages after a commit with listing changes (memory hygiene only:
-    correctness comes from the version in the key)."""
-    backend = app.extensions.get(_EXTENSION)
-    if backend is not None:
-        backend.clear()

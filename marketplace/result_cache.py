@@ -191,9 +191,11 @@ def cached(session, namespace: str, key_parts, compute: Callable[[], object],
 @event.listens_for(OrmSession, "after_commit")
 def _forget_after_listing_changes(session) -> None:
     # Runs before matching_service's after_transaction_end hook drops the flag.
-    if session.info.get(_UNCOMMITTED) and has_app_context():
+    # Memory hygiene only (the version in every key is what keeps answers right), and only when the
+    # sociale kaart's own kinds changed: a new help request or sign-up leaves its answers alone.
+    # Pages are not cleared: their LRU is bounded and an old version's pages age out of it.
+    kinds = session.info.get(_UNCOMMITTED)
+    if kinds and has_app_context() and set(kinds) & set(KAART_KINDS):
         backend = current_app.extensions.get(_EXTENSION)
         if backend is not None:
             backend.clear()
-        from . import page_cache
-        page_cache.forget_after_listing_changes(current_app)
