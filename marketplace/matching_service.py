@@ -274,6 +274,12 @@ def _log_supply_changes(session, _context) -> None:
 _UNCOMMITTED_SUPPLY = "buurtplein_uncommitted_supply"  # the kinds logged and not committed yet
 
 
+def uncommitted_supply(session) -> frozenset[str]:
+    """The kinds this session logged in the supply_change log and has not committed yet (empty:
+    none). Caches neither read nor fill while it is not empty: others cannot see those changes."""
+    return frozenset(session.info.get(_UNCOMMITTED_SUPPLY, ()))
+
+
 @event.listens_for(OrmSession, "after_transaction_end")
 def _forget_uncommitted_supply(session, transaction) -> None:
     if transaction.parent is None and not transaction.nested:
@@ -397,7 +403,7 @@ def get_matcher(session: Session) -> Matcher:
     """The app's Matcher, kept current with the supply_change log (see above)."""
     state = current_app.extensions.setdefault("matching", {})
     classifier = load_classifier()
-    if session.info.get(_UNCOMMITTED_SUPPLY):
+    if uncommitted_supply(session):
         # This session's own listing changes are not committed yet: the shared Matcher takes them
         # only after the commit (from the log, like every worker), never before: a rollback would
         # leave them in, and the log ids it skipped could be used again.

@@ -139,8 +139,8 @@ def lookup():
     if backend is None or not _may_use():
         return None
     from .db import get_session
-    from .matching_service import _UNCOMMITTED_SUPPLY
-    if get_session().info.get(_UNCOMMITTED_SUPPLY):
+    from .matching_service import uncommitted_supply
+    if uncommitted_supply(get_session()):
         return None
     key = _key()
     found = backend.get(key)
@@ -165,8 +165,8 @@ def _may_store(response: Response) -> bool:
     if "no-store" in cache_control or "private" in cache_control:
         return False
     from .db import get_session
-    from .matching_service import _UNCOMMITTED_SUPPLY
-    if get_session().info.get(_UNCOMMITTED_SUPPLY):
+    from .matching_service import uncommitted_supply
+    if uncommitted_supply(get_session()):
         return False
     body = response.get_data()
     # A CSRF token made for this page (Flask-WTF keeps it in g) and written into it: a form of the

@@ -40,7 +40,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, func, select, union_all
 from sqlalchemy.orm import Session as OrmSession
 
-from .matching_service import _UNCOMMITTED_SUPPLY as _UNCOMMITTED  # listing changes not committed yet
+from .matching_service import uncommitted_supply
 from .models import SupplyChange
 
 log = logging.getLogger(__name__)
@@ -175,7 +175,7 @@ def cached(session, namespace: str, key_parts, compute: Callable[[], object],
     """``compute()``'s answer (JSON-able), from the cache when this exact question was answered at
     the current supply version; computed and stored otherwise."""
     backend = backend_of() if has_app_context() else None
-    if backend is None or session.info.get(_UNCOMMITTED):
+    if backend is None or uncommitted_supply(session):
         return compute()
     version = supply_version(session, kinds)  # first: the answer below is at least this new
     material = json.dumps([_database_of(session), namespace, version, key_parts], sort_keys=True, default=str)
@@ -194,8 +194,7 @@ def _forget_after_listing_changes(session) -> None:
     # Memory hygiene only (the version in every key is what keeps answers right), and only when the
     # sociale kaart's own kinds changed: a new help request or sign-up leaves its answers alone.
     # Pages are not cleared: their LRU is bounded and an old version's pages age out of it.
-    kinds = session.info.get(_UNCOMMITTED)
-    if kinds and has_app_context() and set(kinds) & set(KAART_KINDS):
+    if has_app_context() and uncommitted_supply(session) & set(KAART_KINDS):
         backend = current_app.extensions.get(_EXTENSION)
         if backend is not None:
             backend.clear()

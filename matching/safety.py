@@ -353,8 +353,8 @@ _OFFICIAL_THREAT = re.compile(
 def assess(text: str) -> SafetyAssessment:
     """Recall first: explicit signals are ``danger``, implicit ones ``possible``."""
     norm, words = read(text)
-    if _OFFICIAL_THREAT.search(norm):
-        norm = _OFFICIAL_THREAT.sub(" ", norm)
+    norm, official = _OFFICIAL_THREAT.subn(" ", norm)
+    if official:
         words = frozenset(norm.split())
     topics = _hits(_DANGER_RULES, norm)
     fuzzy = {t for t in words if len(t) >= 7 and _fuzzy_hit(t)}
