@@ -284,13 +284,17 @@ class Matcher:
         title, about = c["title_subjects"][pos], c["subjects"][pos]
         wide = topics.widen(asked)
         on = (about & asked) != 0
-        foreign = (title & ~wide) != 0
         named = (title & wide) != 0
         # A title that also names another problem ("Vroeg Erop Af: huurachterstand" for debts
         # without rent) comes after one that names only what is asked; a way of doing it
-        # ("Boodschappen met de bakfiets") is no other problem.
+        # ("Boodschappen met de bakfiets", "Informatiepunt Digitale Overheid") is no other problem.
         other = (title & ~wide & ~topics.MANNER_MASK) != 0
-        level = np.where((named & ~other) | (on & ~foreign), 3, np.where(named, 2, np.where(on | (title == 0), 1, 0)))
+        level = np.where((named | on) & ~other, 3, np.where(named, 2, np.where(on | (title == 0), 1, 0)))
+        # Asked to be driven: a listing that drives comes before one that only goes along (an
+        # escort without a car), within the same level.
+        means = asked & topics.MEANS_MASK
+        if means:
+            level = level + 0.5 * ((about & means) != 0)
         if for_group is not None:  # made for the group the text asks for: about what is asked
             level = np.where(for_group, 3, level)
         keep = np.ones(len(pos), bool)

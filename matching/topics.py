@@ -37,7 +37,10 @@ TOPICS: dict[str, str] = {
     "tuin": r"tuin\w*|garden\w*|gras|maai\w*|heg|bladeren|onkruid|snoei\w*|planten|potten|lawn|hedge|leaves",
     "ophangen": r"ophang\w*|hang\w*|muur|boren|boormachine|plank\w*|schilderij|beugel|gordijn\w*|drill\w*|shelf|shelves|curtain\w*",
     "schilderen": r"schilder\w*|verf\w*|verven|behang\w*|paint\w*|wallpaper",
-    "fiets": r"fiets\w*|band lek|lekke band|bike|bicycle|cycling|cycle",
+    "fiets": r"fiets\w*|bike|bicycle|cycling|cycle",
+    # mending a bike is its own job: a bike repairer is no help with a door that will not close
+    "fietsreparatie": r"fietsenmaker\w*|fietsenwerkplaats|fietsenmakerij|ketting|fiets repareren|fiets maken|"
+                      r"band plakken|band lek|lekke band|fietsband\w*|bike repair|flat tyre|flat tire",
     "verhuizen": r"verhuiz\w*|verhuis\w*|dozen|sjouw\w*|moving house|move house|removal",
     "reparatie": r"repar\w*|kapot\w*|stuk|broken|fix\w*|lekt|lekkende|kraan",
     "post": r"post|brief|brieven|brievenbus|envelop\w*|rekening\w*|formulier\w*|papieren|letter|letters|mail|bills|paperwork|forms",
@@ -69,21 +72,39 @@ TOPICS: dict[str, str] = {
     "handwerk": r"brei\w*|haak\w*|haken|knit\w*|crochet\w*|naai\w*|sew\w*|handwerk\w*",
     "spelletjes": r"spelletje\w*|sjoel\w*|klaverjas\w*|kaart\w*|bingo|rummikub|schaak\w*|chess|games|board game\w*",
     "eten_samen": r"eettafel|samen eten|samen koken|maaltijd samen|eat together|dinner together|lunch",
+    # someone who comes to visit (a maatje, a visitor): not a meal brought, not digital help at home
+    # (no compounds: a "ziekenhuisbezoek" is an appointment, a "taalmaatje" teaches Dutch)
+    "bezoek": r"bezoek(?:je|jes|en)?|op bezoek|langskomen|langs komen|komt langs|maatjes?|maatjesproject\w*|"
+              r"bezoekers?|visit|visits|visitors?|come round|drop by|befriend\w*",
     "koffie": r"koffie\w*|thee|praatje|kletsen|coffee|tea|chat",
     "taal_leren": r"nederlands leren|taal|taalles\w*|inburger\w*|dutch|language|grammatica|spreken oefenen",
     "lezen_schrijven": r"lezen|schrijven|laaggeletterd|dyslex\w*|reading|writing|voorlez\w*",
-    "digitaal": r"computer\w*|laptop|tablet|telefoon|smartphone|phone|whatsapp|videobel\w*|digid|internet\w*|app|e mail|email|printer|wifi",
+    # the digital world in general; the device and the task are topics of their own, because a
+    # laptop helper is no help with DigiD and a phone helper none with a computer
+    "digitaal": r"digita\w*|internet\w*|app|apps|e mail|email|mail|wifi|online|website\w*",
+    "computer": r"computer\w*|laptop\w*|pc|printer\w*|windows|scanner",
+    "telefoon": r"telefoon\w*|smartphone\w*|mobiel|mobieltje|tablet\w*|ipad|iphone|android|whatsapp|"
+                r"mobile phone|my phone|new phone|cell phone",
+    "digid": r"digid|mijn overheid|mijnoverheid|berichtenbox|inloggen bij de gemeente|log in to the government",
+    "bankieren": r"internetbankier\w*|bankier\w*|bankapp|bank app|online bankieren|phishing|nepmail\w*|"
+                 r"valse mail|fake mail\w*|online banking|internet banking|banking app",
+    "videobellen": r"videobel\w*|beeldbel\w*|facetime|skype|zoom|video call\w*|videocall\w*|video bellen",
     "solliciteren": r"sollicit\w*|cv|baan|vacature\w*|job\w*|werk zoeken|interview|vast contract",
     "vrijwilligerswerk": r"vrijwilligerswerk|volunteer work|zinvol\w*|dagbesteding|dag invullen|meaningful",
     "roken": r"rook\w*|roken|sigaret\w*|smok\w*|stoppen met roken",
     "alcohol_drugs": r"alcohol\w*|drank|drink\w*|drugs|blowen|wiet|cocaine|verslav\w*|addict\w*",
     # low mood, also when it has a name or a cause: a depression after a birth, a war, a death that will not ease
-    "somber": r"somber\w*|depress\w*|burnout|burn out|overspannen|angst\w*|paniek\w*|anxi\w*|psychisch\w*|low mood|"
+    "somber": r"somber\w*|depress\w*|angst\w*|paniek\w*|anxi\w*|psychisch\w*|low mood|"
               r"mentale klachten|mentale problemen|mentaal niet|mentally|slaap niet|slaap slecht|slaap nauwelijks|"
               r"kan niet slapen|kan niet meer slapen|slaapproblemen|can t sleep|cannot sleep|oorlog\w*|the war|a war|from the war|"
               r"in the war|"
               r"trauma\w*|nachtmerrie\w*|nightmare\w*|postnata\w*|postpartum|na de bevalling|stoppen met huilen|"
               r"stop crying|huil de hele dag|piekeren|pieker\w*",
+    # worn out by work or care: a burn-out peer is another thing than grief or war memories
+    "burnout": r"burnout|burn out|overspannen|overwerkt|werkstress|stress van mijn werk|opgebrand|burned out|burnt out",
+    # weight and eating habits (a leefstijlcoach), not low mood
+    "leefstijl": r"afvallen|afgevallen|gewicht|overgewicht|kilo|kilos|dieet\w*|lijnen|leefstijl\w*|"
+                 r"gezond eten|gezonder eten|gezonder leven|anders eten|weight|overweight|diet\w*|lose weight|eat healthier",
     "rouw": r"overl\w*|rouw\w*|verlies|verloren|weduw\w*|grief|widow\w*|passed away",
     "mantelzorg_rust": r"even vrij|respijt|zorg overnemen|zorg even over|logeer\w*|oppas bij mijn man|oppas bij mijn vrouw|"
                        r"sit with|respite|break from caring|bij hem blijven|bij haar blijven|"
@@ -95,13 +116,24 @@ TOPICS: dict[str, str] = {
     "opvoeden": r"opvoed\w*|parenting|driftbui\w*|tantrum\w*|woedeaanval\w*|ruzie\w*|grenzen|brutaal|koppig|"
                 r"behaviou?r\w*|discipline|luistert niet|niet luisteren|neutraal mee",
     "school": r"school\w*|leraar|leerkracht|mentor|spijbel\w*|truan\w*|teacher",
-    "baby": r"baby\w*|peuter\w*|zuigeling|borstvoeding|huil\w*|slapen|newborn|toddler\w*|consultatiebureau",
+    # a baby's or toddler's care; crying and sleeping alone are the writer's own more often ("ik kan
+    # niet slapen", "ik kan niet stoppen met huilen")
+    "baby": r"baby\w*|peuter\w*|zuigeling\w*|borstvoeding|flesvoeding|huilbaby\w*|kraam\w*|newborn|toddler\w*|"
+            r"consultatiebureau|baby huilt|huilt de hele nacht|slaapt niet door|doorslapen",
 }
+# One bit per topic in an int64 mask (index.py columns): 63 is the most it holds, so a new topic
+# needs a wider mask first.
 TOPIC_BIT = {name: 1 << i for i, name in enumerate(TOPICS)}
+if len(TOPIC_BIT) > 63:
+    raise ImportError("topic masks are int64: widen them before adding a topic")
 # Topics that say how or where help is given rather than what the problem is: a listing's title
 # naming one of these besides the asked topic is still about the asked topic (engine._on_subject).
-MANNER = ("rit", "fiets", "wandelen", "koffie", "digitaal", "eten_samen", "spelen")
+MANNER = ("rit", "fiets", "wandelen", "koffie", "digitaal", "eten_samen", "spelen", "bezoek")
 MANNER_MASK = sum(TOPIC_BIT[t] for t in MANNER)
+# Ways of helping that are the help itself when asked for: someone who asks to be driven needs a
+# car, and a companion who goes along by bus is another kind of help (engine._on_subject).
+MEANS = ("rit",)
+MEANS_MASK = sum(TOPIC_BIT[t] for t in MEANS)
 
 
 def _split(rule: str) -> tuple[str, str, tuple[tuple[str, bool], ...]]:

@@ -1,0 +1,69 @@
+"""Round 8 of the relevance check (benchmarks/relevance.md, "Round 8"): the same category about
+another task. The device and the digital task are topics of their own (a laptop helper is no help
+with DigiD, a phone helper none with a computer), a burn-out peer is no grief help, weight and
+eating habits are a subject, a bike repairer fixes no door, a title naming only a way of helping
+("Digitale Overheid") is about what is asked, and someone who asks to be driven gets a driver
+before an escort without a car."""
+
+from matching import topics
+from matching.engine import Matcher
+from matching.types import HelpRequestIn
+from tests.matching.helpers import HOME, NOW, item
+
+
+def ask(text, **kw):
+    return HelpRequestIn(None, text, HOME[0], HOME[1], **kw)
+
+
+def ids(result):
+    return [(s.kind, s.id) for s in result.suggestions]
+
+
+def named(text):
+    return set(topics.names(topics.topics_of(text)))
+
+
+def test_devices_and_digital_tasks_are_subjects_of_their_own():
+    assert named("Computer of laptop instellen") == {"computer"}
+    assert named("DigiD aanvragen en gebruiken") == {"digid"}
+    assert named("Hulp met uw telefoon") == {"telefoon"}
+    assert "bankieren" in named("Veilig internetbankieren") and "videobellen" in named("ik wil leren videobellen")
+    # "boodschappen" ends like "appen" but names no phone
+    assert "telefoon" not in named("Boodschappen met de bakfiets")
+
+
+def test_a_burn_out_peer_is_not_grief_or_war_and_weight_is_a_subject():
+    assert "burnout" in named("Ik heb een burn-out gehad") and "somber" not in named("Ik heb een burn-out gehad")
+    assert "somber" in named("ik kan niet stoppen met huilen")
+    assert "leefstijl" in named("ik ben 35 kilo aangekomen en wil leren anders te eten")
+    assert "fietsreparatie" in named("Fiets repareren") and "fietsreparatie" not in named("de deur sluit niet")
+
+
+def test_a_laptop_helper_is_no_help_with_digid(clf):
+    digi = dict(categories=("digitaal",))
+    supply = [item("offer", 1, title="Computer of laptop instellen",
+                   text="Nieuwe laptop of printer? Ik zet alles klaar en leg uit hoe het werkt.", radius_m=3_000, metres=400,
+                   **digi),
+              item("offer", 3, title="Online afspraken maken", text="Een afspraak bij de gemeente via internet? Ik help u.",
+                   radius_m=3_000, metres=700, **digi),
+              item("voorziening", 2, title="Informatiepunt Digitale Overheid",
+                   text="Hulp bij DigiD, Mijn Belastingdienst en andere websites van de overheid.", metres=1_500, **digi)]
+    got = ids(Matcher(supply, clf, now=NOW).suggest(ask(
+        "Ik heb DigiD nodig voor toeslag. Brief met code komt niet, ik woon nieuw adres. Wie helpt?",
+        categories=("digitaal",))))
+    assert got[0] == ("voorziening", 2) and ("offer", 1) not in got
+
+
+def test_a_ride_asked_gets_a_driver_before_an_escort_without_a_car(clf):
+    ride = dict(categories=("vervoer",))
+    supply = [item("offer", 1, title="Meegaan naar een afspraak",
+                   text="Vindt u het spannend om alleen naar de dokter te gaan? Ik ga mee en schrijf op wat er gezegd wordt.",
+                   radius_m=5_000, metres=300, **ride),
+              item("offer", 2, title="Ik rij u naar het ziekenhuis", text="Ik heb een auto en breng u naar het ziekenhuis.",
+                   radius_m=5_000, metres=2_000, **ride)]
+    m = Matcher(supply, clf, now=NOW)
+    assert ids(m.suggest(ask("I broke my leg and have to go to the fracture clinic every week. Taxis cost me 45 euros. "
+                             "Is there a volunteer who could drive me?", categories=("vervoer",)))) == [("offer", 2)]
+    # asked to be accompanied, not driven: the escort stays
+    assert ("offer", 1) in ids(m.suggest(ask("Wie gaat met mij mee naar de specialist? Ik vind het spannend.",
+                                             categories=("vervoer",))))
