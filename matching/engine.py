@@ -329,7 +329,13 @@ class Matcher:
             keep &= ~(heavy[best] & np.isin(cat[best], light_needs))
         best = best[keep]
         order_by = fit if choose_by is None else choose_by
-        best = best[np.argsort(-scoring.fit_step(order_by[best]), kind="stable")]
+        # A listing that serves two of the asked needs at once (a Taalcafé for "Dutch and meeting
+        # people") comes first in its need, before one that serves only one.
+        both = np.zeros(len(best), bool)
+        if len(needs) > 1:
+            asked = sum(1 << int(n) for n in needs)
+            both = np.bitwise_count(self.index.cols["cats"][pos[best]] & asked) > 1
+        best = best[np.lexsort((np.arange(len(best)), -scoring.fit_step(order_by[best]), ~both))]
         cat_best, rounds = cat[best], np.full(len(best), np.inf)
         turn_of = np.full(int(cat.max()) + 1 if len(cat) else 0, len(needs))  # category -> its turn
         for turn, need in enumerate(needs):  # the k-th best of each need comes in round k

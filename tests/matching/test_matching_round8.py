@@ -67,3 +67,21 @@ def test_a_ride_asked_gets_a_driver_before_an_escort_without_a_car(clf):
     # asked to be accompanied, not driven: the escort stays
     assert ("offer", 1) in ids(m.suggest(ask("Wie gaat met mij mee naar de specialist? Ik vind het spannend.",
                                              categories=("vervoer",))))
+
+
+def test_a_listing_that_serves_both_asked_needs_is_in_the_list(clf):
+    # "Dutch and meeting people": the Taalcafé (taal and ontmoeting) fits a little less than the
+    # walk-in on words, but it is the one listing that serves both needs.
+    supply = [item("voorziening", 1, title="Wijkcentrum Roombeek: inloop",
+                   text="Ontmoeten in de wijk. Nieuwe mensen leren kennen, elke dag een activiteit.",
+                   categories=("ontmoeting",), metres=600),
+              item("activity", 2, title="Buurtmoestuin", text="Samen groente kweken en nieuwe mensen uit de buurt ontmoeten.",
+                   categories=("ontmoeting",), metres=300),
+              item("voorziening", 3, title="Oefengroep Nederlands", text="Beter Nederlands leren, voor wie nieuw is in Nederland.",
+                   categories=("taal",), metres=900),
+              item("voorziening", 4, title="Taalcafé De Bibliotheek", text="Oefen Nederlands praten in een kleine groep.",
+                   categories=("taal", "ontmoeting"), metres=1_500)]
+    got = ids(Matcher(supply, clf, now=NOW).suggest(
+        ask("Ik ben nieuw in Nederland. Ik wil beter Nederlands leren en nieuwe mensen ontmoeten in de buurt.",
+            categories=("ontmoeting", "taal")), limit=3))
+    assert ("voorziening", 4) in got
