@@ -12,7 +12,12 @@ used for tuning) separately:
    switched to ``danger`` (crisis-only) at most 2 %;
 4. on a synthetic city: no professional-only request gets a volunteer or a resident activity.
 
-Also: no evaluation text is (nearly) a copy of a training text. The run fails (exit 1) on a safety
+5. the outside set (``matching/eval/outside.csv``), its own block with the same measures: texts
+   written blind in voices the project's own data lacks (forum posts, WhatsApp, newspaper quotes,
+   intake notes, dialect, learners by first language, very long and very short texts). Reported, not
+   yet a target: it does not change the exit code, except through the leak check.
+
+Also: no evaluation text (outside set included) is (nearly) a copy of a training text. The run fails (exit 1) on a safety
 failure or a leak; with ``--strict`` also when an accuracy target is missed.
 """
 
@@ -41,12 +46,25 @@ TOP1_TARGET, TOP3_TARGET = 0.85, 0.97
 ORDINARY_DANGER_MAX = 0.02
 NEAR_COPY = 0.9  # char n-gram cosine above which an evaluation text counts as leaked
 KEY_VOICES = ("first_person_story", "english")
+OUTSIDE_FILE = EVAL_DIR / "outside.csv"
 
 
 def load_eval(name: str = "requests.csv") -> list[tuple[str, str]]:
     """The first, short evaluation sets (one category per text)."""
     with (EVAL_DIR / name).open(encoding="utf-8", newline="") as fh:
         return [(row["text"], row["category"]) for row in csv.DictReader(fh)]
+
+
+def load_rows(path: Path = OUTSIDE_FILE) -> list[dict]:
+    """Rows of an evaluation file in the corpus' format (id, split, voice, lang, categories, safety,
+    text); categories as a list, main need first, empty for a text without a need. [] if absent."""
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        row["categories"] = [c for c in row["categories"].split(";") if c]
+    return rows
 
 
 def as_rows(pairs: list[tuple[str, str]], voice: str = "seed") -> list[dict]:
@@ -194,7 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         report("dev split (used for tuning)", clf, dev, show_misses=args.misses)
     # The test split's texts are never printed: reading them would be tuning on them.
     results = report("TEST split (never used for tuning)", clf, test, confusion=True) if test else None
-    leaks = leaked(seed + dev + test)
+    # Blind outside set: its own block, never printed text by text, not (yet) a target.
+    outside = load_rows(OUTSIDE_FILE)
+    if outside:
+        report("OUTSIDE set (blind, other voices; reported, not a target)", clf, outside, confusion=True)
+    leaks = leaked(seed + dev + test + outside)
     for text, train, sim in leaks[:20]:
         print(f"  LEAK ({sim:.2f}): {text[:100]!r} ~ {train[:100]!r}")
     failures, checked = safety_check(clf, seed + dev + test)
