@@ -350,10 +350,28 @@ _OFFICIAL_THREAT = re.compile(
     rf"((de|het|the|my|mijn|m n|mn)\s+)?{_INSTITUTION}")
 
 
+# What the writer says is NOT the case ("hij is niet agressief", "never violent", "geen suïcidale
+# gedachten"), and neglect of a thing ("een verwaarloosde volkstuin"): those spans are read without
+# their danger words. The rest of the text is still read, and the classifier's unsafe score still
+# puts a worrying text at "possible". Not "slaat me niet meer" (he did) nor "niet alleen ... maar".
+_DENIED = re.compile(
+    r"\b(niet|nooit|never|not|isn t|wasn t|is not|was not)\s+((?!meer\b|more\b|longer\b)\w+\s+){0,2}?"
+    r"(agressief|agressieve|gewelddadig\w*|violent|aggressive|suicidaal|suicidale|suicidal)\b(?!\s+(meer|anymore|any more)\b)"
+    r"|\b(geen|no|zonder|without)\s+(suicidale\s+|suicidal\s+)?(gedachten|thoughts)\s+(aan|over|of|about)\s+"
+    r"(zelfmoord|zelfdoding|suicide)\b"
+    r"|\b(geen|no|not)\s+(suicidale|suicidal)\s+(gedachten|thoughts|plannen|plans)\b"
+    r"|\b(geen|no)\s+(zelfmoordgedachten|suicidegedachten)\b"
+    r"|\b(tuin|volkstuin|moestuin|huis|woning|pand|schuur|flat|garden|allotment|yard|house)\s+(\w+\s+){0,3}?"
+    r"(verwaarloosd\w*|neglected)\b"
+    r"|\b(verwaarloosde|neglected)\s+(tuin|volkstuin|moestuin|huis|woning|pand|schuur|flat|garden|allotment|yard|house)\b")
+
+
 def assess(text: str) -> SafetyAssessment:
     """Recall first: explicit signals are ``danger``, implicit ones ``possible``."""
     norm, words = read(text)
     norm, official = _OFFICIAL_THREAT.subn(" ", norm)
+    norm, denied = _DENIED.subn(" ", norm)
+    official += denied
     if official:
         words = frozenset(norm.split())
     topics = _hits(_DANGER_RULES, norm)

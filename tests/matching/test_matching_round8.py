@@ -85,3 +85,16 @@ def test_a_listing_that_serves_both_asked_needs_is_in_the_list(clf):
         ask("Ik ben nieuw in Nederland. Ik wil beter Nederlands leren en nieuwe mensen ontmoeten in de buurt.",
             categories=("ontmoeting", "taal")), limit=3))
     assert ("voorziening", 4) in got
+
+
+def test_what_the_writer_denies_is_no_danger_but_what_stopped_or_happens_to_a_child_is():
+    from matching.safety import assess
+    assert assess("Mijn man drinkt elke avond. Hij is niet agressief hoor, maar ik maak me zorgen.").level == "none"
+    assert assess("My husband drinks a lot but he is never violent").level == "none"
+    assert assess("Ik ben somber, maar geen suïcidale gedachten, de huisarts weet ervan").level == "none"
+    assert assess("Mijn volkstuin is verwaarloosd sinds mijn operatie").level == "none"
+    # no longer (so once) aggressive, aggression named plainly, a neglected child: still danger
+    assert assess("Hij is niet meer agressief sinds de therapie").level == "danger"
+    assert assess("He is not violent anymore").level == "danger"
+    assert assess("mijn partner is agressief als hij drinkt").level == "danger"
+    assert assess("de buurvrouw verwaarloost haar kinderen").level == "danger"
