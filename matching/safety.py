@@ -365,13 +365,17 @@ _DENIED = re.compile(
     r"(verwaarloosd\w*|neglected)\b"
     r"|\b(verwaarloosde|neglected)\s+(tuin|volkstuin|moestuin|huis|woning|pand|schuur|flat|garden|allotment|yard|house)\b")
 
+_DENIED_GATE = ("agressie", "gewelddadig", "violent", "aggressive", "suicid", "zelfmoord", "zelfdoding",
+                "verwaarloos", "neglected")
+
 
 def assess(text: str) -> SafetyAssessment:
     """Recall first: explicit signals are ``danger``, implicit ones ``possible``."""
     norm, words = read(text)
     norm, official = _OFFICIAL_THREAT.subn(" ", norm)
-    norm, denied = _DENIED.subn(" ", norm)
-    official += denied
+    if any(w in norm for w in _DENIED_GATE):
+        norm, denied = _DENIED.subn(" ", norm)
+        official += denied
     if official:
         words = frozenset(norm.split())
     topics = _hits(_DANGER_RULES, norm)
