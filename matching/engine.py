@@ -26,6 +26,7 @@ ALL_KINDS = tuple(KIND_CODE.values())
 HEAVY_RUNG = 0.3           # a ladder part below this: tweede lijn, or eerste lijn with an indicatie
 HEAVY_FIT = 0.4            # ... is chosen as if its fit were this share (5x zo-mogelijk: lightest first)
 AGE_DOUBT = 0.5            # the fit of a listing for an age group the text gives no sign of, times this
+ASKED_FURTHER = 1.5         # the radius × this for the very thing asked when nothing nearer is about it
 RESTRICTED_KINDS_K = 2.5    # k nearest × this when only some kinds may be suggested (in doubt, danger)
 TOPIC_CATEGORY = {"suicide": "gezondheid"}  # danger topics whose care lives in another category
 NEED_GROUPS = {"mantelzorg": ("mantelzorger",)}
@@ -211,8 +212,10 @@ class Matcher:
             pos, dist, cat, fit = self._nearest_anyhow(latlon, chosen, kinds)
         keep = self._allowed(pos, dist, cat, und, request, far)
         pos, dist, cat, fit = pos[keep], dist[keep], cat[keep], fit[keep]
-        near = np.where(self.index.cols["home"][pos], 0.0, dist)  # a service that comes to you is at the door
         asked = topics.topics_of(request.text)
+        if not far and und.safety.level == "none":
+            pos, dist, cat, fit = self._asked_further(latlon, chosen, kinds, asked, und, request, (pos, dist, cat, fit))
+        near = np.where(self.index.cols["home"][pos], 0.0, dist)  # a service that comes to you is at the door
         parts = self._parts(request, und, pos, near, cat, fit, now, asked)
         # A group asked for explicitly ("alleen voor vrouwen"): its own listings are what is asked.
         c = self.index.cols
@@ -272,6 +275,26 @@ class Matcher:
                                            und.safety.level != "none", topic[picked], other_danger[picked])]
         return Ranked(pos[order], dist[order], cat[order], score[order],
                       {k: v[order] for k, v in parts.items()})
+
+    def _asked_further(self, latlon, chosen, kinds, asked: int, und: Understanding, request: HelpRequestIn, found):
+        """The very thing asked a little further away: when the text names what it wants (a
+        knitting club, a choir, dog walking) and nothing within the need's radius is about it,
+        listings about it up to ``ASKED_FURTHER`` times the radius join the candidates (a knitting
+        club at 3.1 km beats three walk-ins at 3 km). A way of helping (a ride, coffee) is no such
+        thing."""
+        wanted = topics.widen(asked) & ~topics.MANNER_MASK
+        pos = found[0]
+        c = self.index.cols
+        if not wanted or (len(pos) and ((c["subjects"][pos] & wanted) != 0).any()):
+            return found
+        more = self._gather(latlon, chosen, kinds, None, self.per_category_k, scale=ASKED_FURTHER)
+        on = ((c["subjects"][more[0]] & wanted) != 0) & ~np.isin(more[0], pos)
+        more = tuple(col[on] for col in more)
+        if not len(more[0]):
+            return found
+        # within the wider radius; a volunteer's own radius still holds
+        ok = self._allowed(*more[:3], und, request, far=True) & (more[1] <= ASKED_FURTHER * self._radius[more[2]])
+        return tuple(np.concatenate([a, b[ok]]) for a, b in zip(found, more))
 
     def _on_subject(self, pos, cat, asked: int, for_group=None) -> np.ndarray:
         """Leave out listings of the right category about something else (topics.py): per need,
@@ -396,7 +419,7 @@ class Matcher:
         order = np.argsort(found[1], kind="stable")[: self.fallback_k]
         return tuple(col[order] for col in found)
 
-    def _gather(self, latlon, chosen, kinds, radius, k, fallback=False):
+    def _gather(self, latlon, chosen, kinds, radius, k, fallback=False, scale: float = 1.0):
         cols = ([], [], [], [])
         kind_ok = np.zeros(len(KIND_CODE), bool)
         kind_ok[list(kinds)] = True
@@ -407,7 +430,7 @@ class Matcher:
             # items that reach farther on their own (a volunteer's wider radius, a service that
             # comes to the home), so a crowded category cannot crowd those out; _allowed makes
             # the exact cut per item.
-            r = None if fallback else (radius or self._radius[cat])
+            r = None if fallback else (radius or self._radius[cat] * scale)
             pos, dist = self.index.nearest(cat, latlon, k, r)
             if not fallback and not radius and self._reach_max > self._radius[cat]:
                 wpos, wdist = self.index.nearest(cat, latlon, k, self._reach_max, wide=True)

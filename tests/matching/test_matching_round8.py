@@ -98,3 +98,17 @@ def test_what_the_writer_denies_is_no_danger_but_what_stopped_or_happens_to_a_ch
     assert assess("He is not violent anymore").level == "danger"
     assert assess("mijn partner is agressief als hij drinkt").level == "danger"
     assert assess("de buurvrouw verwaarloost haar kinderen").level == "danger"
+
+
+def test_the_very_thing_asked_a_little_further_beats_walk_ins_next_door(clf):
+    meet = dict(categories=("ontmoeting",))
+    supply = [item("voorziening", 1, title="Buurthuis: vrije inloop", text="Loop binnen voor koffie en een praatje.",
+                   metres=300, **meet),
+              item("activity", 2, title="Breiclub Boswinkel", text="We breien mutsen en sjaals en kletsen over van alles.",
+                   metres=3_800, **meet),  # the meeting radius is 3 km
+              item("activity", 3, title="Koorrepetitie", text="Wij zingen elke week.", metres=4_800, **meet)]
+    m = Matcher(supply, clf, now=NOW)
+    assert ids(m.suggest(ask("zoek een breiclubje of haken bij mij in de buurt", categories=("ontmoeting",)))) \
+        == [("activity", 2)]
+    # nothing about it nearer or a little further: the walk-in next door, not a club 4.8 km away
+    assert ids(m.suggest(ask("ik zoek een schaakclub", categories=("ontmoeting",)))) == [("voorziening", 1)]
