@@ -117,6 +117,10 @@ _ONE_TO_ONE = re.compile(
     r"|\b(bedlegerig|aan huis gebonden|aan bed gekluisterd|ligt (de hele dag|veel|vooral) "
     r"(op|in) (bed|de bank)|verpleeghuis|verzorgingshuis|zorgcentrum|woonzorgcentrum)\b"
     r"|\b(een op een|een-op-een|1 op 1|geen groep\w*|niet in een groep|groepen (zijn|is|vind ik) (me |mij )?(te|niks|eng)\w*)\b"
+    r"|\b(niet graag|liever niet|niet zo graag|nooit graag) (naar|in|met) (een )?(groep\w*|club\w*|clubje\w*)\b"
+    r"|\b(houdt|hou|houd) (niet|niet zo) van (groepen|clubjes|drukte)\b"
+    r"|\b(bij|naar) (mij|haar|hem|ons|mijn moeder|mijn vader) thuis\b|\bthuis (bezoek\w*|opzoek\w*)\b"
+    r"|\b(doesn t|does not|don t|do not) (like|want|enjoy) (groups|a group|clubs)\b|\b(at|to) (my|her|his) home\b"
     r"|\b(housebound|bedridden|bed bound|care home|nursing home|can t (leave|get out of) the house|one on one|one to one"
     r"|groups are too much|groups stress|not a group|no groups)\b")
 _ONE_TO_ONE_GATE = literal_gate(_ONE_TO_ONE.pattern)
@@ -226,6 +230,21 @@ _NO_CROWDS = re.compile(r"\b(drukte|drukke (winkel|plek|ruimte|markt)\w*|mensenm
                         r"crowd\w*|busy (places|shops|markets)|too many people)\b")
 _NO_CROWDS_GATE = literal_gate(_NO_CROWDS.pattern)
 _CROWDED = re.compile(r"\b(markt\w*|braderie|festival\w*|bingo|grote groep\w*)\b")
+
+
+# Only at the weekend: a listing only open on weekdays is a stand-in then (engine.rank).
+_WEEKEND_ONLY = re.compile(
+    r"\b(alleen|enkel|pas|uitsluitend|only)\s+(in het |op |in de |at the |on )?(weekend\w*|zaterdag\w*|zondag\w*|"
+    r"saturday\w*|sunday\w*)\b"
+    r"|\b(doordeweeks|door de week)\s+(werk ik|ben ik|kan ik niet|niet|lukt het niet)\b"
+    r"|\b(during the week i (work|am at work|can t)|weekdays i (work|can t))\b")
+_WEEKEND_ONLY_GATE = literal_gate(_WEEKEND_ONLY.pattern)
+
+
+def weekend_only(text: str) -> bool:
+    """The text says the person can only at the weekend."""
+    norm = read(text)[0]
+    return may_match(_WEEKEND_ONLY_GATE, norm) and bool(_WEEKEND_ONLY.search(norm))
 
 
 def not_in_daytime(text: str) -> bool:

@@ -120,7 +120,7 @@ class Matcher:
         self.index.build(supply)
         self._places_bit = 1 << self.index.cat_bit["ontmoeting"] if "ontmoeting" in self.index.cat_bit else 0
         self._ladder = self._load = np.zeros(0)
-        self._open = self._teaches = self._runs_group = self._daytime = self._crowded = np.zeros(0, bool)
+        self._open = self._teaches = self._runs_group = self._daytime = self._weekdays = self._crowded = np.zeros(0, bool)
         self._reach_max = 0.0  # the farthest any item reaches on its own (a volunteer's radius, at home)
         self._item_parts()
 
@@ -252,6 +252,9 @@ class Matcher:
         daytime = self._daytime[pos]
         if daytime.any() and audience.not_in_daytime(request.text):
             doubt = doubt | daytime
+        weekdays = self._weekdays[pos]
+        if weekdays.any() and audience.weekend_only(request.text):
+            doubt = doubt | weekdays
         busy = self._crowded[pos] | (c["kind"][pos] == scoring.ACTIVITY)
         if busy.any() and audience.avoids_crowds(request.text):
             doubt = doubt | busy
@@ -458,7 +461,7 @@ class Matcher:
         c, start = self.index.cols, len(self._open)
         if start > self.index.n:  # the store was rebuilt
             start, self._ladder, self._load, self._open = 0, np.zeros(0), np.zeros(0), np.zeros(0, bool)
-            self._teaches = self._runs_group = self._daytime = self._crowded = np.zeros(0, bool)
+            self._teaches = self._runs_group = self._daytime = self._weekdays = self._crowded = np.zeros(0, bool)
             self._reach_max = 0.0
         new = slice(start, self.index.n)
         kind, cap, load = c["kind"][new], c["capacity"][new], c["load"][new]
@@ -482,6 +485,9 @@ class Matcher:
         daytime = np.fromiter((it is not None and bool(it.slots) and all(sl.end_min <= DAYTIME_END for sl in it.slots)
                                for it in items), bool, len(items))
         self._daytime = np.concatenate([self._daytime, daytime])
+        weekdays = np.fromiter((it is not None and bool(it.slots) and all(sl.weekday < 5 for sl in it.slots)
+                                for it in items), bool, len(items))
+        self._weekdays = np.concatenate([self._weekdays, weekdays])
         busy = np.fromiter((it is not None and _crowded(f"{it.title}. {it.text}") for it in items), bool, len(items))
         self._crowded = np.concatenate([self._crowded, busy])
 

@@ -112,3 +112,20 @@ def test_the_very_thing_asked_a_little_further_beats_walk_ins_next_door(clf):
         == [("activity", 2)]
     # nothing about it nearer or a little further: the walk-in next door, not a club 4.8 km away
     assert ids(m.suggest(ask("ik zoek een schaakclub", categories=("ontmoeting",)))) == [("voorziening", 1)]
+
+
+def test_the_persons_own_conditions_weekend_only_and_no_group(clf):
+    from matching import audience
+    from matching.types import Slot
+    meet = dict(categories=("ontmoeting",))
+    supply = [item("voorziening", 1, title="Buurtkamer", text="Koffie en een praatje met de buren.",
+                   slots=(Slot(1, 600, 720), Slot(3, 600, 720)), metres=300, **meet),  # Tuesday and Thursday
+              item("activity", 2, title="Zondagmiddag koffie", text="Koffie en een praatje met de buren.",
+                   slots=(Slot(6, 840, 960),), metres=1_500, **meet)]
+    got = ids(Matcher(supply, clf, now=NOW).suggest(
+        ask("Ik werk de hele week, ik kan alleen in het weekend. Waar kan ik koffie drinken met buren?",
+            categories=("ontmoeting",))))
+    assert got == [("activity", 2)]
+    assert audience.one_to_one("Mijn moeder gaat niet graag naar een groep, kan er iemand bij haar thuis komen?")
+    assert audience.one_to_one("she does not like groups")
+    assert not audience.one_to_one("ik wil graag naar een koffieochtend")
