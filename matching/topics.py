@@ -92,7 +92,9 @@ TOPICS: dict[str, str] = {
     "solliciteren": r"sollicit\w*|cv|baan|vacature\w*|job\w*|werk zoeken|interview|vast contract",
     "vrijwilligerswerk": r"vrijwilligerswerk|volunteer work|zinvol\w*|dagbesteding|dag invullen|meaningful",
     "roken": r"rook\w*|roken|sigaret\w*|smok\w*|stoppen met roken",
-    "alcohol_drugs": r"alcohol\w*|drank|drink\w*|drugs|blowen|wiet|cocaine|verslav\w*|addict\w*",
+    # drink, drugs and gambling: the addiction walk-in, not a stop-smoking buddy or chair yoga
+    "alcohol_drugs": r"alcohol\w*|drank|drink\w*|drugs|blowen|blowt|wiet|hasj|cannabis|joint|joints|cocaine|"
+                     r"verslav\w*|addict\w*|gok|gokken|gokt|gokverslav\w*|gokschuld\w*|casino|gambl\w*|weed",
     # low mood, also when it has a name or a cause: a depression after a birth, a war, a death that will not ease
     "somber": r"somber\w*|depress\w*|angst\w*|paniek\w*|anxi\w*|psychisch\w*|low mood|"
               r"mentale klachten|mentale problemen|mentaal niet|mentally|slaap niet|slaap slecht|slaap nauwelijks|"
