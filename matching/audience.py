@@ -447,3 +447,19 @@ def item_topics(text: str) -> int:
 
 def topic_mask(topics) -> int:
     return sum(TOPIC_BIT.get(t, 0) for t in topics)
+
+
+# Giving something away or selling it is no request for help ("grasmaaier gratis af te halen"),
+# unless the text also asks for help ("wie kan helpen", "ik zoek").
+_GIVES_AWAY = re.compile(
+    r"\b(gratis (af te halen|op te halen|weg te geven|mee te nemen)|te geef|weg te geven|geef (\w+ ){0,3}weg|"
+    r"af te halen|op te halen|te koop|for free|giving away|give away|free to (a good home|collect|pick up)|for sale)\b")
+_GIVES_AWAY_GATE = literal_gate(_GIVES_AWAY.pattern)
+_ASKS_HELP = re.compile(r"\b(hulp|help\w*|nodig|zoek\w*|kan iemand|wie kan|kunnen jullie|graag iemand|looking for|"
+                        r"need|could someone|can someone|anyone who can)\b")
+
+
+def gives_away(text: str) -> bool:
+    """The text offers or sells a thing and asks for no help: no need to match."""
+    norm = read(text)[0]
+    return may_match(_GIVES_AWAY_GATE, norm) and bool(_GIVES_AWAY.search(norm)) and not _ASKS_HELP.search(norm)

@@ -143,7 +143,8 @@ class Matcher:
         if confirmed:
             chosen, confident = [(i, 1.0) for i in confirmed], True
         else:
-            needs = self.classifier.needs(request.text, MAX_INFERRED)
+            # a thing given away or sold asks for no help: not understood, nothing suggested
+            needs = [] if audience.gives_away(request.text) else self.classifier.needs(request.text, MAX_INFERRED)
             chosen = [(self.slugs.index(s), p / needs[0][1]) for s, p in needs if s in self.slugs]
             confident = bool(chosen)
         # Only a professional-only category the resident (or their helper) chose means danger;

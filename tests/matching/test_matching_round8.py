@@ -130,3 +130,13 @@ def test_the_persons_own_conditions_weekend_only_and_no_group(clf):
     assert audience.one_to_one("Mijn moeder gaat niet graag naar een groep, kan er iemand bij haar thuis komen?")
     assert audience.one_to_one("she does not like groups")
     assert not audience.one_to_one("ik wil graag naar een koffieochtend")
+
+
+def test_a_thing_given_away_asks_for_no_help(clf):
+    supply = [item("offer", 1, title="Klusjes in de tuin", text="Ik maai uw gras en knip de heg.", categories=("klussen",),
+                   radius_m=3_000)]
+    m = Matcher(supply, clf, now=NOW)
+    result = m.suggest(ask("Wij verhuizen en geven de grasmaaier, de heggenschaar en de boormachine weg. "
+                           "Gratis af te halen voor klussers in de buurt."))
+    assert result.suggestions == [] and not result.confident
+    assert m.suggest(ask("Wie kan helpen? Ik heb een grasmaaier af te halen maar geen auto")).confident
