@@ -463,3 +463,17 @@ def gives_away(text: str) -> bool:
     """The text offers or sells a thing and asks for no help: no need to match."""
     norm = read(text)[0]
     return may_match(_GIVES_AWAY_GATE, norm) and bool(_GIVES_AWAY.search(norm)) and not _ASKS_HELP.search(norm)
+
+
+# An acute money or housing crisis: an eviction date, the bailiff at the door, gas or power cut off.
+# The debt service and the wijkteam come before a chat group about getting by then.
+_ACUTE = re.compile(
+    r"\b(ontruim\w*|huisuitzetting|uitzetting|uit huis gezet worden|op straat (komen te )?staan|"
+    r"deurwaarder\w* (komt|staat|is|kwam|heeft)|beslag (gelegd|op)|afgesloten|afsluiting|"
+    r"eviction|evicted|being evicted|bailiff\w*|cut off|disconnected)\b")
+_ACUTE_GATE = literal_gate(_ACUTE.pattern)
+
+
+def acute_crisis(text: str) -> bool:
+    norm = read(text)[0]
+    return may_match(_ACUTE_GATE, norm) and bool(_ACUTE.search(norm))

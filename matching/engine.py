@@ -30,6 +30,7 @@ ASKED_FURTHER = 1.5         # the radius × this for the very thing asked when n
 RESTRICTED_KINDS_K = 2.5    # k nearest × this when only some kinds may be suggested (in doubt, danger)
 TOPIC_CATEGORY = {"suicide": "gezondheid"}  # danger topics whose care lives in another category
 NEED_GROUPS = {"mantelzorg": ("mantelzorger",)}
+URGENT_NEEDS = ("geldzaken", "wonen")  # where an acute crisis (audience.acute_crisis) asks for professionals first
 DAYTIME_END = 18 * 60      # a listing whose every time ends by then is for the daytime only  # a need that says who the person is (audience.GROUPS)
 
 
@@ -44,6 +45,11 @@ class Understanding:
     confident: bool
     person: audience.Person = audience.Person((), 0)
     visitor: bool = False  # a social need of someone who cannot go out or wants one person: no group activity
+    urgent: bool = False  # an eviction, a bailiff or a cut-off at hand: professional help first, no chat group
+
+    @property
+    def professional_first(self) -> bool:
+        return self.safety.level != "none" or self.urgent
 
     @property
     def danger(self) -> bool:
@@ -169,7 +175,8 @@ class Matcher:
                       for g in NEED_GROUPS.get(self.slugs[i], ()) if g in audience.GROUP_BIT)
         if implied & ~person.groups:
             person = audience.Person(person.spans, person.groups | implied)
-        return Understanding(predicted, chosen, safety, social_need and not visitor, confident, person, visitor)
+        urgent = any(self.slugs[i] in URGENT_NEEDS for i, _w in chosen) and audience.acute_crisis(request.text)
+        return Understanding(predicted, chosen, safety, social_need and not visitor, confident, person, visitor, urgent)
 
     def _company_instead_of_places(self, chosen: list[tuple[int, float]]) -> list[tuple[int, float]]:
         """Someone who cannot go out, or wants one person rather than a group: a meeting place
@@ -194,7 +201,7 @@ class Matcher:
         needs = [self.slugs[i] for i, _ in und.chosen]
         return SuggestResult(und.predicted, suggestions, und.danger, und.safety.numbers,
                              safety=und.safety.level, confident=und.confident, needs=needs,
-                             professional_first=und.safety.level != "none")
+                             professional_first=und.professional_first)
 
     def rank(self, request: HelpRequestIn, und: Understanding, limit: int,
              kinds: tuple[int, ...] = ALL_KINDS, now: datetime | None = None) -> Ranked:
@@ -256,6 +263,8 @@ class Matcher:
         weekdays = self._weekdays[pos]
         if weekdays.any() and audience.weekend_only(request.text):
             doubt = doubt | weekdays
+        if und.urgent:  # an eviction in two weeks: no chat group about getting by
+            doubt = doubt | (c["kind"][pos] == scoring.ACTIVITY) | ((c["cats"][pos] & self._places_bit) != 0)
         busy = self._crowded[pos] | (c["kind"][pos] == scoring.ACTIVITY)
         if busy.any() and audience.avoids_crowds(request.text):
             doubt = doubt | busy
@@ -276,7 +285,7 @@ class Matcher:
                             topic if und.safety.level != "none" else None, choose_by, heavy_out)
         rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
         order = picked[self._display_order(pos[picked], near[picked], rung, scoring.fit_step(parts["fit"][picked]),
-                                           und.safety.level != "none", topic[picked], other_danger[picked])]
+                                           und.professional_first, topic[picked], other_danger[picked])]
         return Ranked(pos[order], dist[order], cat[order], score[order],
                       {k: v[order] for k, v in parts.items()})
 

@@ -140,3 +140,20 @@ def test_a_thing_given_away_asks_for_no_help(clf):
                            "Gratis af te halen voor klussers in de buurt."))
     assert result.suggestions == [] and not result.confident
     assert m.suggest(ask("Wie kan helpen? Ik heb een grasmaaier af te halen maar geen auto")).confident
+
+
+def test_an_eviction_at_hand_gets_professionals_first_and_no_chat_group(clf):
+    money = dict(categories=("geldzaken",))
+    supply = [item("voorziening", 1, title="Geldcafé", text="Praat met anderen over rondkomen en schulden.",
+                   categories=("geldzaken", "ontmoeting"), metres=200),
+              item("offer", 2, title="Samen een kasboek bijhouden", text="Ik help u met uw schulden en uitgaven.",
+                   radius_m=3_000, metres=400, **money),
+              item("voorziening", 3, title="Schuldhulp: eerste gesprek", text="Heeft u schulden? Een eerste gesprek.",
+                   tier="eerste", professional=True, metres=1_500, **money)]
+    m = Matcher(supply, clf, now=NOW)
+    result = m.suggest(ask("Over twee weken is de ontruiming, de deurwaarder komt en ik heb schulden bij vijf bedrijven.",
+                           categories=("geldzaken",)))
+    assert ids(result)[0] == ("voorziening", 3) and ("voorziening", 1) not in ids(result)
+    assert result.professional_first
+    calm = m.suggest(ask("Ik heb wat schulden en wil leren rondkomen", categories=("geldzaken",)))
+    assert not calm.professional_first and ids(calm)[0] != ("voorziening", 3)
