@@ -469,7 +469,8 @@ def gives_away(text: str) -> bool:
 # The debt service and the wijkteam come before a chat group about getting by then.
 _ACUTE = re.compile(
     r"\b(ontruim\w*|huisuitzetting|uitzetting|uit huis gezet worden|op straat (komen te )?staan|"
-    r"deurwaarder\w* (komt|staat|is|kwam|heeft)|beslag (gelegd|op)|afgesloten|afsluiting|"
+    r"deurwaarder\w* (komt|staat|is|kwam|heeft)|beslag (gelegd|op)|"
+    r"(gas|stroom|water|energie|licht|elektra)\w* (\w+ ){0,3}?(afgesloten|afsluiten)|afsluiting (van|dreigt)|"
     r"eviction|evicted|being evicted|bailiff\w*|cut off|disconnected)\b")
 _ACUTE_GATE = literal_gate(_ACUTE.pattern)
 
