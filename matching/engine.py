@@ -414,9 +414,10 @@ class Matcher:
                 extra = [(i, 1.0) for i in sorted(self.pro_only)] + self._topic_needs(und)
                 return und.chosen + [(i, w) for i, w in extra if i not in {c for c, _ in und.chosen}], kinds, None
             return und.chosen, kinds, None
-        chosen = self._topic_needs(und)  # where the care for this danger lives, first (suicide: health)
+        # Only where the care for this danger lives (suicide: health too): the errand the text also
+        # names (household help for "huis", the debt service for "schuld") is no answer to danger.
+        chosen = self._topic_needs(und)
         chosen += [(i, 1.0) for i in sorted(self.pro_only)]
-        chosen += [(i, w) for i, w in und.chosen if i not in {c for c, _ in chosen}]
         return chosen, (KIND_CODE["voorziening"],), SAFETY_RADIUS_M
 
     def _topic_needs(self, und: Understanding) -> list[tuple[int, float]]:

@@ -157,3 +157,16 @@ def test_an_eviction_at_hand_gets_professionals_first_and_no_chat_group(clf):
     assert result.professional_first
     calm = m.suggest(ask("Ik heb wat schulden en wil leren rondkomen", categories=("geldzaken",)))
     assert not calm.professional_first and ids(calm)[0] != ("voorziening", 3)
+
+
+def test_danger_lists_hold_only_the_care_for_the_danger_not_the_errand_named(clf):
+    supply = [item("voorziening", 1, title="Hulp bij het huishouden (Wmo)", text="Kunt u uw huis niet meer schoonhouden?",
+                   categories=("huishouden",), tier="eerste", professional=True, metres=300),
+              item("voorziening", 2, title="Praktijkondersteuner GGZ", text="Voelt u zich somber? Een paar gesprekken.",
+                   categories=("gezondheid",), tier="eerste", professional=True, metres=1_000),
+              item("voorziening", 3, title="Advieslijn huiselijk geweld", text="Bel voor advies, dag en nacht.",
+                   categories=("veiligheid",), tier="eerste", professional=True, metres=2_000)]
+    result = Matcher(supply, clf, now=NOW).suggest(
+        ask("Mijn huis is een puinhoop, ik kan niet meer schoonmaken of koken. Ik wil eigenlijk niet meer leven."))
+    assert result.safety == "danger" and ("voorziening", 1) not in ids(result)
+    assert ids(result)[0] == ("voorziening", 2)
