@@ -15,6 +15,8 @@ from typing import Protocol
 import numpy as np
 from babel.numbers import format_decimal
 from flask_babel import gettext
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
 from matching import geo
@@ -46,6 +48,88 @@ def normalise_postcode(text: str) -> str | None:
     return match.group(1) + (match.group(2) or "").upper()
 
 
+class Gazetteer:
+    """The postcodes and the wijken and buurten, in memory: what the geocoder and the matcher's
+    "which buurt and wijk is this point in" read on every call, read from the database once per
+    version of them (``gazetteer``)."""
+
+    def __init__(self, postcodes, areas):
+        self.places: dict[str, tuple[float, float, int | None]] = {pc: (lat, lon, buurt) for pc, lat, lon, buurt in postcodes}
+        with_buurt = sorted((pc, lat, lon, buurt) for pc, lat, lon, buurt in postcodes
+                            if buurt is not None and len(pc) == 4)
+        self._pc4_lat = np.array([r[1] for r in with_buurt], dtype=float)
+        self._pc4_lon = np.array([r[2] for r in with_buurt], dtype=float)
+        self._pc4_buurt = [r[3] for r in with_buurt]
+        self.areas: dict[int, tuple[str, str, int | None]] = {i: (code, kind, parent) for i, code, kind, parent in areas}
+
+    @classmethod
+    def read(cls, session: Session) -> "Gazetteer":
+        from sqlmodel import select
+        from .models import Area
+        return cls(session.exec(select(PostcodeArea.postcode, PostcodeArea.lat, PostcodeArea.lon,
+                                       PostcodeArea.buurt_id)).all(),
+                   session.exec(select(Area.id, Area.code, Area.kind, Area.parent_id)).all())
+
+    def locate(self, postcode: str) -> Place | None:
+        """A normalised postcode: its own PC6 row, else its PC4 area's."""
+        if len(postcode) == 6 and postcode in self.places:
+            lat, lon, buurt = self.places[postcode]
+            return Place(lat, lon, postcode, buurt, "pc6")
+        found = self.places.get(postcode[:4])
+        return None if found is None else Place(found[0], found[1], postcode, found[2], "pc4")
+
+    def nearest_buurt(self, lat: float, lon: float) -> int | None:
+        """The buurt of the nearest 4-digit postcode that has one (requests sit on a buurt centroid anyway)."""
+        if not self._pc4_buurt:
+            return None
+        scale = math.cos(math.radians(lat))
+        spread = (self._pc4_lat - lat) ** 2 + ((self._pc4_lon - lon) * scale) ** 2
+        return self._pc4_buurt[int(np.argmin(spread))]
+
+    def area_codes(self, buurt_id: int | None) -> tuple[str, ...]:
+        """A buurt's own code and its wijk's code."""
+        codes, area = [], self.areas.get(buurt_id) if buurt_id else None
+        while area is not None and area[1] in ("buurt", "wijk"):
+            codes.append(area[0])
+            area = self.areas.get(area[2]) if area[2] else None
+        return tuple(codes)
+
+
+_GAZETTEER = "buurtplein_gazetteer"  # app.extensions (committed versions) and session.info (a session's own)
+_THIS_TRANSACTION = "buurtplein_gazetteer_now"  # session.info: the one this transaction already looked up
+
+
+def gazetteer(session: Session) -> Gazetteer:
+    """The gazetteer at the current version of the areas and postcodes: the newest supply_change
+    entry of kind ``page`` (which logs every write to an area or a postcode, in its transaction;
+    matching_service._supply_key), one indexed lookup per transaction. Read again only when it
+    changed. A session that changed them and has not committed gets its own copy (in
+    ``session.info``): nobody else may see those rows, and a rollback must not leave them in the
+    shared one."""
+    from flask import current_app, has_app_context
+    from .matching_service import uncommitted_supply
+    from .result_cache import supply_version
+
+    looked_up = session.info.get(_THIS_TRANSACTION)
+    if looked_up is not None and not (session.new or session.dirty or session.deleted):
+        return looked_up  # nothing flushed since (a flush forgets it), nothing waiting to be
+    version = supply_version(session, ("page",))[0]  # first: autoflushes, so pending rows are logged
+    own = "page" in uncommitted_supply(session) or not has_app_context()
+    store = session.info if own else current_app.extensions
+    known = store.get(_GAZETTEER)
+    if known is None or known[0] != version:
+        known = (version, Gazetteer.read(session))
+        store[_GAZETTEER] = known
+    session.info[_THIS_TRANSACTION] = known[1]
+    return known[1]
+
+
+@event.listens_for(OrmSession, "after_flush")
+@event.listens_for(OrmSession, "after_transaction_end")
+def _forget_this_transactions(session, *_args) -> None:
+    session.info.pop(_THIS_TRANSACTION, None)
+
+
 class OfflineGeocoder:
     def __init__(self, session: Session):
         self.session = session
@@ -54,14 +138,7 @@ class OfflineGeocoder:
         postcode = normalise_postcode(query)
         if postcode is None:
             return None
-        if len(postcode) == 6:
-            row = self.session.get(PostcodeArea, postcode)
-            if row is not None:
-                return Place(row.lat, row.lon, row.postcode, row.buurt_id, "pc6")
-        row = self.session.get(PostcodeArea, postcode[:4])
-        if row is not None:
-            return Place(row.lat, row.lon, postcode, row.buurt_id, "pc4")
-        return None
+        return gazetteer(self.session).locate(postcode)
 
 
 class NominatimGeocoder:

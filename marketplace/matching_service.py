@@ -23,7 +23,7 @@ from pathlib import Path
 from babel.dates import get_day_names
 from babel.numbers import format_decimal
 from flask import current_app
-from flask_babel import get_locale, gettext as _, ngettext
+from flask_babel import get_locale
 from sqlalchemy import event, func
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session as OrmSession
@@ -37,6 +37,7 @@ from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
 
 from . import db
 from .config import is_production
+from .geocoding import gazetteer
 from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area, AvailabilitySlot,
                      Category, CategoryExample, HelpRequest, Location, Match, OfferCategory, Organisation,
                      PostcodeArea,
@@ -100,24 +101,14 @@ def _gazetteer(session: Session) -> dict[str, str]:
 
 def _area_codes(session: Session, buurt_id: int | None) -> tuple[str, ...]:
     """A buurt's own code and its wijk's code."""
-    codes, area = [], session.get(Area, buurt_id) if buurt_id else None
-    while area is not None and area.kind in ("buurt", "wijk"):
-        codes.append(area.code)
-        area = session.get(Area, area.parent_id) if area.parent_id else None
-    return tuple(codes)
+    return gazetteer(session).area_codes(buurt_id)
 
 
 def areas_at(session: Session, lat: float, lon: float) -> tuple[str, ...]:
     """The buurt and wijk of a point: those of the nearest known postcode (requests sit on a
-    buurt centroid anyway)."""
-    import math
-    rows = session.exec(select(PostcodeArea.lat, PostcodeArea.lon, PostcodeArea.buurt_id)
-                        .where(PostcodeArea.buurt_id.is_not(None), func.length(PostcodeArea.postcode) == 4)).all()
-    if not rows:
-        return ()
-    scale = math.cos(math.radians(lat))
-    best = min(rows, key=lambda r: (r[0] - lat) ** 2 + ((r[1] - lon) * scale) ** 2)
-    return _area_codes(session, best[2])
+    buurt centroid anyway). From the gazetteer in memory, no query per call."""
+    places = gazetteer(session)
+    return places.area_codes(places.nearest_buurt(lat, lon))
 
 
 def _offers(session: Session, now: datetime, ids=None) -> list[SupplyItem]:
@@ -238,6 +229,8 @@ def _supply_key(obj) -> tuple[str, int] | None:
         return "location", obj.id
     if isinstance(obj, Organisation):  # approved or hidden: its voorzieningen and activities with it
         return "organisation", obj.id
+    if isinstance(obj, PostcodeArea):  # not supply either: the gazetteer's version (geocoding.gazetteer), and pages
+        return "page", obj.buurt_id or 0
     # Not supply, but logged the same way for the cached counts of the request lists (result_cache):
     if isinstance(obj, HelpRequest):
         return "request", obj.id
@@ -538,96 +531,144 @@ def record_category_choice(session: Session, text: str, slug: str, source: str =
 # that says them in words. Templates (the |reason_text filter), the API and mails all call it.
 
 
-def _locale() -> str:
-    return str(get_locale() or "nl")
+class _Words:
+    """The reasons' words in one language: each message translated once (then only formatted with
+    its parameters), the day and language names read once from Babel, and the few distances and
+    language lists a city has formatted once. The same text as Flask-Babel's gettext / ngettext
+    (translate, then ``%`` with the parameters); ~60 reasons per answer made that lookup (context,
+    domain, locale, catalogue per call) a third of an API answer's time."""
+
+    def __init__(self, locale: str, translations):
+        from babel import Locale
+        self.locale, self._translations = locale, translations
+        self._messages: dict[str, str] = {}
+        self._days = get_day_names("wide", locale=locale)
+        self._language_names = Locale.parse(locale).languages
+        self._memo: dict[tuple, str] = {}
+
+    def gettext(self, message: str, **variables) -> str:
+        translated = self._messages.get(message)
+        if translated is None:
+            translated = self._messages[message] = self._translations.ugettext(message)
+        return translated % variables if variables else translated
+
+    def ngettext(self, singular: str, plural: str, num: int, **variables) -> str:
+        return self._translations.ungettext(singular, plural, num) % {"num": num, **variables}
+
+    def remembered(self, key: tuple, make) -> str:
+        """``make()``, once per key (bounded: a city has few distinct distances and language lists)."""
+        found = self._memo.get(key)
+        if found is None:
+            found = make()
+            if len(self._memo) < 4096:
+                self._memo[key] = found
+        return found
+
+    def distance(self, km: float) -> str:
+        if km < 1:
+            return self.gettext("%(m)s m", m=max(50, int(round(km * 1000 / 50.0)) * 50))
+        tenth = round(km, 1)
+        return self.remembered(("km", tenth), lambda: self.gettext(
+            "%(km)s km", km=format_decimal(tenth, format="#,##0.#", locale=self.locale)))
+
+    def category_name(self, slug: str) -> str:
+        found = _CATEGORY_BY_SLUG.get(slug)
+        if found is None:
+            return slug
+        return found["name_en"] if self.locale == "en" else found["name_nl"]
+
+    def language_names(self, codes) -> str:
+        from babel.lists import format_list
+        codes = tuple(codes)
+        return self.remembered(("languages", codes), lambda: format_list(
+            [self._language_names.get(c, c) for c in codes], locale=self.locale))
+
+    def day(self, weekday: int) -> str:
+        return self._days[weekday]
 
 
-def _distance(km: float) -> str:
-    if km < 1:
-        return _("%(m)s m", m=max(50, int(round(km * 1000 / 50.0)) * 50))
-    return _("%(km)s km", km=format_decimal(round(km, 1), format="#,##0.#", locale=_locale()))
+_CATEGORY_BY_SLUG = {c["slug"]: c for c in CATEGORIES}
+_WORDS: dict[str, tuple[object, _Words]] = {}  # locale -> (its catalogue, its words)
 
 
-def _category_name(slug: str) -> str:
-    found = next((c for c in CATEGORIES if c["slug"] == slug), None)
-    if found is None:
-        return slug
-    return found["name_en"] if _locale() == "en" else found["name_nl"]
-
-
-def _language_names(codes: list[str]) -> str:
-    from babel import Locale
-    from babel.lists import format_list
-    names = Locale.parse(_locale()).languages
-    return format_list([names.get(c, c) for c in codes], locale=_locale())
+def _words() -> _Words:
+    """The reasons' words in the reader's language (the catalogue i18n remembers per request and
+    locale; a new catalogue object, as after force_locale to another language, gets new words)."""
+    from .i18n import _translations
+    translations = _translations()  # first: it settles the locale when it was not chosen yet
+    locale = str(get_locale() or "nl")
+    known = _WORDS.get(locale)
+    if known is None or known[0] is not translations:
+        known = _WORDS[locale] = (translations, _Words(locale, translations))
+    return known[1]
 
 
 _GROUP_NAMES = {
-    "dementie": lambda: _("mensen met geheugenproblemen en hun naasten"),
-    "nieuwkomer": lambda: _("nieuwkomers"),
-    "mantelzorger": lambda: _("mantelzorgers"),
-    "vrouwen": lambda: _("vrouwen"),
-    "mannen": lambda: _("mannen"),
-    "verlies": lambda: _("mensen die iemand verloren hebben"),
-    "gezin": lambda: _("gezinnen met kinderen"),
+    "dementie": lambda w: w.gettext("mensen met geheugenproblemen en hun naasten"),
+    "nieuwkomer": lambda w: w.gettext("nieuwkomers"),
+    "mantelzorger": lambda w: w.gettext("mantelzorgers"),
+    "vrouwen": lambda w: w.gettext("vrouwen"),
+    "mannen": lambda w: w.gettext("mannen"),
+    "verlies": lambda w: w.gettext("mensen die iemand verloren hebben"),
+    "gezin": lambda w: w.gettext("gezinnen met kinderen"),
 }
 
 
-def _target_group(p: dict) -> str:
-    groups = [_GROUP_NAMES[g]() for g in p.get("groups", ()) if g in _GROUP_NAMES]
+def _target_group(p: dict, w: _Words) -> str:
+    groups = [_GROUP_NAMES[g](w) for g in p.get("groups", ()) if g in _GROUP_NAMES]
     lo, hi = p.get("min_age"), p.get("max_age")
     if lo and hi:
-        ages = _("%(lo)s tot %(hi)s jaar", lo=lo, hi=hi)
+        ages = w.gettext("%(lo)s tot %(hi)s jaar", lo=lo, hi=hi)
     elif lo:
-        ages = _("vanaf %(lo)s jaar", lo=lo)
+        ages = w.gettext("vanaf %(lo)s jaar", lo=lo)
     elif hi:
-        ages = _("tot %(hi)s jaar", hi=hi)
+        ages = w.gettext("tot %(hi)s jaar", hi=hi)
     else:
         ages = ""
-    return _("bedoeld voor: %(who)s", who=", ".join([*groups, ages] if ages else groups))
+    return w.gettext("bedoeld voor: %(who)s", who=", ".join([*groups, ages] if ages else groups))
 
 
 _REASONS = {
-    "kind_offer": lambda p: _("vrijwilliger uit uw buurt"),
-    "kind_activity": lambda p: _("groepsactiviteit: samen met anderen"),
-    "kind_nulde": lambda p: _("algemene voorziening in de wijk"),
-    "kind_eerste": lambda p: _("professionele hulp (eerste lijn)"),
-    "kind_tweede": lambda p: _("specialistische hulp (tweede lijn)"),
-    "distance_km": lambda p: _("%(distance)s van u", distance=_distance(p["km"])),
-    "comes_home": lambda p: _("komt bij u thuis of helpt telefonisch"),
-    "category": lambda p: _("past bij uw vraag: %(name)s", name=_category_name(p["slug"])),
-    "own_wijk": lambda p: _("voor bewoners van uw wijk"),
+    "kind_offer": lambda p, w: w.gettext("vrijwilliger uit uw buurt"),
+    "kind_activity": lambda p, w: w.gettext("groepsactiviteit: samen met anderen"),
+    "kind_nulde": lambda p, w: w.gettext("algemene voorziening in de wijk"),
+    "kind_eerste": lambda p, w: w.gettext("professionele hulp (eerste lijn)"),
+    "kind_tweede": lambda p, w: w.gettext("specialistische hulp (tweede lijn)"),
+    "distance_km": lambda p, w: w.gettext("%(distance)s van u", distance=w.distance(p["km"])),
+    "comes_home": lambda p, w: w.gettext("komt bij u thuis of helpt telefonisch"),
+    "category": lambda p, w: w.gettext("past bij uw vraag: %(name)s", name=w.category_name(p["slug"])),
+    "own_wijk": lambda p, w: w.gettext("voor bewoners van uw wijk"),
     "target_group": _target_group,
-    "languages": lambda p: _("spreekt %(languages)s", languages=_language_names(p["codes"])),
-    "cost_free_no_indicatie": lambda p: _("gratis, zonder indicatie"),
-    "cost_free": lambda p: _("gratis"),
-    "cost_no_indicatie": lambda p: _("zonder indicatie"),
-    "cost_indicatie": lambda p: _("alleen met een indicatie"),
-    "weekly": lambda p: _("elke %(day)s %(time)s", day=get_day_names("wide", locale=_locale())[p["weekday"]],
-                          time=p["time"]),
-    "schedule_text": lambda p: p["text"],
-    "time_fit": lambda p: _("kan op de tijd die u wilt"),
-    "time_fit_partial": lambda p: _("kan deels op de tijd die u wilt"),
-    "places_left": lambda p: ngettext("nog %(num)d plaats vrij", "nog %(num)d plaatsen vrij", p["n"]),
-    "time_this_month": lambda p: _("heeft deze maand nog tijd"),
-    "shared_words": lambda p: _("gaat ook over: %(words)s", words=", ".join(p["words"])),
-    "verified_recently": lambda p: _("gegevens onlangs gecontroleerd"),
-    "data_old": lambda p: _("let op: gegevens ouder dan een jaar"),
+    "languages": lambda p, w: w.gettext("spreekt %(languages)s", languages=w.language_names(p["codes"])),
+    "cost_free_no_indicatie": lambda p, w: w.gettext("gratis, zonder indicatie"),
+    "cost_free": lambda p, w: w.gettext("gratis"),
+    "cost_no_indicatie": lambda p, w: w.gettext("zonder indicatie"),
+    "cost_indicatie": lambda p, w: w.gettext("alleen met een indicatie"),
+    "weekly": lambda p, w: w.gettext("elke %(day)s %(time)s", day=w.day(p["weekday"]), time=p["time"]),
+    "schedule_text": lambda p, w: p["text"],
+    "time_fit": lambda p, w: w.gettext("kan op de tijd die u wilt"),
+    "time_fit_partial": lambda p, w: w.gettext("kan deels op de tijd die u wilt"),
+    "places_left": lambda p, w: w.ngettext("nog %(num)d plaats vrij", "nog %(num)d plaatsen vrij", p["n"]),
+    "time_this_month": lambda p, w: w.gettext("heeft deze maand nog tijd"),
+    "shared_words": lambda p, w: w.gettext("gaat ook over: %(words)s", words=", ".join(p["words"])),
+    "verified_recently": lambda p, w: w.gettext("gegevens onlangs gecontroleerd"),
+    "data_old": lambda p, w: w.gettext("let op: gegevens ouder dan een jaar"),
 }
 
 
-def reason_text(reason) -> str:
+def reason_text(reason, words: _Words | None = None) -> str:
     """One reason from the matcher, in the reader's language (a plain string passes through:
     reasons stored before there were codes)."""
     if isinstance(reason, str):
         return reason
     code, params = reason
     render = _REASONS.get(code)
-    return render(params) if render else code
+    return render(params, words or _words()) if render else code
 
 
 def reason_texts(suggestion) -> list[str]:
-    return [reason_text(r) for r in suggestion.reasons]
+    words = _words()
+    return [reason_text(r, words) for r in suggestion.reasons]
 
 
 def by_need(result: SuggestResult) -> list[tuple[str | None, list]]:
