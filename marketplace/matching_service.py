@@ -144,8 +144,9 @@ def _voorzieningen(session: Session, ids=None) -> list[SupplyItem]:
     for rule in session.exec(_only(select(Schedule), Schedule.voorziening_id, ids)
                              .order_by(Schedule.byday, Schedule.opens_at)).all():
         rules[rule.voorziening_id].append(rule)
-    rows = session.exec(_only(select(Voorziening).where(
-        Voorziening.status == "active", Voorziening.moderation == "approved"), Voorziening.id, ids)).all()
+    from .voorzieningen.finding import public_conditions  # the sociale kaart's rule: also its organisation approved
+    rows = session.exec(_only(select(Voorziening).join(Organisation, Organisation.id == Voorziening.organisation_id)
+                              .where(*public_conditions()), Voorziening.id, ids)).all()
     names = _gazetteer(session)
     items = []
     for v in rows:

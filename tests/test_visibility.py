@@ -15,8 +15,8 @@ from marketplace.koppelingen.services import run_batch, weekly_digest
 from marketplace.models import Area, AuditEvent, HelpRequest, Match, User, UserWijk, VolunteerOffer
 from marketplace.visibility import may_see_request
 
-from .factories import (add, login, make_activity, make_offer, make_preventiemakelaar, make_request,
-                        make_user, make_world)
+from .factories import (add, login, make_activity, make_offer, make_organisation, make_preventiemakelaar,
+                        make_request, make_user, make_voorziening, make_world)
 
 SECRET = "Mijn partner dreigt mij iets aan te doen"
 
@@ -176,6 +176,27 @@ def test_hidden_offer_leaves_the_suggestions_at_once(make_app):
     with app.app_context(), db.session_scope() as s:
         s.get(VolunteerOffer, offer_id).moderation = "approved"
     assert ("offer", offer_id) in ids()
+
+
+def test_a_hidden_organisations_voorziening_leaves_the_suggestions_at_once(make_app):
+    """The sociale kaart hides the voorzieningen of an organisation moderation hid; the matcher
+    suggested them all the same (it read the voorziening's own state only)."""
+    from marketplace.models import Organisation
+
+    app = make_app()
+    with app.app_context(), db.session_scope() as s:
+        w = make_world(s)
+        org = make_organisation(s)
+        org_id, dienst = org.id, make_voorziening(s, org, w.velve, name="Boodschappendienst De Schakel",
+                                                  categories=("boodschappen",)).id
+    client = app.test_client()
+    assert ("voorziening", dienst) in _suggested(client)
+    with app.app_context(), db.session_scope() as s:
+        s.get(Organisation, org_id).moderation = "hidden"
+    assert ("voorziening", dienst) not in _suggested(client)
+    with app.app_context(), db.session_scope() as s:
+        s.get(Organisation, org_id).moderation = "approved"
+    assert ("voorziening", dienst) in _suggested(client)
 
 
 # --------------------------------------------------------------------------- finding 13: contact details in text
