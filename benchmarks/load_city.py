@@ -53,6 +53,20 @@ end
 """
 
 
+# The suggest API once more with a new text on every request ("... (vraag <thread>-<n>)"): what an
+# answer costs when it is not in the answer cache (--routes "suggest API unique texts"; not in the mixed run).
+UNIQUE = "suggest API unique texts"
+UNIQUE_LUA = """
+local threads = {}
+function setup(thread) table.insert(threads, thread); thread:set("id", #threads) end
+function init(args) n = 0 end
+function request()
+  n = n + 1
+  return wrk.format("GET", wrk.path .. "%20%28vraag%20" .. id .. "-" .. n .. "%29")
+end
+""" + LUA
+
+
 MIXED = "mixed: every route, 10 % signed-in pages, 5 % signed-in writes"  # --routes name: mixed
 DEMO_PASSWORD = "buurtplein-demo"  # the demo accounts the city keeps (flask demo)
 RESIDENTS = [f"bewoner{n}@demo.buurtplein.nl" for n in range(1, 17)]
@@ -127,6 +141,7 @@ def routes(database_url: str) -> dict[str, str]:
         "offers list": "/aanbod/",
         "prikbord buurt": f"/prikbord/{buurt}",
         "suggest API": "/api/v1/suggest?text=wie%20kan%20boodschappen%20voor%20mij%20doen&postcode=7541AB",
+        UNIQUE: "/api/v1/suggest?postcode=7541AB&text=wie%20kan%20boodschappen%20voor%20mij%20doen",
         MIXED: f"/activiteiten/{capacity}",  # the activity its residents sign up for and off
     }
 
@@ -315,8 +330,11 @@ def main() -> None:
         table = {k: v for k, v in table.items() if k in wanted or k.startswith(("minimal", MIXED if "mixed" in wanted else "-"))}
     mixed = table.pop(MIXED, None)
     every_route.pop(MIXED)
+    every_route.pop(UNIQUE)  # the mixed run keeps its mix
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(LUA)
+    unique_script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    unique_script.write_text(UNIQUE_LUA)
     load_before = os.getloadavg()
     process, log = start_server(args, database_url)
     results = {}
@@ -329,7 +347,8 @@ def main() -> None:
                 except OSError as error:
                     print(f"warm-up of {path}: {error}", flush=True)
             warm = time.perf_counter() - warm
-            results[name] = {**wrk(args, path, script), "path": path, "warmup_s": warm}
+            results[name] = {**wrk(args, path, unique_script if name == UNIQUE else script), "path": path,
+                             "warmup_s": warm}
             results[name].pop("raw", None)
             print(name, results[name], flush=True)
         memory = worker_rss(process.pid)
@@ -374,6 +393,7 @@ def main() -> None:
     (out / f"load_{engine}_{datetime.now():%Y%m%d-%H%M}.md").write_text(report + "\n")
     log.unlink()
     script.unlink()
+    unique_script.unlink()
 
 
 if __name__ == "__main__":
