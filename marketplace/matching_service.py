@@ -252,6 +252,9 @@ def _supply_key(obj) -> tuple[str, int] | None:
 
 
 NOT_SUPPLY = ("request", "page")  # log kinds the matcher skips
+# What a suggestion for a text depends on, for a cached answer (api.suggest): the supply, and the
+# gazetteer (kind page: areas and postcodes, for the point and its buurt and wijk).
+ANSWER_KINDS = ("offer", "voorziening", "activity", "location", "organisation", "page")
 
 
 @event.listens_for(OrmSession, "after_flush")
@@ -356,6 +359,14 @@ def load_classifier() -> CategoryClassifier:
             state["classifier"] = base_classifier()
         state["classifier_stamp"] = stamp
     return state["classifier"]
+
+
+def model_version() -> str:
+    """Which classifier answers now (the saved model's time, or the base model): a new model makes
+    new suggestions, so cached answers carry it."""
+    load_classifier()
+    stamp = current_app.extensions["matching"].get("classifier_stamp")
+    return "base" if stamp is None else str(stamp)
 
 
 def train_and_save(session: Session) -> dict:

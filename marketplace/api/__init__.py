@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import get_locale
+from flask_login import current_user
 
-from .. import matching_service
+from .. import matching_service, result_cache
 from ..db import get_session
 from ..extensions import csrf, limiter
 from ..geocoding import OfflineGeocoder, normalise_postcode
+from ..models import utcnow
 from ..params import bounded_int, finite_float
 from . import openapi
 
@@ -24,22 +27,30 @@ class BadParameter(ValueError):
     pass
 
 
-def _location(args) -> tuple[float, float]:
+def _where(args) -> tuple:
+    """The place asked about, its form checked: ("postcode", "7511AB") or ("point", lat, lon)."""
     postcode, lat, lon = args.get("postcode"), args.get("lat"), args.get("lon")
     if postcode:
         normalised = normalise_postcode(postcode)
         if normalised is None:
             raise BadParameter("postcode: gebruik een Nederlandse postcode zoals 7511AB of 7511.")
-        place = OfflineGeocoder(get_session()).locate(normalised)
-        if place is None:
-            raise BadParameter("postcode: deze postcode kennen we niet.")
-        return place.lat, place.lon
+        return "postcode", normalised
     if lat is None or lon is None:
         raise BadParameter("Geef een postcode, of lat en lon.")
     lat_f, lon_f = finite_float(lat, -90, 90), finite_float(lon, -180, 180)  # no nan, inf or 1e400
     if lat_f is None or lon_f is None:
         raise BadParameter("lat en lon moeten getallen zijn: lat tussen -90 en 90, lon tussen -180 en 180.")
-    return lat_f, lon_f
+    return "point", lat_f, lon_f
+
+
+def _point(where: tuple) -> tuple[float, float]:
+    """(lat, lon) of the place: a postcode from the gazetteer."""
+    if where[0] == "point":
+        return where[1], where[2]
+    place = OfflineGeocoder(get_session()).locate(where[1])
+    if place is None:
+        raise BadParameter("postcode: deze postcode kennen we niet.")
+    return place.lat, place.lon
 
 
 def _limit(args) -> int:
@@ -62,12 +73,41 @@ def _text(args) -> str:
 @limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "60 per minute"))
 def suggest():
     try:
-        text, (lat, lon), limit = _text(request.args), _location(request.args), _limit(request.args)
+        text, where = _text(request.args), _where(request.args)
+        try:
+            limit = _limit(request.args)
+        except BadParameter:
+            _point(where)  # an unknown postcode is said first
+            raise
     except BadParameter as error:
         return jsonify({"error": str(error)}), 400
-    result = matching_service.suggest_for_text(get_session(), text, lat, lon, limit)
+    session, minute = get_session(), utcnow().replace(second=0, microsecond=0)
+
+    def answer() -> str:
+        lat, lon = _point(where)
+        return current_app.json.response(_answer(session, text, lat, lon, limit, minute)).get_data(as_text=True)
+
+    # The answer is public (public listings, no viewer in it), the same for every caller who asks the
+    # same in the same language and minute at the same supply version (the gazetteer's included: a
+    # postcode's point): from the answer cache (result_cache, keyed on all of that and the model),
+    # computed otherwise. A signed-in caller is answered without it all the same: nothing personal
+    # can enter or leave the cache.
+    try:
+        if current_user.is_authenticated:
+            body = answer()
+        else:
+            asked = {"text": text, "where": list(where), "limit": limit, "locale": str(get_locale() or "nl"),
+                     "minute": minute.isoformat(), "model": matching_service.model_version()}
+            body = result_cache.cached(session, "suggest", asked, answer, kinds=matching_service.ANSWER_KINDS)
+    except BadParameter as error:  # an unknown postcode (never cached)
+        return jsonify({"error": str(error)}), 400
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
+
+
+def _answer(session, text: str, lat: float, lon: float, limit: int, now) -> dict:
+    result = matching_service.suggest_for_text(session, text, lat, lon, limit, now=now)
     warning = [f"Bij gevaar: bel {e['phone']} ({e['name']})" for e in result.emergency]
-    return jsonify({
+    return {
         "categories": [{"slug": slug, "score": round(score, 4)} for slug, score in result.categories],
         "suggestions": [{
             "kind": s.kind, "id": s.id, "title": s.title, "category": s.category, "tier": s.tier,
@@ -78,7 +118,7 @@ def suggest():
         # professional looks first. confident=false: the text was not understood, nothing is guessed.
         "safety": result.safety,
         "confident": result.confident,
-    })
+    }
 
 
 @docs_bp.get("/openapi.json")
