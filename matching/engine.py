@@ -323,9 +323,11 @@ class Matcher:
         named = (title & wide) != 0
         # A title that also names another problem ("Vroeg Erop Af: huurachterstand" for debts
         # without rent) comes after one that names only what is asked; a way of doing it
-        # ("Boodschappen met de bakfiets", "Informatiepunt Digitale Overheid") is no other problem.
+        # ("Boodschappen met de bakfiets", "Maatjesproject") is no other problem. But a channel
+        # the text did not ask for is ("Digitale Overheid" for a paper letter).
         other = (title & ~wide & ~topics.MANNER_MASK) != 0
-        level = np.where((named | on) & ~other, 3, np.where(named, 2, np.where(on | (title == 0), 1, 0)))
+        foreign = other | ((title & ~wide & topics.CHANNEL_MASK) != 0)
+        level = np.where((named & ~other) | (on & ~foreign), 3, np.where(named, 2, np.where(on | (title == 0), 1, 0)))
         # Asked to be driven: a listing that drives comes before one that only goes along (an
         # escort without a car), within the same level.
         means = asked & topics.MEANS_MASK

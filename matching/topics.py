@@ -113,7 +113,12 @@ TOPICS: dict[str, str] = {
                        r"bij hem zitten|bij haar zitten|bij moeder zitten|bij mijn moeder zitten|bij vader zitten|"
                        r"bij mijn vader zitten|bij mijn man zitten|bij mijn vrouw zitten|bij mijn moeder blijven|"
                        r"bij mijn vader blijven|vrije dag|vrije middag|dag voor mezelf|dag voor mijzelf|tijd voor mezelf|"
-                       r"even voor mezelf|even weg|even bijkomen|day off|time for myself|take a break",
+                       r"even voor mezelf|even weg|even bijkomen|day off|time for myself|take a break|"
+                       r"paar uur vrij|paar uurtjes vrij|uurtje vrij|paar uur weg|paar dagen weg|dagje weg|"
+                       r"op hem passen|op haar passen|oppassen op mijn \w+|oppas voor mijn \w+|bij hem kan blijven|"
+                       r"bij haar kan blijven|die bij hem blijft|die bij haar blijft|zorg even overnemen|zorg overnemen|"
+                       r"zorg van mij overnemen|vervanging voor de zorg|"
+                       r"sit with him|sit with her|look after him|look after her|a few hours off|some time off",
     # raising a child: behaviour, limits, quarrels at home (not the school, not a baby's care)
     "opvoeden": r"opvoed\w*|parenting|driftbui\w*|tantrum\w*|woedeaanval\w*|ruzie\w*|grenzen|brutaal|koppig|"
                 r"behaviou?r\w*|discipline|luistert niet|niet luisteren|neutraal mee",
@@ -132,6 +137,9 @@ if len(TOPIC_BIT) > 63:
 # naming one of these besides the asked topic is still about the asked topic (engine._on_subject).
 MANNER = ("rit", "fiets", "wandelen", "koffie", "digitaal", "eten_samen", "spelen", "bezoek")
 MANNER_MASK = sum(TOPIC_BIT[t] for t in MANNER)
+# A way of helping that the person must be able to use: digital help is no help with a paper letter.
+CHANNEL = ("digitaal",)
+CHANNEL_MASK = sum(TOPIC_BIT[t] for t in CHANNEL)
 # Ways of helping that are the help itself when asked for: someone who asks to be driven needs a
 # car, and a companion who goes along by bus is another kind of help (engine._on_subject).
 MEANS = ("rit",)
@@ -171,7 +179,10 @@ def _word_topics(word: str) -> int:
 # An animal named is a pet: listings for pets in general are about it too. (Rent is not a debt by
 # itself: "the landlord will not fix the mould" asks no rent-arrears help; arrears say "achterstand".)
 RELATED = {"apotheek": "boodschappen", "hond": "huisdier", "kat": "huisdier", "dier_klein": "huisdier",
-           "dierenarts": "huisdier", "vrijwilligerswerk": "solliciteren"}  # volunteer vacancies are vacancies
+           "dierenarts": "huisdier", "vrijwilligerswerk": "solliciteren",  # volunteer vacancies are vacancies
+           # a device or a digital task is digital: a "Digitale Overheid" desk is about DigiD
+           "computer": "digitaal", "telefoon": "digitaal", "digid": "digitaal", "bankieren": "digitaal",
+           "videobellen": "digitaal"}
 
 
 def widen(asked: int) -> int:

@@ -170,3 +170,17 @@ def test_danger_lists_hold_only_the_care_for_the_danger_not_the_errand_named(clf
         ask("Mijn huis is een puinhoop, ik kan niet meer schoonmaken of koken. Ik wil eigenlijk niet meer leven."))
     assert result.safety == "danger" and ("voorziening", 1) not in ids(result)
     assert ids(result)[0] == ("voorziening", 2)
+
+
+def test_digital_help_is_no_help_with_a_paper_letter_and_respite_is_read_in_many_words(clf):
+    post = dict(categories=("administratie",))
+    supply = [item("voorziening", 1, title="Informatiepunt Digitale Overheid",
+                   text="Hulp bij DigiD, Mijn Belastingdienst en andere websites van de overheid.", metres=300, **post),
+              item("voorziening", 2, title="Formulierenbrigade", text="Hulp met brieven van de belasting en de gemeente.",
+                   metres=1_500, **post)]
+    got = ids(Matcher(supply, clf, now=NOW).suggest(ask(
+        "Ik heb een brief van de Belastingdienst gekregen, op papier, en ik begrijp hem niet.", categories=("administratie",))))
+    assert got == [("voorziening", 2)]
+    assert "mantelzorg_rust" in named("wie kan op mijn man passen zodat ik een paar uur vrij heb")
+    assert "mantelzorg_rust" in named("I need someone to sit with her on Saturdays")
+    assert "mantelzorg_rust" not in named("Zorgen is zwaar. Ik luister naar uw verhaal")
