@@ -161,17 +161,29 @@ _PARTS = {name: _split(rule) for name, rule in TOPICS.items()}
 _WORD = {name: re.compile(rf"(?:{w})") for name, (w, _p, _t) in _PARTS.items() if w}
 _PHRASES = [(TOPIC_BIT[name], re.compile(rf"\b(?:{p})\b"), literal_gate(rf"\b(?:{p})\b"))
             for name, (_w, p, _t) in _PARTS.items() if p]
-_TAILS = [(TOPIC_BIT[name], t) for name, (_w, _p, t) in _PARTS.items() if t]
+# The stems by the way they count inside a longer word: at its end ("straatvoetbal"), or, for a
+# stem written with \w*, anywhere after its first letter ("boodschappenlijstje"). Looked up per
+# piece of the word, so a new word costs a few dozen dictionary lookups, not one test per stem.
+_SUFFIX: dict[str, int] = {}
+_INFIX: dict[str, int] = {}
+for _name, (_w, _p, _tails) in _PARTS.items():
+    for _stem, _loose in _tails:
+        _table = _INFIX if _loose else _SUFFIX
+        _table[_stem] = _table.get(_stem, 0) | TOPIC_BIT[_name]
+_INFIX_LENGTHS = sorted({len(stem) for stem in _INFIX})
+_SHORTEST = min(len(stem) for stem in (*_SUFFIX, *_INFIX))
 
 
 @lru_cache(maxsize=65536)
 def _word_topics(word: str) -> int:
     """The topics one word names (words recur across requests, so this is cached)."""
     mask = sum(TOPIC_BIT[name] for name, rule in _WORD.items() if rule.fullmatch(word))
-    for bit, tails in _TAILS:
-        if not mask & bit and any((stem in word[1:]) if loose else (word.endswith(stem) and word != stem)
-                                  for stem, loose in tails):
-            mask |= bit
+    n = len(word)
+    for size in range(_SHORTEST, n):  # a stem at the end of a longer word
+        mask |= _SUFFIX.get(word[n - size:], 0)
+    for size in _INFIX_LENGTHS:  # a loose stem anywhere after the first letter
+        for start in range(1, n - size + 1):
+            mask |= _INFIX.get(word[start:start + size], 0)
     return mask
 
 
