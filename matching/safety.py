@@ -190,6 +190,9 @@ _POSSIBLE: list[tuple[str, str]] = [
     ("child", r"\b(blauwe plekken|bruises)\b"),
     ("suicide", r"\bzie het (echt\s+|helemaal\s+)?niet meer zitten\s+(met|om|qua|wat)\b"),
     ("suicide", r"\b(somber|depressief|wanhopig)\b.{0,40}\b(geen uitweg|geen zin|het niet meer)\b"),
+    # pills hoarded (learners' Dutch says it plainly): a professional looks first
+    ("suicide", r"\b(veel|heel veel|alle|een hoop|genoeg|doosjes|strips)\s+(pillen|tabletten|slaappillen|medicijnen|pijnstillers)\s+"
+                r"(gekocht|verzameld|gespaard|bewaard|opgespaard)\b|\b(saved up|collected|hoarding|stockpiling)\s+(pills|tablets)\b"),
     ("elder", r"\b(zoon|dochter|kleinzoon|familie)\b.{0,40}\b(geld|pinpas|bankpas)\b.{0,40}\b(durft|durf|bang|niets zeggen)\b"),
     ("elder", r"\b(zoon|dochter|kleinzoon|kleindochter|neef|schoonzoon|broer|vriend|jongen)\b.{0,60}\b(mijn|haar|zijn)\s+"
               r"(bankpas|pinpas|pincode|inlogcodes|bankzaken)\b"),

@@ -184,3 +184,10 @@ def test_digital_help_is_no_help_with_a_paper_letter_and_respite_is_read_in_many
     assert "mantelzorg_rust" in named("wie kan op mijn man passen zodat ik een paar uur vrij heb")
     assert "mantelzorg_rust" in named("I need someone to sit with her on Saturdays")
     assert "mantelzorg_rust" not in named("Zorgen is zwaar. Ik luister naar uw verhaal")
+
+
+def test_pills_hoarded_is_a_possible_suicide_signal_but_pills_for_a_headache_are_not():
+    from matching.safety import assess
+    found = assess("Ik heb veel pillen gekocht. Ik ben zo moe van alles.")
+    assert found.level == "possible" and "suicide" in found.topics
+    assert assess("Ik heb pillen gekocht bij de apotheek tegen de hoofdpijn").level == "none"
