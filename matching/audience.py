@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import literal_gate, may_match, normalise, read
+from .text import Gated, literal_gate, may_match, normalise, read
 
 NO_AGE = (0, 120)
 WRITER = (24, 99)       # an adult writing about themself or their child, age not said
@@ -218,45 +218,39 @@ def asks_group(text: str) -> int:
 
 
 # A limit on when: the person cannot come in the daytime (works, courses are daytime).
-_NOT_DAYTIME = re.compile(
+_NOT_DAYTIME = Gated(
     r"\b(niet overdag|overdag (niet|kan ik niet|werk ik|ben ik (aan het )?(werk|werken))|ik werk overdag|"
     r"alleen ('?s )?avonds|alleen in de avond|na (mijn )?werk|buiten (mijn )?werktijd\w*|na werktijd|"
     r"(zijn|is) (allemaal )?overdag|werk (ik )?fulltime|fulltime werk|"
     r"not during the day|only in the evening\w*|only evenings|in the evenings|after work|"
     r"(are|is) (all )?(in the )?daytime|during the day i (work|am at work)|i work (during the day|full time|fulltime))\b")
-_NOT_DAYTIME_GATE = literal_gate(_NOT_DAYTIME.pattern)
 # A limit on where: no crowds (a market, a big group, a busy place).
-_NO_CROWDS = re.compile(r"\b(drukte|drukke (winkel|plek|ruimte|markt)\w*|mensenmassa\w*|veel mensen om me heen|"
+_NO_CROWDS = Gated(r"\b(drukte|drukke (winkel|plek|ruimte|markt)\w*|mensenmassa\w*|veel mensen om me heen|"
                         r"crowd\w*|busy (places|shops|markets)|too many people)\b")
-_NO_CROWDS_GATE = literal_gate(_NO_CROWDS.pattern)
 _CROWDED = re.compile(r"\b(markt\w*|braderie|festival\w*|bingo|grote groep\w*)\b")
 
 
 # Only at the weekend: a listing only open on weekdays is a stand-in then (engine.rank).
-_WEEKEND_ONLY = re.compile(
+_WEEKEND_ONLY = Gated(
     r"\b(alleen|enkel|pas|uitsluitend|only)\s+(in het |op |in de |at the |on )?(weekend\w*|zaterdag\w*|zondag\w*|"
     r"saturday\w*|sunday\w*)\b"
     r"|\b(doordeweeks|door de week)\s+(werk ik|ben ik|kan ik niet|niet|lukt het niet)\b"
     r"|\b(during the week i (work|am at work|can t)|weekdays i (work|can t))\b")
-_WEEKEND_ONLY_GATE = literal_gate(_WEEKEND_ONLY.pattern)
 
 
 def weekend_only(text: str) -> bool:
     """The text says the person can only at the weekend."""
-    norm = read(text)[0]
-    return may_match(_WEEKEND_ONLY_GATE, norm) and bool(_WEEKEND_ONLY.search(norm))
+    return _WEEKEND_ONLY.said_in(text)
 
 
 def not_in_daytime(text: str) -> bool:
     """The text says the person cannot come in the daytime."""
-    norm = read(text)[0]
-    return may_match(_NOT_DAYTIME_GATE, norm) and bool(_NOT_DAYTIME.search(norm))
+    return _NOT_DAYTIME.said_in(text)
 
 
 def avoids_crowds(text: str) -> bool:
     """The text says the person must or wants to avoid crowds."""
-    norm = read(text)[0]
-    return may_match(_NO_CROWDS_GATE, norm) and bool(_NO_CROWDS.search(norm))
+    return _NO_CROWDS.said_in(text)
 
 
 def crowded(text: str) -> bool:
@@ -451,30 +445,26 @@ def topic_mask(topics) -> int:
 
 # Giving something away or selling it is no request for help ("grasmaaier gratis af te halen"),
 # unless the text also asks for help ("wie kan helpen", "ik zoek").
-_GIVES_AWAY = re.compile(
+_GIVES_AWAY = Gated(
     r"\b(gratis (af te halen|op te halen|weg te geven|mee te nemen)|te geef|weg te geven|geef (\w+ ){0,3}weg|"
     r"af te halen|op te halen|te koop|for free|giving away|give away|free to (a good home|collect|pick up)|for sale)\b")
-_GIVES_AWAY_GATE = literal_gate(_GIVES_AWAY.pattern)
 _ASKS_HELP = re.compile(r"\b(hulp|help\w*|nodig|zoek\w*|kan iemand|wie kan|kunnen jullie|graag iemand|looking for|"
                         r"need|could someone|can someone|anyone who can)\b")
 
 
 def gives_away(text: str) -> bool:
     """The text offers or sells a thing and asks for no help: no need to match."""
-    norm = read(text)[0]
-    return may_match(_GIVES_AWAY_GATE, norm) and bool(_GIVES_AWAY.search(norm)) and not _ASKS_HELP.search(norm)
+    return _GIVES_AWAY.said_in(text) and not _ASKS_HELP.search(read(text)[0])
 
 
 # An acute money or housing crisis: an eviction date, the bailiff at the door, gas or power cut off.
 # The debt service and the wijkteam come before a chat group about getting by then.
-_ACUTE = re.compile(
+_ACUTE = Gated(
     r"\b(ontruim\w*|huisuitzetting|uitzetting|uit huis gezet worden|op straat (komen te )?staan|"
     r"deurwaarder\w* (komt|staat|is|kwam|heeft)|beslag (gelegd|op)|"
     r"(gas|stroom|water|energie|licht|elektra)\w* (\w+ ){0,3}?(afgesloten|afsluiten)|afsluiting (van|dreigt)|"
     r"eviction|evicted|being evicted|bailiff\w*|cut off|disconnected)\b")
-_ACUTE_GATE = literal_gate(_ACUTE.pattern)
 
 
 def acute_crisis(text: str) -> bool:
-    norm = read(text)[0]
-    return may_match(_ACUTE_GATE, norm) and bool(_ACUTE.search(norm))
+    return _ACUTE.said_in(text)

@@ -37,6 +37,22 @@ def may_match(gate: tuple[str, ...], norm: str) -> bool:
     return not gate or any(s in norm for s in gate)
 
 
+class Gated:
+    """A regular expression over a normalised text that runs only where its literal gate lets it
+    (``literal_gate``): the one shape of the audience rules ("says the text ...?")."""
+
+    __slots__ = ("rule", "gate")
+
+    def __init__(self, pattern: str):
+        self.rule, self.gate = re.compile(pattern), literal_gate(pattern)
+
+    def search(self, norm: str) -> re.Match | None:
+        return self.rule.search(norm) if may_match(self.gate, norm) else None
+
+    def said_in(self, text: str) -> bool:
+        return self.search(read(text)[0]) is not None
+
+
 def literal_gate(pattern: str) -> tuple[str, ...]:
     """Strings of which every match of ``pattern`` contains at least one (empty: no such set).
 

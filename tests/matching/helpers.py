@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from matching.types import SupplyItem
+from matching import topics
+from matching.types import HelpRequestIn, SupplyItem
 
 NOW = datetime(2025, 3, 1, tzinfo=timezone.utc)
 HOME = (52.2215, 6.8937)  # Enschede centre
@@ -23,3 +24,17 @@ def item(kind: str = "offer", id: int = 1, categories=("boodschappen",), metres:
                     updated_at=NOW)
     defaults.update(kw)
     return SupplyItem(kind=kind, id=id, categories=tuple(categories), lat=lat, lon=lon, **defaults)
+
+
+def ask(text: str, **kw) -> HelpRequestIn:
+    """A request from HOME."""
+    return HelpRequestIn(None, text, HOME[0], HOME[1], **kw)
+
+
+def ids(result) -> list[tuple[str, int]]:
+    return [(s.kind, s.id) for s in result.suggestions]
+
+
+def named(text: str) -> set[str]:
+    """The topics (topics.py) a text names."""
+    return set(topics.names(topics.topics_of(text)))

@@ -5,16 +5,7 @@ import pytest
 
 from matching import audience
 from matching.engine import Matcher
-from matching.types import HelpRequestIn
-from tests.matching.helpers import HOME, NOW, item
-
-
-def ask(text, **kw):
-    return HelpRequestIn(None, text, HOME[0], HOME[1], **kw)
-
-
-def ids(result):
-    return [(s.kind, s.id) for s in result.suggestions]
+from tests.matching.helpers import ask, ids, item, NOW
 
 
 def test_ages_named_in_a_request():

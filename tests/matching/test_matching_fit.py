@@ -4,12 +4,7 @@ family services; a service made for a child at risk is no filler for another dan
 
 from matching import audience
 from matching.engine import Matcher
-from matching.types import HelpRequestIn
-from tests.matching.helpers import HOME, NOW, item
-
-
-def ask(text, **kw):
-    return HelpRequestIn(None, text, HOME[0], HOME[1], **kw)
+from tests.matching.helpers import ask, item, NOW
 
 
 def titles(result):

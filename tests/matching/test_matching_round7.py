@@ -5,20 +5,8 @@ and danger lists that put the specialist after the own wijkteam and another dang
 
 from matching import audience, topics
 from matching.engine import Matcher
-from matching.types import HelpRequestIn, Slot
-from tests.matching.helpers import HOME, NOW, item
-
-
-def ask(text, **kw):
-    return HelpRequestIn(None, text, HOME[0], HOME[1], **kw)
-
-
-def ids(result):
-    return [(s.kind, s.id) for s in result.suggestions]
-
-
-def named(text):
-    return set(topics.names(topics.topics_of(text)))
+from matching.types import Slot
+from tests.matching.helpers import ask, ids, item, named, NOW
 
 
 def test_a_listing_for_an_age_group_not_named_does_not_set_the_bar(clf):

@@ -5,22 +5,8 @@ eating habits are a subject, a bike repairer fixes no door, a title naming only 
 ("Digitale Overheid") is about what is asked, and someone who asks to be driven gets a driver
 before an escort without a car."""
 
-from matching import topics
 from matching.engine import Matcher
-from matching.types import HelpRequestIn
-from tests.matching.helpers import HOME, NOW, item
-
-
-def ask(text, **kw):
-    return HelpRequestIn(None, text, HOME[0], HOME[1], **kw)
-
-
-def ids(result):
-    return [(s.kind, s.id) for s in result.suggestions]
-
-
-def named(text):
-    return set(topics.names(topics.topics_of(text)))
+from tests.matching.helpers import ask, ids, item, named, NOW
 
 
 def test_devices_and_digital_tasks_are_subjects_of_their_own():

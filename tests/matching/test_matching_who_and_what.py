@@ -4,16 +4,7 @@ out, and a carer's question without the word 'mantelzorger'."""
 
 from matching import audience
 from matching.engine import Matcher
-from matching.types import HelpRequestIn
-from tests.matching.helpers import HOME, NOW, item
-
-
-def ask(text, **kw):
-    return HelpRequestIn(None, text, HOME[0], HOME[1], **kw)
-
-
-def ids(result):
-    return [(s.kind, s.id) for s in result.suggestions]
+from tests.matching.helpers import ask, ids, item, NOW
 
 
 def test_a_listing_says_who_it_is_for_in_its_description():
