@@ -92,7 +92,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("home", r"\bthreat(en|ens|ened|s)?\b"),
     ("home", r"\brape"),
     ("home", r"\bmolest"),
-    ("home", rf"\b{_PERSON_EN}\b.{{0,25}}\b(hits?|beats?|hurts?|kicks?|chokes?)\s+(me|us|my|the kids|the children)\b"),
+    ("home", rf"\b{_PERSON_EN}\b.{{0,25}}\b(hits?|beats?|hurts?|kicks?|chokes?)\s+(me|us|my|the kids|the children)\b(?!\s+out\b)"),
     ("home", rf"\b(afraid|scared) of (my|her|his) {_PERSON_EN}\b"),
     ("home", r"\b(not|don t|dont) feel safe at home"),
     ("home", r"\bunsafe at home"),
@@ -103,7 +103,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("suicide", r"\bhoeft (het )?(voor mij )?niet meer\b"),
     ("suicide", r"\b(iedereen|ze|jullie) (is|zijn|zou|zouden)\b.{0,20}\bbeter af zonder (mij|me)\b"),
     ("suicide", r"\b(geen|niet meer) zin (meer )?in (het )?leven\b"),
-    ("suicide", r"\bniet meer wakker (te )?(willen )?(word|worden|wordt)\b"),
+    ("suicide", r"\b(niet|nooit) meer wakker (te )?(willen )?(word|worden|wordt)\b"),
     ("suicide", r"\b(don t|dont|do not) want to (be here|live|wake up)\b"),
     ("suicide", r"\bbetter off without me\b"),
     ("suicide", r"\bcut(ting)? myself\b|\bmezelf (snij|snijd|pijn doe)"),
@@ -179,7 +179,7 @@ _POSSIBLE: list[tuple[str, str]] = [
     ("home", rf"\b({_PARTNER})\b.{{0,40}}\b(buitengezet|buitengesloten|buiten gesloten|op (het )?nachtslot)\b"),
     ("home", rf"{_NOT_LANDLORD}\b({_PARTNER})\b.{{0,40}}\b(mijn|m n|haar|zijn) spullen\b.{{0,20}}\b(op straat|buiten|voor de deur)\b"),
     ("home", rf"{_NOT_LANDLORD}\b({_HOUSEMATE_EN})\b.{{0,40}}\b(changed|changes|changing) the (locks|lock|code)\b|"
-             rf"{_NOT_LANDLORD}\b(kicked|thrown|threw|locked|put) (me|us|her) out\b"),
+             rf"{_NOT_LANDLORD}\b(kick|kicks|kicked|throw|throws|thrown|threw|lock|locks|locked|put|puts) (me|us|her) out\b"),
     ("home", r"\b(schreeuw|geschreeuw|gegil|gillen|huilen)\b.{0,60}\b(buren|naast|bovenburen|onderburen|kind|kinderen)\b"),
     ("home", r"\b(scared|afraid|frightened) (of|when) (him|her|my)\b"),
     ("threat", r"\b(volgt|achtervolgt|wacht)\s+(me|mij)\b.{0,30}\b(op|overal|bij|na)\b|\bstaat\b.{0,20}\bvoor (mijn|m n) deur\b"),
@@ -349,6 +349,7 @@ _OFFICIAL_OUTCOME = (r"(ontruim\w*|uitzetting|afsluit\w*|afgesloten|beslag\w*|lo
 _OFFICIAL_THREAT = re.compile(
     rf"\b{_INSTITUTION}\s+(\w+\s+){{0,2}}?{_THREAT_WORD}"
     rf"|\b{_THREAT_WORD}\s+(\w+\s+){{0,4}}?{_OFFICIAL_OUTCOME}"
+    rf"|\b{_INSTITUTION}\s+(\w+\s+){{0,3}}?achter (me|mij|ons) aan"
     rf"|\b(dreigende|threatening)\s+(brief|brieven|letters?|mails?|aanmaning\w*)\s+(van|from)\s+"
     rf"((de|het|the|my|mijn|m n|mn)\s+)?{_INSTITUTION}")
 

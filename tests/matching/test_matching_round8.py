@@ -177,3 +177,12 @@ def test_pills_hoarded_is_a_possible_suicide_signal_but_pills_for_a_headache_are
     found = assess("Ik heb veel pillen gekocht. Ik ben zo moe van alles.")
     assert found.level == "possible" and "suicide" in found.topics
     assert assess("Ik heb pillen gekocht bij de apotheek tegen de hoofdpijn").level == "none"
+
+
+def test_never_waking_up_is_suicide_and_an_institution_or_landlord_is_no_danger():
+    from matching.safety import assess
+    assert assess("Ik wil gewoon slapen en nooit meer wakker worden").level == "danger"
+    assert assess("Het incassobureau zit achter me aan voor een oude rekening").level == "none"
+    assert assess("mijn ex zit achter me aan").level == "danger"
+    assert assess("The landlord will kick us out if we do not pay").level == "none"
+    assert assess("My ex says he will kick us out of the flat").level == "possible"
