@@ -98,6 +98,8 @@ def from_environment() -> dict:
         # else in each worker's memory (CACHE_ENTRIES answers). CACHE_URL=off turns it off.
         "CACHE_URL": os.environ.get("CACHE_URL", ""),
         "CACHE_ENTRIES": _int("CACHE_ENTRIES", 2048),
+        # The suggest API's answers in memory: an LRU of their own (every text is a new question).
+        "SUGGEST_CACHE_ENTRIES": _int("SUGGEST_CACHE_ENTRIES", 1024),
         "CACHE_TTL": _int("CACHE_TTL", 3600),  # seconds an answer stays in Redis (a new version misses anyway)
         # Per-address back-off on failed logins (auth/throttle.py), whatever the IP.
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),

@@ -152,6 +152,21 @@ def backend_of(app: Flask | None = None):
 _MAKING = threading.Lock()
 
 
+def own_memory(name: str, entries_setting: str, default: int, app: Flask | None = None):
+    """The app's Redis when it has one (shared, entries expire), else an LRU of this worker's own
+    for one kind of answer, so that many different questions of one kind (every suggest text is
+    new) cannot push the others out of the shared LRU. None when caching is off."""
+    app = app or current_app
+    shared = backend_of(app)
+    if shared is None or shared.name == "redis":
+        return shared
+    if name not in app.extensions:
+        with _MAKING:
+            if name not in app.extensions:
+                app.extensions[name] = MemoryBackend(int(app.config.get(entries_setting, default)))
+    return app.extensions[name]
+
+
 def supply_version(session, kinds: tuple[str, ...] = KAART_KINDS) -> list:
     """The newest supply_change entry of each kind, as [id, time], in one statement (index
     ix_supply_change_kind_id: one entry per kind). The time tells two logs apart whose ids were used
@@ -192,10 +207,12 @@ def _database_of(session) -> str:
 
 
 def cached(session, namespace: str, key_parts, compute: Callable[[], object],
-           kinds: tuple[str, ...] = KAART_KINDS):
+           kinds: tuple[str, ...] = KAART_KINDS, backend=None):
     """``compute()``'s answer (JSON-able), from the cache when this exact question was answered at
-    the current supply version; computed and stored otherwise."""
-    backend = backend_of() if has_app_context() else None
+    the current supply version; computed and stored otherwise. ``backend``: a store of its own
+    (``own_memory``), else the app's."""
+    if backend is None:
+        backend = backend_of() if has_app_context() else None
     if backend is None or uncommitted_supply(session):
         return compute()
     version = supply_version(session, kinds)  # first: the answer below is at least this new

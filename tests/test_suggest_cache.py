@@ -205,3 +205,20 @@ def test_errors_are_said_in_the_same_order_and_never_cached(cached_app, city, co
         assert unknown.status_code == 400 and "kennen we niet" in unknown.get_json()["error"]
     assert computed == []
     assert client.get("/api/v1/suggest?text=hulp&postcode=7541AA&limit=0").get_json()["error"].startswith("limit")
+
+
+def test_many_new_questions_do_not_push_the_kaarts_answers_out(make_app, session):
+    """In memory the suggest answers have an LRU of their own (SUGGEST_CACHE_ENTRIES): every new
+    text is a new answer, and those must not evict the sociale kaart's."""
+    from marketplace import result_cache
+
+    app = make_app(PAGE_CACHE="off", CACHE_ENTRIES=8, SUGGEST_CACHE_ENTRIES=4)
+    make_world(session)
+    client = app.test_client()
+    assert client.get("/voorzieningen/?categorie=taal").status_code == 200
+    kaart = len(result_cache.backend_of(app))
+    assert kaart
+    for n in range(12):
+        assert client.get(f"/api/v1/suggest?text=boodschappen {n}&postcode=7541AB").status_code == 200
+    assert len(result_cache.backend_of(app)) == kaart
+    assert len(app.extensions["suggest_answers"]) == 4

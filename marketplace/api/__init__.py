@@ -98,7 +98,8 @@ def suggest():
         else:
             asked = {"text": text, "where": list(where), "limit": limit, "locale": str(get_locale() or "nl"),
                      "minute": minute.isoformat(), "model": matching_service.model_version()}
-            body = result_cache.cached(session, "suggest", asked, answer, kinds=matching_service.ANSWER_KINDS)
+            body = result_cache.cached(session, "suggest", asked, answer, kinds=matching_service.ANSWER_KINDS,
+                                       backend=result_cache.own_memory("suggest_answers", "SUGGEST_CACHE_ENTRIES", 1024))
     except BadParameter as error:  # an unknown postcode (never cached)
         return jsonify({"error": str(error)}), 400
     return current_app.response_class(body, mimetype=current_app.json.mimetype)
