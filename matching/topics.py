@@ -52,7 +52,9 @@ TOPICS: dict[str, str] = {
               r"inkomsten|besparen|bespaar\w*|zuinig|savings|money management|budgeting|waar het geld blijft",
     "voedsel": r"voedselbank\w*|voedselpakket\w*|eten kopen|honger\w*|food bank|food parcel|hungry|hunger",
     "kleding": r"kleding\w*|kleren|jas|jassen|winterjas\w*|schoenen|clothes|clothing|coat\w*|shoes",
-    "huur": r"huur\w*|huurachterstand|verhuurder|woningcorporatie|landlord|rent",
+    # the rented home, also when it is about to be lost (an eviction is the landlord's)
+    "huur": r"huur\w*|huurachterstand|verhuurder|woningcorporatie|landlord|rent|ontruiming\w*|ontruimd|"
+            r"huisuitzetting\w*|uitzetting|eviction\w*|evicted",
     "woning_zoeken": r"woning zoeken|huurwoning|inschrijven|woningnet|nieuw huis|new home|flat zoeken|dakloos|homeless|"
                      r"woonruimte|slaapplek|bank slapen|couch",
     "toeslag": r"toeslag\w*|zorgtoeslag|huurtoeslag|regeling\w*|allowance|benefit\w*|uitkering",

@@ -24,6 +24,7 @@ def test_a_burn_out_peer_is_not_grief_or_war_and_weight_is_a_subject():
     assert "leefstijl" in named("ik ben 35 kilo aangekomen en wil leren anders te eten")
     assert "fietsreparatie" in named("Fiets repareren") and "fietsreparatie" not in named("de deur sluit niet")
     assert "alcohol_drugs" in named("mijn zoon blowt elke dag") and "alcohol_drugs" in named("ik gok te veel online")
+    assert "huur" in named("over twee weken is de ontruiming")  # an eviction is about the rented home
 
 
 def test_a_laptop_helper_is_no_help_with_digid(clf):
