@@ -468,3 +468,34 @@ _ACUTE = Gated(
 
 def acute_crisis(text: str) -> bool:
     return _ACUTE.said_in(text)
+
+
+# A listing made for the speakers of one language (its title names it: "Nederlands voor Arabisch
+# sprekenden") is for someone who speaks it: the request names the language, a country where it is
+# spoken, or asks in it (HelpRequestIn.languages). Otherwise it is a stand-in (engine.rank). A
+# description that only mentions a language or a country ("recepten uit Syrië") makes no such listing.
+_LANGUAGE_NAMES = {
+    "ar": r"arabisch\w*|arabic", "tr": r"turks|turkse|turkstalig\w*|turkish", "pl": r"pools|poolse|polish",
+    "ti": r"tigrinya", "uk": r"oekraiens\w*|ukrainian", "fa": r"farsi|perzisch\w*|persian|dari",
+    "so": r"somalisch\w*|somali",
+}
+_COUNTRIES = {
+    "ar": r"syri\w*|marok\w*|moroc\w*|irak\w*|iraq\w*|jemen\w*|soedan\w*|sudan\w*|egypt\w*|libanon\w*|lebanon\w*|"
+          r"palestin\w*|jordani\w*",
+    "tr": r"turkije|turkey", "pl": r"polen|poland", "ti": r"eritre\w*", "uk": r"oekraine|ukraine",
+    "fa": r"afghan\w*|iran\w*", "so": r"somalie|somalia",
+}
+_NAMED = {code: re.compile(rf"\b(?:{rule})\b") for code, rule in _LANGUAGE_NAMES.items()}
+_NAMED_OR_COUNTRY = {code: re.compile(rf"\b(?:{rule}|{_COUNTRIES[code]})\b") for code, rule in _LANGUAGE_NAMES.items()}
+
+
+def made_for_speakers(title: str) -> frozenset[str]:
+    """The languages (codes) a listing's title says it is made for."""
+    norm = normalise(title)
+    return frozenset(code for code, rule in _NAMED.items() if rule.search(norm))
+
+
+def languages_named(text: str) -> frozenset[str]:
+    """The languages (codes) a request names, by the language or a country where it is spoken."""
+    norm = read(text)[0]
+    return frozenset(code for code, rule in _NAMED_OR_COUNTRY.items() if rule.search(norm))

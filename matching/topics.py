@@ -120,7 +120,10 @@ TOPICS: dict[str, str] = {
                        r"op hem passen|op haar passen|oppassen op mijn \w+|oppas voor mijn \w+|bij hem kan blijven|"
                        r"bij haar kan blijven|die bij hem blijft|die bij haar blijft|zorg even overnemen|zorg overnemen|"
                        r"zorg van mij overnemen|vervanging voor de zorg|"
-                       r"sit with him|sit with her|look after him|look after her|a few hours off|some time off",
+                       r"sit with him|sit with her|look after him|look after her|a few hours off|some time off|"
+                       r"ontlast\w*|adempauze|moment voor mezelf|moment voor zichzelf|moment voor haarzelf|"
+                       r"tijd voor zichzelf|tijd voor haarzelf|zelf ook rust nodig|even rust|op adem komen|"
+                       r"de zorg van u over|zorg van u overnemen|some respite",
     # raising a child: behaviour, limits, quarrels at home (not the school, not a baby's care)
     "opvoeden": r"opvoed\w*|parenting|driftbui\w*|tantrum\w*|woedeaanval\w*|ruzie\w*|grenzen|brutaal|koppig|"
                 r"behaviou?r\w*|discipline|luistert niet|niet luisteren|neutraal mee",

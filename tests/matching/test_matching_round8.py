@@ -187,3 +187,24 @@ def test_never_waking_up_is_suicide_and_an_institution_or_landlord_is_no_danger(
     assert assess("mijn ex zit achter me aan").level == "danger"
     assert assess("The landlord will kick us out if we do not pay").level == "none"
     assert assess("My ex says he will kick us out of the flat").level == "possible"
+
+
+def test_a_listing_for_the_speakers_of_one_language_is_for_them(clf):
+    taal = dict(categories=("taal",))
+    supply = [item("offer", 1, title="Nederlands voor Arabisch sprekenden", text="Ik leg de grammatica uit in uw eigen taal.",
+                   languages=("nl", "ar"), radius_m=5_000, metres=300, **taal),
+              item("voorziening", 2, title="Taalcafé", text="Oefen Nederlands praten in een kleine groep.", metres=1_500, **taal)]
+    m = Matcher(supply, clf, now=NOW)
+    polish = ids(m.suggest(ask("Ik kom uit Polen en werk in de kas. Ik wil beter Nederlands spreken.", categories=("taal",))))
+    assert polish == [("voorziening", 2)]
+    syrian = ids(m.suggest(ask("Ik kom uit Syrië, ik wil Nederlands leren. Grammatica is moeilijk.", categories=("taal",))))
+    assert ("offer", 1) in syrian
+    # a description that only mentions a country makes no such listing
+    from matching import audience
+    assert audience.made_for_speakers("Samen koken, samen praten") == frozenset()
+
+
+def test_respite_in_the_words_carers_use():
+    assert "mantelzorg_rust" in named("Ze heeft nooit een moment voor zichzelf. Is er iemand die haar kan ontlasten?")
+    assert "mantelzorg_rust" in named("Ik ben uitgeput. Ik heb zelf ook rust nodig.")
+    assert "mantelzorg_rust" in named("Een vrijwilliger neemt een middag de zorg van u over.")
