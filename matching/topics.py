@@ -95,7 +95,9 @@ TOPICS: dict[str, str] = {
     "vrijwilligerswerk": r"vrijwilligerswerk|volunteer work|zinvol\w*|dagbesteding|dag invullen|meaningful",
     "roken": r"rook\w*|roken|sigaret\w*|smok\w*|stoppen met roken",
     # drink, drugs and gambling: the addiction walk-in, not a stop-smoking buddy or chair yoga
-    "alcohol_drugs": r"alcohol\w*|drank|drink\w*|drugs|blowen|blowt|wiet|hasj|cannabis|joint|joints|cocaine|"
+    # (not "drinken" or "drink": koffie drinken, a drink together)
+    "alcohol_drugs": r"alcohol\w*|drank|drankprobleem\w*|drinkprobleem\w*|drinkgedrag|drinker\w*|drinkt|drinks|"
+                     r"drinking|dronken|drunk|te veel drinken|teveel drinken|veel drinken|drugs|blowen|blowt|wiet|hasj|cannabis|joint|joints|cocaine|"
                      r"verslav\w*|addict\w*|gok|gokken|gokt|gokverslav\w*|gokschuld\w*|casino|gambl\w*|weed",
     # low mood, also when it has a name or a cause: a depression after a birth, a war, a death that will not ease
     "somber": r"somber\w*|depress\w*|angst\w*|paniek\w*|anxi\w*|psychisch\w*|low mood|"
@@ -216,11 +218,20 @@ _STOPPED = re.compile(r"\b(?:gestopt met(?: het)?|stopped|quit|gave up|given up)
 _STOPPED_GATE = ("gestopt", "stopped", "quit", "gave up", "given up")
 
 
+# A pet that has died is no longer asked about either ("sinds mijn hond dood is ben ik alleen":
+# company, not dog walking).
+_GONE = re.compile(r"\b(hond|hondje|kat|katje|poes|poesje|dog|cat)\s+(?:\w+\s+){0,3}?"
+                   r"(?:dood|overleden|gestorven|ingeslapen|died|passed away|put down)\b")
+_GONE_GATE = ("dood", "overleden", "gestorven", "ingeslapen", "died", "passed away", "put down")
+
+
 def _stopped_words(norm: str) -> frozenset[str]:
-    """Words that appear only as what the writer has stopped doing."""
-    if not any(g in norm for g in _STOPPED_GATE):
+    """Words that appear only as what the writer has stopped doing (or a pet that died)."""
+    stopped, gone = any(g in norm for g in _STOPPED_GATE), any(g in norm for g in _GONE_GATE)
+    if not (stopped or gone):
         return frozenset()
-    done = [m.group(1) for m in _STOPPED.finditer(norm)]
+    done = [m.group(1) for m in _STOPPED.finditer(norm)] if stopped else []
+    done += [m.group(1) for m in _GONE.finditer(norm)] if gone else []
     all_words = norm.split()
     return frozenset(w for w in done if all_words.count(w) == done.count(w))
 

@@ -208,3 +208,9 @@ def test_respite_in_the_words_carers_use():
     assert "mantelzorg_rust" in named("Ze heeft nooit een moment voor zichzelf. Is er iemand die haar kan ontlasten?")
     assert "mantelzorg_rust" in named("Ik ben uitgeput. Ik heb zelf ook rust nodig.")
     assert "mantelzorg_rust" in named("Een vrijwilliger neemt een middag de zorg van u over.")
+
+
+def test_a_pet_that_died_is_not_asked_and_coffee_is_no_drink_problem():
+    assert "hond" not in named("Sinds mijn hond vorige maand is overleden ben ik zo alleen. Wie komt eens koffie drinken?")
+    assert "alcohol_drugs" not in named("Wie komt eens koffie drinken?")
+    assert "alcohol_drugs" in named("mijn man drinkt elke avond te veel") and "hond" in named("mijn hond moet uit")
