@@ -99,8 +99,11 @@ def judge_safety(text: str, classifier: CategoryClassifier, professional_only: l
         return SafetyAssessment("danger", found.topics or frozenset({"home"}))
     if found.level != "none":
         return found
+    # The writer rules the danger out ("hij is niet agressief") and no rule says otherwise: the
+    # unsafe score's guess does not overrule them (a likely professional-only category still does).
+    unsafe = not found.denied and classifier.looks_unsafe(text)
     probs = dict(classifier.predict(text))
-    if classifier.looks_unsafe(text) or any(probs.get(c["slug"], 0.0) >= SAFETY_PROBABILITY
+    if unsafe or any(probs.get(c["slug"], 0.0) >= SAFETY_PROBABILITY
                                             for c in CATEGORIES if c.get("professional_only")):
         return SafetyAssessment("possible", frozenset())
     return found

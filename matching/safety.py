@@ -309,6 +309,7 @@ class SafetyAssessment:
 
     level: str = "none"
     topics: frozenset[str] = frozenset()
+    denied: bool = False  # the writer says the danger is not there ("hij is niet agressief")
 
     @property
     def numbers(self) -> list[dict]:
@@ -377,6 +378,7 @@ def assess(text: str) -> SafetyAssessment:
     """Recall first: explicit signals are ``danger``, implicit ones ``possible``."""
     norm, words = read(text)
     norm, official = _OFFICIAL_THREAT.subn(" ", norm)
+    denied = 0
     if any(w in norm for w in _DENIED_GATE):
         norm, denied = _DENIED.subn(" ", norm)
         official += denied
@@ -391,7 +393,7 @@ def assess(text: str) -> SafetyAssessment:
     topics = _hits(_POSSIBLE_RULES, norm)
     if _concealed(norm):
         topics.add("home")
-    return SafetyAssessment("possible", frozenset(topics)) if topics else SafetyAssessment()
+    return SafetyAssessment("possible", frozenset(topics)) if topics else SafetyAssessment(denied=bool(denied))
 
 
 def is_dangerous(text: str) -> bool:

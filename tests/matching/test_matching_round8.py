@@ -214,3 +214,11 @@ def test_a_pet_that_died_is_not_asked_and_coffee_is_no_drink_problem():
     assert "hond" not in named("Sinds mijn hond vorige maand is overleden ben ik zo alleen. Wie komt eens koffie drinken?")
     assert "alcohol_drugs" not in named("Wie komt eens koffie drinken?")
     assert "alcohol_drugs" in named("mijn man drinkt elke avond te veel") and "hond" in named("mijn hond moet uit")
+
+
+def test_a_denied_danger_is_not_overruled_by_the_unsafe_score_alone(clf):
+    from matching.engine import judge_safety
+    text = "My husband drinks a lot but he is never violent, I just worry about his health"
+    assert judge_safety(text, clf).level == "none"
+    # a signal the rules read still counts, denial or not
+    assert judge_safety("Hij is niet echt agressief, maar ik mag niet de deur uit van hem", clf).level == "possible"
