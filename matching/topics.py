@@ -16,7 +16,9 @@ from .text import literal_gate, may_match, read
 
 TOPICS: dict[str, str] = {
     # not "brengen" or "ophalen": meals, parcels and medicines are brought too
-    "rit": r"rij\w*|rit\w*|lift|ride|drive|driving|auto|car|pick me up|taxi|vervoer\w*|transport|kofferbak",
+    "rit": r"rij\w*|rit\w*|lift|ride|drive|driving|auto|car|pick me up|taxi|vervoer\w*|transport|kofferbak|"
+           r"haalt me op|haalt mij op|me ophalen|mij ophalen|me op komen halen|mij op komen halen|collect me|"
+           r"ophalen uit het ziekenhuis|ophalen bij het ziekenhuis",
     # going to care: a doctor named only in passing ("de dokter geeft pillen", "mijn huisarts zegt")
     # is no appointment, so the doctor words count only with going to or being at one
     "zorgafspraak": r"ziekenhuis\w*|hospital|mst|zgt|specialist|afspraak|appointment|"
@@ -125,7 +127,9 @@ TOPICS: dict[str, str] = {
                        r"sit with him|sit with her|look after him|look after her|a few hours off|some time off|"
                        r"ontlast\w*|adempauze|moment voor mezelf|moment voor zichzelf|moment voor haarzelf|"
                        r"tijd voor zichzelf|tijd voor haarzelf|zelf ook rust nodig|even rust|op adem komen|"
-                       r"de zorg van u over|zorg van u overnemen|some respite",
+                       r"de zorg van u over|zorg van u overnemen|some respite|keep her company|keep him company|"
+                       r"stay with her|stay with him|kan niet alleen zijn|kan niet alleen blijven|niet alleen laten|"
+                       r"kan niet alleen thuis|can t be left alone|cannot be left alone|paar uurtjes|twee uurtjes|2 uurtjes",
     # raising a child: behaviour, limits, quarrels at home (not the school, not a baby's care)
     "opvoeden": r"opvoed\w*|parenting|driftbui\w*|tantrum\w*|woedeaanval\w*|ruzie\w*|grenzen|brutaal|koppig|"
                 r"behaviou?r\w*|discipline|luistert niet|niet luisteren|neutraal mee",

@@ -222,3 +222,10 @@ def test_a_denied_danger_is_not_overruled_by_the_unsafe_score_alone(clf):
     assert judge_safety(text, clf).level == "none"
     # a signal the rules read still counts, denial or not
     assert judge_safety("Hij is niet echt agressief, maar ik mag niet de deur uit van hem", clf).level == "possible"
+
+
+def test_being_picked_up_is_a_ride_and_keeping_someone_company_is_respite():
+    assert "rit" in named("mag na de narcose niet alleen naar huis, wie haalt me op uit het ziekenhuis")
+    assert "rit" not in named("Ik haal uw pakketje op en breng het thuis")
+    assert "mantelzorg_rust" in named("anyone who could keep her company on tuesday mornings so I can go out?")
+    assert "mantelzorg_rust" in named("mijn man kan niet alleen zijn, wie komt er 2 uurtjes?")
