@@ -229,6 +229,12 @@ class Matcher:
             pos, dist, cat, fit = self._asked_further(latlon, chosen, kinds, asked, und, request, (pos, dist, cat, fit))
         near = np.where(self.index.cols["home"][pos], 0.0, dist)  # a service that comes to you is at the door
         parts = self._parts(request, und, pos, near, cat, fit, now, asked)
+        # A title naming what the writer stopped or refuses ("wil geen schuldhulp") sets no bar for
+        # the others: half its fit, measured again against the best of its need (like an age doubt).
+        refused = topics.stopped_of(request.text)
+        gone = (self.index.cols["title_subjects"][pos] & refused) != 0 if refused else None
+        if gone is not None and gone.any():
+            parts["fit"] = scoring.relative(np.where(gone, parts["fit"] * AGE_DOUBT, parts["fit"]), cat, none=1.0)
         # A group asked for explicitly ("alleen voor vrouwen"): its own listings are what is asked.
         c = self.index.cols
         group_asked = audience.asks_group(request.text) if c["groups"][pos].any() else 0
@@ -237,7 +243,7 @@ class Matcher:
             parts["fit"] = np.where(for_group, 1.0, parts["fit"])
         score = scoring.total(parts, self.weights)
         if und.safety.level != "danger":  # danger lists go by the danger's own topic instead
-            on = self._on_subject(pos, cat, asked, for_group)
+            on = self._on_subject(pos, cat, asked, for_group, refused)
             pos, dist, near, cat, score = (a[on] for a in (pos, dist, near, cat, score))
             parts = {k: v[on] for k, v in parts.items()}
             if not on.all():  # the bar is the best listing on the subject, not one left out for another subject
@@ -317,7 +323,7 @@ class Matcher:
         ok = self._allowed(*more[:3], und, request, far=True) & (more[1] <= ASKED_FURTHER * self._radius[more[2]])
         return tuple(np.concatenate([a, b[ok]]) for a, b in zip(found, more))
 
-    def _on_subject(self, pos, cat, asked: int, for_group=None) -> np.ndarray:
+    def _on_subject(self, pos, cat, asked: int, for_group=None, refused: int = 0) -> np.ndarray:
         """Leave out listings of the right category about something else (topics.py): per need,
         when some listing's title names what the request names (or it is about it and its title
         names nothing else), only those stay; otherwise listings whose title names only other
@@ -343,6 +349,8 @@ class Matcher:
             level = level + 0.5 * ((about & means) != 0)
         if for_group is not None:  # made for the group the text asks for: about what is asked
             level = np.where(for_group, 3, level)
+        if refused:  # a title naming what the writer stopped or refuses sets no bar ("wil geen schuldhulp")
+            level = np.where((title & refused) != 0, 0, level)
         keep = np.ones(len(pos), bool)
         for need in np.unique(cat):
             mine = cat == need

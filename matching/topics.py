@@ -218,8 +218,12 @@ def widen(asked: int) -> int:
 
 # What someone has stopped doing is no longer asked ("ik ben gestopt met roken, graag geen rokende
 # vrijwilliger": no stop-smoking coach). "Stoppen met" (wanting to stop) is asked, so only the past.
-_STOPPED = re.compile(r"\b(?:gestopt met(?: het)?|stopped|quit|gave up|given up)\s+(\w+)")
-_STOPPED_GATE = ("gestopt", "stopped", "quit", "gave up", "given up")
+# So is what the writer refuses ("ik wil geen schuldhulp", "I don't want a psychiatrist"): a listing
+# whose title names it is a stand-in (engine.rank), though the need itself may still be asked.
+_STOPPED = re.compile(r"\b(?:gestopt met(?: het)?|stopped|quit|gave up|given up|"
+                      r"(?:wil|wilt|willen|hoef|hoeft) (?:echt |absoluut |zeker )?(?:geen|niet naar (?:de |het |een )?)|"
+                      r"(?:don t|dont|do not) want (?:a |an |any |to go to (?:a |an |the )?)?)\s*(\w+)")
+_STOPPED_GATE = ("gestopt", "stopped", "quit", "gave up", "given up", "wil", "hoef", "want")
 
 
 # A pet that has died is no longer asked about either ("sinds mijn hond dood is ben ik alleen":

@@ -229,3 +229,16 @@ def test_being_picked_up_is_a_ride_and_keeping_someone_company_is_respite():
     assert "rit" not in named("Ik haal uw pakketje op en breng het thuis")
     assert "mantelzorg_rust" in named("anyone who could keep her company on tuesday mornings so I can go out?")
     assert "mantelzorg_rust" in named("mijn man kan niet alleen zijn, wie komt er 2 uurtjes?")
+
+
+def test_what_the_writer_refuses_is_a_stand_in(clf):
+    money = dict(categories=("geldzaken",))
+    supply = [item("voorziening", 1, title="Schuldhulp: eerste gesprek", text="Heeft u schulden? Een eerste gesprek.",
+                   tier="eerste", professional=True, metres=300, **money),
+              item("offer", 2, title="Samen een kasboek bijhouden", text="Ik help u zelf met geld omgaan: zien wat er binnenkomt en wat eruit gaat.",
+                   radius_m=3_000, metres=900, **money)]
+    m = Matcher(supply, clf, now=NOW)
+    refused = ids(m.suggest(ask("Ik heb schulden, maar ik wil geen schuldhulp. Ik wil zelf leren met geld omgaan.",
+                                categories=("geldzaken",))))
+    assert refused == [("offer", 2)]
+    assert ("voorziening", 1) in ids(m.suggest(ask("Ik heb schulden en zoek schuldhulp", categories=("geldzaken",))))
