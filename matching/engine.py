@@ -130,7 +130,7 @@ class Matcher:
         self._places_bit = 1 << self.index.cat_bit["ontmoeting"] if "ontmoeting" in self.index.cat_bit else 0
         self._ladder = self._load = np.zeros(0)
         self._open = self._teaches = self._runs_group = self._daytime = self._weekdays = self._crowded = np.zeros(0, bool)
-        self._speakers = np.zeros(0, object)  # per position: the languages a listing is made for
+        self._speakers = np.zeros(0, np.int64)  # per position: the languages a listing is made for (LanguageBits)
         self._reach_max = 0.0  # the farthest any item reaches on its own (a volunteer's radius, at home)
         self._item_parts()
 
@@ -271,9 +271,9 @@ class Matcher:
         if daytime.any() and audience.not_in_daytime(request.text):
             doubt = doubt | daytime
         spoken = self._speakers[pos]
-        if any(spoken):  # made for the speakers of a language the request shows no sign of
-            theirs = audience.languages_named(request.text) | set(request.languages)
-            doubt = doubt | np.fromiter((bool(g) and not (g & theirs) for g in spoken), bool, len(pos))
+        if spoken.any():  # made for the speakers of a language the request shows no sign of
+            theirs = self.index.languages.mask((*audience.languages_named(request.text), *request.languages))
+            doubt = doubt | ((spoken != 0) & ((spoken & theirs) == 0))
         weekdays = self._weekdays[pos]
         if weekdays.any() and audience.weekend_only(request.text):
             doubt = doubt | weekdays
@@ -285,7 +285,7 @@ class Matcher:
         # A listing whose title names what the text says is over ("gestopt met roken": a stop-smoking
         # buddy), or a pet when the text names no animal (a pet buddy for a person's own illness): a stand-in.
         title = c["title_subjects"][pos]
-        off = topics.stopped_of(request.text)
+        off = refused
         if not topics.widen(asked) & topics.TOPIC_BIT["huisdier"]:
             off |= topics.TOPIC_BIT["huisdier"]
         doubt = doubt | ((title & off) != 0)
@@ -491,7 +491,7 @@ class Matcher:
         if start > self.index.n:  # the store was rebuilt
             start, self._ladder, self._load, self._open = 0, np.zeros(0), np.zeros(0), np.zeros(0, bool)
             self._teaches = self._runs_group = self._daytime = self._weekdays = self._crowded = np.zeros(0, bool)
-            self._speakers = np.zeros(0, object)
+            self._speakers = np.zeros(0, np.int64)
             self._reach_max = 0.0
         new = slice(start, self.index.n)
         kind, cap, load = c["kind"][new], c["capacity"][new], c["load"][new]
@@ -518,8 +518,9 @@ class Matcher:
         weekdays = np.fromiter((it is not None and bool(it.slots) and all(sl.weekday < 5 for sl in it.slots)
                                 for it in items), bool, len(items))
         self._weekdays = np.concatenate([self._weekdays, weekdays])
-        speakers = [audience.made_for_speakers(it.title) if it is not None else frozenset() for it in items]
-        self._speakers = np.concatenate([self._speakers, np.array(speakers + [None], dtype=object)[:-1]])
+        speakers = np.fromiter((self.index.languages.mask(tuple(audience.made_for_speakers(it.title))) if it is not None
+                                else 0 for it in items), np.int64, len(items))
+        self._speakers = np.concatenate([self._speakers, speakers])
         busy = np.fromiter((it is not None and _crowded(f"{it.title}. {it.text}") for it in items), bool, len(items))
         self._crowded = np.concatenate([self._crowded, busy])
 
