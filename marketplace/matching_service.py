@@ -23,7 +23,6 @@ from pathlib import Path
 from babel.dates import get_day_names
 from babel.numbers import format_decimal
 from flask import current_app
-from flask_babel import get_locale
 from sqlalchemy import event, func
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session as OrmSession
@@ -36,6 +35,7 @@ from matching.engine import Matcher, judge_safety
 from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
 
 from . import db
+from .formatting import current_locale
 from .config import is_production
 from .geocoding import gazetteer
 from .models import (Activity, ActivityCategory, ActivityOccurrence, ActivitySignup, Area, AvailabilitySlot,
@@ -608,7 +608,7 @@ def _words() -> _Words:
     locale; a new catalogue object, as after force_locale to another language, gets new words)."""
     from .i18n import _translations
     translations = _translations()  # first: it settles the locale when it was not chosen yet
-    locale = str(get_locale() or "nl")
+    locale = str(current_locale())
     known = _WORDS.get(locale)
     if known is None or known[0] is not translations:
         known = _WORDS[locale] = (translations, _Words(locale, translations))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
-from flask_babel import get_locale
 from flask_login import current_user
 
 from .. import matching_service, result_cache
+from ..formatting import current_locale
 from ..db import get_session
 from ..extensions import csrf, limiter
 from ..geocoding import OfflineGeocoder, normalise_postcode
@@ -96,7 +96,7 @@ def suggest():
         if current_user.is_authenticated:
             body = answer()
         else:
-            asked = {"text": text, "where": list(where), "limit": limit, "locale": str(get_locale() or "nl"),
+            asked = {"text": text, "where": list(where), "limit": limit, "locale": str(current_locale()),
                      "minute": minute.isoformat(), "model": matching_service.model_version()}
             body = result_cache.cached(session, "suggest", asked, answer, kinds=matching_service.ANSWER_KINDS,
                                        backend=result_cache.own_memory("suggest_answers", "SUGGEST_CACHE_ENTRIES", 1024))
