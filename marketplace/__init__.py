@@ -356,11 +356,8 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("category_slug_name")
     def category_slug_name(slug: str) -> str:
         """A slug's name in the page's language, from the library's list of categories."""
-        from matching.categories import CATEGORIES
-        found = next((c for c in CATEGORIES if c["slug"] == slug), None)
-        if found is None:
-            return slug
-        return found["name_en"] if str(get_locale() or "nl") == "en" else found["name_nl"]
+        from .categories import slug_name
+        return slug_name(slug, str(get_locale() or "nl"))
 
     def language_url(code: str) -> str:
         """This page in another language: its path and query with lang=code (a plain link, so a page

@@ -9,6 +9,17 @@ from matching.categories import CATEGORIES
 from .models import Category
 
 
+_BY_SLUG = {c["slug"]: c for c in CATEGORIES}
+
+
+def slug_name(slug: str, locale: str) -> str:
+    """A category slug's name in a language, from the matching library's list (the slug if unknown)."""
+    found = _BY_SLUG.get(slug)
+    if found is None:
+        return slug
+    return found["name_en"] if locale == "en" else found["name_nl"]
+
+
 def sync_categories(session: Session) -> int:
     """Insert or update the 19 stable categories; returns how many rows changed."""
     existing = {c.slug: c for c in session.exec(select(Category)).all()}

@@ -35,6 +35,7 @@ from matching.engine import Matcher, judge_safety
 from matching.types import HelpRequestIn, Slot, SuggestResult, SupplyItem
 
 from . import db
+from .categories import slug_name
 from .formatting import current_locale
 from .config import is_production
 from .geocoding import gazetteer
@@ -584,10 +585,7 @@ class _Words:
             "%(km)s km", km=format_decimal(tenth, format="#,##0.#", locale=self.locale)))
 
     def category_name(self, slug: str) -> str:
-        found = _CATEGORY_BY_SLUG.get(slug)
-        if found is None:
-            return slug
-        return found["name_en"] if self.locale == "en" else found["name_nl"]
+        return slug_name(slug, self.locale)
 
     def language_names(self, codes) -> str:
         from babel.lists import format_list
@@ -599,7 +597,6 @@ class _Words:
         return self._days[weekday]
 
 
-_CATEGORY_BY_SLUG = {c["slug"]: c for c in CATEGORIES}
 _WORDS: dict[str, tuple[object, _Words]] = {}  # locale -> (its catalogue, its words)
 
 
