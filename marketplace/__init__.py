@@ -62,6 +62,9 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=str(REPO_ROOT / "marketplace" / "translations"))
     install_template_gettext(app)
     csrf.init_app(app)
+    from .ratelimit import storage_uri
+    # memory:// is served by ratelimit.WorkerMemoryStorage (limits' own, without a timer thread per hit).
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config.get("RATELIMIT_STORAGE_URI"))
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -9,6 +9,8 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from .ratelimit import counted_by_api_limit
+
 babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -39,6 +41,8 @@ def per_user() -> str:
 # shared connection) does not lock everyone out, and one account is not attacked from many IPs.
 # headers_enabled here, not from config: the singleton reads that setting only once.
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+# The public API's limit is counted by ratelimit.api_limit (one pass, one store call): the limiter skips those views.
+limiter.request_filter(counted_by_api_limit)
 
 # Limits of the account routes (per IP generous, per account tight).
 LOGIN_PER_IP = "60 per minute; 300 per hour"

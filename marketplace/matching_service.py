@@ -285,7 +285,17 @@ def _forget_uncommitted_supply(session, transaction) -> None:
 
 
 def latest_change(session: Session) -> int:
-    return session.exec(select(func.coalesce(func.max(SupplyChange.id), 0))).one()
+    """The newest supply_change entry's id (0: none). Asked by every suggestion the cache does not
+    answer, so the statement's text is made once and handed to the driver (as
+    result_cache.supply_version): building the select, its cache key and the ORM execution cost more
+    than the index lookup. Pending changes are flushed first, as an ORM query's autoflush would."""
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    return int(session.connection().exec_driver_sql(_LATEST_SQL).scalar() or 0)
+
+
+# The model's own table name, never input.
+_LATEST_SQL = f"SELECT max(id) FROM {SupplyChange.__tablename__}"  # nosec B608
 
 
 def _supply_entries(session: Session, last: int, upto: int) -> int:

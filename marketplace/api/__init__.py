@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 
-from .. import matching_service, result_cache
-from ..formatting import current_locale
+from .. import matching_service, suggest_answers
 from ..db import get_session
-from ..extensions import csrf, limiter
+from ..extensions import csrf
+from ..ratelimit import api_limit
 from ..geocoding import OfflineGeocoder, normalise_postcode
 from ..models import utcnow
 from ..params import bounded_int, finite_float
@@ -70,7 +70,7 @@ def _text(args) -> str:
 
 
 @bp.get("/suggest")
-@limiter.limit(lambda: current_app.config.get("API_RATE_LIMIT", "60 per minute"))
+@api_limit("API_RATE_LIMIT", "60 per minute")
 def suggest():
     try:
         text, where = _text(request.args), _where(request.args)
@@ -87,19 +87,10 @@ def suggest():
         lat, lon = _point(where)
         return current_app.json.response(_answer(session, text, lat, lon, limit, minute)).get_data(as_text=True)
 
-    # The answer is public (public listings, no viewer in it), the same for every caller who asks the
-    # same in the same language and minute at the same supply version (the gazetteer's included: a
-    # postcode's point): from the answer cache (result_cache, keyed on all of that and the model),
-    # computed otherwise. A signed-in caller is answered without it all the same: nothing personal
-    # can enter or leave the cache.
+    # Public answers, cached for anonymous callers only (suggest_answers says what the key holds).
     try:
-        if current_user.is_authenticated:
-            body = answer()
-        else:
-            asked = {"text": text, "where": list(where), "limit": limit, "locale": str(current_locale()),
-                     "minute": minute.isoformat(), "model": matching_service.model_version()}
-            body = result_cache.cached(session, "suggest", asked, answer, kinds=matching_service.ANSWER_KINDS,
-                                       backend=result_cache.own_memory("suggest_answers", "SUGGEST_CACHE_ENTRIES", 1024))
+        body = suggest_answers.answer(session, text, where, limit, minute, answer,
+                                      signed_in=current_user.is_authenticated)
     except BadParameter as error:  # an unknown postcode (never cached)
         return jsonify({"error": str(error)}), 400
     return current_app.response_class(body, mimetype=current_app.json.mimetype)
