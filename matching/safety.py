@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import literal_gate, may_match, read
+from .text import GateSet, literal_gate, may_match, read
 
 ALARM = {"name": "Alarmnummer bij direct gevaar", "phone": "112"}
 VEILIG_THUIS = {"name": "Veilig Thuis (huiselijk geweld, kindermishandeling)", "phone": "0800-2000"}
@@ -282,9 +282,11 @@ _AWAY_GATE, _SECRET_GATE, _GATE_GATE, _UNEXPLAINED_GATE, _SURPRISE_GATE = (
 
 
 def _concealed(norm: str) -> bool:
+    away, gate = _found(_AWAY, _AWAY_GATE, norm), _found(_GATE, _GATE_GATE, norm)
+    if not (away or gate):  # the secret alone is one cue of the two needed (the costliest rule: not read)
+        return False
     if _found(_SURPRISE, _SURPRISE_GATE, norm):  # a surprise party is kept secret too
         return False
-    away, gate = _found(_AWAY, _AWAY_GATE, norm), _found(_GATE, _GATE_GATE, norm)
     secret = _found(_SECRET, _SECRET_GATE, norm)
     if not secret and (away or gate):
         unexplained = _found(_UNEXPLAINED, _UNEXPLAINED_GATE, norm)
@@ -296,6 +298,9 @@ def _concealed(norm: str) -> bool:
 # Each rule with its literal gate (text.literal_gate): a rule runs only on texts holding one of its words.
 _DANGER_RULES = [(topic, re.compile(p), literal_gate(p)) for topic, p in _PATTERNS]
 _POSSIBLE_RULES = [(topic, re.compile(p), literal_gate(p)) for topic, p in _POSSIBLE]
+# All gates of a rule list at once (text.GateSet): which rules a text may match, in a few lookups.
+_DANGER_GATES = GateSet([gate for _t, _r, gate in _DANGER_RULES])
+_POSSIBLE_GATES = GateSet([gate for _t, _r, gate in _POSSIBLE_RULES])
 
 # Distinctive words checked with one typo allowed (two for long words).
 _FUZZY_WORDS = ("mishandeld", "mishandelt", "mishandeling", "kindermishandeling", "bedreigd",
@@ -328,8 +333,9 @@ class SafetyAssessment:
         return [dict(n) for n in first + [n for n in EMERGENCY_NUMBERS if n not in first]]
 
 
-def _hits(rules, norm: str) -> set[str]:
-    return {topic for topic, rule, gate in rules if may_match(gate, norm) and rule.search(norm)}
+def _hits(rules, gates: GateSet, norm: str) -> set[str]:
+    """The topics of the rules that match (only those whose gate the text opens are run)."""
+    return {rules[i][0] for i in gates.open(norm) if rules[i][1].search(norm)}
 
 
 def _found(rule: re.Pattern, gate: tuple[str, ...], norm: str):
@@ -370,6 +376,7 @@ _DENIED = re.compile(
     r"(verwaarloosd\w*|neglected)\b"
     r"|\b(verwaarloosde|neglected)\s+(tuin|volkstuin|moestuin|huis|woning|pand|schuur|flat|garden|allotment|yard|house)\b")
 
+_OFFICIAL_GATE = literal_gate(_OFFICIAL_THREAT.pattern)
 _DENIED_GATE = ("agressie", "gewelddadig", "violent", "aggressive", "suicid", "zelfmoord", "zelfdoding",
                 "verwaarloos", "neglected")
 
@@ -377,20 +384,20 @@ _DENIED_GATE = ("agressie", "gewelddadig", "violent", "aggressive", "suicid", "z
 def assess(text: str) -> SafetyAssessment:
     """Recall first: explicit signals are ``danger``, implicit ones ``possible``."""
     norm, words = read(text)
-    norm, official = _OFFICIAL_THREAT.subn(" ", norm)
+    norm, official = _OFFICIAL_THREAT.subn(" ", norm) if may_match(_OFFICIAL_GATE, norm) else (norm, 0)
     denied = 0
     if any(w in norm for w in _DENIED_GATE):
         norm, denied = _DENIED.subn(" ", norm)
         official += denied
     if official:
         words = frozenset(norm.split())
-    topics = _hits(_DANGER_RULES, norm)
+    topics = _hits(_DANGER_RULES, _DANGER_GATES, norm)
     fuzzy = {t for t in words if len(t) >= 7 and _fuzzy_hit(t)}
     if fuzzy:
         topics.add("suicide" if any(w.startswith(("zelf", "suic")) for w in fuzzy) else "home")
     if topics:
         return SafetyAssessment("danger", frozenset(topics))
-    topics = _hits(_POSSIBLE_RULES, norm)
+    topics = _hits(_POSSIBLE_RULES, _POSSIBLE_GATES, norm)
     if _concealed(norm):
         topics.add("home")
     return SafetyAssessment("possible", frozenset(topics)) if topics else SafetyAssessment(denied=bool(denied))

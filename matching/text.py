@@ -37,6 +37,44 @@ def may_match(gate: tuple[str, ...], norm: str) -> bool:
     return not gate or any(s in norm for s in gate)
 
 
+@lru_cache(maxsize=64)
+def _trigrams(norm: str) -> frozenset[str]:
+    """Every three characters in a row of a text (for GateSet: one set per text, shared by all)."""
+    return frozenset([norm[i:i + 3] for i in range(len(norm) - 2)])
+
+
+class GateSet:
+    """Many rules' literal gates checked at once: ``open(norm)`` gives, in order, the positions
+    of the gates a text may match, exactly those for which ``may_match`` is true. A string of
+    three characters or more can only be in the text where its first three are, so the strings
+    are indexed by those and only the few whose start the text holds are looked for."""
+
+    __slots__ = ("_always", "_short", "_by_start", "_starts")
+
+    def __init__(self, gates):
+        self._always: tuple[int, ...] = tuple(i for i, gate in enumerate(gates) if not gate)
+        short: dict[str, list[int]] = {}
+        by_start: dict[str, dict[str, list[int]]] = {}
+        for i, gate in enumerate(gates):
+            for s in gate:
+                home = short if len(s) < 3 else by_start.setdefault(s[:3], {})
+                home.setdefault(s, []).append(i)
+        self._short = tuple(short.items())
+        self._by_start = {t: tuple(strings.items()) for t, strings in by_start.items()}
+        self._starts = frozenset(self._by_start)
+
+    def open(self, norm: str) -> list[int]:
+        found = set(self._always)
+        for s, ids in self._short:
+            if s in norm:
+                found.update(ids)
+        for t in self._starts & _trigrams(norm):
+            for s, ids in self._by_start[t]:
+                if s in norm:
+                    found.update(ids)
+        return sorted(found)
+
+
 class Gated:
     """A regular expression over a normalised text that runs only where its literal gate lets it
     (``literal_gate``): the one shape of the audience rules ("says the text ...?")."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .text import literal_gate, may_match, read
+from .text import GateSet, literal_gate, read
 
 TOPICS: dict[str, str] = {
     # not "brengen" or "ophalen": meals, parcels and medicines are brought too
@@ -172,6 +172,9 @@ _PARTS = {name: _split(rule) for name, rule in TOPICS.items()}
 _WORD = {name: re.compile(rf"(?:{w})") for name, (w, _p, _t) in _PARTS.items() if w}
 _PHRASES = [(TOPIC_BIT[name], re.compile(rf"\b(?:{p})\b"), literal_gate(rf"\b(?:{p})\b"))
             for name, (_w, p, _t) in _PARTS.items() if p]
+_PHRASE_GATES = GateSet([gate for _b, _r, gate in _PHRASES])
+# Any topic's one-word alternatives at all: most words are none, and then one match tells so.
+_ANY_WORD = re.compile("|".join(rule.pattern for rule in _WORD.values()))
 # The stems by the way they count inside a longer word: at its end ("straatvoetbal"), or, for a
 # stem written with \w*, anywhere after its first letter ("boodschappenlijstje"). Looked up per
 # piece of the word, so a new word costs a few dozen dictionary lookups, not one test per stem.
@@ -188,7 +191,8 @@ _SHORTEST = min(len(stem) for stem in (*_SUFFIX, *_INFIX))
 @lru_cache(maxsize=65536)
 def _word_topics(word: str) -> int:
     """The topics one word names (words recur across requests, so this is cached)."""
-    mask = sum(TOPIC_BIT[name] for name, rule in _WORD.items() if rule.fullmatch(word))
+    mask = sum(TOPIC_BIT[name] for name, rule in _WORD.items() if rule.fullmatch(word)) \
+        if _ANY_WORD.fullmatch(word) else 0
     n = len(word)
     for size in range(_SHORTEST, n):  # a stem at the end of a longer word
         mask |= _SUFFIX.get(word[n - size:], 0)
@@ -260,8 +264,9 @@ def topics_of(text: str) -> int:
     for word in words:
         if word not in done:
             mask |= _word_topics(word)
-    for bit, rule, gate in _PHRASES:
-        if not mask & bit and may_match(gate, norm) and rule.search(norm):
+    for i in _PHRASE_GATES.open(norm):
+        bit, rule, _gate = _PHRASES[i]
+        if not mask & bit and rule.search(norm):
             mask |= bit
     return mask
 

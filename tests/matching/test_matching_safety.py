@@ -216,3 +216,22 @@ def test_an_institution_threatening_eviction_or_cutting_off_is_a_debt_question_n
 ])
 def test_a_person_who_threatens_stays_danger_next_to_an_institution(text):
     assert safety.level(text) == "danger"
+
+
+def test_gates_read_at_once_open_exactly_the_rules_that_may_match_one_by_one():
+    from matching import audience, safety, topics
+    from matching.classifier import load_corpus
+    from matching.text import GateSet, may_match, normalise
+
+    texts = [normalise(r["text"]) for r in load_corpus(("train", "dev"))] + [normalise(t) for t in DANGEROUS + CONCEALED]
+    texts += ["", "ov", "a b", "mst zgt", "ik ben 85"]
+    sets = [([g for _t, _r, g in safety._DANGER_RULES], safety._DANGER_GATES),
+            ([g for _t, _r, g in safety._POSSIBLE_RULES], safety._POSSIBLE_GATES),
+            ([g for _b, _r, g in topics._PHRASES], topics._PHRASE_GATES),
+            ([("ab", "xyz"), (), ("b",), ("xy",)], GateSet([("ab", "xyz"), (), ("b",), ("xy",)]))]
+    for gates, gate_set in sets:
+        for norm in texts:
+            assert gate_set.open(norm) == [i for i, g in enumerate(gates) if may_match(g, norm)], norm
+    rule = audience._NUMBER_RULE
+    for norm in texts + ["mijn vader van een en tachtig en twee", "eighty two two", "tachtig en een", "een en"]:
+        assert audience.with_digits(norm) == rule.sub(lambda m: str(audience._NUMBER_WORDS[m.group(1)]), norm)
