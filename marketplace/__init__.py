@@ -276,7 +276,7 @@ def register_schema_check(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from flask_babel import get_locale
+    from .formatting import current_locale
 
     from . import data_language
     data_language.register(app)  # |nl and field_lang: Dutch data says it is Dutch
@@ -309,7 +309,7 @@ def register_template_helpers(app: Flask) -> None:
     @app.template_filter("category_name")
     def category_name(category) -> str:
         """Category name in the page's language (names live in the table, not the catalogue)."""
-        return category.name_en if str(get_locale() or "nl") == "en" else category.name_nl
+        return category.name_en if str(current_locale()) == "en" else category.name_nl
 
     @app.template_filter("local_datetime")
     def local_datetime_filter(value, seconds: bool = False) -> str:
@@ -318,7 +318,7 @@ def register_template_helpers(app: Flask) -> None:
 
         from .timeutil import LOCAL_TZ
         pattern = "d MMM y HH:mm:ss" if seconds else "d MMM y HH:mm"
-        return format_datetime(value, pattern, tzinfo=LOCAL_TZ, locale=str(get_locale() or "nl")) if value else ""
+        return format_datetime(value, pattern, tzinfo=LOCAL_TZ, locale=str(current_locale())) if value else ""
 
     @app.template_filter("date_in_words")
     def date_in_words_filter(value) -> str:
@@ -360,7 +360,7 @@ def register_template_helpers(app: Flask) -> None:
     def category_slug_name(slug: str) -> str:
         """A slug's name in the page's language, from the library's list of categories."""
         from .categories import slug_name
-        return slug_name(slug, str(get_locale() or "nl"))
+        return slug_name(slug, str(current_locale()))
 
     def language_url(code: str) -> str:
         """This page in another language: its path and query with lang=code (a plain link, so a page
@@ -371,7 +371,7 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        return {"current_locale": str(get_locale() or "nl"), "main_nav": main_nav, "language_url": language_url,
+        return {"current_locale": str(current_locale()), "main_nav": main_nav, "language_url": language_url,
                 "has_endpoint": lambda endpoint: endpoint in app.view_functions, "unread_count": unread_count}
 
     def unread_count() -> int:
