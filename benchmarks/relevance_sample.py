@@ -89,7 +89,7 @@ def main() -> int:
             points[pc] = (r[0], float(r[1]), float(r[2]))
         for i, row in enumerate(sample):
             pc, lat, lon = points[POSTCODES[i % len(POSTCODES)]]
-            res = ms.suggest_for_text(session, row["text"], lat, lon, limit=LIMIT)
+            res = ms.suggest_for_text(session, row["text"], lat, lon, limit=LIMIT, complete=False)
             sugg = []
             for s in res.suggestions:
                 sugg.append({"kind": s.kind, "id": s.id, "title": s.title, "category": s.category,

@@ -502,18 +502,19 @@ def request_input(session: Session, request: HelpRequest) -> HelpRequestIn:
 
 
 def suggest_for_request(session: Session, request: HelpRequest, limit: int = 10,
-                        now: datetime | None = None) -> SuggestResult:
+                        now: datetime | None = None, complete: bool = True) -> SuggestResult:
+    """``complete=False``: the first answer a person sees (Matcher.suggest), the rest on request."""
     matcher, query = get_matcher(session), request_input(session, request)
     with _lock:  # an update from another thread must not change the index mid-query
-        return matcher.suggest(query, limit=limit, now=now or utcnow())
+        return matcher.suggest(query, limit=limit, now=now or utcnow(), complete=complete)
 
 
 def suggest_for_text(session: Session, text: str, lat: float, lon: float, limit: int = 10,
-                     now: datetime | None = None) -> SuggestResult:
+                     now: datetime | None = None, complete: bool = True) -> SuggestResult:
     matcher = get_matcher(session)
     query = HelpRequestIn(id=None, text=text, lat=lat, lon=lon, areas=areas_at(session, lat, lon))
     with _lock:
-        return matcher.suggest(query, limit=limit, now=now or utcnow())
+        return matcher.suggest(query, limit=limit, now=now or utcnow(), complete=complete)
 
 
 def offers_for_requests(session: Session, requests: list[HelpRequest], now: datetime | None = None,

@@ -41,6 +41,11 @@ def _text(raw) -> str | None:
     return str(raw).strip()
 
 
+def flag(raw) -> bool:
+    """A yes/no switch in a query string (``?alle=1``): only "1" is yes."""
+    return _text(raw) == "1"
+
+
 def int_id(raw) -> int | None:
     """A database id: ASCII digits, 1 .. 2**63-1; anything else is None."""
     if isinstance(raw, bool):

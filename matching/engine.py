@@ -65,6 +65,7 @@ class Ranked:
     cat: np.ndarray
     score: np.ndarray
     parts: dict[str, np.ndarray]
+    best: np.ndarray | None = None  # the best listing of its need (the pick's first round)
 
 
 @lru_cache(maxsize=65536)
@@ -193,19 +194,47 @@ class Matcher:
         return [(company if i == places else i, w) for i, w in chosen]
 
     # ---- ranking --------------------------------------------------------
-    def suggest(self, request: HelpRequestIn, limit: int = 10, now: datetime | None = None) -> SuggestResult:
+    def suggest(self, request: HelpRequestIn, limit: int = 10, now: datetime | None = None,
+                complete: bool = True) -> SuggestResult:
         """Ranked, explained suggestions. ``now`` (or the Matcher's own ``now``) fixes the clock,
-        so the same call always gives the same answer."""
+        so the same call always gives the same answer. ``complete=False`` gives the first answer
+        a resident sees: the best listing of each need, and another only with clear evidence
+        (``_first_answer``); ``held_back`` says how many more a complete answer has."""
         now = self._clock(now)
         und = self.understand(request)
         ranked = self.rank(request, und, limit, now=now)
+        held_back = 0
+        if not complete:
+            keep = self._first_answer(request, und, ranked)
+            held_back = int((~keep).sum())
+            ranked = Ranked(ranked.pos[keep], ranked.dist[keep], ranked.cat[keep], ranked.score[keep],
+                            {k: v[keep] for k, v in ranked.parts.items()}, ranked.best[keep])
         rows = {k: np.round(v, 4).tolist() for k, v in ranked.parts.items()}
         parts = [{k: rows[k][j] for k in rows} for j in range(len(ranked.pos))]
         suggestions = [self._suggestion(request, ranked, j, parts[j], now) for j in range(len(ranked.pos))]
         needs = [self.slugs[i] for i, _ in und.chosen]
         return SuggestResult(und.predicted, suggestions, und.danger, und.safety.numbers,
                              safety=und.safety.level, confident=und.confident, needs=needs,
-                             professional_first=und.professional_first)
+                             professional_first=und.professional_first, held_back=held_back)
+
+    def _first_answer(self, request: HelpRequestIn, und: Understanding, ranked: Ranked) -> np.ndarray:
+        """Which of a ranked list a first answer shows. A wijkcoach names the one listing that fits
+        each need best, not three of which one is the same category doing another task. In the
+        judged rounds (benchmarks/relevance_pairs.py) the best of a need fits about 70 % of the
+        time and a next one 55-65 %; of the ranking's signals only a title naming what the text
+        asks, on a listing about most of it, tells the good next ones apart (about 80 % fit), so
+        only those join. In safety doubt or danger the list is the professionals' (kept whole)."""
+        keep = ranked.best.copy()
+        if und.safety.level != "none" or not len(keep):
+            return np.ones(len(keep), bool)
+        asked = topics.topics_of(request.text)
+        n_asked = int(np.bitwise_count(np.int64(asked)))
+        if n_asked:
+            c = self.index.cols
+            named = (c["title_subjects"][ranked.pos] & topics.widen(asked)) != 0
+            about = np.bitwise_count(c["subjects"][ranked.pos] & asked) * 2 >= n_asked
+            keep |= named & about
+        return keep
 
     def rank(self, request: HelpRequestIn, und: Understanding, limit: int,
              kinds: tuple[int, ...] = ALL_KINDS, now: datetime | None = None) -> Ranked:
@@ -217,7 +246,7 @@ class Matcher:
         chosen, kinds, radius = self._search_plan(und, kinds)
         if not chosen:  # not understood: no guesses, the resident is asked instead
             empty = np.zeros(0, np.int64)
-            return Ranked(empty, np.zeros(0), empty, np.zeros(0), {})
+            return Ranked(empty, np.zeros(0), empty, np.zeros(0), {}, np.zeros(0, bool))
         pos, dist, cat, fit = self._candidates(latlon, chosen, kinds, radius)
         far = not len(pos)
         if far:  # nothing in range: the k nearest, however far
@@ -279,6 +308,11 @@ class Matcher:
             doubt = doubt | weekdays
         if und.urgent:  # an eviction in two weeks: no chat group about getting by
             doubt = doubt | (c["kind"][pos] == scoring.ACTIVITY) | ((c["cats"][pos] & self._places_bit) != 0)
+        # A group activity is one particular thing (a choir, a vegetable garden): when the text
+        # names what it wants and the activity is about something else, it is a stand-in.
+        wanted = topics.widen(asked) & ~topics.MANNER_MASK
+        if wanted:
+            doubt = doubt | ((c["kind"][pos] == scoring.ACTIVITY) & ((c["subjects"][pos] & wanted) == 0))
         busy = self._crowded[pos] | (c["kind"][pos] == scoring.ACTIVITY)
         if busy.any() and audience.avoids_crowds(request.text):
             doubt = doubt | busy
@@ -298,10 +332,15 @@ class Matcher:
         picked = self._pick(pos, near, cat, score, parts["fit"], [i for i, _ in chosen], limit,
                             topic if und.safety.level != "none" else None, choose_by, heavy_out)
         rung = parts["ladder"][picked] + parts["together"][picked]  # together where possible
-        order = picked[self._display_order(pos[picked], near[picked], rung, scoring.fit_step(parts["fit"][picked]),
-                                           und.professional_first, topic[picked], other_danger[picked])]
+        shown = self._display_order(pos[picked], near[picked], rung, scoring.fit_step(parts["fit"][picked]),
+                                    und.professional_first, topic[picked], other_danger[picked])
+        order = picked[shown]
+        # picked holds each need's best before its next ones: the first of each category
+        _, first = np.unique(cat[picked], return_index=True)
+        best = np.zeros(len(picked), bool)
+        best[first] = True
         return Ranked(pos[order], dist[order], cat[order], score[order],
-                      {k: v[order] for k, v in parts.items()})
+                      {k: v[order] for k, v in parts.items()}, best[shown])
 
     def _asked_further(self, latlon, chosen, kinds, asked: int, und: Understanding, request: HelpRequestIn, found):
         """The very thing asked a little further away: when the text names what it wants (a

@@ -85,3 +85,4 @@ class SuggestResult:
     confident: bool = True  # False: the text was not understood; ask instead of guessing
     needs: list[str] = field(default_factory=list)  # the categories searched, primary first
     professional_first: bool = False
+    held_back: int = 0  # listings left out of a first answer (complete=False) that a complete one shows

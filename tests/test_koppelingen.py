@@ -243,7 +243,12 @@ def test_request_page_shows_suggestions_to_the_resident_and_a_help_button_to_vol
     make_voorziening(session, org, scene["world"].velve, name="Boodschappendienst De Schakel", categories=("boodschappen",))
     login(client, "anna@example.nl")
     page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
-    assert "Lichtste hulp eerst, dan wat het best past en dichtbij is" in page and "Boodschappendienst De Schakel" in page and "Ik wil helpen" not in page
+    assert "Lichtste hulp eerst, dan wat het best past en dichtbij is" in page and "Ik wil helpen" not in page
+    # The first answer is the best of the need; the rest is one link away.
+    if "Boodschappendienst De Schakel" not in page:
+        assert "Nog 1 andere mogelijkheid bekijken" in page and f"/hulpvragen/{scene['request'].id}?alle=1" in page
+    complete = client.get(f"/hulpvragen/{scene['request'].id}?alle=1").get_data(as_text=True)
+    assert "Boodschappendienst De Schakel" in complete and "andere mogelijkhe" not in complete
     client.post("/logout")
     login(client, "mehmet@example.nl")
     page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
@@ -373,15 +378,16 @@ def test_suggested_activity_and_voorziening_can_be_acted_on(app, scene, client, 
     activity = make_activity(session, scene["world"].velve, org=org, title="Samen naar de markt",
                              description="Samen boodschappen doen op de markt.", categories=("boodschappen",))
     login(client, "anna@example.nl")
-    page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
+    # every suggestion, to act on each kind (the first answer shows the best of the need)
+    page = client.get(f"/hulpvragen/{scene['request'].id}?alle=1").get_data(as_text=True)
     assert f'action="/activiteiten/{activity.id}/aanmelden"' in page
     assert f"/voorzieningen/{voorziening.id}#waar" in page
     client.post(f"/activiteiten/{activity.id}/aanmelden")
-    assert "U bent aangemeld." in client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
+    assert "U bent aangemeld." in client.get(f"/hulpvragen/{scene['request'].id}?alle=1").get_data(as_text=True)
     client.post("/logout")
     make_user(session, email="coach@example.nl", roles=("professional",))
     login(client, "coach@example.nl")
-    page = client.get(f"/hulpvragen/{scene['request'].id}").get_data(as_text=True)
+    page = client.get(f"/hulpvragen/{scene['request'].id}?alle=1").get_data(as_text=True)
     assert f"/verwijzingen/nieuw?voorziening={voorziening.id}" in page
     form = client.get(f"/verwijzingen/nieuw?voorziening={voorziening.id}&vraag=Kan+niet+lopen+na+operatie")
     text = form.get_data(as_text=True)

@@ -269,3 +269,9 @@ def test_a_nul_character_is_a_400_before_any_view(client, method, url, data):
     assert response.status_code == 400
     assert "teken dat niet mag" in response.get_data(as_text=True)
     assert client.get("/api/v1/suggest?text=%00").get_json()["status"] == 400
+
+
+def test_a_query_switch_is_yes_only_for_1():
+    from marketplace.params import flag
+    assert flag("1") and flag(" 1 ") and flag(b"1")
+    assert not any(flag(v) for v in (None, "", "0", "ja", "true", "11", b"\xff", "１"))

@@ -97,7 +97,7 @@ def suggest():
 
 
 def _answer(session, text: str, lat: float, lon: float, limit: int, now) -> dict:
-    result = matching_service.suggest_for_text(session, text, lat, lon, limit, now=now)
+    result = matching_service.suggest_for_text(session, text, lat, lon, limit, now=now, complete=False)
     warning = [f"Bij gevaar: bel {e['phone']} ({e['name']})" for e in result.emergency]
     return {
         "categories": [{"slug": slug, "score": round(score, 4)} for slug, score in result.categories],

@@ -76,7 +76,9 @@ def document(max_text: int, max_limit: int) -> dict:
             "/api/v1/suggest": {"get": {
                 "operationId": "suggest",
                 "summary": "Suggestions for a help request: lightest fitting help first.",
-                "description": "Give `text` and a place: a `postcode`, or `lat` and `lon`.",
+                "description": "Give `text` and a place: a `postcode`, or `lat` and `lon`. The answer is "
+                               "the first one a resident sees: the best listing of each need, and another "
+                               "only when its title names what the text asks (at most `limit`).",
                 "parameters": [
                     {"name": "text", "in": "query", "required": True,
                      "description": "The help request in the resident's words.",

@@ -12,7 +12,7 @@ from ..categories import all_categories
 from ..db import get_session, unit_of_work
 from ..extensions import posting_limits
 from ..models import HelpRequest
-from ..params import int_id, page_number
+from ..params import flag, int_id, page_number
 from ..koppelingen.services import request_panel
 from . import bp
 from . import services as svc
@@ -63,7 +63,7 @@ def detail(id: int):
         days_left=svc.days_left(row), confirm=members_form(ConfirmForm),
         can_renew=svc.renewal_offered(row), can_withdraw=row.status in svc.WITHDRAWABLE,
         can_undo_withdraw=svc.can_undo_withdraw(row),
-        panel=request_panel(session, row, current_user),
+        panel=request_panel(session, row, current_user, complete=flag(request.args.get("alle"))),
         can_review_safety=visibility.may_review_safety(session, current_user, row))
 
 

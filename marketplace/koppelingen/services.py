@@ -381,8 +381,9 @@ def _people(session: Session, user_ids: set[int | None]) -> list[User]:
 # --------------------------------------------------------------------------- the request page
 
 
-def request_panel(session: Session, request: HelpRequest, user) -> dict:
-    """What the matching part of a request page shows to this viewer.
+def request_panel(session: Session, request: HelpRequest, user, complete: bool = False) -> dict:
+    """What the matching part of a request page shows to this viewer (``complete``: every
+    suggestion, not only the first answer).
 
     Managers (the resident or whoever posted for them), professionals, ambassadeurs and
     moderators see suggestions, lightest help first; a volunteer sees an 'Ik wil helpen'
@@ -394,7 +395,7 @@ def request_panel(session: Session, request: HelpRequest, user) -> dict:
     open_request = request.status == "open" and request.moderation == "approved"
     panel = {"suggestions": None, "can_volunteer": False, "matches": [], "guess": None}
     if (manager or advisor) and request.status in ("open", "escalated"):
-        panel["suggestions"] = matching_service.suggest_for_request(session, request, limit=6)
+        panel["suggestions"] = matching_service.suggest_for_request(session, request, limit=6, complete=complete)
     if manager and not _has_category(session, request):
         result = panel["suggestions"] or matching_service.suggest_for_request(session, request, limit=1)
         categories = session.exec(select(Category).order_by(Category.sort_order)).all()

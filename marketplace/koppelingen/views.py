@@ -14,7 +14,7 @@ from ..db import get_session, unit_of_work
 from ..extensions import limiter
 from ..geocoding import OfflineGeocoder, normalise_postcode
 from ..models import Conversation, HelpRequest, HelpRequestPrivate, Match, Message, User, VolunteerOffer
-from ..params import int_id
+from ..params import flag, int_id
 from . import bp
 from .services import (MatchError, answerer_ids, ask_volunteer, asked_by_owner, complete, confirm_category, party_ids,
                        propose, request_owner_ids, respond, send_message, share_contact)
@@ -206,7 +206,8 @@ def advice():
         if place is None:
             errors["postcode"] = _("Vul een postcode in uit de gemeente, zoals 7541 AB.")
         if not errors:
-            result = matching_service.suggest_for_text(session, text, place.lat, place.lon, 10)
+            result = matching_service.suggest_for_text(session, text, place.lat, place.lon, 10,
+                                                       complete=flag(request.args.get("alle")))
     return render_template("koppelingen/advice.html", text=text, postcode=postcode_raw, errors=errors,
                            result=result, actions=_advice_actions(text, postcode_raw)), (422 if errors else 200)
 
