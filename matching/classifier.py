@@ -62,6 +62,7 @@ while will with would your help helping
 _WORD = re.compile(r"[a-z0-9]+")
 _STEMMER = snowballstemmer.stemmer("dutch")
 _STEMS: dict[str, str] = {}
+_UNSEEN = object()  # a cache's "not looked up yet" (None is an answer)
 _SUBLINEAR_TF = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 256)])  # sublinear tf of a count
 
 
@@ -330,6 +331,7 @@ class CategoryClassifier:
         self._h = len(self.heads_)
         self._cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._terms_cache: dict[tuple[str, bool], dict[int, str]] = {}
+        self._word_terms: dict[str, int | None] = {}  # a word -> its key term id (None: not a key term)
 
     @classmethod
     def from_categories(cls, categories: list[dict], examples=(), **params) -> "CategoryClassifier":
@@ -347,7 +349,7 @@ class CategoryClassifier:
     def save(self, path: Path | str) -> None:
         import joblib
         state = {k: v for k, v in self.__dict__.items()
-                 if k not in ("_cache", "_terms_cache", "_last_norm", "_blocks")}
+                 if k not in ("_cache", "_terms_cache", "_word_terms", "_last_norm", "_blocks")}
         joblib.dump(state, path)
 
     @classmethod
@@ -358,6 +360,7 @@ class CategoryClassifier:
         obj._blocks = _blocks(obj.vectorizer)
         obj._cache = {}
         obj._terms_cache = {}
+        obj._word_terms = {}
         return obj
 
     # ---- inference --------------------------------------------------------
@@ -443,6 +446,17 @@ class CategoryClassifier:
     def _key_terms(self, text: str, compounds: bool) -> dict[int, str]:
         block = self._blocks[-1]  # the word-stem block
         found: dict[int, str] = {}
+        if not compounds:  # each word's term looked up once (words recur across requests)
+            cache = self._word_terms
+            for word in _WORD.findall(self._normalised(text)):
+                i = cache.get(word, _UNSEEN)
+                if i is _UNSEEN:
+                    if len(cache) > _CACHE_MAX:
+                        cache.clear()
+                    i = cache[word] = self._word_term(block, word)
+                if i is not None and i not in found:
+                    found[i] = word
+            return found
 
         def add(stem: str, word: str) -> None:
             i = block.vocab.get(stem)
@@ -458,6 +472,14 @@ class CategoryClassifier:
                     if word[:end] not in STOPWORDS:
                         add(word[:end], word)
         return found
+
+    @staticmethod
+    def _word_term(block: _Block, word: str) -> int | None:
+        """The key term id of one word, as ``_key_terms`` adds it (None: too short, a stopword, too common)."""
+        if len(word) <= 3 or word in STOPWORDS:
+            return None
+        i = block.vocab.get(_STEMS.get(word) or _STEMMER.stemWord(word))
+        return i if i is not None and block.idf[i] >= KEY_TERM_IDF else None
 
     def term_count(self) -> int:
         """How many term ids ``key_terms`` can return (ids are below this)."""

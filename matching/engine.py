@@ -418,8 +418,9 @@ class Matcher:
         if first is not None:
             keep |= first[best]
         if heavy is not None and keep.any():
-            light_needs = np.unique(cat[best[keep & ~heavy[best]]])
-            keep &= ~(heavy[best] & np.isin(cat[best], light_needs))
+            light = np.zeros(int(cat.max()) + 1, bool)  # the needs that have light help that fits
+            light[cat[best[keep & ~heavy[best]]]] = True
+            keep &= ~(heavy[best] & light[cat[best]])
         best = best[keep]
         order_by = fit if choose_by is None else choose_by
         # A listing that serves two of the asked needs at once (a Taalcafé for "Dutch and meeting
@@ -659,9 +660,12 @@ class Matcher:
         lens = self.index.term_ptr[rows + 1] - start
         owner = np.repeat(np.arange(len(rows)), lens)
         flat = self.index.term_ids[np.repeat(start - np.cumsum(lens) + lens, lens) + np.arange(lens.sum())]
-        column = np.full(self.classifier.term_count(), -1, np.int32)  # term id -> request term
-        column[np.fromiter(terms, np.int64, len(terms))] = np.arange(len(terms))
-        col = column[flat]
+        # term id -> request term: the request's few ids sorted and looked up (no table as long as the vocabulary)
+        ids = np.fromiter(terms, np.int64, len(terms))
+        by_id = np.argsort(ids)
+        sorted_ids = ids[by_id]
+        at = np.minimum(np.searchsorted(sorted_ids, flat), len(ids) - 1)
+        col = np.where(sorted_ids[at] == flat, by_id[at], -1)
         found = col >= 0
         hit = np.zeros((len(rows), len(terms)), bool)
         hit[owner[found], col[found]] = True
@@ -695,7 +699,8 @@ class Matcher:
         pos, c = int(ranked.pos[j]), self.index.cols
         words = (self.shared_words(request.text, int(c["text_row"][pos]))
                  if parts.get("text", 0.0) >= scoring.TEXT_REASON_MIN else [])
-        groups = [g for g, bit in audience.GROUP_BIT.items() if int(c["groups"][pos]) & bit]
+        mask = int(c["groups"][pos])
+        groups = [g for g, bit in audience.GROUP_BIT.items() if mask & bit] if mask else []
         who = audience_reason((int(c["age_lo"][pos]), int(c["age_hi"][pos])), groups)
         reasons = reasons_for(item, slug, float(ranked.dist[j]), parts, request.languages, bool(request.slots),
                               now, words, at_home=bool(c["home"][pos]) and item.kind != "offer", audience=who,

@@ -104,7 +104,10 @@ def relative(values: np.ndarray, need: np.ndarray, floor: float = 0.0, none: flo
     best = np.zeros(int(need.max()) + 1 if len(need) else 0)
     np.maximum.at(best, need, values)
     top = np.maximum(best[need], floor)
-    return np.where(top > 0, values / np.where(top > 0, top, 1.0), none)
+    positive = top > 0
+    if positive.all():  # the usual case: every need has something above 0 (the same values, fewer steps)
+        return values / top
+    return np.where(positive, values / np.where(positive, top, 1.0), none)
 
 
 def fit_part(words: np.ndarray, meaning: np.ndarray, topics: np.ndarray, need: np.ndarray) -> np.ndarray:
