@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 
@@ -16,6 +16,7 @@ from .index import KIND_CODE, SupplyIndex, days_since_epoch
 from .reasons import audience_reason, reasons_for
 from .safety import SafetyAssessment, assess
 from .slots import slot_bits
+from .text import written_in
 from .types import HelpRequestIn, SuggestResult, Suggestion, SupplyItem
 
 SAFETY_RADIUS_M = 30_000.0  # professional help for danger may sit anywhere in the city
@@ -66,6 +67,15 @@ class Ranked:
     score: np.ndarray
     parts: dict[str, np.ndarray]
     best: np.ndarray | None = None  # the best listing of its need (the pick's first round)
+
+
+def in_their_language(request: HelpRequestIn) -> HelpRequestIn:
+    """The request with the language it is written in among its languages (text.written_in): the
+    language part, the reasons and the listings made for speakers of a language then count it."""
+    writer = written_in(request.text)
+    if writer is None or writer in request.languages:
+        return request
+    return replace(request, languages=(*request.languages, writer))
 
 
 @lru_cache(maxsize=65536)
@@ -201,6 +211,7 @@ class Matcher:
         a resident sees: the best listing of each need, and another only with clear evidence
         (``_first_answer``); ``held_back`` says how many more a complete answer has."""
         now = self._clock(now)
+        request = in_their_language(request)
         und = self.understand(request)
         ranked = self.rank(request, und, limit, now=now)
         held_back = 0
@@ -240,6 +251,7 @@ class Matcher:
              kinds: tuple[int, ...] = ALL_KINDS, now: datetime | None = None) -> Ranked:
         """Best `limit` candidates: candidates -> filters -> vectorised score parts."""
         now = self._clock(now)
+        request = in_their_language(request)
         if not (np.isfinite(request.lat) and np.isfinite(request.lon)):
             raise ValueError("request lat/lon must be finite numbers")
         latlon = np.radians([request.lat, request.lon])
@@ -303,6 +315,9 @@ class Matcher:
         if spoken.any():  # made for the speakers of a language the request shows no sign of
             theirs = self.index.languages.mask((*audience.languages_named(request.text), *request.languages))
             doubt = doubt | ((spoken != 0) & ((spoken & theirs) == 0))
+        writer = written_in(request.text)
+        if writer is not None:  # written in English: a listing in no language of the writer is a stand-in
+            doubt = doubt | ((c["lang"][pos] & self.index.languages.mask((writer,))) == 0)
         weekdays = self._weekdays[pos]
         if weekdays.any() and audience.weekend_only(request.text):
             doubt = doubt | weekdays

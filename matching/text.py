@@ -24,6 +24,23 @@ def normalise(text: str) -> str:
     return _NON_WORD.sub(" ", ascii_only).strip()
 
 
+# Function words that say a text is English (and Dutch ones against it): a reader writes in the
+# language they read best, so listings in it are what they can use. 96 % of the corpus's English
+# texts, 1 of 2,144 Dutch ones (itself English); short notes without function words stay unread.
+_ENGLISH = frozenset("the and i my me to of you for with can who have not it this that would could please "
+                     "am was im dont cant our we he she they her his a there where looking want are any "
+                     "someone need your just some what how".split())
+_DUTCH = frozenset("de het een en ik mijn zijn van voor met kan wie heb niet dat die op te er wil graag ben "
+                   "ook maar nog naar hij zij ze we wij".split())
+
+
+def written_in(text: str) -> str | None:
+    """"en" for a text written in English; None otherwise (Dutch, or too short to tell)."""
+    words = read(text)[0].split()
+    english = sum(w in _ENGLISH for w in words)
+    return "en" if english >= 3 and english >= 2 * sum(w in _DUTCH for w in words) else None
+
+
 @lru_cache(maxsize=64)
 def read(text: str) -> tuple[str, frozenset[str]]:
     """A request's text read once: its normalised form and its words. Safety, ages, topics and

@@ -53,3 +53,18 @@ def test_an_activity_about_something_else_is_a_stand_in_for_a_named_wish(clf):
                    metres=1_200, **meet)]
     got = ids(Matcher(supply, clf, now=NOW).suggest(ask("Ik zoek een breiclub, ik brei graag met anderen."), limit=3))
     assert got == [("voorziening", 2)]  # nothing about knitting: the open house, not the vegetable garden
+
+
+def test_a_text_written_in_english_gets_the_listings_that_speak_english(clf):
+    from matching.text import written_in
+    admin = dict(categories=("administratie",))
+    supply = [item("offer", 1, title="Ik help met brieven", text="Samen uw post lezen en brieven beantwoorden.",
+                   radius_m=3_000, metres=300, **admin),
+              item("voorziening", 2, title="Formulierenbrigade", text="Hulp bij brieven en formulieren, ook in het Engels.",
+                   languages=("nl", "en"), metres=1_500, **admin)]
+    text = "I got a letter from the tax office and I cannot read it. Is there someone who can explain it to me?"
+    assert written_in(text) == "en" and written_in("Ik kan de brief van de belasting niet lezen.") is None
+    result = Matcher(supply, clf, now=NOW).suggest(ask(text), limit=3)
+    assert ids(result) == [("voorziening", 2)]  # the Dutch-only volunteer is a stand-in for an English writer
+    dutch = Matcher(supply, clf, now=NOW).suggest(ask("Ik kan de brief van de belasting niet lezen. Wie legt het uit?"), limit=3)
+    assert ("offer", 1) in ids(dutch)
