@@ -102,7 +102,8 @@ def relative(values: np.ndarray, need: np.ndarray, floor: float = 0.0, none: flo
     """Each value over the largest of its need (at least ``floor``); ``none`` where a need has
     nothing above 0."""
     best = np.zeros(int(need.max()) + 1 if len(need) else 0)
-    np.maximum.at(best, need, values)
+    # float64 first (exact): ufunc.at has a fast loop only when the types match (float32 meaning: 7x slower)
+    np.maximum.at(best, need, values if values.dtype == np.float64 else values.astype(np.float64))
     top = np.maximum(best[need], floor)
     positive = top > 0
     if positive.all():  # the usual case: every need has something above 0 (the same values, fewer steps)
