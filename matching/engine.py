@@ -27,6 +27,7 @@ ALL_KINDS = tuple(KIND_CODE.values())
 HEAVY_RUNG = 0.3           # a ladder part below this: tweede lijn, or eerste lijn with an indicatie
 HEAVY_FIT = 0.4            # ... is chosen as if its fit were this share (5x zo-mogelijk: lightest first)
 AGE_DOUBT = 0.5            # the fit of a listing for an age group the text gives no sign of, times this
+STAND_IN_CHOICE = 0.1      # a stand-in's choice value: the lowest fit step, after any help that fits
 ASKED_FURTHER = 1.5         # the radius × this for the very thing asked when nothing nearer is about it
 RESTRICTED_KINDS_K = 2.5    # k nearest × this when only some kinds may be suggested (in doubt, danger)
 TOPIC_CATEGORY = {"suicide": "gezondheid"}  # danger topics whose care lives in another category
@@ -343,6 +344,12 @@ class Matcher:
             item_topics = c["topics"][pos]
             other_danger = (item_topics != 0) & ((item_topics & audience.topic_mask(und.safety.topics)) == 0)
             doubt = doubt | other_danger
+        if doubt.any() and (~doubt).any():
+            # A stand-in (a lesson for someone who cannot do it, a listing for another age or
+            # language) sets no bar for the help that fits, and is chosen after heavier help:
+            # for "I cannot clean any more" a cleaning lesson is no lighter help, it is none.
+            parts["fit"] = scoring.relative(np.where(doubt, parts["fit"] * AGE_DOUBT, parts["fit"]), cat, none=1.0)
+            choose_by = np.where(doubt, np.minimum(choose_by, STAND_IN_CHOICE), choose_by)
         heavy_out = doubt if heavy_out is None else heavy_out | doubt
         picked = self._pick(pos, near, cat, score, parts["fit"], [i for i, _ in chosen], limit,
                             topic if und.safety.level != "none" else None, choose_by, heavy_out)

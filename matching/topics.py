@@ -34,7 +34,7 @@ TOPICS: dict[str, str] = {
     "apotheek": r"apothe\w*|apoteek|medicij\w*|medicine\w*|pharmacy|prescription",
     "maaltijd": r"maaltijd\w*|warm eten|eten koken|koken|kook\w*|cook\w*|meal\w*|dinner|soep",
     "was": r"was|wassen|strijk\w*|laundry|ironing|washing",
-    "schoonmaak": r"schoonma\w*|stofzuig\w*|dweil\w*|poets\w*|ramen lappen|zemen|clean\w*|vacuum\w*|mop\w*|bed opmaken|bedden",
+    "schoonmaak": r"schoonma\w*|schoon ?houd\w*|schoon te houden|huishoudelijke hulp|stofzuig\w*|dweil\w*|poets\w*|ramen lappen|zemen|clean\w*|vacuum\w*|mop\w*|bed opmaken|bedden",
     "opruimen": r"opruim\w*|rommel|spullen uitzoeken|vol huis|declutter\w*|tidy|hoarding|verzamel\w*",
     "tuin": r"tuin\w*|garden\w*|gras|maai\w*|heg|bladeren|onkruid|snoei\w*|planten|potten|lawn|hedge|leaves",
     "ophangen": r"ophang\w*|hang\w*|muur|boren|boormachine|plank\w*|schilderij|beugel|gordijn\w*|drill\w*|shelf|shelves|curtain\w*",

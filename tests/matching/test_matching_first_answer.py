@@ -68,3 +68,17 @@ def test_a_text_written_in_english_gets_the_listings_that_speak_english(clf):
     assert ids(result) == [("voorziening", 2)]  # the Dutch-only volunteer is a stand-in for an English writer
     dutch = Matcher(supply, clf, now=NOW).suggest(ask("Ik kan de brief van de belasting niet lezen. Wie legt het uit?"), limit=3)
     assert ("offer", 1) in ids(dutch)
+
+
+def test_a_lesson_is_no_first_answer_for_someone_who_cannot_do_it_any_more(clf):
+    """'Kunt u uw huis niet meer schoonhouden?' is about cleaning; a coach who teaches it is a
+    stand-in for a 79-year-old who cannot clean, chosen after the (indicated) cleaning help."""
+    supply = [item("voorziening", 1, title="Thuis op orde", tier="eerste", professional=True, metres=900,
+                   text="Een huishoudcoach leert u plannen: schoonmaken, wassen en koken. Na een paar weken doet u het weer zelf.",
+                   **HOUSE),
+              item("voorziening", 2, title="Hulp bij het huishouden (Wmo)", tier="eerste", professional=True,
+                   indicatievrij=False, metres=1_200, **HOUSE,
+                   text="Kunt u door ziekte of een beperking uw huis niet meer schoonhouden? De gemeente kan hulp geven.")]
+    text = "Ik ben 79 en heb last van mijn rug. Ik kan de vloer niet meer zelf schoonmaken. Wie kan helpen?"
+    first = Matcher(supply, clf, now=NOW).suggest(ask(text), limit=3, complete=False)
+    assert ids(first) == [("voorziening", 2)] and first.held_back == 1
