@@ -10,6 +10,7 @@ from flask import flash, render_template_string
 from marketplace import page_cache, result_cache
 from tests.factories import login, make_organisation, make_request, make_user, make_voorziening, make_world
 from tests.test_result_cache import redis_url  # noqa: F401  (the module's redis-server fixture)
+from tests.support import inside_one_minute
 
 HEADER = page_cache.HEADER
 # Made again for every answer, cached or not.
@@ -26,6 +27,7 @@ def cached_app(request, make_app):
     else:
         app = make_app()
     assert result_cache.backend_of(app).name == request.param
+    inside_one_minute()  # pages are keyed on the minute: two gets a moment apart share it
     return app
 
 

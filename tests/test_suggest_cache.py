@@ -18,6 +18,7 @@ from marketplace.timeutil import local_today
 
 from .factories import login, make_activity, make_offer, make_organisation, make_user, make_voorziening, make_world
 from .test_result_cache import cached_app, redis_url  # noqa: F401 - fixtures: memory and Redis
+from .support import inside_one_minute
 
 ASK = "/api/v1/suggest?text=wie kan boodschappen voor mij doen&postcode=7541AB"
 
@@ -45,10 +46,7 @@ def computed(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(matching_service, "suggest_for_text", counting)
-    # Answers are keyed on the minute: start well inside one, so two asks a moment apart share it.
-    import time
-    if time.gmtime().tm_sec >= 50:
-        time.sleep(61 - time.gmtime().tm_sec)
+    inside_one_minute()  # answers are keyed on the minute: two asks a moment apart share it
     return calls
 
 
