@@ -21,17 +21,17 @@ from .formatting import current_locale
 NAMESPACE = "suggest"
 
 
-def question(text: str, where: tuple, limit: int, minute: datetime) -> dict:
+def question(text: str, where: tuple, limit: int, minute: datetime, complete: bool = False) -> dict:
     """What an answer depends on besides the supply version: the key's own parts."""
-    return {"text": text, "where": list(where), "limit": limit, "locale": str(current_locale()),
+    return {"text": text, "where": list(where), "limit": limit, "complete": complete, "locale": str(current_locale()),
             "minute": minute.isoformat(), "model": matching_service.model_version()}
 
 
 def answer(session, text: str, where: tuple, limit: int, minute: datetime, compute: Callable[[], str],
-           signed_in: bool) -> str:
+           signed_in: bool, complete: bool = False) -> str:
     """The JSON body of the answer: ``compute()``'s, from the cache when it may be (anonymous callers)."""
     if signed_in:
         return compute()
-    return result_cache.cached(session, NAMESPACE, question(text, where, limit, minute), compute,
+    return result_cache.cached(session, NAMESPACE, question(text, where, limit, minute, complete), compute,
                                kinds=matching_service.ANSWER_KINDS,
                                backend=result_cache.own_memory("suggest_answers", "SUGGEST_CACHE_ENTRIES", 1024))

@@ -209,8 +209,8 @@ class Matcher:
                 complete: bool = True) -> SuggestResult:
         """Ranked, explained suggestions. ``now`` (or the Matcher's own ``now``) fixes the clock,
         so the same call always gives the same answer. ``complete=False`` gives the first answer
-        a resident sees: the best listing of each need, and another only with clear evidence
-        (``_first_answer``); ``held_back`` says how many more a complete answer has."""
+        a resident sees: the best listing of each need (``_first_answer``); ``held_back`` says how
+        many more a complete answer has."""
         now = self._clock(now)
         request = in_their_language(request)
         und = self.understand(request)
@@ -230,23 +230,16 @@ class Matcher:
                              professional_first=und.professional_first, held_back=held_back)
 
     def _first_answer(self, request: HelpRequestIn, und: Understanding, ranked: Ranked) -> np.ndarray:
-        """Which of a ranked list a first answer shows. A wijkcoach names the one listing that fits
-        each need best, not three of which one is the same category doing another task. In the
-        judged rounds (benchmarks/relevance_pairs.py) the best of a need fits about 70 % of the
-        time and a next one 55-65 %; of the ranking's signals only a title naming what the text
-        asks, on a listing about most of it, tells the good next ones apart (about 80 % fit), so
-        only those join. In safety doubt or danger the list is the professionals' (kept whole)."""
-        keep = ranked.best.copy()
-        if und.safety.level != "none" or not len(keep):
-            return np.ones(len(keep), bool)
-        asked = topics.topics_of(request.text)
-        n_asked = int(np.bitwise_count(np.int64(asked)))
-        if n_asked:
-            c = self.index.cols
-            named = (c["title_subjects"][ranked.pos] & topics.widen(asked)) != 0
-            about = np.bitwise_count(c["subjects"][ranked.pos] & asked) * 2 >= n_asked
-            keep |= named & about
-        return keep
+        """Which of a ranked list a first answer shows: the one listing that fits each need best, as
+        a wijkcoach names it, not three of which one is the same category doing another task. In
+        the judged rounds (benchmarks/relevance_pairs.py) the best of a need fits about 70 % of the
+        time and a next one 55-65 %, and the ranking's signals hardly tell the good next ones apart;
+        a title naming what is asked looked like such a signal offline, but in the blind round 11
+        the next listings it let in failed 5 of the 17 two-listing answers, so none is let in. In
+        safety doubt or danger the list is the professionals' and is kept whole."""
+        if und.safety.level != "none" or not len(ranked.best):
+            return np.ones(len(ranked.best), bool)
+        return ranked.best.copy()
 
     def rank(self, request: HelpRequestIn, und: Understanding, limit: int,
              kinds: tuple[int, ...] = ALL_KINDS, now: datetime | None = None) -> Ranked:

@@ -39,7 +39,12 @@ def test_shape_is_exact_and_categories_sorted(client, world):
         assert s["kind"] in {"offer", "voorziening", "activity"} and s["tier"] in {"nulde", "eerste", "tweede"}
         assert isinstance(s["id"], int) and isinstance(s["distance_m"], int) and isinstance(s["score"], float)
         assert s["reasons"] and all(isinstance(r, str) for r in s["reasons"])
-    assert {"offer", "voorziening"} <= {s["kind"] for s in data["suggestions"]}
+    # the first answer: the best listing of the one need; alle=1 gives the volunteer and the service
+    assert len(data["suggestions"]) == 1
+    every = client.get("/api/v1/suggest?text=wie kan boodschappen voor mij doen&postcode=7541AB&alle=1").get_json()
+    assert {"offer", "voorziening"} <= {s["kind"] for s in every["suggestions"]}
+    bad = client.get("/api/v1/suggest?text=boodschappen&postcode=7541AB&alle=ja")
+    assert bad.status_code == 400 and "alle" in bad.get_json()["error"]
 
 
 def test_lat_lon_and_limit(client, world):

@@ -226,8 +226,8 @@ def test_wijkcoach_advice_view(app, scene, client, session):
     make_user(session, email="coach@example.nl", roles=("professional",))
     login(client, "coach@example.nl")
     page = client.get("/koppelingen/advies?vraag=kan niet meer zelf boodschappen doen&postcode=7541AB")
-    assert page.status_code == 200
-    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "andere mogelijkheid bekijken" in page.get_data(as_text=True)
+    text = client.get("/koppelingen/advies?vraag=kan niet meer zelf boodschappen doen&postcode=7541AB&alle=1").get_data(as_text=True)
     assert "Boodschappendienst" in text and "vrijwilliger uit de buurt van de cliënt" in text
     bad = client.get("/koppelingen/advies?vraag=&postcode=0000")
     assert bad.status_code == 422 and "Beschrijf de vraag" in bad.get_data(as_text=True)

@@ -20,7 +20,7 @@ from .factories import login, make_activity, make_offer, make_organisation, make
 from .test_result_cache import cached_app, redis_url  # noqa: F401 - fixtures: memory and Redis
 from .support import inside_one_minute
 
-ASK = "/api/v1/suggest?text=wie kan boodschappen voor mij doen&postcode=7541AB"
+ASK = "/api/v1/suggest?text=wie kan boodschappen voor mij doen&postcode=7541AB&alle=1"
 
 
 @pytest.fixture

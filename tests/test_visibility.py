@@ -145,7 +145,7 @@ def test_may_see_request_follows_the_same_rule_as_the_lists(world):
 
 
 def _suggested(client) -> list[tuple[str, int]]:
-    response = client.get("/api/v1/suggest?text=wie+kan+boodschappen+voor+mij+doen&postcode=7541AB")
+    response = client.get("/api/v1/suggest?text=wie+kan+boodschappen+voor+mij+doen&postcode=7541AB&alle=1")
     return [(x["kind"], x["id"]) for x in response.get_json()["suggestions"]]
 
 

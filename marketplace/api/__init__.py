@@ -60,6 +60,14 @@ def _limit(args) -> int:
     return limit
 
 
+def _complete(args) -> bool:
+    """alle=1: every suggestion up to ``limit``, not only the first answer (the best of each need)."""
+    value = bounded_int(args.get("alle", "0"), 0, 1)
+    if value is None:
+        raise BadParameter("alle moet 0 of 1 zijn.")
+    return value == 1
+
+
 def _text(args) -> str:
     text = (args.get("text") or "").strip()
     if not text:
@@ -75,7 +83,7 @@ def suggest():
     try:
         text, where = _text(request.args), _where(request.args)
         try:
-            limit = _limit(request.args)
+            limit, complete = _limit(request.args), _complete(request.args)
         except BadParameter:
             _point(where)  # an unknown postcode is said first
             raise
@@ -85,19 +93,19 @@ def suggest():
 
     def answer() -> str:
         lat, lon = _point(where)
-        return current_app.json.response(_answer(session, text, lat, lon, limit, minute)).get_data(as_text=True)
+        return current_app.json.response(_answer(session, text, lat, lon, limit, minute, complete)).get_data(as_text=True)
 
     # Public answers, cached for anonymous callers only (suggest_answers says what the key holds).
     try:
         body = suggest_answers.answer(session, text, where, limit, minute, answer,
-                                      signed_in=current_user.is_authenticated)
+                                      signed_in=current_user.is_authenticated, complete=complete)
     except BadParameter as error:  # an unknown postcode (never cached)
         return jsonify({"error": str(error)}), 400
     return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
 
-def _answer(session, text: str, lat: float, lon: float, limit: int, now) -> dict:
-    result = matching_service.suggest_for_text(session, text, lat, lon, limit, now=now, complete=False)
+def _answer(session, text: str, lat: float, lon: float, limit: int, now, complete: bool = False) -> dict:
+    result = matching_service.suggest_for_text(session, text, lat, lon, limit, now=now, complete=complete)
     warning = [f"Bij gevaar: bel {e['phone']} ({e['name']})" for e in result.emergency]
     return {
         "categories": [{"slug": slug, "score": round(score, 4)} for slug, score in result.categories],

@@ -77,8 +77,8 @@ def document(max_text: int, max_limit: int) -> dict:
                 "operationId": "suggest",
                 "summary": "Suggestions for a help request: lightest fitting help first.",
                 "description": "Give `text` and a place: a `postcode`, or `lat` and `lon`. The answer is "
-                               "the first one a resident sees: the best listing of each need, and another "
-                               "only when its title names what the text asks (at most `limit`).",
+                               "the first one a resident sees: the best listing of each need (in safety doubt "
+                               "or danger every professional listing found); `alle=1` gives them all.",
                 "parameters": [
                     {"name": "text", "in": "query", "required": True,
                      "description": "The help request in the resident's words.",
@@ -92,6 +92,9 @@ def document(max_text: int, max_limit: int) -> dict:
                      "schema": {"type": "number", "minimum": -180, "maximum": 180}},
                     {"name": "limit", "in": "query", "required": False,
                      "schema": {"type": "integer", "minimum": 1, "maximum": max_limit, "default": 10}},
+                    {"name": "alle", "in": "query", "required": False,
+                     "description": "1: every suggestion up to `limit`, not only the first answer.",
+                     "schema": {"type": "integer", "minimum": 0, "maximum": 1, "default": 0}},
                 ],
                 "responses": {
                     "200": _json("Suggestions", "SuggestResult"),
