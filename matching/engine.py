@@ -69,6 +69,11 @@ class Ranked:
     parts: dict[str, np.ndarray]
     best: np.ndarray | None = None  # the best listing of its need (the pick's first round)
 
+    def take(self, keep: np.ndarray) -> "Ranked":
+        """The listings where ``keep`` is true, in the same order."""
+        return Ranked(self.pos[keep], self.dist[keep], self.cat[keep], self.score[keep],
+                      {k: v[keep] for k, v in self.parts.items()}, self.best[keep])
+
 
 def in_their_language(request: HelpRequestIn) -> HelpRequestIn:
     """The request with the language it is written in among its languages (text.written_in): the
@@ -217,10 +222,9 @@ class Matcher:
         ranked = self.rank(request, und, limit, now=now)
         held_back = 0
         if not complete:
-            keep = self._first_answer(request, und, ranked)
+            keep = self._first_answer(und, ranked)
             held_back = int((~keep).sum())
-            ranked = Ranked(ranked.pos[keep], ranked.dist[keep], ranked.cat[keep], ranked.score[keep],
-                            {k: v[keep] for k, v in ranked.parts.items()}, ranked.best[keep])
+            ranked = ranked.take(keep)
         rows = {k: np.round(v, 4).tolist() for k, v in ranked.parts.items()}
         parts = [{k: rows[k][j] for k in rows} for j in range(len(ranked.pos))]
         suggestions = [self._suggestion(request, ranked, j, parts[j], now) for j in range(len(ranked.pos))]
@@ -229,7 +233,8 @@ class Matcher:
                              safety=und.safety.level, confident=und.confident, needs=needs,
                              professional_first=und.professional_first, held_back=held_back)
 
-    def _first_answer(self, request: HelpRequestIn, und: Understanding, ranked: Ranked) -> np.ndarray:
+    @staticmethod
+    def _first_answer(und: Understanding, ranked: Ranked) -> np.ndarray:
         """Which of a ranked list a first answer shows: the one listing that fits each need best, as
         a wijkcoach names it, not three of which one is the same category doing another task. In
         the judged rounds (benchmarks/relevance_pairs.py) the best of a need fits about 70 % of the

@@ -34,6 +34,7 @@ _DUTCH = frozenset("de het een en ik mijn zijn van voor met kan wie heb niet dat
                    "ook maar nog naar hij zij ze we wij".split())
 
 
+@lru_cache(maxsize=64)  # asked by in_their_language and rank for the same text
 def written_in(text: str) -> str | None:
     """"en" for a text written in English; None otherwise (Dutch, or too short to tell)."""
     words = read(text)[0].split()
